@@ -1,0 +1,41 @@
+/*
+ * Shared by the subcommands: diagnostics, verbosity and small option
+ * helpers.  Owns nothing about DANE; the library does that.
+ */
+#ifndef TLSA_CLI_H
+#define TLSA_CLI_H
+
+#include <stdio.h>
+
+/* Set by each subcommand before it parses options. */
+struct cli {
+	const char *cmd; /* "create", "check", "zone": prefixes diagnostics */
+	int verbose;     /* -v count */
+	int quiet;       /* -q */
+	int usage_status; /* exit status of a usage error: 2, or 3 for check */
+};
+extern struct cli cli;
+
+/* "tlsa CMD: " + message + newline on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* As cli_error, "warning: " after the prefix, silent under --quiet. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* As cli_warn, shown only with -v (level 1) or -vv (level 2). */
+void cli_info(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parse a decimal number in [min, max]; 0 on success, -1 otherwise. */
+int cli_parse_ulong(const char *text, unsigned long min, unsigned long max,
+		    unsigned long *out);
+
+/* A usage error: message, then a hint to --help.  Returns cli.usage_status. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Flush and check stdout; 0 when everything written reached it. */
+int cli_flush_stdout(void);
+
+/* Subcommands: return the process exit status. */
+int cmd_create(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_zone(int argc, char **argv);
+
+#endif

@@ -1,0 +1,740 @@
+/*
+ * tlsa create: print TLSA records for certificates, keys, CSRs, a
+ * manifest of many of them, or (with the check work) a live server.
+ *
+ * Owns: options, owner names, the admin-facing warnings, and the rule
+ * that nothing reaches stdout unless every record was made.  Records
+ * themselves come from libtlsa; printing from output.c.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+
+#include <tlsa.h>
+
+#include "cli.h"
+#include "output.h"
+
+#define EXPIRY_WARN_DAYS 30
+
+struct params {
+	uint8_t usage, selector, mtype;
+};
+
+struct create_opts {
+	const char *cert, *key, *csr, *passin, *owner, *manifest, *proto;
+	const tlsa_starttls *starttls;
+	struct params *params;
+	size_t nparams;
+	int depth_all;
+	long depth; /* -1: the usage's default */
+	unsigned long port;
+	int port_set;
+	long ttl; /* -1: none */
+	const struct out_format *fmt;
+	char *pass;
+	time_t now;
+};
+
+enum {
+	OPT_CSR = 256, OPT_PASSIN, OPT_PARAMS, OPT_DEPTH, OPT_PROTO, OPT_OWNER,
+	OPT_TTL, OPT_MANIFEST, OPT_TIMEOUT, OPT_SNI
+};
+
+static const struct option long_options[] = {
+	{ "cert", required_argument, NULL, 'c' },
+	{ "key", required_argument, NULL, 'k' },
+	{ "csr", required_argument, NULL, OPT_CSR },
+	{ "passin", required_argument, NULL, OPT_PASSIN },
+	{ "usage", required_argument, NULL, 'u' },
+	{ "selector", required_argument, NULL, 's' },
+	{ "mtype", required_argument, NULL, 'm' },
+	{ "params", required_argument, NULL, OPT_PARAMS },
+	{ "depth", required_argument, NULL, OPT_DEPTH },
+	{ "port", required_argument, NULL, 'p' },
+	{ "proto", required_argument, NULL, OPT_PROTO },
+	{ "starttls", required_argument, NULL, 't' },
+	{ "owner", required_argument, NULL, OPT_OWNER },
+	{ "ttl", required_argument, NULL, OPT_TTL },
+	{ "format", required_argument, NULL, 'o' },
+	{ "manifest", required_argument, NULL, OPT_MANIFEST },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void help(void)
+{
+	printf("Usage: tlsa create [OPTIONS] [HOST]\n"
+	       "       tlsa create --manifest FILE [OPTIONS]\n\n"
+	       "Print TLSA records for a certificate, chain, key or CSR.\n\n"
+	       "Input (one of):\n"
+	       "  -c, --cert FILE       certificate or chain, PEM or DER ('-' is stdin)\n"
+	       "  -k, --key FILE        public or private key, PEM or DER\n"
+	       "      --csr FILE        certificate signing request (PKCS#10), PEM or DER\n"
+	       "      --manifest FILE   many inputs: one 'HOST PORT[/PROTO] FILE [U,S,M ...]' a line\n"
+	       "      --passin SOURCE   passphrase of an encrypted key: env:VAR, file:PATH, fd:N\n\n"
+	       "Record parameters (numbers or RFC 7218 names, any case):\n"
+	       "  -u, --usage U         0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE (default 3)\n"
+	       "  -s, --selector S      0 Cert, 1 SPKI (default 1)\n"
+	       "  -m, --mtype M         0 Full, 1 SHA2-256, 2 SHA2-512 (default 1)\n"
+	       "      --params U,S,M    a record with these parameters; repeat for several\n"
+	       "      --depth N|all     certificate of the chain: 0 is the leaf (default 0 for\n"
+	       "                        usages 1 and 3, 1 for usages 0 and 2); all: every one\n\n"
+	       "Owner name _PORT._PROTO.HOST.:\n"
+	       "  -p, --port PORT       port (default 443, or the STARTTLS protocol's port)\n"
+	       "      --proto PROTO     tcp, udp or sctp (default tcp)\n"
+	       "  -t, --starttls PROTO  the service speaks PROTO: %s\n"
+	       "      --owner NAME      use NAME as the owner, verbatim\n"
+	       "      --ttl TTL         add a TTL (seconds, or units: 1h, 2d, 1w)\n\n"
+	       "Output:\n"
+	       "  -o, --format FORMAT   rfc (default), generic (RFC 3597), rdata, json, nsupdate\n"
+	       "  -q, --quiet           print errors only, no warnings\n"
+	       "  -v, --verbose         say more\n"
+	       "  -h, --help            this help\n\n"
+	       "Exit status: 0 records printed, 1 error (nothing printed), 2 usage error.\n"
+	       "See tlsa-create(1).\n",
+	       tlsa_starttls_names());
+}
+
+/* "U,S,M" with numbers or mnemonics. */
+static int parse_params(const char *text, struct params *p)
+{
+	char buf[64], *a, *b, *c;
+
+	if (strlen(text) >= sizeof(buf))
+		return -1;
+	strcpy(buf, text);
+	a = buf;
+	b = strchr(a, ',');
+	if (b == NULL)
+		return -1;
+	*b++ = '\0';
+	c = strchr(b, ',');
+	if (c == NULL)
+		return -1;
+	*c++ = '\0';
+	if (strchr(c, ',') != NULL)
+		return -1;
+	if (tlsa_field_parse(TLSA_FIELD_USAGE, a, &p->usage) != TLSA_OK ||
+	    tlsa_field_parse(TLSA_FIELD_SELECTOR, b, &p->selector) != TLSA_OK ||
+	    tlsa_field_parse(TLSA_FIELD_MTYPE, c, &p->mtype) != TLSA_OK)
+		return -1;
+	return 0;
+}
+
+static int add_params(struct create_opts *o, const struct params *p)
+{
+	struct params *np = realloc(o->params, (o->nparams + 1) * sizeof(*np));
+
+	if (np == NULL)
+		return -1;
+	o->params = np;
+	o->params[o->nparams++] = *p;
+	return 0;
+}
+
+/* A TTL: seconds, or a sum of NUMBER UNIT with units s m h d w. */
+static int parse_ttl(const char *text, long *ttl)
+{
+	unsigned long long total = 0, n;
+	const char *p = text;
+	int units = 0;
+
+	if (*p == '\0')
+		return -1;
+	while (*p != '\0') {
+		if (*p < '0' || *p > '9')
+			return -1;
+		n = 0;
+		while (*p >= '0' && *p <= '9') {
+			n = n * 10 + (unsigned)(*p++ - '0');
+			if (n > 0x7fffffffULL)
+				return -1;
+		}
+		switch (*p) {
+		case '\0': if (units) return -1; break;
+		case 's': case 'S': p++; units = 1; break;
+		case 'm': case 'M': n *= 60; p++; units = 1; break;
+		case 'h': case 'H': n *= 3600; p++; units = 1; break;
+		case 'd': case 'D': n *= 86400; p++; units = 1; break;
+		case 'w': case 'W': n *= 604800; p++; units = 1; break;
+		default: return -1;
+		}
+		total += n;
+		if (total > 0x7fffffffULL)
+			return -1;
+	}
+	*ttl = (long)total;
+	return 0;
+}
+
+/* The sentence for a failure to load path, into buf. */
+static void load_error(char *buf, size_t size, const char *path, tlsa_status st,
+		       const tlsa_where *w, unsigned want, int saved_errno)
+{
+	const char *hint = "";
+
+	if (st == TLSA_ERR_IO) {
+		snprintf(buf, size, "%s: %s", path, strerror(saved_errno));
+		return;
+	}
+	if (st == TLSA_ERR_WRONG_KIND) {
+		if (w->found == TLSA_KIND_CERT)
+			hint = " (use --cert)";
+		else if (w->found & (TLSA_KIND_PUBKEY | TLSA_KIND_PRIVKEY))
+			hint = " (use --key)";
+		else if (w->found == TLSA_KIND_CSR)
+			hint = " (use --csr)";
+		snprintf(buf, size, "%s: holds %s, not %s%s", path, tlsa_kind_name(w->found),
+			 want == TLSA_KIND_CERT  ? "a certificate"
+			 : want == TLSA_KIND_CSR ? "a certificate signing request"
+						 : "a key",
+			 hint);
+		return;
+	}
+	if (w->line > 0)
+		snprintf(buf, size, "%s: line %lu: %s", path, w->line, tlsa_strerror(st));
+	else
+		snprintf(buf, size, "%s: %s", path, tlsa_strerror(st));
+}
+
+/* Read and load one input file; on failure the sentence is in err. */
+static tlsa_input *load_file(const char *path, unsigned want, const char *pass, char *err,
+			     size_t errsize)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	tlsa_input *in = NULL;
+	tlsa_where where = { 0, TLSA_KIND_NONE };
+	tlsa_status st;
+	int e;
+
+	st = tlsa_file_read(path, &buf, &len);
+	e = errno;
+	if (st == TLSA_OK)
+		st = tlsa_input_load(&in, buf, len, want, pass, &where);
+	if (buf != NULL) {
+		OPENSSL_cleanse(buf, len);
+		free(buf);
+	}
+	if (st != TLSA_OK) {
+		load_error(err, errsize, path, st, &where, want, e);
+		return NULL;
+	}
+	return in;
+}
+
+static void warn_key_mode(const char *path, const tlsa_input *in)
+{
+	struct stat sb;
+
+	if (tlsa_input_kind(in) != TLSA_KIND_PRIVKEY || strcmp(path, "-") == 0)
+		return;
+	if (stat(path, &sb) == 0 && (sb.st_mode & S_IROTH))
+		cli_warn("%s: private key is readable by everyone (chmod o-r)", path);
+}
+
+static void date_string(time_t t, char buf[11])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 11, "%Y-%m-%d", &tm);
+}
+
+/*
+ * Warnings an experienced admin would want, for one record made from
+ * the object at depth of in.  where prefixes each ("FILE" or
+ * "MANIFEST: line N").
+ */
+static void lint(const char *where, const tlsa_input *in, size_t depth,
+		 const struct params *p, unsigned long port, time_t now, int first_of_depth)
+{
+	time_t nb, na;
+	char day[11];
+	int is_cert = tlsa_input_kind(in) == TLSA_KIND_CERT;
+
+	if (port == 25 && (p->usage == TLSA_USAGE_PKIX_TA || p->usage == TLSA_USAGE_PKIX_EE))
+		cli_warn("%s: usage %u is ignored by SMTP clients on port 25 (RFC 7672 section 3.1.3); "
+			 "publish 3 1 1 or 2 1 1",
+			 where, p->usage);
+	if (p->selector == TLSA_SELECTOR_CERT && p->usage == TLSA_USAGE_DANE_EE)
+		cli_warn("%s: 3 0 x changes at every renewal; 3 1 1 survives renewals that keep the key",
+			 where);
+	if (p->mtype == TLSA_MTYPE_FULL)
+		cli_warn("%s: matching type 0 (Full) makes large records; SHA2-256 is the usual choice",
+			 where);
+	if (!is_cert)
+		return;
+	if (p->usage == TLSA_USAGE_DANE_TA && !tlsa_input_is_ca(in, depth))
+		cli_warn("%s: usage 2 (DANE-TA) on the certificate at depth %zu, which is not a CA",
+			 where, depth);
+	if (p->usage == TLSA_USAGE_DANE_EE && tlsa_input_is_ca(in, depth))
+		cli_warn("%s: usage 3 (DANE-EE) on the certificate at depth %zu, which is a CA",
+			 where, depth);
+	if (first_of_depth && tlsa_input_validity(in, depth, &nb, &na) == TLSA_OK) {
+		date_string(na, day);
+		if (na < now)
+			cli_warn("%s: certificate at depth %zu expired on %s", where, depth, day);
+		else if (na - now < (time_t)EXPIRY_WARN_DAYS * 86400)
+			cli_warn("%s: certificate at depth %zu expires on %s, in %ld days", where,
+				 depth, day, (long)((na - now) / 86400));
+	}
+}
+
+/* _PORT._PROTO.HOST. into a malloc'd string. */
+static char *make_owner(unsigned long port, const char *proto, const char *host)
+{
+	size_t len = strlen(host);
+	char *s;
+
+	s = malloc(len + strlen(proto) + 32);
+	if (s == NULL)
+		return NULL;
+	sprintf(s, "_%lu._%s.%s%s", port, proto, host,
+		(len > 0 && host[len - 1] == '.') ? "" : ".");
+	return s;
+}
+
+/*
+ * Make every record asked for from one input and print it through fmt.
+ * Returns 0, or -1 with the sentence in err.
+ */
+static int emit_records(const struct create_opts *o, const tlsa_input *in, const char *file,
+			const char *where, const char *owner, unsigned long port,
+			const struct params *params, size_t nparams, struct out_state *st,
+			char *err, size_t errsize)
+{
+	size_t i, d, first, last, count = tlsa_input_count(in);
+	unsigned char linted[64] = { 0 };
+	tlsa_record *rec;
+	tlsa_status s;
+
+	for (i = 0; i < nparams; i++) {
+		const struct params *p = &params[i];
+
+		if (o->depth_all) {
+			first = 0;
+			last = count - 1;
+		} else if (o->depth >= 0) {
+			first = last = (size_t)o->depth;
+		} else {
+			first = last = tlsa_default_depth(p->usage);
+			/* A CA certificate on its own is its own trust anchor. */
+			if (first == 1 && count == 1 && tlsa_input_is_ca(in, 0))
+				first = last = 0;
+		}
+		for (d = first; d <= last; d++) {
+			struct out_rec r;
+
+			s = tlsa_record_compute(in, d, p->usage, p->selector, p->mtype, &rec);
+			if (s == TLSA_ERR_DEPTH && tlsa_input_kind(in) == TLSA_KIND_CERT) {
+				snprintf(err, errsize,
+					 "%s: no certificate at depth %zu: the file holds %zu "
+					 "(usage %u needs the issuer: give the full chain, or --depth 0)",
+					 file, d, count, p->usage);
+				return -1;
+			}
+			if (s != TLSA_OK) {
+				snprintf(err, errsize, "%s: %s", file, tlsa_strerror(s));
+				return -1;
+			}
+			lint(where, in, d, p, port, o->now, d < sizeof(linted) && !linted[d]++);
+			r.owner = owner;
+			r.ttl = o->ttl;
+			r.rec = rec;
+			r.cert = tlsa_input_cert(in, d, &r.cert_len);
+			r.file = file;
+			r.depth = d;
+			if (o->fmt->record(st, &r) != 0) {
+				tlsa_record_free(rec);
+				snprintf(err, errsize, "out of memory");
+				return -1;
+			}
+			st->count++;
+			tlsa_record_free(rec);
+		}
+	}
+	return 0;
+}
+
+static void chain_warnings(const char *where, const tlsa_input *in)
+{
+	unsigned f = tlsa_input_chain_flags(in);
+
+	if (f & TLSA_CHAIN_BROKEN)
+		cli_warn("%s: the certificates in this file do not form one chain; "
+			 "depth 0 is the first that issued none of the others",
+			 where);
+	else if (f & TLSA_CHAIN_REORDERED)
+		cli_info(1, "%s: chain was not in leaf-first order; ordered by issuer", where);
+}
+
+/* One input file, or stdin. */
+static int create_one(struct create_opts *o, const char *host)
+{
+	const char *path;
+	unsigned want;
+	char err[1024];
+	char *owner = NULL, *buf = NULL;
+	size_t buflen = 0;
+	struct out_state st = { NULL, 0, NULL };
+	tlsa_input *in;
+	int rc = 1;
+
+	if (o->cert != NULL) {
+		path = o->cert;
+		want = TLSA_KIND_CERT;
+	} else if (o->key != NULL) {
+		path = o->key;
+		want = TLSA_KIND_PUBKEY | TLSA_KIND_PRIVKEY;
+	} else {
+		path = o->csr;
+		want = TLSA_KIND_CSR;
+	}
+	in = load_file(path, want, o->pass, err, sizeof(err));
+	if (in == NULL) {
+		cli_error("%s", err);
+		return 1;
+	}
+	warn_key_mode(path, in);
+	chain_warnings(path, in);
+	if (o->owner != NULL)
+		owner = strdup(o->owner);
+	else if (host != NULL)
+		owner = make_owner(o->port, o->proto, host);
+	if ((o->owner != NULL || host != NULL) && owner == NULL) {
+		cli_error("out of memory");
+		goto out;
+	}
+	/* Records go to memory first: stdout sees all of them or none. */
+	st.fp = open_memstream(&buf, &buflen);
+	if (st.fp == NULL) {
+		cli_error("out of memory");
+		goto out;
+	}
+	if (o->fmt->begin != NULL)
+		o->fmt->begin(&st);
+	if (emit_records(o, in, path, path, owner, o->port, o->params, o->nparams, &st, err,
+			 sizeof(err)) != 0) {
+		cli_error("%s", err);
+		goto out;
+	}
+	out_end(o->fmt, &st);
+	if (fclose(st.fp) != 0) {
+		st.fp = NULL;
+		cli_error("out of memory");
+		goto out;
+	}
+	st.fp = NULL;
+	fwrite(buf, 1, buflen, stdout);
+	rc = 0;
+out:
+	if (st.fp != NULL)
+		fclose(st.fp);
+	free(st.last_owner);
+	free(buf);
+	free(owner);
+	tlsa_input_free(in);
+	return rc;
+}
+
+/* Split a manifest line into at most max words (modifies line). */
+static size_t split_words(char *line, char **words, size_t max)
+{
+	size_t n = 0;
+	char *p = line;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0' || *p == '#')
+			break;
+		if (n == max)
+			return max + 1;
+		words[n++] = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t')
+			p++;
+		if (*p != '\0')
+			*p++ = '\0';
+	}
+	return n;
+}
+
+/*
+ * A manifest: every line is checked and every record made before any is
+ * printed; bad lines are all reported, and then nothing is printed.
+ */
+#define MANIFEST_MAX_WORDS 34
+static int create_manifest(struct create_opts *o)
+{
+	FILE *mf;
+	char *line = NULL, *words[MANIFEST_MAX_WORDS + 1], *buf = NULL;
+	char err[1536], where[1200], path[4096], *owner;
+	size_t cap = 0, buflen = 0, n, i, dirlen;
+	ssize_t len;
+	unsigned long lineno = 0, bad = 0, port;
+	const char *slash, *proto;
+	struct params lp[MANIFEST_MAX_WORDS];
+	size_t nlp;
+	struct out_state st = { NULL, 0, NULL };
+	tlsa_input *in;
+
+	mf = strcmp(o->manifest, "-") == 0 ? stdin : fopen(o->manifest, "r");
+	if (mf == NULL) {
+		cli_error("%s: %s", o->manifest, strerror(errno));
+		return 1;
+	}
+	/* Relative paths in a manifest are relative to the manifest's directory. */
+	slash = strrchr(o->manifest, '/');
+	dirlen = slash != NULL ? (size_t)(slash - o->manifest) + 1 : 0;
+	st.fp = open_memstream(&buf, &buflen);
+	if (st.fp == NULL) {
+		cli_error("out of memory");
+		goto done;
+	}
+	if (o->fmt->begin != NULL)
+		o->fmt->begin(&st);
+	while ((len = getline(&line, &cap, mf)) >= 0) {
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		n = split_words(line, words, MANIFEST_MAX_WORDS);
+		if (n == 0)
+			continue;
+		snprintf(where, sizeof(where), "%s: line %lu", o->manifest, lineno);
+		if (n < 3 || n > MANIFEST_MAX_WORDS) {
+			cli_error("%s: want 'HOST PORT[/PROTO] FILE [U,S,M ...]'", where);
+			bad++;
+			continue;
+		}
+		proto = "tcp";
+		slash = strchr(words[1], '/');
+		if (slash != NULL) {
+			proto = slash + 1;
+			words[1][slash - words[1]] = '\0';
+		}
+		if (cli_parse_ulong(words[1], 1, 65535, &port) != 0 ||
+		    (strcmp(proto, "tcp") != 0 && strcmp(proto, "udp") != 0 &&
+		     strcmp(proto, "sctp") != 0)) {
+			cli_error("%s: bad port '%s%s%s' (want PORT or PORT/tcp|udp|sctp)", where,
+				  words[1], slash ? "/" : "", slash ? proto : "");
+			bad++;
+			continue;
+		}
+		nlp = 0;
+		for (i = 3; i < n; i++) {
+			if (parse_params(words[i], &lp[nlp]) != 0)
+				break;
+			nlp++;
+		}
+		if (i < n) {
+			cli_error("%s: bad record parameters '%s' (want U,S,M such as 3,1,1)", where,
+				  words[i]);
+			bad++;
+			continue;
+		}
+		if (words[2][0] == '/' || dirlen == 0)
+			snprintf(path, sizeof(path), "%s", words[2]);
+		else
+			snprintf(path, sizeof(path), "%.*s%s", (int)dirlen, o->manifest, words[2]);
+		in = load_file(path, TLSA_KIND_ANY, o->pass, err, sizeof(err));
+		if (in == NULL) {
+			cli_error("%s: %s", where, err);
+			bad++;
+			continue;
+		}
+		chain_warnings(where, in);
+		owner = make_owner(port, proto, words[0]);
+		if (owner == NULL ||
+		    emit_records(o, in, path, where, owner, port, nlp > 0 ? lp : o->params,
+				 nlp > 0 ? nlp : o->nparams, &st, err, sizeof(err)) != 0) {
+			cli_error("%s: %s", where, owner == NULL ? "out of memory" : err);
+			bad++;
+		}
+		free(owner);
+		tlsa_input_free(in);
+	}
+	if (ferror(mf)) {
+		cli_error("%s: %s", o->manifest, strerror(errno));
+		bad++;
+	}
+	out_end(o->fmt, &st);
+	if (fclose(st.fp) != 0) {
+		cli_error("out of memory");
+		bad++;
+	}
+	st.fp = NULL;
+	if (bad > 0) {
+		cli_error("%s: %lu bad line%s; nothing printed", o->manifest, bad, bad == 1 ? "" : "s");
+	} else {
+		fwrite(buf, 1, buflen, stdout);
+	}
+done:
+	if (mf != stdin)
+		fclose(mf);
+	free(line);
+	free(buf);
+	free(st.last_owner);
+	return bad > 0 || st.fp != NULL ? 1 : 0;
+}
+
+int cmd_create(int argc, char **argv)
+{
+	struct create_opts o;
+	struct params p = { 3, 1, 1 };
+	int c, rc, params_given = 0, inputs;
+	unsigned long v;
+	const char *host = NULL;
+	tlsa_status st;
+
+	memset(&o, 0, sizeof(o));
+	o.depth = -1;
+	o.ttl = -1;
+	o.port = 443;
+	o.proto = "tcp";
+	o.fmt = out_format_find("rfc");
+	cli.cmd = "create";
+	while ((c = getopt_long(argc, argv, "c:k:u:s:m:p:t:o:qvh", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'c': o.cert = optarg; break;
+		case 'k': o.key = optarg; break;
+		case OPT_CSR: o.csr = optarg; break;
+		case OPT_PASSIN: o.passin = optarg; break;
+		case 'u':
+			if (tlsa_field_parse(TLSA_FIELD_USAGE, optarg, &p.usage) != TLSA_OK)
+				return cli_usage_error("bad usage '%s': %s", optarg,
+						       tlsa_strerror(TLSA_ERR_USAGE));
+			break;
+		case 's':
+			if (tlsa_field_parse(TLSA_FIELD_SELECTOR, optarg, &p.selector) != TLSA_OK)
+				return cli_usage_error("bad selector '%s': %s", optarg,
+						       tlsa_strerror(TLSA_ERR_SELECTOR));
+			break;
+		case 'm':
+			if (tlsa_field_parse(TLSA_FIELD_MTYPE, optarg, &p.mtype) != TLSA_OK)
+				return cli_usage_error("bad matching type '%s': %s", optarg,
+						       tlsa_strerror(TLSA_ERR_MTYPE));
+			break;
+		case OPT_PARAMS: {
+			struct params q;
+
+			if (parse_params(optarg, &q) != 0)
+				return cli_usage_error("bad --params '%s' (want U,S,M such as 3,1,1 "
+						       "or DANE-EE,SPKI,SHA2-256)",
+						       optarg);
+			if (add_params(&o, &q) != 0) {
+				cli_error("out of memory");
+				return 1;
+			}
+			params_given = 1;
+			break;
+		}
+		case OPT_DEPTH:
+			if (strcmp(optarg, "all") == 0) {
+				o.depth_all = 1;
+			} else if (cli_parse_ulong(optarg, 0, 63, &v) == 0) {
+				o.depth = (long)v;
+			} else {
+				return cli_usage_error("bad --depth '%s' (want 0-63 or all)", optarg);
+			}
+			break;
+		case 'p':
+			if (cli_parse_ulong(optarg, 1, 65535, &o.port) != 0)
+				return cli_usage_error("bad port '%s' (want 1-65535)", optarg);
+			o.port_set = 1;
+			break;
+		case OPT_PROTO:
+			if (strcmp(optarg, "tcp") != 0 && strcmp(optarg, "udp") != 0 &&
+			    strcmp(optarg, "sctp") != 0)
+				return cli_usage_error("bad --proto '%s' (want tcp, udp or sctp)", optarg);
+			o.proto = optarg;
+			break;
+		case 't':
+			o.starttls = tlsa_starttls_find(optarg);
+			if (o.starttls == NULL)
+				return cli_usage_error("unknown STARTTLS protocol '%s' (want one of: %s)",
+						       optarg, tlsa_starttls_names());
+			break;
+		case OPT_OWNER: o.owner = optarg; break;
+		case OPT_TTL:
+			if (parse_ttl(optarg, &o.ttl) != 0)
+				return cli_usage_error("bad --ttl '%s' (want seconds, or units such as 1h)",
+						       optarg);
+			break;
+		case 'o':
+			o.fmt = out_format_find(optarg);
+			if (o.fmt == NULL)
+				return cli_usage_error("unknown format '%s' (want rfc, generic, rdata, "
+						       "json or nsupdate)",
+						       optarg);
+			break;
+		case OPT_MANIFEST: o.manifest = optarg; break;
+		case 'q': cli.quiet = 1; break;
+		case 'v': cli.verbose++; break;
+		case 'h': help(); return 0;
+		default: return cli_usage_error("see the options above");
+		}
+	}
+	if (optind < argc)
+		host = argv[optind++];
+	if (optind < argc)
+		return cli_usage_error("unexpected argument '%s'", argv[optind]);
+	if (!o.port_set && o.starttls != NULL)
+		o.port = tlsa_starttls_port(o.starttls);
+	if (!params_given && add_params(&o, &p) != 0) {
+		cli_error("out of memory");
+		return 1;
+	}
+	inputs = (o.cert != NULL) + (o.key != NULL) + (o.csr != NULL) + (o.manifest != NULL);
+	if (inputs > 1) {
+		free(o.params);
+		return cli_usage_error("give one of --cert, --key, --csr and --manifest");
+	}
+	if (o.manifest != NULL && (host != NULL || o.owner != NULL)) {
+		free(o.params);
+		return cli_usage_error("--manifest names its hosts: no HOST or --owner with it");
+	}
+	if (o.manifest == NULL && o.fmt->needs_owner && host == NULL && o.owner == NULL) {
+		free(o.params);
+		return cli_usage_error("the %s format needs an owner: give HOST or --owner "
+				       "(or use -o rdata)",
+				       o.fmt->name);
+	}
+	if (inputs == 0) {
+		free(o.params);
+		if (host == NULL)
+			return cli_usage_error("nothing to do: give --cert, --key, --csr, "
+					       "--manifest, or a HOST to fetch from");
+		cli_error("%s: fetching a chain from a live server is not built yet; "
+			  "give --cert, --key or --csr",
+			  host);
+		return 1;
+	}
+	if (o.passin != NULL) {
+		st = tlsa_passin_read(o.passin, &o.pass);
+		if (st != TLSA_OK) {
+			cli_error("--passin %s: %s", o.passin,
+				  st == TLSA_ERR_IO ? strerror(errno) : tlsa_strerror(st));
+			free(o.params);
+			return 1;
+		}
+	}
+	o.now = time(NULL);
+	rc = o.manifest != NULL ? create_manifest(&o) : create_one(&o, host);
+	if (o.pass != NULL) {
+		OPENSSL_cleanse(o.pass, strlen(o.pass));
+		free(o.pass);
+	}
+	free(o.params);
+	return rc;
+}

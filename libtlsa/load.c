@@ -1,0 +1,1199 @@
+/*
+ * Inputs: certificates, chains, public and private keys, CSRs; PEM or DER.
+ *
+ * Owns: telling what a file holds, decoding PEM with line numbers for
+ * errors, ordering a chain by subject/issuer links, and locating the
+ * parts of a certificate that records need by walking its DER with
+ * OpenSSL's ASN1_get_object().  Certificates are never fully decoded on
+ * this path: a full decode costs some forty times more than the walk and
+ * is needed only for reports (tlsa_cert_info_get).  Keys and CSRs are
+ * decoded by OpenSSL, since their SubjectPublicKeyInfo must be derived.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <tlsa/load.h>
+
+/* Files larger than this are not certificates or keys. */
+#define INPUT_MAX (16u << 20)
+
+/* A span of bytes inside a certificate's DER. */
+struct span {
+	const unsigned char *p;
+	size_t len;
+};
+
+struct cert {
+	unsigned char *der; /* owned */
+	size_t len;
+	struct span issuer, subject, validity, spki, exts;
+};
+
+struct tlsa_input {
+	tlsa_kind kind;
+	unsigned chain_flags;
+	size_t count;
+	struct cert *certs;  /* kind CERT: count certificates, leaf first */
+	unsigned char *spki; /* other kinds: the SubjectPublicKeyInfo DER */
+	size_t spki_len;
+};
+
+const char *tlsa_kind_name(tlsa_kind kind)
+{
+	switch (kind) {
+	case TLSA_KIND_CERT: return "a certificate";
+	case TLSA_KIND_PUBKEY: return "a public key";
+	case TLSA_KIND_PRIVKEY: return "a private key";
+	case TLSA_KIND_CSR: return "a certificate signing request";
+	case TLSA_KIND_NONE:
+	case TLSA_KIND_ANY: break;
+	}
+	return "nothing usable";
+}
+
+/* ---- reading files ------------------------------------------------------ */
+
+tlsa_status tlsa_file_read(const char *path, unsigned char **buf, size_t *len)
+{
+	int fd, close_fd = 1;
+	size_t cap = 8192, n = 0;
+	unsigned char *b, *nb;
+	ssize_t r;
+	struct stat st;
+
+	if (strcmp(path, "-") == 0) {
+		fd = STDIN_FILENO;
+		close_fd = 0;
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return TLSA_ERR_IO;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		if ((unsigned long long)st.st_size > INPUT_MAX) {
+			if (close_fd)
+				close(fd);
+			return TLSA_ERR_TOO_LARGE;
+		}
+		cap = (size_t)st.st_size + 1;
+	} else if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (close_fd)
+			close(fd);
+		errno = EISDIR;
+		return TLSA_ERR_IO;
+	}
+	b = malloc(cap);
+	if (b == NULL) {
+		if (close_fd)
+			close(fd);
+		return TLSA_ERR_NOMEM;
+	}
+	for (;;) {
+		if (n == cap) {
+			if (cap >= INPUT_MAX) {
+				free(b);
+				if (close_fd)
+					close(fd);
+				return TLSA_ERR_TOO_LARGE;
+			}
+			cap *= 2;
+			nb = realloc(b, cap);
+			if (nb == NULL) {
+				free(b);
+				if (close_fd)
+					close(fd);
+				return TLSA_ERR_NOMEM;
+			}
+			b = nb;
+		}
+		r = read(fd, b + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+
+			free(b);
+			if (close_fd)
+				close(fd);
+			errno = e;
+			return TLSA_ERR_IO;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (close_fd)
+		close(fd);
+	*buf = b;
+	*len = n;
+	return TLSA_OK;
+}
+
+/* ---- walking DER -------------------------------------------------------- */
+
+/*
+ * One TLV at *p (before end): its tag, whether it is constructed, and its
+ * contents.  Advances *p past it.  Indefinite lengths are not DER.
+ */
+static int tlv(const unsigned char **p, const unsigned char *end, int *tag,
+	       int *cls, int *cons, struct span *whole, struct span *content)
+{
+	const unsigned char *start = *p, *q = *p;
+	long clen;
+	int ret;
+
+	if (q >= end)
+		return -1;
+	ret = ASN1_get_object(&q, &clen, tag, cls, (long)(end - q));
+	if (ret & 0x80)
+		return -1;
+	if (ret == 0x21) /* indefinite length */
+		return -1;
+	if (clen < 0 || clen > end - q)
+		return -1;
+	*cons = (ret & V_ASN1_CONSTRUCTED) != 0;
+	if (content != NULL) {
+		content->p = q;
+		content->len = (size_t)clen;
+	}
+	if (whole != NULL) {
+		whole->p = start;
+		whole->len = (size_t)(q + clen - start);
+	}
+	*p = q + clen;
+	return 0;
+}
+
+/* Expect a universal constructed SEQUENCE. */
+static int seq(const unsigned char **p, const unsigned char *end,
+	       struct span *whole, struct span *content)
+{
+	int tag, cls, cons;
+
+	if (tlv(p, end, &tag, &cls, &cons, whole, content) != 0)
+		return -1;
+	return (cls == V_ASN1_UNIVERSAL && tag == V_ASN1_SEQUENCE && cons) ? 0 : -1;
+}
+
+/*
+ * Locate the parts of a Certificate (RFC 5280 section 4.1):
+ * SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }, where
+ * tbsCertificate is SEQUENCE { [0] version OPTIONAL, serialNumber,
+ * signature, issuer, validity, subject, subjectPublicKeyInfo,
+ * [1] issuerUID OPTIONAL, [2] subjectUID OPTIONAL, [3] extensions OPTIONAL }.
+ * On success *used is the length of the outer TLV.
+ */
+static int walk_cert(struct cert *c, size_t *used)
+{
+	const unsigned char *p = c->der, *end = c->der + c->len, *q, *tend;
+	struct span whole, outer, tbs, skip;
+	int tag, cls, cons;
+
+	memset(&c->issuer, 0, sizeof(c->issuer) * 5);
+	if (seq(&p, end, &whole, &outer) != 0)
+		return -1;
+	*used = whole.len;
+	q = outer.p;
+	end = outer.p + outer.len;
+	if (seq(&q, end, NULL, &tbs) != 0)
+		return -1;
+	/* signatureAlgorithm and signatureValue must follow. */
+	{
+		const unsigned char *r = q;
+
+		if (seq(&r, end, NULL, NULL) != 0)
+			return -1;
+		if (tlv(&r, end, &tag, &cls, &cons, NULL, NULL) != 0 ||
+		    tag != V_ASN1_BIT_STRING || cls != V_ASN1_UNIVERSAL || r != end)
+			return -1;
+	}
+	q = tbs.p;
+	tend = tbs.p + tbs.len;
+	if (tlv(&q, tend, &tag, &cls, &cons, NULL, &skip) != 0)
+		return -1;
+	if (cls == V_ASN1_CONTEXT_SPECIFIC && tag == 0) {
+		/* version; the serial follows */
+		if (tlv(&q, tend, &tag, &cls, &cons, NULL, NULL) != 0)
+			return -1;
+	}
+	if (cls != V_ASN1_UNIVERSAL || tag != V_ASN1_INTEGER)
+		return -1;
+	if (seq(&q, tend, NULL, NULL) != 0 || /* signature algorithm */
+	    seq(&q, tend, &c->issuer, NULL) != 0 ||
+	    seq(&q, tend, &c->validity, NULL) != 0 ||
+	    seq(&q, tend, &c->subject, NULL) != 0 ||
+	    seq(&q, tend, &c->spki, NULL) != 0)
+		return -1;
+	while (q < tend) {
+		struct span content;
+
+		if (tlv(&q, tend, &tag, &cls, &cons, NULL, &content) != 0 ||
+		    cls != V_ASN1_CONTEXT_SPECIFIC)
+			return -1;
+		if (tag == 3)
+			c->exts = content;
+	}
+	return 0;
+}
+
+/* ---- PEM ---------------------------------------------------------------- */
+
+enum pem_type { PEM_OTHER, PEM_CERT, PEM_PUBKEY, PEM_RSA_PUBKEY, PEM_PRIVKEY, PEM_CSR };
+
+struct pem_label {
+	const char *label;
+	enum pem_type type;
+};
+
+static const struct pem_label pem_labels[] = {
+	{ "CERTIFICATE", PEM_CERT },
+	{ "X509 CERTIFICATE", PEM_CERT },
+	{ "TRUSTED CERTIFICATE", PEM_CERT },
+	{ "PUBLIC KEY", PEM_PUBKEY },
+	{ "RSA PUBLIC KEY", PEM_RSA_PUBKEY },
+	{ "PRIVATE KEY", PEM_PRIVKEY },
+	{ "ENCRYPTED PRIVATE KEY", PEM_PRIVKEY },
+	{ "RSA PRIVATE KEY", PEM_PRIVKEY },
+	{ "EC PRIVATE KEY", PEM_PRIVKEY },
+	{ "DSA PRIVATE KEY", PEM_PRIVKEY },
+	{ "CERTIFICATE REQUEST", PEM_CSR },
+	{ "NEW CERTIFICATE REQUEST", PEM_CSR },
+	{ NULL, PEM_OTHER }
+};
+
+struct pem_block {
+	enum pem_type type;
+	const unsigned char *text; /* from the BEGIN line to after the END line */
+	size_t text_len;
+	unsigned char *der; /* decoded body (owned) */
+	size_t der_len;
+	unsigned long line;  /* line of the BEGIN */
+	int has_headers;     /* RFC 1421 headers: encrypted traditional key */
+};
+
+static const char BEGIN[] = "-----BEGIN ";
+static const char END[] = "-----END ";
+static const char DASHES[] = "-----";
+
+/* The next line of [p, end): returns its length without CR/LF, sets *next. */
+static size_t line_of(const unsigned char *p, const unsigned char *end,
+		      const unsigned char **next)
+{
+	const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
+	size_t len;
+
+	if (nl == NULL) {
+		*next = end;
+		len = (size_t)(end - p);
+	} else {
+		*next = nl + 1;
+		len = (size_t)(nl - p);
+	}
+	if (len > 0 && p[len - 1] == '\r')
+		len--;
+	return len;
+}
+
+static int starts(const unsigned char *p, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+
+	return len >= n && memcmp(p, s, n) == 0;
+}
+
+/* Label of a "-----BEGIN X-----" line into type. */
+static enum pem_type label_type(const unsigned char *label, size_t len)
+{
+	const struct pem_label *l;
+
+	for (l = pem_labels; l->label != NULL; l++)
+		if (strlen(l->label) == len && memcmp(l->label, label, len) == 0)
+			return l->type;
+	return PEM_OTHER;
+}
+
+static void blocks_free(struct pem_block *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(b[i].der);
+	free(b);
+}
+
+/*
+ * Split PEM text into blocks, decoding each body and reporting the line of
+ * the first bad base64.  Text outside blocks is allowed (openssl prints
+ * subject and issuer lines before certificates).
+ */
+static tlsa_status pem_split(const unsigned char *buf, size_t len,
+			     struct pem_block **out, size_t *count,
+			     unsigned long *errline, int *trailing)
+{
+	const unsigned char *p = buf, *end = buf + len, *next;
+	struct pem_block *blocks = NULL, *nb, *b;
+	size_t n = 0, cap = 0, l;
+	unsigned long line = 0;
+	EVP_ENCODE_CTX *ctx;
+	tlsa_status st = TLSA_OK;
+
+	*trailing = 0;
+	ctx = EVP_ENCODE_CTX_new();
+	if (ctx == NULL)
+		return TLSA_ERR_NOMEM;
+	while (p < end) {
+		const unsigned char *label, *begin_at = p;
+		size_t label_len;
+		int in_headers, outl, seen_body = 0;
+
+		l = line_of(p, end, &next);
+		line++;
+		if (!starts(p, l, BEGIN)) {
+			/* Text outside a block; note it only after a block. */
+			if (n > 0 && l > 0)
+				*trailing = 1;
+			p = next;
+			continue;
+		}
+		label = p + strlen(BEGIN);
+		label_len = l - strlen(BEGIN);
+		if (label_len < 5 || memcmp(label + label_len - 5, DASHES, 5) != 0) {
+			st = TLSA_ERR_PEM_TRUNCATED;
+			*errline = line;
+			goto fail;
+		}
+		label_len -= 5;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 4;
+			nb = realloc(blocks, cap * sizeof(*blocks));
+			if (nb == NULL) {
+				st = TLSA_ERR_NOMEM;
+				goto fail;
+			}
+			blocks = nb;
+		}
+		b = &blocks[n];
+		memset(b, 0, sizeof(*b));
+		b->type = label_type(label, label_len);
+		b->line = line;
+		b->der = malloc((size_t)(end - next) * 3 / 4 + 16);
+		if (b->der == NULL) {
+			st = TLSA_ERR_NOMEM;
+			goto fail;
+		}
+		n++;
+		EVP_DecodeInit(ctx);
+		in_headers = 1;
+		p = next;
+		for (;;) {
+			if (p >= end) {
+				st = TLSA_ERR_PEM_TRUNCATED;
+				*errline = b->line;
+				goto fail;
+			}
+			l = line_of(p, end, &next);
+			line++;
+			if (starts(p, l, END)) {
+				/* The END label must match the BEGIN label. */
+				if (l != strlen(END) + label_len + 5 ||
+				    memcmp(p + strlen(END), label, label_len) != 0) {
+					st = TLSA_ERR_PEM_TRUNCATED;
+					*errline = b->line;
+					goto fail;
+				}
+				break;
+			}
+			if (starts(p, l, BEGIN)) {
+				st = TLSA_ERR_PEM_TRUNCATED;
+				*errline = b->line;
+				goto fail;
+			}
+			if (in_headers && !seen_body && memchr(p, ':', l) != NULL) {
+				b->has_headers = 1;
+			} else if (l > 0) {
+				in_headers = 0;
+				seen_body = 1;
+				if (EVP_DecodeUpdate(ctx, b->der + b->der_len, &outl, p, (int)l) < 0) {
+					st = TLSA_ERR_PEM_BASE64;
+					*errline = line;
+					goto fail;
+				}
+				b->der_len += (size_t)outl;
+			} else if (seen_body) {
+				in_headers = 0;
+			}
+			p = next;
+		}
+		if (EVP_DecodeFinal(ctx, b->der + b->der_len, &outl) < 0) {
+			st = TLSA_ERR_PEM_BASE64;
+			*errline = line - 1;
+			goto fail;
+		}
+		b->der_len += (size_t)outl;
+		if (b->der_len == 0) {
+			st = TLSA_ERR_PEM_BASE64;
+			*errline = b->line;
+			goto fail;
+		}
+		b->text = begin_at;
+		b->text_len = (size_t)(next - begin_at);
+		p = next;
+	}
+	EVP_ENCODE_CTX_free(ctx);
+	*out = blocks;
+	*count = n;
+	return TLSA_OK;
+fail:
+	EVP_ENCODE_CTX_free(ctx);
+	blocks_free(blocks, n);
+	return st;
+}
+
+/* ---- building inputs ---------------------------------------------------- */
+
+static tlsa_input *input_new(tlsa_kind kind)
+{
+	tlsa_input *in = calloc(1, sizeof(*in));
+
+	if (in != NULL)
+		in->kind = kind;
+	return in;
+}
+
+void tlsa_input_free(tlsa_input *in)
+{
+	size_t i;
+
+	if (in == NULL)
+		return;
+	for (i = 0; i < in->count && in->certs != NULL; i++)
+		free(in->certs[i].der);
+	free(in->certs);
+	free(in->spki);
+	free(in);
+}
+
+static int span_eq(const struct span *a, const struct span *b)
+{
+	return a->len == b->len && a->len > 0 && memcmp(a->p, b->p, a->len) == 0;
+}
+
+/*
+ * Order certificates leaf first by their links: the leaf is the first
+ * certificate (in file order) that issued none of the others; then each
+ * issuer in turn.  Certificates left over are appended in file order and
+ * the chain is marked broken.
+ */
+static tlsa_status order_chain(tlsa_input *in)
+{
+	size_t n = in->count, i, j, k, leaf = 0, got = 0;
+	struct cert *sorted;
+	unsigned char *used;
+	int found;
+
+	if (n < 2)
+		return TLSA_OK;
+	sorted = calloc(n, sizeof(*sorted));
+	used = calloc(n, 1);
+	if (sorted == NULL || used == NULL) {
+		free(sorted);
+		free(used);
+		return TLSA_ERR_NOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		found = 0;
+		for (j = 0; j < n && !found; j++)
+			if (j != i && !span_eq(&in->certs[j].issuer, &in->certs[j].subject) &&
+			    span_eq(&in->certs[j].issuer, &in->certs[i].subject))
+				found = 1;
+		if (!found) {
+			leaf = i;
+			break;
+		}
+	}
+	k = leaf;
+	for (;;) {
+		sorted[got++] = in->certs[k];
+		used[k] = 1;
+		if (span_eq(&in->certs[k].issuer, &in->certs[k].subject))
+			break; /* self-issued: the top */
+		for (j = 0; j < n; j++)
+			if (!used[j] && span_eq(&in->certs[j].subject, &in->certs[k].issuer))
+				break;
+		if (j == n)
+			break;
+		k = j;
+	}
+	if (got < n)
+		in->chain_flags |= TLSA_CHAIN_BROKEN;
+	for (i = 0; i < n; i++)
+		if (!used[i])
+			sorted[got++] = in->certs[i];
+	for (i = 0; i < n; i++)
+		if (sorted[i].der != in->certs[i].der)
+			in->chain_flags |= TLSA_CHAIN_REORDERED;
+	free(in->certs);
+	in->certs = sorted;
+	free(used);
+	return TLSA_OK;
+}
+
+/* Add a certificate's DER (copied) to a CERT input; checks its structure. */
+static tlsa_status add_cert(tlsa_input *in, const unsigned char *der, size_t len,
+			    int exact)
+{
+	struct cert *nc, *c;
+	size_t used;
+
+	nc = realloc(in->certs, (in->count + 1) * sizeof(*nc));
+	if (nc == NULL)
+		return TLSA_ERR_NOMEM;
+	in->certs = nc;
+	c = &in->certs[in->count];
+	memset(c, 0, sizeof(*c));
+	c->der = malloc(len > 0 ? len : 1);
+	if (c->der == NULL)
+		return TLSA_ERR_NOMEM;
+	memcpy(c->der, der, len);
+	c->len = len;
+	if (walk_cert(c, &used) != 0 || (exact && used != len)) {
+		free(c->der);
+		return TLSA_ERR_DER;
+	}
+	/* A TRUSTED CERTIFICATE carries OpenSSL's trust settings after it. */
+	c->len = used;
+	in->count++;
+	return TLSA_OK;
+}
+
+/* The DER SubjectPublicKeyInfo of a key, into in->spki. */
+static tlsa_status set_spki_from_pkey(tlsa_input *in, EVP_PKEY *pkey)
+{
+	unsigned char *p = NULL;
+	int len;
+
+	len = i2d_PUBKEY(pkey, &p);
+	if (len <= 0)
+		return TLSA_ERR_KEY;
+	in->spki = malloc((size_t)len);
+	if (in->spki == NULL) {
+		OPENSSL_free(p);
+		return TLSA_ERR_NOMEM;
+	}
+	memcpy(in->spki, p, (size_t)len);
+	in->spki_len = (size_t)len;
+	in->count = 1;
+	OPENSSL_free(p);
+	return TLSA_OK;
+}
+
+static tlsa_status set_spki_from_x509_pubkey(tlsa_input *in, X509_PUBKEY *pk)
+{
+	unsigned char *p = NULL;
+	int len;
+
+	len = i2d_X509_PUBKEY(pk, &p);
+	if (len <= 0)
+		return TLSA_ERR_KEY;
+	in->spki = malloc((size_t)len);
+	if (in->spki == NULL) {
+		OPENSSL_free(p);
+		return TLSA_ERR_NOMEM;
+	}
+	memcpy(in->spki, p, (size_t)len);
+	in->spki_len = (size_t)len;
+	in->count = 1;
+	OPENSSL_free(p);
+	return TLSA_OK;
+}
+
+struct pass_arg {
+	const char *pass;
+	int asked;
+};
+
+static int pass_cb(char *buf, int size, int rwflag, void *u)
+{
+	struct pass_arg *a = u;
+	size_t len;
+
+	(void)rwflag;
+	a->asked = 1;
+	if (a->pass == NULL)
+		return -1;
+	len = strlen(a->pass);
+	if (len > (size_t)size)
+		return -1;
+	memcpy(buf, a->pass, len);
+	return (int)len;
+}
+
+/* Private key from PEM text (handles every PEM key form OpenSSL knows). */
+static tlsa_status privkey_pem(tlsa_input *in, const unsigned char *text, size_t len,
+			       const char *pass)
+{
+	struct pass_arg arg = { pass, 0 };
+	EVP_PKEY *pkey;
+	BIO *bio;
+	tlsa_status st;
+
+	bio = BIO_new_mem_buf(text, (int)len);
+	if (bio == NULL)
+		return TLSA_ERR_NOMEM;
+	pkey = PEM_read_bio_PrivateKey(bio, NULL, pass_cb, &arg);
+	BIO_free(bio);
+	if (pkey == NULL)
+		return arg.asked ? TLSA_ERR_PASSPHRASE : TLSA_ERR_KEY;
+	st = set_spki_from_pkey(in, pkey);
+	EVP_PKEY_free(pkey);
+	return st;
+}
+
+/* Private key from DER: PKCS#8, encrypted PKCS#8, or traditional. */
+static tlsa_status privkey_der(tlsa_input *in, const unsigned char *der, size_t len,
+			       const char *pass, int *is_encrypted)
+{
+	const unsigned char *p = der;
+	EVP_PKEY *pkey = NULL;
+	X509_SIG *sig;
+	PKCS8_PRIV_KEY_INFO *p8;
+	tlsa_status st;
+
+	*is_encrypted = 0;
+	pkey = d2i_AutoPrivateKey(NULL, &p, (long)len);
+	if (pkey == NULL) {
+		p = der;
+		sig = d2i_X509_SIG(NULL, &p, (long)len);
+		if (sig == NULL || p != der + len) {
+			X509_SIG_free(sig);
+			return TLSA_ERR_KEY;
+		}
+		*is_encrypted = 1;
+		if (pass == NULL) {
+			X509_SIG_free(sig);
+			return TLSA_ERR_PASSPHRASE;
+		}
+		p8 = PKCS8_decrypt(sig, pass, (int)strlen(pass));
+		X509_SIG_free(sig);
+		if (p8 == NULL)
+			return TLSA_ERR_PASSPHRASE;
+		pkey = EVP_PKCS82PKEY(p8);
+		PKCS8_PRIV_KEY_INFO_free(p8);
+		if (pkey == NULL)
+			return TLSA_ERR_KEY;
+	} else if (p != der + len) {
+		EVP_PKEY_free(pkey);
+		return TLSA_ERR_KEY;
+	}
+	st = set_spki_from_pkey(in, pkey);
+	EVP_PKEY_free(pkey);
+	return st;
+}
+
+static tlsa_status pubkey_der(tlsa_input *in, const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der;
+	X509_PUBKEY *pk;
+	tlsa_status st;
+
+	pk = d2i_X509_PUBKEY(NULL, &p, (long)len);
+	if (pk == NULL || p != der + len || X509_PUBKEY_get0(pk) == NULL) {
+		X509_PUBKEY_free(pk);
+		return TLSA_ERR_KEY;
+	}
+	st = set_spki_from_x509_pubkey(in, pk);
+	X509_PUBKEY_free(pk);
+	return st;
+}
+
+static tlsa_status rsa_pubkey_der(tlsa_input *in, const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der;
+	EVP_PKEY *pkey;
+	tlsa_status st;
+
+	pkey = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)len);
+	if (pkey == NULL)
+		return TLSA_ERR_KEY;
+	st = set_spki_from_pkey(in, pkey);
+	EVP_PKEY_free(pkey);
+	return st;
+}
+
+static tlsa_status csr_der(tlsa_input *in, const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der;
+	X509_REQ *req;
+	X509_PUBKEY *pk;
+	tlsa_status st;
+
+	req = d2i_X509_REQ(NULL, &p, (long)len);
+	if (req == NULL || p != der + len) {
+		X509_REQ_free(req);
+		return TLSA_ERR_DER;
+	}
+	pk = X509_REQ_get_X509_PUBKEY(req);
+	st = pk == NULL ? TLSA_ERR_KEY : set_spki_from_x509_pubkey(in, pk);
+	X509_REQ_free(req);
+	return st;
+}
+
+static tlsa_kind pem_kind(enum pem_type t)
+{
+	switch (t) {
+	case PEM_CERT: return TLSA_KIND_CERT;
+	case PEM_PUBKEY:
+	case PEM_RSA_PUBKEY: return TLSA_KIND_PUBKEY;
+	case PEM_PRIVKEY: return TLSA_KIND_PRIVKEY;
+	case PEM_CSR: return TLSA_KIND_CSR;
+	case PEM_OTHER: break;
+	}
+	return TLSA_KIND_NONE;
+}
+
+/*
+ * A PEM file: certificates make a chain; otherwise the first key or CSR
+ * block of a wanted kind is used.  A file holding both a chain and its
+ * key (as some servers want) serves as either.
+ */
+static tlsa_status load_pem(tlsa_input **out, const unsigned char *buf, size_t len,
+			    unsigned want, const char *pass, tlsa_where *where)
+{
+	struct pem_block *blocks = NULL;
+	size_t n = 0, i;
+	unsigned present = 0;
+	tlsa_kind kind = TLSA_KIND_NONE, k;
+	tlsa_input *in = NULL;
+	tlsa_status st;
+	int trailing;
+
+	st = pem_split(buf, len, &blocks, &n, &where->line, &trailing);
+	if (st != TLSA_OK)
+		return st;
+	for (i = 0; i < n; i++)
+		present |= pem_kind(blocks[i].type);
+	if (present == 0) {
+		blocks_free(blocks, n);
+		return TLSA_ERR_PEM_NONE;
+	}
+	/* Prefer, in order: a chain, a public key, a private key, a CSR. */
+	for (k = TLSA_KIND_CERT; k <= TLSA_KIND_CSR; k <<= 1)
+		if ((present & want & k) != 0) {
+			kind = k;
+			break;
+		}
+	if (kind == TLSA_KIND_NONE) {
+		for (k = TLSA_KIND_CERT; k <= TLSA_KIND_CSR; k <<= 1)
+			if (present & k) {
+				where->found = k;
+				break;
+			}
+		blocks_free(blocks, n);
+		return TLSA_ERR_WRONG_KIND;
+	}
+	in = input_new(kind);
+	if (in == NULL) {
+		blocks_free(blocks, n);
+		return TLSA_ERR_NOMEM;
+	}
+	if (trailing)
+		in->chain_flags |= TLSA_CHAIN_TRAILING;
+	for (i = 0; i < n && st == TLSA_OK; i++) {
+		struct pem_block *b = &blocks[i];
+
+		if (pem_kind(b->type) != kind)
+			continue;
+		where->line = b->line;
+		switch (b->type) {
+		case PEM_CERT:
+			/* Not exact: TRUSTED CERTIFICATE has trust data after it. */
+			st = add_cert(in, b->der, b->der_len, 0);
+			break;
+		case PEM_PUBKEY: st = pubkey_der(in, b->der, b->der_len); break;
+		case PEM_RSA_PUBKEY: st = rsa_pubkey_der(in, b->der, b->der_len); break;
+		case PEM_PRIVKEY: st = privkey_pem(in, b->text, b->text_len, pass); break;
+		case PEM_CSR: st = csr_der(in, b->der, b->der_len); break;
+		case PEM_OTHER: break;
+		}
+		if (kind != TLSA_KIND_CERT)
+			break; /* one key or CSR */
+	}
+	if (st == TLSA_OK)
+		where->line = 0;
+	if (st == TLSA_OK && kind == TLSA_KIND_CERT)
+		st = order_chain(in);
+	blocks_free(blocks, n);
+	if (st != TLSA_OK) {
+		tlsa_input_free(in);
+		return st;
+	}
+	*out = in;
+	return TLSA_OK;
+}
+
+/* A DER file: try each kind in turn; the certificate walk comes first. */
+static tlsa_status load_der(tlsa_input **out, const unsigned char *buf, size_t len,
+			    unsigned want, const char *pass, tlsa_where *where)
+{
+	tlsa_input *in;
+	tlsa_kind found = TLSA_KIND_NONE;
+	tlsa_status st = TLSA_ERR_DER;
+	int encrypted = 0;
+
+	in = input_new(TLSA_KIND_CERT);
+	if (in == NULL)
+		return TLSA_ERR_NOMEM;
+	if (add_cert(in, buf, len, 1) == TLSA_OK) {
+		found = TLSA_KIND_CERT;
+		st = TLSA_OK;
+	} else if (csr_der(in, buf, len) == TLSA_OK) {
+		found = TLSA_KIND_CSR;
+		st = TLSA_OK;
+	} else if (pubkey_der(in, buf, len) == TLSA_OK) {
+		found = TLSA_KIND_PUBKEY;
+		st = TLSA_OK;
+	} else if ((want & TLSA_KIND_PRIVKEY) != 0) {
+		st = privkey_der(in, buf, len, pass, &encrypted);
+		if (st == TLSA_OK || st == TLSA_ERR_PASSPHRASE)
+			found = TLSA_KIND_PRIVKEY;
+		else
+			st = TLSA_ERR_DER;
+	} else {
+		/* Recognise a private key without decrypting it. */
+		st = privkey_der(in, buf, len, NULL, &encrypted);
+		if (st == TLSA_OK || encrypted)
+			found = TLSA_KIND_PRIVKEY;
+		st = found ? TLSA_OK : TLSA_ERR_DER;
+	}
+	if (st == TLSA_OK && (found & want) == 0) {
+		where->found = found;
+		st = TLSA_ERR_WRONG_KIND;
+	}
+	if (st != TLSA_OK) {
+		tlsa_input_free(in);
+		return st;
+	}
+	in->kind = found;
+	*out = in;
+	return TLSA_OK;
+}
+
+static int looks_like_pem(const unsigned char *buf, size_t len)
+{
+	size_t n = strlen(BEGIN), i;
+
+	for (i = 0; i + n <= len; i++) {
+		const unsigned char *q = memchr(buf + i, '-', len - i);
+
+		if (q == NULL)
+			return 0;
+		i = (size_t)(q - buf);
+		if (i + n <= len && memcmp(q, BEGIN, n) == 0 && (i == 0 || buf[i - 1] == '\n'))
+			return 1;
+	}
+	return 0;
+}
+
+tlsa_status tlsa_input_load(tlsa_input **out, const unsigned char *buf, size_t len,
+			    unsigned want, const char *pass, tlsa_where *where)
+{
+	tlsa_where dummy;
+	size_t i;
+
+	if (where == NULL)
+		where = &dummy;
+	memset(where, 0, sizeof(*where));
+	if (out == NULL || (buf == NULL && len > 0))
+		return TLSA_ERR_INVALID;
+	for (i = 0; i < len; i++)
+		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r' && buf[i] != '\n')
+			break;
+	if (i == len)
+		return TLSA_ERR_EMPTY;
+	if (len > INPUT_MAX)
+		return TLSA_ERR_TOO_LARGE;
+	if (buf[0] == 0x30 && !looks_like_pem(buf, len))
+		return load_der(out, buf, len, want, pass, where);
+	if (looks_like_pem(buf, len))
+		return load_pem(out, buf, len, want, pass, where);
+	return TLSA_ERR_UNRECOGNISED;
+}
+
+tlsa_status tlsa_input_from_chain(tlsa_input **out, const unsigned char *const *der,
+				  const size_t *len, size_t count)
+{
+	tlsa_input *in;
+	tlsa_status st = TLSA_OK;
+	size_t i;
+
+	if (out == NULL || count == 0)
+		return TLSA_ERR_INVALID;
+	in = input_new(TLSA_KIND_CERT);
+	if (in == NULL)
+		return TLSA_ERR_NOMEM;
+	for (i = 0; i < count && st == TLSA_OK; i++)
+		st = add_cert(in, der[i], len[i], 1);
+	if (st == TLSA_OK)
+		st = order_chain(in);
+	if (st != TLSA_OK) {
+		tlsa_input_free(in);
+		return st;
+	}
+	*out = in;
+	return TLSA_OK;
+}
+
+/* ---- accessors ---------------------------------------------------------- */
+
+tlsa_kind tlsa_input_kind(const tlsa_input *in)
+{
+	return in->kind;
+}
+
+unsigned tlsa_input_chain_flags(const tlsa_input *in)
+{
+	return in->chain_flags;
+}
+
+size_t tlsa_input_count(const tlsa_input *in)
+{
+	return in->count;
+}
+
+const unsigned char *tlsa_input_cert(const tlsa_input *in, size_t i, size_t *len)
+{
+	if (in->kind != TLSA_KIND_CERT || i >= in->count)
+		return NULL;
+	*len = in->certs[i].len;
+	return in->certs[i].der;
+}
+
+const unsigned char *tlsa_input_spki(const tlsa_input *in, size_t i, size_t *len)
+{
+	if (i >= in->count)
+		return NULL;
+	if (in->kind != TLSA_KIND_CERT) {
+		*len = in->spki_len;
+		return in->spki;
+	}
+	*len = in->certs[i].spki.len;
+	return in->certs[i].spki.p;
+}
+
+/* An ASN.1 Time TLV to time_t (UTC). */
+static int time_of(const unsigned char *p, const unsigned char *end, time_t *t)
+{
+	const unsigned char *q = p;
+	ASN1_TIME *at;
+	struct tm tm;
+	int ok;
+
+	at = d2i_ASN1_TIME(NULL, &q, (long)(end - p));
+	if (at == NULL)
+		return -1;
+	ok = ASN1_TIME_to_tm(at, &tm);
+	ASN1_TIME_free(at);
+	if (!ok)
+		return -1;
+	*t = timegm(&tm);
+	return 0;
+}
+
+tlsa_status tlsa_input_validity(const tlsa_input *in, size_t i, time_t *not_before,
+				time_t *not_after)
+{
+	const unsigned char *p, *end;
+	struct span content, first;
+	int tag, cls, cons;
+
+	if (in->kind != TLSA_KIND_CERT || i >= in->count)
+		return TLSA_ERR_INVALID;
+	p = in->certs[i].validity.p;
+	end = p + in->certs[i].validity.len;
+	if (tlv(&p, end, &tag, &cls, &cons, NULL, &content) != 0)
+		return TLSA_ERR_DER;
+	p = content.p;
+	end = content.p + content.len;
+	first.p = p;
+	if (tlv(&p, end, &tag, &cls, &cons, NULL, NULL) != 0 ||
+	    time_of(first.p, p, not_before) != 0 || time_of(p, end, not_after) != 0)
+		return TLSA_ERR_DER;
+	return TLSA_OK;
+}
+
+/* basicConstraints (2.5.29.19) says cA TRUE. */
+int tlsa_input_is_ca(const tlsa_input *in, size_t i)
+{
+	static const unsigned char bc_oid[] = { 0x55, 0x1d, 0x13 };
+	const unsigned char *p, *end, *q, *qend, *v;
+	struct span exts, ext, part, val;
+	int tag, cls, cons;
+
+	if (in->kind != TLSA_KIND_CERT || i >= in->count || in->certs[i].exts.len == 0)
+		return 0;
+	p = in->certs[i].exts.p;
+	end = p + in->certs[i].exts.len;
+	if (seq(&p, end, NULL, &exts) != 0)
+		return 0;
+	p = exts.p;
+	end = exts.p + exts.len;
+	while (p < end) {
+		if (seq(&p, end, NULL, &ext) != 0)
+			return 0;
+		q = ext.p;
+		qend = ext.p + ext.len;
+		if (tlv(&q, qend, &tag, &cls, &cons, NULL, &part) != 0 || tag != V_ASN1_OBJECT)
+			return 0;
+		if (part.len != sizeof(bc_oid) || memcmp(part.p, bc_oid, sizeof(bc_oid)) != 0)
+			continue;
+		/* Optional critical BOOLEAN, then the OCTET STRING value. */
+		if (tlv(&q, qend, &tag, &cls, &cons, NULL, &val) != 0)
+			return 0;
+		if (tag == V_ASN1_BOOLEAN && tlv(&q, qend, &tag, &cls, &cons, NULL, &val) != 0)
+			return 0;
+		if (tag != V_ASN1_OCTET_STRING)
+			return 0;
+		v = val.p;
+		if (seq(&v, val.p + val.len, NULL, &part) != 0 || part.len == 0)
+			return 0;
+		v = part.p;
+		if (tlv(&v, part.p + part.len, &tag, &cls, &cons, NULL, &val) != 0)
+			return 0;
+		return tag == V_ASN1_BOOLEAN && val.len == 1 && val.p[0] != 0;
+	}
+	return 0;
+}
+
+/* ---- full decode, for reports ------------------------------------------- */
+
+static char *name_string(const X509_NAME *name)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *data, *s = NULL;
+	long len;
+
+	if (bio == NULL)
+		return NULL;
+	if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253) >= 0) {
+		len = BIO_get_mem_data(bio, &data);
+		s = malloc((size_t)len + 1);
+		if (s != NULL) {
+			memcpy(s, data, (size_t)len);
+			s[len] = '\0';
+		}
+	}
+	BIO_free(bio);
+	return s;
+}
+
+static time_t asn1_time_t(const ASN1_TIME *at)
+{
+	struct tm tm;
+
+	if (at == NULL || !ASN1_TIME_to_tm(at, &tm))
+		return 0;
+	return timegm(&tm);
+}
+
+tlsa_status tlsa_cert_info_get(const unsigned char *der, size_t len, tlsa_cert_info *info)
+{
+	const unsigned char *p = der;
+	X509 *x;
+
+	memset(info, 0, sizeof(*info));
+	x = d2i_X509(NULL, &p, (long)len);
+	if (x == NULL)
+		return TLSA_ERR_DER;
+	info->subject = name_string(X509_get_subject_name(x));
+	info->issuer = name_string(X509_get_issuer_name(x));
+	info->not_before = asn1_time_t(X509_get0_notBefore(x));
+	info->not_after = asn1_time_t(X509_get0_notAfter(x));
+	info->is_ca = X509_check_ca(x) != 0;
+	X509_free(x);
+	if (info->subject == NULL || info->issuer == NULL) {
+		tlsa_cert_info_clear(info);
+		return TLSA_ERR_NOMEM;
+	}
+	return TLSA_OK;
+}
+
+void tlsa_cert_info_clear(tlsa_cert_info *info)
+{
+	free(info->subject);
+	free(info->issuer);
+	memset(info, 0, sizeof(*info));
+}
+
+/* ---- passphrases -------------------------------------------------------- */
+
+static tlsa_status first_line_fd(int fd, char **pass)
+{
+	char buf[1024];
+	size_t n = 0;
+	ssize_t r;
+
+	while (n < sizeof(buf) - 1) {
+		r = read(fd, buf + n, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return TLSA_ERR_IO;
+		if (r == 0 || buf[n] == '\n')
+			break;
+		n++;
+	}
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	*pass = strdup(buf);
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return *pass == NULL ? TLSA_ERR_NOMEM : TLSA_OK;
+}
+
+tlsa_status tlsa_passin_read(const char *source, char **pass)
+{
+	const char *v;
+	char *end;
+	long fd;
+	int f;
+	tlsa_status st;
+
+	if (strncmp(source, "env:", 4) == 0) {
+		v = getenv(source + 4);
+		if (v == NULL)
+			return TLSA_ERR_PASSIN;
+		*pass = strdup(v);
+		return *pass == NULL ? TLSA_ERR_NOMEM : TLSA_OK;
+	}
+	if (strncmp(source, "file:", 5) == 0) {
+		f = open(source + 5, O_RDONLY | O_CLOEXEC);
+		if (f < 0)
+			return TLSA_ERR_IO;
+		st = first_line_fd(f, pass);
+		close(f);
+		return st;
+	}
+	if (strncmp(source, "fd:", 3) == 0) {
+		errno = 0;
+		fd = strtol(source + 3, &end, 10);
+		if (errno != 0 || *end != '\0' || end == source + 3 || fd < 0 || fd > 65535)
+			return TLSA_ERR_PASSIN;
+		return first_line_fd((int)fd, pass);
+	}
+	return TLSA_ERR_PASSIN;
+}

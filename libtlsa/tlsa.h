@@ -1,0 +1,22 @@
+/*
+ * libtlsa: TLSA records (RFC 6698, 7671, 7672, 7218) for tools that
+ * create, check and publish them.  This is the one header users include.
+ *
+ * Conventions: every public name starts with tlsa_; fallible calls return
+ * a tlsa_status (tlsa_strerror() turns it into words); objects come with
+ * _new/_free pairs; the library never prints, never exits and keeps no
+ * global state.
+ */
+#ifndef TLSA_H
+#define TLSA_H
+
+#include <tlsa/status.h>
+#include <tlsa/record.h>
+#include <tlsa/load.h>
+#include <tlsa/compute.h>
+#include <tlsa/starttls.h>
+
+/* The library's version, e.g. "0.1.0". */
+const char *tlsa_version(void);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * libtlsa status codes.
+ *
+ * Owns: the tlsa_status enumeration and tlsa_strerror().  Every fallible
+ * library call returns one of these; the library never prints.  Each area
+ * of the library has its own block of numbers so that areas can grow
+ * without renumbering each other.
+ */
+#ifndef TLSA_STATUS_H
+#define TLSA_STATUS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum tlsa_status {
+	TLSA_OK = 0,
+
+	/* 1-99: general */
+	TLSA_ERR_NOMEM = 1,     /* out of memory */
+	TLSA_ERR_IO = 2,        /* read or write failed; see errno */
+	TLSA_ERR_INVALID = 3,   /* bad argument to a library call */
+	TLSA_ERR_INTERNAL = 4,  /* an OpenSSL or ldns call failed unexpectedly */
+	TLSA_ERR_TOO_LARGE = 5, /* input larger than the library accepts */
+
+	/* 100-199: records (record.c) */
+	TLSA_ERR_SYNTAX = 100,     /* not of the form "U S M HEX" or "\# LEN HEX" */
+	TLSA_ERR_USAGE = 101,      /* certificate usage not a number 0-255 or mnemonic */
+	TLSA_ERR_SELECTOR = 102,   /* selector not a number 0-255 or mnemonic */
+	TLSA_ERR_MTYPE = 103,      /* matching type not a number 0-255 or mnemonic */
+	TLSA_ERR_HEX = 104,        /* bad hexadecimal digit or odd digit count */
+	TLSA_ERR_NO_DATA = 105,    /* certificate association data missing */
+	TLSA_ERR_DATA_LENGTH = 106,/* data length wrong for the matching type */
+	TLSA_ERR_GENERIC_LENGTH = 107, /* RFC 3597 length differs from the data */
+
+	/* 200-299: inputs (load.c) and computing records (compute.c) */
+	TLSA_ERR_EMPTY = 200,         /* the input is empty */
+	TLSA_ERR_PEM_BASE64 = 201,    /* bad base64 inside a PEM block */
+	TLSA_ERR_PEM_TRUNCATED = 202, /* BEGIN without a matching END */
+	TLSA_ERR_DER = 203,           /* DER is truncated or malformed */
+	TLSA_ERR_UNRECOGNISED = 204,  /* neither PEM nor DER of a known object */
+	TLSA_ERR_WRONG_KIND = 205,    /* holds another kind of object than asked */
+	TLSA_ERR_PASSPHRASE = 206,    /* encrypted key: passphrase missing or wrong */
+	TLSA_ERR_PASSIN = 207,        /* bad --passin source */
+	TLSA_ERR_KEY = 208,           /* key cannot be decoded or has no public part */
+	TLSA_ERR_SELECTOR_NEEDS_CERT = 209, /* selector 0 asked of a key or CSR */
+	TLSA_ERR_DEPTH = 210,         /* no certificate at that depth */
+	TLSA_ERR_PEM_NONE = 211,      /* PEM text with no object we read */
+
+	/* 300-399: zone files and serials (zonefile.c, serial.c) */
+
+	/* 400-499: DNS and DNSSEC (dns.c) */
+
+	/* 500-599: TLS, STARTTLS and verification (starttls.c, verify.c) */
+
+	TLSA_STATUS_MAX
+} tlsa_status;
+
+/* A short phrase for the status, never NULL, e.g. "bad base64 in PEM block". */
+const char *tlsa_strerror(tlsa_status status);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
