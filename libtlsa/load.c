@@ -481,8 +481,9 @@ void tlsa_input_free(tlsa_input *in)
 
 	if (in == NULL)
 		return;
-	for (i = 0; i < in->count && in->certs != NULL; i++)
-		free(in->certs[i].der);
+	if (in->kind == TLSA_KIND_CERT)
+		for (i = 0; i < in->count; i++)
+			free(in->certs[i].der);
 	free(in->certs);
 	free(in->spki);
 	free(in);
@@ -861,25 +862,31 @@ static tlsa_status load_der(tlsa_input **out, const unsigned char *buf, size_t l
 	if (add_cert(in, buf, len, 1) == TLSA_OK) {
 		found = TLSA_KIND_CERT;
 		st = TLSA_OK;
-	} else if (csr_der(in, buf, len) == TLSA_OK) {
-		found = TLSA_KIND_CSR;
-		st = TLSA_OK;
-	} else if (pubkey_der(in, buf, len) == TLSA_OK) {
-		found = TLSA_KIND_PUBKEY;
-		st = TLSA_OK;
-	} else if ((want & TLSA_KIND_PRIVKEY) != 0) {
-		st = privkey_der(in, buf, len, pass, &encrypted);
-		if (st == TLSA_OK || st == TLSA_ERR_PASSPHRASE)
-			found = TLSA_KIND_PRIVKEY;
-		else
-			st = TLSA_ERR_DER;
 	} else {
-		/* Recognise a private key without decrypting it. */
-		st = privkey_der(in, buf, len, NULL, &encrypted);
-		if (st == TLSA_OK || encrypted)
-			found = TLSA_KIND_PRIVKEY;
-		st = found ? TLSA_OK : TLSA_ERR_DER;
+		/* Not a certificate: drop the slot the failed walk allocated. */
+		free(in->certs);
+		in->certs = NULL;
+		if (csr_der(in, buf, len) == TLSA_OK) {
+			found = TLSA_KIND_CSR;
+			st = TLSA_OK;
+		} else if (pubkey_der(in, buf, len) == TLSA_OK) {
+			found = TLSA_KIND_PUBKEY;
+			st = TLSA_OK;
+		} else if ((want & TLSA_KIND_PRIVKEY) != 0) {
+			st = privkey_der(in, buf, len, pass, &encrypted);
+			if (st == TLSA_OK || st == TLSA_ERR_PASSPHRASE)
+				found = TLSA_KIND_PRIVKEY;
+			else
+				st = TLSA_ERR_DER;
+		} else {
+			/* Recognise a private key without decrypting it. */
+			st = privkey_der(in, buf, len, NULL, &encrypted);
+			if (st == TLSA_OK || encrypted)
+				found = TLSA_KIND_PRIVKEY;
+			st = found ? TLSA_OK : TLSA_ERR_DER;
+		}
 	}
+	in->kind = found;
 	if (st == TLSA_OK && (found & want) == 0) {
 		where->found = found;
 		st = TLSA_ERR_WRONG_KIND;
@@ -888,7 +895,6 @@ static tlsa_status load_der(tlsa_input **out, const unsigned char *buf, size_t l
 		tlsa_input_free(in);
 		return st;
 	}
-	in->kind = found;
 	*out = in;
 	return TLSA_OK;
 }
