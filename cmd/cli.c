@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,17 @@ int cli_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "Try 'tlsa %s --help' for more information.\n", cli.cmd);
 	return cli.usage_status;
+}
+
+int cli_option_error(char **argv, int c)
+{
+	const char *opt = argv[optind - 1];
+
+	if (c == ':')
+		return cli_usage_error("option '%s' needs a value", opt);
+	if (optopt != 0 && opt[0] == '-' && opt[1] != '-')
+		return cli_usage_error("unknown option '-%c'", optopt);
+	return cli_usage_error("unknown option '%s'", opt);
 }
 
 int cli_parse_ulong(const char *text, unsigned long min, unsigned long max,

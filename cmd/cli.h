@@ -30,6 +30,13 @@ int cli_parse_ulong(const char *text, unsigned long min, unsigned long max,
 /* A usage error: message, then a hint to --help.  Returns cli.usage_status. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * getopt_long's '?' or ':' (optstring must start with ':'): report the
+ * unknown option or the missing value as a usage error.  Returns
+ * cli.usage_status.
+ */
+int cli_option_error(char **argv, int c);
+
 /* Flush and check stdout; 0 when everything written reached it. */
 int cli_flush_stdout(void);
 

@@ -604,7 +604,8 @@ int cmd_create(int argc, char **argv)
 	o.proto = "tcp";
 	o.fmt = out_format_find("rfc");
 	cli.cmd = "create";
-	while ((c = getopt_long(argc, argv, "c:k:u:s:m:p:t:o:qvh", long_options, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:k:u:s:m:p:t:o:qvh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'c': o.cert = optarg; break;
 		case 'k': o.key = optarg; break;
@@ -682,7 +683,7 @@ int cmd_create(int argc, char **argv)
 		case 'q': cli.quiet = 1; break;
 		case 'v': cli.verbose++; break;
 		case 'h': help(); return 0;
-		default: return cli_usage_error("see the options above");
+		default: return cli_option_error(argv, c);
 		}
 	}
 	if (optind < argc)

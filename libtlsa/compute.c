@@ -2,18 +2,44 @@
  * Certificate association data: a selector applied to the object at some
  * depth of an input, then a matching type (RFC 6698 section 2.1).
  *
- * The one-shot SHA256()/SHA512() functions are used on purpose: they need
- * no provider and no configuration, so a short-lived `tlsa create` does
- * not pay for OpenSSL's initialisation.
+ * Digests use OpenSSL's low-level SHA-2 functions on purpose.  In OpenSSL
+ * 3.0 even the one-shot SHA256() fetches a provider, which loads
+ * openssl.cnf and initialises the default provider: about a millisecond,
+ * more than everything else a short-lived `tlsa create` does.  The
+ * low-level functions are deprecated but compute the same digests with no
+ * initialisation at all; they are confined to this file.
  */
 #include "config.h"
+
+#define OPENSSL_SUPPRESS_DEPRECATED 1
 
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/sha.h>
 
 #include <tlsa/compute.h>
+
+static void sha256(const unsigned char *in, size_t len, unsigned char *out)
+{
+	SHA256_CTX c;
+
+	SHA256_Init(&c);
+	SHA256_Update(&c, in, len);
+	SHA256_Final(out, &c);
+	OPENSSL_cleanse(&c, sizeof(c));
+}
+
+static void sha512(const unsigned char *in, size_t len, unsigned char *out)
+{
+	SHA512_CTX c;
+
+	SHA512_Init(&c);
+	SHA512_Update(&c, in, len);
+	SHA512_Final(out, &c);
+	OPENSSL_cleanse(&c, sizeof(c));
+}
 
 tlsa_status tlsa_match_data(uint8_t mtype, const unsigned char *in, size_t len,
 			    unsigned char **out, size_t *outlen)
@@ -33,9 +59,9 @@ tlsa_status tlsa_match_data(uint8_t mtype, const unsigned char *in, size_t len,
 	if (mtype == TLSA_MTYPE_FULL)
 		memcpy(buf, in, len);
 	else if (mtype == TLSA_MTYPE_SHA256)
-		SHA256(in, len, buf);
+		sha256(in, len, buf);
 	else
-		SHA512(in, len, buf);
+		sha512(in, len, buf);
 	*out = buf;
 	*outlen = n;
 	return TLSA_OK;
