@@ -282,7 +282,8 @@ static void lint(const char *where, const tlsa_input *in, size_t depth,
 		cli_warn("%s: usage 3 (DANE-EE) on the certificate at depth %zu, which is a CA",
 			 where, depth);
 	if (first_of_depth && tlsa_input_validity(in, depth, &nb, &na) == TLSA_OK) {
-		date_string(na, day);
+		if (na < now || na - now < (time_t)EXPIRY_WARN_DAYS * 86400)
+			date_string(na, day);
 		if (na < now)
 			cli_warn("%s: certificate at depth %zu expired on %s", where, depth, day);
 		else if (na - now < (time_t)EXPIRY_WARN_DAYS * 86400)
