@@ -1,0 +1,856 @@
+# The live test lab: real DNSSEC-signed zones, a validating resolver and
+# real TLS servers, all inside a private network namespace, for the live
+# tests of `tlsa check`.  It owns the case table (below), the namespace,
+# the lab directory and every daemon it starts; it does not own the tests.
+#
+# Use it from a bash test script, before anything is printed:
+#
+#   . "$top_srcdir/tests/live/lab.sh"
+#   lab_enter "$@"          # skips (TAP 1..0 # SKIP) or re-execs in a namespace
+#   . "$top_srcdir/tests/lib.sh"
+#   lab_start || { echo "Bail out! the live lab did not start"; exit 1; }
+#   ... "$TLSA" check --resolver "$LAB_RESOLVER" -p "$LAB_MAIL_SMTP_PORT" "$LAB_MAIL_SMTP_HOST"
+#
+# lab_enter re-executes the script under `unshare -n -m -p -f` (own network,
+# mount and process namespaces; nothing can reach another machine, and every
+# process dies with the script), brings lo up and bind-mounts a resolv.conf
+# that names the lab resolver over /etc/resolv.conf.  lab_start creates the
+# CA and certificates, signs the zones, starts NSD (authoritative, on
+# 127.0.0.2), Unbound (validating, on 127.0.0.1), Postfix, Dovecot and
+# tests/live/tlsd.py, waits until each answers and exports the LAB_*
+# variables described in tests/live/README.  A trap stops it all on exit.
+#
+# TLSA_LIVE=1 must be set or the test skips; TLSA_LAB_KEEP=1 keeps the lab
+# directory (logs, zones, certificates) after exit for debugging.
+
+# ---- the cases --------------------------------------------------------------
+# Every fact about a case is here and only here; tests/live/README explains
+# each line.  Columns:
+#   id      names the case: LAB_<ID>_* variables (upper case)
+#   host    the name a client checks
+#   port    the TCP port; TLSA owner _PORT._tcp.HOST
+#   tls     smtp|imap|pop3 = STARTTLS; tls = TLS from the first byte
+#           (465: Postfix, 993/995: Dovecot, others: tlsd.py);
+#           plain = SMTP without STARTTLS; silent = accepts, never speaks;
+#           closed = nothing listens
+#   addrs   addresses of HOST (A/AAAA records, unless HOST is a CNAME in
+#           the extra records, then they are where the CNAME leads)
+#   certs   certificate served on each address (one per address, or one
+#           for all); - = none
+#   tlsa    records at _PORT._tcp.HOST: USM:CERT, comma separated, where
+#           USM are the usage, selector and matching type digits and CERT
+#           names the certificate whose key (selector 1) or certificate
+#           (selector 0) the record holds; - = no TLSA RRset there
+#   verdict what `tlsa check` must conclude (see README for why)
+lab_case_table() {
+	cat <<'EOF'
+#id             host                  port tls    addrs                  certs        tlsa                    verdict
+mail_smtp       mail.dane.test        25   smtp   127.0.0.10             mail         311:mail                WARNING
+mail_submission mail.dane.test        587  smtp   127.0.0.10             mail         311:mail                WARNING
+mail_smtps      mail.dane.test        465  tls    127.0.0.10             mail         311:mail,311:mailnext   OK
+ta_https        ta.dane.test          443  tls    127.0.0.11             ta           211:root                OK
+ta_smtp         ta.dane.test          25   smtp   127.0.0.11             ta           211:root                OK
+rollover_smtp   rollover.dane.test    25   smtp   127.0.0.12             rollover     311:rollover,311:next   OK
+nomatch_smtp    nomatch.dane.test     25   smtp   127.0.0.13             nomatch      311:other               CRITICAL
+expired_ee      expired-ee.dane.test  25   smtp   127.0.0.14             expired      311:expired             WARNING
+expired_ta      expired-ta.dane.test  25   smtp   127.0.0.15             expired      211:root                CRITICAL
+dual_https      dual.dane.test        443  tls    127.0.0.16,::1         dual         311:dual,211:root       OK
+notlsa_smtp     notlsa.dane.test      25   smtp   127.0.0.17             notlsa       -                       CRITICAL
+notlsa_nx       notlsa.dane.test      587  smtp   127.0.0.17             notlsa       -                       CRITICAL
+nostarttls_smtp nostarttls.dane.test  25   plain  127.0.0.18             -            311:mail                CRITICAL
+cname_expanded  alias.dane.test       25   smtp   127.0.0.10             mail         311:other               WARNING
+cname_initial   web.dane.test         443  tls    127.0.0.19             web          311:web,211:root        OK
+tlsa_cname      tlsacname.dane.test   25   smtp   127.0.0.10             mail         -                       WARNING
+multi_https     multi.dane.test       443  tls    127.0.0.20,127.0.0.21  multi,wrong  311:multi               CRITICAL
+imap_starttls   imap.dane.test        143  imap   127.0.0.30             imap         311:imap,211:root       OK
+pop3_starttls   imap.dane.test        110  pop3   127.0.0.30             imap         311:imap,211:root       OK
+imaps           imap.dane.test        993  tls    127.0.0.30             imap         311:imap,211:root       OK
+pop3s           imap.dane.test        995  tls    127.0.0.30             imap         311:imap,211:root       OK
+insecure_https  www.insecure.test     443  tls    127.0.0.22             insecure     311:insecure            CRITICAL
+bogus_https     www.bogus.test        443  tls    127.0.0.23             bogus        311:bogus               CRITICAL
+refused_https   refused.dane.test     443  closed 127.0.0.24             -            311:mail                CRITICAL
+silent_smtp     silent.dane.test      25   silent 127.0.0.25             -            311:mail                CRITICAL
+EOF
+}
+
+# Records the case table cannot express, per zone, relative to the origin.
+lab_extra_records() {
+	case $1 in
+	dane.test)
+		cat <<'EOF'
+@                   MX    10 mail.dane.test.
+mixed               MX    10 mail.dane.test.
+mixed               MX    20 nomatch.dane.test.
+alias               CNAME mail.dane.test.
+web                 CNAME cdn.dane.test.
+cdn                 A     127.0.0.19
+_25._tcp.tlsacname  CNAME _25._tcp.mail.dane.test.
+_25._tcp.notlsa     TXT   "no TLSA here: NODATA, not NXDOMAIN"
+EOF
+		;;
+	esac
+}
+
+# Mail domains for `tlsa check --mx`: domain, verdict.
+lab_mx_table() {
+	cat <<'EOF'
+dane.test           WARNING
+mixed.dane.test     CRITICAL
+EOF
+}
+
+# Certificates: name, validity (valid|expired), subjectAltNames.  All are
+# EC P-256 leaves issued by the lab intermediate, which the lab root issued.
+# Some are never served: their keys stand for a "next" key or a stranger's.
+lab_cert_table() {
+	cat <<'EOF'
+mail      valid    mail.dane.test alias.dane.test tlsacname.dane.test
+mailnext  valid    mail.dane.test
+ta        valid    ta.dane.test
+rollover  valid    rollover.dane.test
+next      valid    rollover.dane.test
+nomatch   valid    nomatch.dane.test
+other     valid    nomatch.dane.test
+expired   expired  expired-ee.dane.test expired-ta.dane.test
+dual      valid    dual.dane.test
+notlsa    valid    notlsa.dane.test
+web       valid    web.dane.test cdn.dane.test
+multi     valid    multi.dane.test
+wrong     valid    multi.dane.test
+imap      valid    imap.dane.test
+insecure  valid    www.insecure.test
+bogus     valid    www.bogus.test
+EOF
+}
+
+# Zones: name, how it is signed.  dane.test uses NSEC3, the others NSEC;
+# insecure.test is delegated without DS; bogus.test has a DS but its TLSA
+# records are changed after signing, so their signatures fail.
+LAB_ZONES="dane.test insecure.test bogus.test"
+
+LAB_PACKAGES="iproute2 util-linux openssl python3 nsd unbound ldnsutils postfix dovecot-imapd dovecot-pop3d"
+LAB_RESOLVER=127.0.0.1
+LAB_NSD_ADDR=127.0.0.2
+
+# ---- entering the namespace -------------------------------------------------
+_lab_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+_lab_top=$(cd "$_lab_here/../.." && pwd)
+
+# lab_skip REASON: the whole test is skipped, as TAP says it.
+lab_skip() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+# Run (and clear) the EXIT trap the caller set, e.g. tests/lib.sh's.
+_lab_exit_trap_command() {
+	local t
+	t=$(trap -p EXIT)
+	[ -n "$t" ] || return 0
+	t=${t#trap -- \'}
+	t=${t%\' EXIT}
+	printf '%s' "${t//\'\\\'\'/\'}"
+}
+
+# lab_enter "$@": skip, or re-exec this script inside the namespaces; once
+# inside, set up lo and resolv.conf and create the lab directory.
+lab_enter() {
+	if [ "${TLSA_LAB_INSIDE:-}" != 1 ]; then
+		[ "${TLSA_LIVE:-}" = 1 ] || lab_skip "live tests run only with TLSA_LIVE=1"
+		[ "$(id -u)" -eq 0 ] || lab_skip "live tests need root (network namespaces)"
+		if [ -f "$_lab_top/scripts/deps.sh" ]; then
+			# shellcheck disable=SC1091,SC2086
+			(. "$_lab_top/scripts/deps.sh" && need_packages $LAB_PACKAGES) >&2 ||
+				lab_skip "cannot install: $LAB_PACKAGES"
+		fi
+		local p
+		for p in unshare ip openssl python3 nsd unbound ldns-keygen ldns-signzone \
+			drill postfix dovecot; do
+			PATH=$PATH:/usr/sbin:/sbin command -v "$p" >/dev/null 2>&1 ||
+				lab_skip "missing $p"
+		done
+		local flags="-n -m -p -f --kill-child=SIGTERM --mount-proc"
+		# Without a process namespace (where it is refused, or for a try
+		# with TLSA_LAB_NO_PIDNS=1) lab_stop alone ends the daemons.
+		# shellcheck disable=SC2086
+		if [ "${TLSA_LAB_NO_PIDNS:-}" = 1 ] || ! unshare $flags true >/dev/null 2>&1; then
+			flags="-n -m"
+			unshare $flags true >/dev/null 2>&1 ||
+				lab_skip "unshare -n -m does not work here"
+		fi
+		local cleanup
+		cleanup=$(_lab_exit_trap_command)
+		trap - EXIT
+		[ -z "$cleanup" ] || eval "$cleanup"
+		export TLSA_LAB_INSIDE=1
+		# shellcheck disable=SC2086
+		exec unshare $flags -- bash "$0" "$@"
+	fi
+	# As the namespace's init, bash ignores signals it has no trap for.
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	export PATH="$PATH:/usr/sbin:/sbin"
+	mount --make-rprivate / 2>/dev/null
+	ip link set lo up || lab_skip "cannot bring up lo in the namespace"
+	# The file can go once it is mounted: the mount holds it, and the mount
+	# namespace (with it) ends with this process.
+	local conf rc=/etc/resolv.conf
+	conf=$(mktemp "${TMPDIR:-/tmp}/tlsa-lab-resolv.XXXXXX") || lab_skip "mktemp failed"
+	printf 'nameserver %s\noptions trust-ad\n' "$LAB_RESOLVER" >"$conf"
+	chmod 644 "$conf"
+	[ -e "$rc" ] || rc=$(readlink -f /etc/resolv.conf 2>/dev/null)
+	if ! mount --bind "$conf" "$rc" 2>/dev/null; then
+		rm -f "$conf"
+		lab_skip "cannot bind-mount a lab resolv.conf over /etc/resolv.conf"
+	fi
+	rm -f "$conf"
+}
+
+# ---- helpers ------------------------------------------------------------------
+_lab_die() {
+	echo "lab: $*" >&2
+	return 1
+}
+
+# The case table without comments, one case per line.
+_lab_cases() { lab_case_table | sed -e '/^#/d' -e '/^[[:space:]]*$/d'; }
+
+# lab_tlsa_data SELECTOR MTYPE CERTNAME: the association data, in hex,
+# computed with the openssl CLI from the lab's certificate CERTNAME
+# (root, int or a name from lab_cert_table).  Results are kept beside the
+# certificate, so asking again costs no process.
+lab_tlsa_data() {
+	local crt=$LAB_DIR/certs/$3.crt der hex
+	if [ -f "$LAB_DIR/certs/$3.$1$2.hex" ]; then
+		read -r hex <"$LAB_DIR/certs/$3.$1$2.hex" && echo "$hex" && return 0
+	fi
+	[ -f "$crt" ] || { _lab_die "no certificate named $3"; return 1; }
+	case $1 in
+	0) der=$LAB_DIR/certs/$3.der
+	   [ -f "$der" ] || openssl x509 -in "$crt" -outform DER -out "$der" || return 1 ;;
+	1) der=$LAB_DIR/certs/$3.spki.der
+	   [ -f "$der" ] || openssl x509 -in "$crt" -pubkey -noout |
+		openssl pkey -pubin -outform DER -out "$der" || return 1 ;;
+	*) _lab_die "bad selector $1"; return 1 ;;
+	esac
+	case $2 in
+	0) hex=$(od -An -v -tx1 "$der" | tr -d ' \n') ;;
+	1) hex=$(sha256sum "$der") ;;
+	2) hex=$(sha512sum "$der") ;;
+	*) _lab_die "bad matching type $2"; return 1 ;;
+	esac
+	hex=${hex%% *}
+	[ -n "$hex" ] || return 1
+	echo "$hex" >"$LAB_DIR/certs/$3.$1$2.hex"
+	echo "$hex"
+}
+
+# lab_tlsa_rdata SPEC: "311:mail,211:root" -> one "3 1 1 HEX" line each.
+lab_tlsa_rdata() {
+	local item usm
+	[ "$1" = - ] && return 0
+	for item in ${1//,/ }; do
+		usm=${item%%:*}
+		printf '%s %s %s ' "${usm:0:1}" "${usm:1:1}" "${usm:2:1}"
+		lab_tlsa_data "${usm:1:1}" "${usm:2:1}" "${item#*:}" || return 1
+	done
+}
+
+# ---- certificates -------------------------------------------------------------
+_lab_openssl_cnf() {
+	cat <<EOF
+[ ca ]
+default_ca = lab_ca
+[ lab_ca ]
+dir = $LAB_DIR/certs
+database = \$dir/index.txt
+new_certs_dir = \$dir/issued
+serial = \$dir/serial
+default_md = sha256
+policy = lab_policy
+unique_subject = no
+email_in_dn = no
+[ lab_policy ]
+commonName = supplied
+organizationName = optional
+[ req ]
+distinguished_name = lab_dn
+prompt = no
+[ lab_dn ]
+CN = unused
+[ v3_root ]
+basicConstraints = critical, CA:true
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+[ v3_int ]
+basicConstraints = critical, CA:true, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[ v3_leaf ]
+basicConstraints = critical, CA:false
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = \${ENV::LAB_SAN}
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+EOF
+}
+
+# _lab_issue_ca NAME CN START END EXTENSIONS [SIGNER]: key and certificate
+# through `openssl ca`, the one way OpenSSL 3.0 sets a start date in the
+# past (the CAs, and the expired leaf).
+_lab_issue_ca() {
+	local d=$LAB_DIR/certs name=$1 cn=$2 start=$3 end=$4 ext=$5 signer=${6:-}
+	openssl req -new -config "$d/openssl.cnf" -newkey ec \
+		-pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/$name.key" \
+		-subj "/O=tlsa lab/CN=$cn" -out "$d/$name.csr" 2>>"$d/$name.log" || return 1
+	if [ -z "$signer" ]; then
+		set -- -selfsign -keyfile "$d/$name.key"
+	else
+		set -- -cert "$d/$signer.crt" -keyfile "$d/$signer.key"
+	fi
+	openssl ca -batch -notext -config "$d/openssl.cnf" "$@" -extensions "$ext" \
+		-startdate "$start" -enddate "$end" -in "$d/$name.csr" \
+		-out "$d/$name.crt" >>"$d/$name.log" 2>&1
+}
+
+# _lab_issue_leaf NAME VALIDITY SAN...: a leaf from the intermediate, its
+# chain file (leaf, intermediate, root: DANE-TA(2) with a digest of the
+# root needs the root in the chain, RFC 7671 5.2.2) and, for Postfix's
+# smtpd_tls_chain_files, key and chain in one file.
+_lab_issue_leaf() {
+	local d=$LAB_DIR/certs name=$1 validity=$2 san
+	shift 2
+	LAB_SAN=
+	for san in "$@"; do LAB_SAN="${LAB_SAN:+$LAB_SAN,}DNS:$san"; done
+	export LAB_SAN
+	if [ "$validity" = expired ]; then
+		_lab_issue_ca "$name" "$1" "$(_lab_date '90 days ago')" \
+			"$(_lab_date '30 days ago')" v3_leaf int || return 1
+	else
+		openssl req -new -config "$d/openssl.cnf" -newkey ec \
+			-pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/$name.key" \
+			-subj "/O=tlsa lab/CN=$1" -x509 -CA "$d/int.crt" -CAkey "$d/int.key" \
+			-days 365 -extensions v3_leaf -out "$d/$name.crt" 2>>"$d/$name.log" || return 1
+	fi
+	cat "$d/$name.crt" "$d/int.crt" "$d/root.crt" >"$d/$name.chain.pem" &&
+		cat "$d/$name.key" "$d/$name.chain.pem" >"$d/$name.combo.pem" &&
+		chmod 600 "$d/$name.combo.pem" "$d/$name.key" &&
+		lab_tlsa_data 1 1 "$name" >/dev/null
+}
+
+_lab_date() { date -u -d "$1" +%Y%m%d%H%M%SZ; }
+
+_lab_make_certs() {
+	local d=$LAB_DIR/certs name validity sans pids="" pid bad=""
+	mkdir -p "$d/issued" || return 1
+	: >"$d/index.txt"
+	echo 1000 >"$d/serial"
+	_lab_openssl_cnf >"$d/openssl.cnf"
+	export LAB_SAN=DNS:unused
+	_lab_issue_ca root "tlsa lab root CA" "$(_lab_date '10 years ago')" \
+		"$(_lab_date '20 years')" v3_root &&
+		_lab_issue_ca int "tlsa lab intermediate CA" "$(_lab_date '5 years ago')" \
+			"$(_lab_date '10 years')" v3_int root ||
+		{ _lab_die "cannot create the lab CA (see $d/*.log)"; return 1; }
+	lab_tlsa_data 1 1 root >/dev/null &
+	pids=$!
+	# Leaves in parallel; only one (the expired one) goes through `openssl
+	# ca` and its index, so they do not race.
+	while read -r name validity sans; do
+		case $name in '' | '#'*) continue ;; esac
+		# shellcheck disable=SC2086
+		_lab_issue_leaf "$name" "$validity" $sans &
+		pids="$pids $!"
+	done < <(lab_cert_table)
+	for pid in $pids; do wait "$pid" || bad=1; done
+	[ -z "$bad" ] || { _lab_die "cannot issue the leaf certificates (see $d/*.log)"; return 1; }
+	cat "$d/int.crt" "$d/root.crt" >"$d/ca-chain.pem"
+	rm -f "$d"/*.csr
+}
+
+# ---- DNS ----------------------------------------------------------------------
+_lab_zone_header() {
+	cat <<EOF
+\$ORIGIN $1.
+\$TTL 300
+@   IN SOA ns.test. hostmaster.test. 1 3600 600 86400 300
+@   IN NS  ns.test.
+EOF
+}
+
+# _lab_write_zones: the unsigned zones from the case table; the TLSA
+# records of each case also go to $LAB_DIR/tlsa/ID.  For bogus.test the
+# zone holds a made-up datum per TLSA record and a sed script swaps in the
+# real one after signing, so every TLSA signature there fails.
+_lab_write_zones() {
+	local d=$LAB_DIR/dns id host port tls addrs certs tlsa verdict
+	local z zone seen=" " cnames=" " a owner line data fake
+	mkdir -p "$LAB_DIR/tlsa"
+	for z in $LAB_ZONES; do
+		_lab_zone_header "$z" >"$d/$z.zone"
+		lab_extra_records "$z" >>"$d/$z.zone"
+		cnames="$cnames$(lab_extra_records "$z" |
+			awk -v z="$z" '$2 == "CNAME" { printf "%s.%s ", $1, z }')"
+		: >"$d/$z.tamper.sed"
+	done
+	while read -r id host port tls addrs certs tlsa verdict; do
+		zone=
+		for z in $LAB_ZONES; do
+			case $host in *."$z") zone=$z ;; esac
+		done
+		[ -n "$zone" ] || { _lab_die "$id: $host is in no lab zone"; return 1; }
+		if [ "${cnames#* "$host" }" = "$cnames" ] && [ "${seen#* "$host" }" = "$seen" ]; then
+			seen="$seen$host "
+			for a in ${addrs//,/ }; do
+				case $a in
+				*:*) echo "$host. IN AAAA $a" ;;
+				*) echo "$host. IN A $a" ;;
+				esac
+			done >>"$d/$zone.zone"
+		fi
+		owner=_$port._tcp.$host.
+		lab_tlsa_rdata "$tlsa" >"$LAB_DIR/tlsa/$id" || return 1
+		while read -r line; do
+			if [ "$zone" = bogus.test ]; then
+				data=${line##* }
+				fake=$(printf '%s' "$data" | sha256sum | cut -d' ' -f1)
+				echo "s/ $fake\$/ $data/" >>"$d/$zone.tamper.sed"
+				line="${line% *} $fake"
+			fi
+			echo "$owner IN TLSA $line"
+		done <"$LAB_DIR/tlsa/$id" >>"$d/$zone.zone"
+	done < <(_lab_cases)
+}
+
+_lab_keygen() {
+	(cd "$LAB_DIR/dns" && ldns-keygen -a ECDSAP256SHA256 -k "$1.") 2>>"$LAB_DIR/dns/sign.log"
+}
+
+# _lab_sign ZONE KEY [ldns-signzone options]
+_lab_sign() {
+	local zone=$1 key=$2
+	shift 2
+	(cd "$LAB_DIR/dns" && ldns-signzone "$@" -i "$(date -u -d '1 hour ago' +%Y%m%d%H%M%S)" \
+		-e "$(date -u -d '30 days' +%Y%m%d%H%M%S)" -o "$zone." \
+		-f "$zone.signed" "$zone.zone" "$key") >>"$LAB_DIR/dns/sign.log" 2>&1 ||
+		_lab_die "ldns-signzone failed for $zone (see $LAB_DIR/dns/sign.log)"
+}
+
+_lab_make_zones() {
+	local d=$LAB_DIR/dns z ktest kdane kbogus
+	mkdir -p "$d" || return 1
+	_lab_write_zones || return 1
+	ktest=$(_lab_keygen test) && kdane=$(_lab_keygen dane.test) &&
+		kbogus=$(_lab_keygen bogus.test) || { _lab_die "ldns-keygen failed"; return 1; }
+	# Children first: their DS records go into the parent before it is signed.
+	_lab_sign dane.test "$kdane" -n -t 0 || return 1
+	_lab_sign bogus.test "$kbogus" || return 1
+	sed -i -f "$d/bogus.test.tamper.sed" "$d/bogus.test.signed"
+	cp "$d/insecure.test.zone" "$d/insecure.test.signed"
+	{
+		_lab_zone_header test
+		echo "ns  IN A $LAB_NSD_ADDR"
+		for z in $LAB_ZONES; do echo "$z. IN NS ns.test."; done
+		cat "$d/$kdane.ds" "$d/$kbogus.ds"
+	} >"$d/test.zone"
+	_lab_sign test "$ktest" || return 1
+	cp "$d/$ktest.ds" "$d/anchor.ds"
+	cp "$d/$ktest.key" "$d/anchor.dnskey"
+}
+
+_lab_start_nsd() {
+	local d=$LAB_DIR/nsd z
+	mkdir -p "$d"
+	{
+		cat <<EOF
+server:
+	ip-address: $LAB_NSD_ADDR
+	port: 53
+	do-ip6: no
+	username: ""
+	chroot: ""
+	zonesdir: "$LAB_DIR/dns"
+	pidfile: "$d/nsd.pid"
+	logfile: "$d/nsd.log"
+	database: ""
+	zonelistfile: "$d/zone.list"
+	xfrdfile: "$d/xfrd.state"
+	xfrdir: "$d"
+	server-count: 1
+	reuseport: no
+	verbosity: 1
+	hide-version: yes
+remote-control:
+	control-enable: no
+EOF
+		for z in test $LAB_ZONES; do
+			printf 'zone:\n\tname: "%s."\n\tzonefile: "%s.signed"\n' "$z" "$z"
+		done
+	} >"$d/nsd.conf"
+	nsd -d -c "$d/nsd.conf" </dev/null >>"$d/nsd.log" 2>&1 &
+	_lab_pids="$_lab_pids nsd:$!"
+}
+
+_lab_start_unbound() {
+	local d=$LAB_DIR/unbound
+	mkdir -p "$d"
+	cat >"$d/unbound.conf" <<EOF
+server:
+	interface: $LAB_RESOLVER
+	port: 53
+	do-ip6: no
+	do-not-query-localhost: no
+	access-control: 127.0.0.0/8 allow
+	username: ""
+	chroot: ""
+	directory: "$d"
+	pidfile: "$d/unbound.pid"
+	logfile: "$d/unbound.log"
+	use-syslog: no
+	verbosity: 1
+	val-log-level: 2
+	num-threads: 1
+	so-reuseport: no
+	module-config: "validator iterator"
+	trust-anchor-file: "$LAB_DIR/dns/anchor.ds"
+	# Only the lab's names exist: refuse the rest rather than try the
+	# root servers; test. (blocked by default, RFC 6761) goes to NSD.
+	local-zone: "." refuse
+	local-zone: "test." transparent
+	ede: yes
+stub-zone:
+	name: "test."
+	stub-addr: $LAB_NSD_ADDR
+remote-control:
+	control-enable: no
+EOF
+	unbound -d -c "$d/unbound.conf" </dev/null >>"$d/unbound.log" 2>&1 &
+	_lab_pids="$_lab_pids unbound:$!"
+}
+
+# ---- servers --------------------------------------------------------------------
+# _lab_listeners: one "ADDR PORT KIND CERT" line per distinct listener.
+_lab_listeners() {
+	[ -f "$LAB_DIR/listeners" ] || _lab_find_listeners >"$LAB_DIR/listeners"
+	cat "$LAB_DIR/listeners"
+}
+
+_lab_find_listeners() {
+	local id host port tls addrs certs tlsa verdict a cert i
+	local -a clist
+	while read -r id host port tls addrs certs tlsa verdict; do
+		[ "$tls" = closed ] && continue
+		IFS=, read -r -a clist <<<"$certs"
+		i=0
+		for a in ${addrs//,/ }; do
+			cert=${clist[$i]:-${clist[${#clist[@]}-1]}}
+			echo "$a $port $tls $cert"
+			i=$((i + 1))
+		done
+	done < <(_lab_cases) | awk '!seen[$1 " " $2]++'
+}
+
+_lab_start_postfix() {
+	local d=$LAB_DIR/postfix a port tls cert where
+	mkdir -p "$d/conf" "$d/queue" "$d/data"
+	chown postfix "$d/data"
+	cat >"$d/conf/main.cf" <<EOF
+# The lab's Postfix: it only greets, offers STARTTLS (or not) and shows a
+# certificate; mail is never accepted for delivery.
+compatibility_level = 3.6
+myhostname = lab.dane.test
+mydomain = dane.test
+myorigin = \$myhostname
+mydestination =
+relayhost =
+inet_interfaces = all
+inet_protocols = ipv4
+queue_directory = $d/queue
+data_directory = $d/data
+maillog_file = $d/postfix.log
+maillog_file_prefixes = $d
+mail_owner = postfix
+setgid_group = postdrop
+biff = no
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = reject
+smtpd_banner = \$myhostname ESMTP tlsa lab
+smtpd_tls_security_level = may
+smtpd_tls_loglevel = 1
+smtpd_tls_received_header = no
+# For posttls-finger (and smtp) with DANE: probe a name that exists.
+dnssec_probe = ns:dane.test
+smtp_dns_support_level = dnssec
+smtp_tls_security_level = dane
+smtp_tls_loglevel = 1
+EOF
+	{
+		cat <<'EOF'
+# service type  private unpriv  chroot  wakeup  maxproc command + args
+postlog   unix-dgram n  -       n       -       1       postlogd
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+anvil     unix  -       -       n       -       1       anvil
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+proxymap  unix  -       -       n       -       -       proxymap
+scache    unix  -       -       n       -       1       scache
+error     unix  -       -       n       -       -       error
+EOF
+		while read -r a port tls cert; do
+			case $a in *:*) where="[$a]:$port" ;; *) where="$a:$port" ;; esac
+			case $tls:$port in
+			smtp:*)
+				echo "$where inet n - n - - smtpd -o smtpd_tls_chain_files=$LAB_DIR/certs/$cert.combo.pem" ;;
+			tls:465)
+				echo "$where inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_chain_files=$LAB_DIR/certs/$cert.combo.pem" ;;
+			plain:*)
+				echo "$where inet n - n - - smtpd -o smtpd_tls_security_level=none" ;;
+			esac
+		done < <(_lab_listeners)
+	} >"$d/conf/master.cf"
+	# The master needs no certificate (smtpd reads it when a client
+	# connects), so it starts while the rest is being made: `postfix
+	# start` spends most of its second or two checking the installation.
+	postfix -c "$d/conf" start </dev/null >>"$d/start.log" 2>&1 &
+	_lab_postfix_starter=$!
+}
+
+# _lab_port_if ADDRESSES PORT: PORT, or 0 (Dovecot: no listener) if none.
+_lab_port_if() { if [ -n "$1" ]; then echo "$2"; else echo 0; fi; }
+
+_lab_start_dovecot() {
+	local d=$LAB_DIR/dovecot a port tls cert first="" imap="" imaps="" pop3="" pop3s="" locals=""
+	mkdir -p "$d/run" "$d/state"
+	while read -r a port tls cert; do
+		case $tls:$port in
+		imap:*) imap="$imap $a" ;;
+		pop3:*) pop3="$pop3 $a" ;;
+		tls:993) imaps="$imaps $a" ;;
+		tls:995) pop3s="$pop3s $a" ;;
+		*) continue ;;
+		esac
+		[ -n "$first" ] || first=$cert
+		case $locals in *"local $a "*) ;; *)
+			locals="${locals}local $a {
+  ssl_cert = <$LAB_DIR/certs/$cert.chain.pem
+  ssl_key = <$LAB_DIR/certs/$cert.key
+}
+" ;;
+		esac
+	done < <(_lab_listeners)
+	[ -n "$first" ] || return 0
+	# An address list must not be empty; 0 ports are not opened.
+	cat >"$d/dovecot.conf" <<EOF
+# The lab's Dovecot: IMAP and POP3 greetings and TLS only; no mailboxes.
+base_dir = $d/run
+state_dir = $d/state
+instance_name = tlsa-lab
+protocols = imap pop3
+listen = 127.0.0.1
+log_path = $d/dovecot.log
+ssl = yes
+ssl_cert = <$LAB_DIR/certs/$first.chain.pem
+ssl_key = <$LAB_DIR/certs/$first.key
+$locals
+auth_mechanisms = plain
+passdb {
+  driver = static
+  args = nopassword=y
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=/nonexistent
+}
+service imap-login {
+  inet_listener imap {
+    address = ${imap:-127.0.0.1}
+    port = $(_lab_port_if "$imap" 143)
+  }
+  inet_listener imaps {
+    address = ${imaps:-127.0.0.1}
+    port = $(_lab_port_if "$imaps" 993)
+    ssl = yes
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = ${pop3:-127.0.0.1}
+    port = $(_lab_port_if "$pop3" 110)
+  }
+  inet_listener pop3s {
+    address = ${pop3s:-127.0.0.1}
+    port = $(_lab_port_if "$pop3s" 995)
+    ssl = yes
+  }
+}
+EOF
+	dovecot -F -c "$d/dovecot.conf" </dev/null >>"$d/dovecot.log" 2>&1 &
+	_lab_pids="$_lab_pids dovecot:$!"
+}
+
+_lab_start_tlsd() {
+	local d=$LAB_DIR/tlsd a port tls cert
+	local -a args=()
+	mkdir -p "$d"
+	while read -r a port tls cert; do
+		case $tls:$port in
+		tls:465 | tls:993 | tls:995) ;;
+		tls:*) args+=(tls "$a" "$port" "$LAB_DIR/certs/$cert.chain.pem" "$LAB_DIR/certs/$cert.key") ;;
+		silent:*) args+=(silent "$a" "$port") ;;
+		esac
+	done < <(_lab_listeners)
+	[ ${#args[@]} -gt 0 ] || return 0
+	python3 "$_lab_here/tlsd.py" "${args[@]}" </dev/null >>"$d/tlsd.log" 2>&1 &
+	_lab_pids="$_lab_pids tlsd:$!"
+}
+
+# ---- readiness, exports, stop -------------------------------------------------
+_lab_port_open() {
+	(exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
+_lab_wait_ready() {
+	local deadline=$((SECONDS + 20)) a port tls cert pending
+	while :; do
+		pending=
+		drill -Q @"$LAB_RESOLVER" SOA dane.test >/dev/null 2>&1 || pending="dns"
+		while read -r a port tls cert; do
+			_lab_port_open "$a" "$port" || pending="$pending $a:$port"
+		done < <(_lab_listeners)
+		[ -z "$pending" ] && return 0
+		[ $SECONDS -lt $deadline ] || { _lab_die "not answering: $pending"; return 1; }
+		sleep 0.1
+	done
+}
+
+_lab_export() {
+	local id host port tls addrs certs tlsa verdict V first domain
+	LAB_CASES=
+	: >"$LAB_DIR/cases.tsv"
+	while read -r id host port tls addrs certs tlsa verdict; do
+		V=LAB_${id^^}
+		LAB_CASES="${LAB_CASES:+$LAB_CASES }$id"
+		case $tls in smtp | imap | pop3) ;; *) tls= ;; esac
+		first=${certs%%,*}
+		IFS= read -r -d '' tlsa <"$LAB_DIR/tlsa/$id" || :
+		tlsa=${tlsa%$'\n'}
+		export "${V}_HOST=$host" "${V}_PORT=$port" "${V}_STARTTLS=$tls" \
+			"${V}_ADDRS=${addrs//,/ }" "${V}_ADDR=${addrs%%,*}" \
+			"${V}_OWNER=_$port._tcp.$host" "${V}_VERDICT=$verdict" \
+			"${V}_CERT=${first/#-/}" \
+			"${V}_TLSA=$tlsa"
+		[ "$first" = - ] || export "${V}_CERT=$LAB_DIR/certs/$first.chain.pem"
+		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$host" "$port" "${tls:--}" \
+			"${addrs//,/ }" "$verdict" >>"$LAB_DIR/cases.tsv"
+	done < <(_lab_cases)
+	export LAB_CASES
+	while read -r domain verdict; do
+		V=LAB_MX_${domain%%.*}
+		V=${V^^}
+		export "${V}_DOMAIN=$domain" "${V}_VERDICT=$verdict"
+	done < <(lab_mx_table)
+	while read -r first _; do
+		V=${first^^}
+		export "LAB_CERT_$V=$LAB_DIR/certs/$first.crt" \
+			"LAB_CHAIN_$V=$LAB_DIR/certs/$first.chain.pem" \
+			"LAB_KEY_$V=$LAB_DIR/certs/$first.key"
+	done < <(lab_cert_table)
+	export LAB_DIR LAB_RESOLVER LAB_NSD_ADDR
+	export LAB_TRUST_ANCHOR=$LAB_DIR/dns/anchor.ds
+	export LAB_TRUST_ANCHOR_DNSKEY=$LAB_DIR/dns/anchor.dnskey
+	export LAB_CA_FILE=$LAB_DIR/certs/root.crt
+	export LAB_CA_CHAIN=$LAB_DIR/certs/ca-chain.pem
+	export LAB_CERT_ROOT=$LAB_DIR/certs/root.crt LAB_CERT_INT=$LAB_DIR/certs/int.crt
+	export LAB_CASES_FILE=$LAB_DIR/cases.tsv
+	export MAIL_CONFIG=$LAB_DIR/postfix/conf
+}
+
+# lab_start: bring everything up; 0 when every server answers.
+lab_start() {
+	[ "${TLSA_LAB_INSIDE:-}" = 1 ] ||
+		{ _lab_die "call lab_enter first"; return 1; }
+	local t0ns
+	t0ns=$(date +%s%N)
+	_lab_pids=
+	LAB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tlsa-lab.XXXXXX") || return 1
+	chmod 755 "$LAB_DIR"
+	export LAB_DIR
+	_lab_prev_exit=$(_lab_exit_trap_command)
+	trap 'lab_stop; eval "$_lab_prev_exit"' EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	_lab_start_postfix
+	_lab_make_certs || return 1
+	_lab_make_zones || return 1
+	_lab_start_nsd
+	_lab_start_unbound
+	_lab_start_dovecot
+	_lab_start_tlsd
+	wait "$_lab_postfix_starter" || {
+		_lab_die "postfix did not start (see $LAB_DIR/postfix/start.log, postfix.log)"
+		return 1
+	}
+	_lab_wait_ready || return 1
+	_lab_export
+	LAB_START_SECONDS=$(( ($(date +%s%N) - t0ns) / 1000000 ))
+	LAB_START_SECONDS=$((LAB_START_SECONDS / 1000)).$(printf '%03d' $((LAB_START_SECONDS % 1000)))
+	export LAB_START_SECONDS
+}
+
+# lab_logs: every daemon log, for a failing test to show (on stderr).
+lab_logs() {
+	local f
+	for f in "$LAB_DIR"/*/*.log; do
+		[ -s "$f" ] || continue
+		echo "==> $f <=="
+		tail -n 40 "$f"
+	done >&2
+}
+
+# lab_pids: the process ids of the daemons lab_start started (Postfix:
+# its master), one per line.
+lab_pids() {
+	local entry pf=$LAB_DIR/postfix/queue/pid/master.pid pid
+	for entry in ${_lab_pids:-}; do echo "${entry#*:}"; done
+	if [ -f "$pf" ]; then
+		pid=$(tr -dc 0-9 <"$pf")
+		[ -z "$pid" ] || echo "$pid"
+	fi
+}
+
+_lab_alive() { kill -0 "$1" 2>/dev/null; }
+
+# lab_stop: stop every daemon we started, by its process id; idempotent.
+lab_stop() {
+	local entry pid i pids=""
+	[ -n "${LAB_DIR:-}" ] || return 0
+	for pid in $(lab_pids); do
+		_lab_alive "$pid" && kill -TERM "$pid" 2>/dev/null && pids="$pids $pid"
+	done
+	for i in $(seq 50); do
+		entry=
+		for pid in $pids; do _lab_alive "$pid" && entry=1; done
+		[ -z "$entry" ] && break
+		sleep 0.1
+	done
+	for pid in $pids; do
+		_lab_alive "$pid" && kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null # reap those that are our children
+	done
+	_lab_pids=
+	if [ "${TLSA_LAB_KEEP:-}" = 1 ]; then
+		echo "lab: kept $LAB_DIR" >&2
+	else
+		rm -rf "$LAB_DIR"
+	fi
+	LAB_DIR=
+}
