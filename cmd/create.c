@@ -339,10 +339,11 @@ static int emit_records(const struct create_opts *o, const tlsa_input *in, const
 
 			s = tlsa_record_compute(in, d, p->usage, p->selector, p->mtype, &rec);
 			if (s == TLSA_ERR_DEPTH && tlsa_input_kind(in) == TLSA_KIND_CERT) {
-				snprintf(err, errsize,
-					 "%s: no certificate at depth %zu: the file holds %zu "
-					 "(usage %u needs the issuer: give the full chain, or --depth 0)",
-					 file, d, count, p->usage);
+				snprintf(err, errsize, "%s: no certificate at depth %zu: the file holds %zu%s",
+					 file, d, count,
+					 o->depth < 0 ? " (usage 0 and 2 records are for the issuer: "
+							"give the full chain, or --depth 0)"
+						      : "");
 				return -1;
 			}
 			if (s != TLSA_OK) {

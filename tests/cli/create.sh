@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2154 # rc, out and err are set by lib.sh's run
 # tlsa create, from the outside: the command-line contract's `tlsa create`
 # section, checked against a corpus built here with the openssl CLI.
 #
@@ -13,6 +14,7 @@
 if [ -z "${TLSA:-}" ] && [ -n "${top_builddir:-}" ]; then
 	TLSA=$top_builddir/cmd/tlsa
 fi
+# shellcheck source=tests/lib.sh
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
 
 if ! "$TLSA" --version 2>/dev/null | grep -Eq '^tlsa [0-9]+\.[0-9]+\.[0-9]+$'; then
@@ -430,13 +432,13 @@ if command -v ldns-read-zone >/dev/null; then
 		for f in "$@"; do ldns-read-zone $LDNS_FLAGS "$f" 2>/dev/null || st=1; done
 		return $st
 	}
-	LDNS_FLAGS= ldns "$T/rfc.zone" "$T/rfc-ttl.zone" >"$T/rfc.ldns"
+	LDNS_FLAGS='' ldns "$T/rfc.zone" "$T/rfc-ttl.zone" >"$T/rfc.ldns"
 	ok $? "ldns-read-zone parses every rfc line"
 	# owner, type and rdata of each record, without TTL and class
 	is "$(awk '{ print $1, $4, $5, $6, $7, $8 }' "$T/rfc.ldns")" \
 		"$(awk '{ o = $1; for (i = 2; i <= NF; i++) if (!(i == 2 && $i ~ /^[0-9]+$/) && $i != "IN") o = o " " $i; print o }' "$T/rfc.all")" \
 		"ldns reads back from each rfc line the owner, usage, selector, mtype and data tlsa printed"
-	LDNS_FLAGS= ldns "$T/generic.zone" "$T/generic-ttl.zone" >"$T/generic.ldns"
+	LDNS_FLAGS='' ldns "$T/generic.zone" "$T/generic-ttl.zone" >"$T/generic.ldns"
 	ok $? "ldns-read-zone parses every generic line"
 	is "$(cat "$T/generic.ldns")" "$(cat "$T/rfc.ldns")" "each generic line means the same record as its rfc line"
 	LDNS_FLAGS="-u TLSA" ldns "$T/rfc.zone" "$T/rfc-ttl.zone" | tr -s ' \t' ' ' >"$T/ldns-generic"
@@ -525,6 +527,13 @@ fails badbase64.pem "bad base64 inside a certificate block is an error that name
 like "$err" "line $badline\b" "bad base64 is reported at its line ($badline)"
 fails badbase64.pem "bad base64 is an error even when a good certificate comes first" -c "$T/badbase64.pem" -o rdata --depth 0
 
+if [ -w /dev/full ]; then
+	tl create -c "$P/leaf.pem" -o rdata >/dev/full 2>"$T/err"
+	is "$? $(head -c 4 "$T/err")" "1 tlsa" "a full disk on stdout is an error (exit 1, said on stderr), not a success"
+else
+	skip "no /dev/full to fill stdout"
+fi
+
 # ---- usage errors --------------------------------------------------------
 
 usage_error "an unknown option is a usage error" -c "$P/leaf.pem" --no-such-option
@@ -535,6 +544,7 @@ usage_error "-o bogus is a usage error" -c "$P/leaf.pem" -o bogus
 usage_error "--params with two fields is a usage error" -c "$P/leaf.pem" --params 3,1
 usage_error "--proto other than tcp, udp, sctp is a usage error" -c "$P/leaf.pem" --proto icmp www.example.org
 usage_error "a TTL that is not a number is a usage error" -c "$P/leaf.pem" --ttl soon www.example.org
+usage_error "no input file and no host is a usage error" -o rdata
 
 # ---- help and version ----------------------------------------------------
 
