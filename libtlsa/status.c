@@ -37,6 +37,12 @@ const char *tlsa_strerror(tlsa_status status)
 	case TLSA_ERR_DEPTH: return "no certificate at that depth of the chain";
 	case TLSA_ERR_PEM_NONE: return "PEM file holds no certificate, key or CSR";
 
+	case TLSA_ERR_RESOLVER_ADDR: return "bad resolver address (want ADDR[@PORT], e.g. 127.0.0.1, ::1@5353 or [::1]@5353)";
+	case TLSA_ERR_RESOLV_CONF: return "no usable nameserver in /etc/resolv.conf (give --resolver)";
+	case TLSA_ERR_ANCHOR_READ: return "cannot read the trust anchor file";
+	case TLSA_ERR_ANCHOR_SYNTAX: return "trust anchor file: not a DS or DNSKEY record in zone-file format";
+	case TLSA_ERR_ANCHOR_EMPTY: return "trust anchor file holds no DS or DNSKEY record";
+	case TLSA_ERR_DNS_NAME: return "not a valid domain name";
 	case TLSA_STATUS_MAX: break;
 	}
 	return "unknown error";

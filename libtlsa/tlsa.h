@@ -15,6 +15,7 @@
 #include <tlsa/load.h>
 #include <tlsa/compute.h>
 #include <tlsa/starttls.h>
+#include <tlsa/dns.h>
 
 /* The library's version, e.g. "0.1.0". */
 const char *tlsa_version(void);

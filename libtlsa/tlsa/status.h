@@ -50,6 +50,12 @@ typedef enum tlsa_status {
 	/* 300-399: zone files and serials (zonefile.c, serial.c) */
 
 	/* 400-499: DNS and DNSSEC (dns.c) */
+	TLSA_ERR_RESOLVER_ADDR = 400, /* resolver not of the form ADDR[@PORT] */
+	TLSA_ERR_RESOLV_CONF = 401,   /* no usable nameserver in /etc/resolv.conf */
+	TLSA_ERR_ANCHOR_READ = 402,   /* trust anchor file cannot be read */
+	TLSA_ERR_ANCHOR_SYNTAX = 403, /* trust anchor file: not a resource record */
+	TLSA_ERR_ANCHOR_EMPTY = 404,  /* trust anchor file: no DS or DNSKEY record */
+	TLSA_ERR_DNS_NAME = 405,      /* not a valid domain name */
 
 	/* 500-599: TLS, STARTTLS and verification (starttls.c, verify.c) */
 
