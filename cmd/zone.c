@@ -1,12 +1,574 @@
-/* Placeholder until the zone issue lands: says so and fails. */
+/*
+ * tlsa zone: put TLSA records into zone files and bump the SOA serial.
+ *
+ * Owns: the options of `tlsa zone update|serial|snippet`, reading record
+ * files, the report ("changed" or "unchanged", on stderr so that stdout
+ * carries only data: diffs and snippets), the dry-run diff (diff -u of
+ * the temp file against the original), and the signal handler that
+ * removes temp files on SIGINT, SIGTERM and SIGHUP.  The edit itself,
+ * locking and atomic replacement are libtlsa's (zonefile.c).
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <tlsa.h>
 
 #include "cli.h"
 
+enum action { ACT_UPDATE, ACT_SERIAL, ACT_SNIPPET };
+
+struct zone_opts {
+	enum action action;
+	const char **records;
+	size_t nrecords;
+	const char **removes;
+	size_t nremoves;
+	const char *origin, *include, *output, *backup, *zonefile;
+	tlsa_serial_spec serial;
+	int dry_run, allow_signed, check, force;
+};
+
+enum {
+	OPT_REMOVE = 256,
+	OPT_ORIGIN,
+	OPT_SERIAL,
+	OPT_INCLUDE,
+	OPT_BACKUP,
+	OPT_ALLOW_SIGNED,
+	OPT_CHECK,
+	OPT_FORCE
+};
+
+static const struct option long_options[] = {{"records", required_argument, NULL, 'r'},
+					     {"remove", required_argument, NULL, OPT_REMOVE},
+					     {"origin", required_argument, NULL, OPT_ORIGIN},
+					     {"serial", required_argument, NULL, OPT_SERIAL},
+					     {"include", required_argument, NULL, OPT_INCLUDE},
+					     {"dry-run", no_argument, NULL, 'n'},
+					     {"backup", optional_argument, NULL, OPT_BACKUP},
+					     {"allow-signed", no_argument, NULL, OPT_ALLOW_SIGNED},
+					     {"check", no_argument, NULL, OPT_CHECK},
+					     {"output", required_argument, NULL, 'o'},
+					     {"force", no_argument, NULL, OPT_FORCE},
+					     {"quiet", no_argument, NULL, 'q'},
+					     {"verbose", no_argument, NULL, 'v'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+
+static void help(void)
+{
+	printf("Usage: tlsa zone update [OPTIONS] ZONEFILE\n"
+	       "       tlsa zone serial [OPTIONS] ZONEFILE\n"
+	       "       tlsa zone snippet [OPTIONS]\n\n"
+	       "update:  replace the TLSA RRsets of the owners in the records given and\n"
+	       "         bump the SOA serial; every other byte of the file stays as it was\n"
+	       "serial:  bump the SOA serial only\n"
+	       "snippet: print the records given as a zone-file snippet for $INCLUDE\n\n"
+	       "Options:\n"
+	       "  -r, --records FILE    records as `tlsa create` prints them (rfc or generic);\n"
+	       "                        repeatable; '-' is stdin\n"
+	       "      --remove OWNER    delete the TLSA RRset of OWNER (repeatable)\n"
+	       "      --origin NAME     origin for relative names (default: the zone's SOA owner)\n"
+	       "      --serial POLICY   auto (default: keep the zone's style), increment, date\n"
+	       "                        (YYYYMMDDnn, UTC), unixtime, keep, or a NUMBER\n"
+	       "      --include FILE    keep the TLSA records in snippet FILE (rewritten in full)\n"
+	       "                        and bump ZONEFILE's serial when it changes\n"
+	       "  -n, --dry-run         print a unified diff; write nothing\n"
+	       "      --backup[=SUFFIX] keep the old file as FILE.SUFFIX (default .bak)\n"
+	       "      --allow-signed    edit a zone holding RRSIG records (then re-sign it)\n"
+	       "      --check           parse the whole new zone with ldns before replacing\n"
+	       "  -o, --output FILE     write the new zone to FILE; ZONEFILE stays as it is\n"
+	       "      --force           allow serial moves RFC 1982 refuses (backwards, 2^31)\n"
+	       "  -q, --quiet           print errors only\n"
+	       "  -v, --verbose         say more\n"
+	       "  -h, --help            this help\n\n"
+	       "The report (\"changed\" or \"unchanged\") goes to stderr; stdout carries only\n"
+	       "diffs and snippets.\n"
+	       "Exit status: 0 changed or unchanged, 1 error (nothing written), 2 usage error.\n"
+	       "See tlsa-zone(1).\n");
+}
+
+/* ---- signals ---------------------------------------------------------- */
+
+/* The edit whose temp files a signal must remove.  Only the handler and
+ * run_edit() touch it. */
+static tlsa_zone_edit *volatile signal_edit;
+
+static void on_signal(int sig)
+{
+	tlsa_zone_edit_unlink_temps(signal_edit); /* only unlink(): async-signal-safe */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_signals(int on)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on ? on_signal : SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* ---- inputs ----------------------------------------------------------- */
+
+static int push(const char ***list, size_t *n, const char *s)
+{
+	const char **l = realloc(*list, (*n + 1) * sizeof(*l));
+
+	if (l == NULL)
+		return -1;
+	l[(*n)++] = s;
+	*list = l;
+	return 0;
+}
+
+/* "FILE: line N: what: detail", or without the parts that are empty. */
+static void edit_error(tlsa_zone_edit *ed, tlsa_status st, const char *file)
+{
+	const tlsa_zone_where *w = tlsa_zone_edit_where(ed);
+	char line[32] = "";
+
+	if (w->file[0] != '\0')
+		file = w->file;
+	if (w->line > 0)
+		snprintf(line, sizeof(line), "line %lu: ", w->line);
+	cli_error("%s: %s%s%s%s", file, line, tlsa_strerror(st), w->detail[0] ? ": " : "",
+		  w->detail);
+}
+
+/* Add the records of path ('-': stdin): one a line, blank and ';' or '#'
+ * comment lines skipped. */
+static int read_records(tlsa_zone_edit *ed, const char *path)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	const char *shown = strcmp(path, "-") == 0 ? "(stdin)" : path;
+	char *line = NULL, *p;
+	size_t cap = 0, n;
+	ssize_t len;
+	unsigned long lineno = 0, count = 0;
+	tlsa_status st;
+	int rc = 0;
+
+	if (f == NULL) {
+		cli_error("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		n = (size_t)len;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (*p == '\0' || *p == ';' || *p == '#')
+			continue;
+		st = tlsa_zone_edit_add_record(ed, p);
+		if (st != TLSA_OK) {
+			const tlsa_zone_where *w = tlsa_zone_edit_where(ed);
+			cli_error("%s: line %lu: %s%s%s", shown, lineno, tlsa_strerror(st),
+				  w->detail[0] ? ": " : "", w->detail);
+			rc = -1;
+			break;
+		}
+		count++;
+	}
+	if (rc == 0 && ferror(f)) {
+		cli_error("%s: %s", shown, strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0 && count == 0)
+		cli_warn("%s: no records", shown);
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+/* ---- output ----------------------------------------------------------- */
+
+/* diff -u of the original (or /dev/null) against the temp file, to stdout. */
+static int show_diff(const char *target, const char *temp)
+{
+	const char *from = access(target, F_OK) == 0 ? target : "/dev/null";
+	pid_t pid;
+	int status;
+
+	if (fflush(stdout) != 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		cli_error("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		execlp("diff", "diff", "-u", "--label", target, "--label", target, from, temp,
+		       (char *)NULL);
+		fprintf(stderr, "tlsa zone: diff: %s\n", strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) {
+		cli_error("diff -u failed (is diffutils installed?)");
+		return -1;
+	}
+	return 0;
+}
+
+static void serial_warnings(const tlsa_zone_report *r, const char *file)
+{
+	unsigned w = r->serial_warnings;
+
+	if (w & TLSA_SERIAL_WARN_AHEAD)
+		cli_warn("%s: line %lu: date serial %lu is ahead of today", file, r->soa_line,
+			 (unsigned long)r->old_serial);
+	if (w & TLSA_SERIAL_WARN_FALLBACK)
+		cli_warn(
+		    "%s: line %lu: the serial policy's value is not greater than %lu in serial "
+		    "arithmetic; took %lu",
+		    file, r->soa_line, (unsigned long)r->old_serial, (unsigned long)r->new_serial);
+	if (w & TLSA_SERIAL_WARN_COUNTER_HIGH)
+		cli_warn(
+		    "%s: line %lu: date serial %lu: its counter is at %lu, few changes left today",
+		    file, r->soa_line, (unsigned long)r->new_serial,
+		    (unsigned long)(r->new_serial % 100));
+	if (w & TLSA_SERIAL_WARN_WRAPPED)
+		cli_warn(
+		    "%s: line %lu: serial wrapped from %lu to %lu (legal in RFC 1982 arithmetic)",
+		    file, r->soa_line, (unsigned long)r->old_serial, (unsigned long)r->new_serial);
+	if (w & TLSA_SERIAL_WARN_FORCED)
+		cli_warn("%s: line %lu: --force: serial %lu -> %lu is not an RFC 1982 increase; "
+			 "secondaries may not transfer the zone",
+			 file, r->soa_line, (unsigned long)r->old_serial,
+			 (unsigned long)r->new_serial);
+}
+
+/* -v: one line per owner, naming the file and line that holds its set. */
+static void report_sets(tlsa_zone_edit *ed, int dry_run)
+{
+	static const char *const done[] = {"unchanged", "replaced", "added", "removed"};
+	static const char *const would[] = {"unchanged", "would be replaced", "would be added",
+					    "would be removed"};
+	tlsa_zone_change c;
+	char line[32];
+	size_t i;
+
+	for (i = 0; i < tlsa_zone_edit_change_count(ed); i++) {
+		if (tlsa_zone_edit_change(ed, i, &c) != TLSA_OK)
+			continue;
+		line[0] = '\0';
+		if (c.line > 0)
+			snprintf(line, sizeof(line), "line %lu: ", c.line);
+		cli_info(1, "%s: %s%s TLSA: %s (%zu record%s before, %zu after)", c.file, line,
+			 c.owner, (dry_run ? would : done)[c.kind], c.old_count,
+			 c.old_count == 1 ? "" : "s", c.new_count);
+	}
+}
+
+static void report(const struct zone_opts *o, const tlsa_zone_report *r)
+{
+	const char *file = o->output ? o->output : o->zonefile;
+	char serial[80] = "", sets[160] = "";
+
+	if (cli.quiet)
+		return;
+	if (!r->changed) {
+		fprintf(stderr, "tlsa zone: %s: unchanged (serial %lu)\n", file,
+			(unsigned long)r->old_serial);
+		return;
+	}
+	if (r->serial_changed)
+		snprintf(serial, sizeof(serial), "serial %lu -> %lu", (unsigned long)r->old_serial,
+			 (unsigned long)r->new_serial);
+	else
+		snprintf(serial, sizeof(serial), "serial kept at %lu",
+			 (unsigned long)r->old_serial);
+	if (o->action == ACT_UPDATE)
+		snprintf(sets, sizeof(sets),
+			 "; TLSA sets: %zu replaced, %zu added, %zu removed, %zu unchanged",
+			 r->sets_replaced, r->sets_added, r->sets_removed, r->sets_unchanged);
+	fprintf(stderr, "tlsa zone: %s: %s: %s%s%s\n", file,
+		o->dry_run ? "would change" : "changed", serial, sets,
+		o->include ? (o->dry_run ? "; snippet would be rewritten" : "; snippet rewritten")
+			   : "");
+}
+
+/* ---- the edit --------------------------------------------------------- */
+
+static int run_edit(const struct zone_opts *o, tlsa_zone_edit *ed)
+{
+	tlsa_zone_report rep;
+	const char *target, *temp;
+	unsigned flags = 0;
+	tlsa_status st;
+	size_t i;
+	int rc = 0;
+
+	if (o->allow_signed)
+		flags |= TLSA_ZONE_ALLOW_SIGNED;
+	if (o->check)
+		flags |= TLSA_ZONE_CHECK;
+	if (o->force)
+		flags |= TLSA_ZONE_FORCE;
+	if (o->action == ACT_SERIAL)
+		flags |= TLSA_ZONE_SERIAL_ONLY;
+	tlsa_zone_edit_set_flags(ed, flags);
+	tlsa_zone_edit_set_serial(ed, &o->serial, time(NULL));
+	if ((o->output && tlsa_zone_edit_set_output(ed, o->output) != TLSA_OK) ||
+	    (o->include && tlsa_zone_edit_set_snippet(ed, o->include) != TLSA_OK)) {
+		cli_error("out of memory");
+		return 1;
+	}
+	if (o->dry_run) {
+		const char *tmp = getenv("TMPDIR");
+		if (tlsa_zone_edit_set_scratch_dir(ed, tmp && *tmp ? tmp : "/tmp") != TLSA_OK) {
+			cli_error("out of memory");
+			return 1;
+		}
+	}
+
+	signal_edit = ed;
+	catch_signals(1);
+	st = tlsa_zone_edit_prepare(ed, o->zonefile, &rep);
+	if (st != TLSA_OK) {
+		edit_error(ed, st, o->zonefile);
+		rc = 1;
+		goto out;
+	}
+	if (rep.signed_zone)
+		cli_warn("%s: the zone is signed: re-sign it before it is published", o->zonefile);
+	if (rep.snippet_not_included)
+		cli_warn("%s: does not $INCLUDE %s; the records there are not served", o->zonefile,
+			 o->include);
+	serial_warnings(&rep, o->zonefile);
+	report_sets(ed, o->dry_run);
+	if (o->dry_run) {
+		for (i = 0; i < tlsa_zone_edit_file_count(ed); i++) {
+			tlsa_zone_edit_file(ed, i, &target, &temp);
+			if (show_diff(target, temp) != 0) {
+				rc = 1;
+				break;
+			}
+		}
+		tlsa_zone_edit_abort(ed);
+	} else {
+		st = tlsa_zone_edit_commit(ed, o->backup);
+		if (st != TLSA_OK) {
+			edit_error(ed, st, o->zonefile);
+			rc = 1;
+		} else if (cli.verbose > 0) {
+			for (i = 0; i < tlsa_zone_edit_file_count(ed); i++) {
+				tlsa_zone_edit_file(ed, i, &target, NULL);
+				cli_info(1, "wrote %s", target);
+			}
+		}
+	}
+	if (rc == 0)
+		report(o, &rep);
+out:
+	/* The handler must not see the edit once it is being freed; free()
+	 * itself removes whatever temp file is left. */
+	signal_edit = NULL;
+	tlsa_zone_edit_free(ed); /* unlocks */
+	catch_signals(0);
+	return rc;
+}
+
+static int run_snippet(tlsa_zone_edit *ed)
+{
+	char *text = NULL;
+	tlsa_status st = tlsa_zone_edit_snippet(ed, &text);
+
+	if (st != TLSA_OK) {
+		const tlsa_zone_where *w = tlsa_zone_edit_where(ed);
+		cli_error("%s%s%s", tlsa_strerror(st), w->detail[0] ? ": " : "", w->detail);
+		tlsa_zone_edit_free(ed);
+		return 1;
+	}
+	fputs(text, stdout);
+	free(text);
+	tlsa_zone_edit_free(ed);
+	return 0;
+}
+
 int cmd_zone(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("not implemented yet");
-	return 1;
+	struct zone_opts o;
+	tlsa_zone_edit *ed = NULL;
+	const char *action;
+	size_t i;
+	int c, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.serial.policy = TLSA_SERIAL_AUTO;
+	cli.cmd = "zone";
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":r:no:qvh", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (push(&o.records, &o.nrecords, optarg) != 0)
+				goto nomem;
+			break;
+		case OPT_REMOVE:
+			if (push(&o.removes, &o.nremoves, optarg) != 0)
+				goto nomem;
+			break;
+		case OPT_ORIGIN:
+			o.origin = optarg;
+			break;
+		case OPT_SERIAL:
+			if (tlsa_serial_spec_parse(optarg, &o.serial) != TLSA_OK) {
+				rc = cli_usage_error("bad --serial '%s': %s", optarg,
+						     tlsa_strerror(TLSA_ERR_SERIAL_SYNTAX));
+				goto done;
+			}
+			break;
+		case OPT_INCLUDE:
+			o.include = optarg;
+			break;
+		case 'n':
+			o.dry_run = 1;
+			break;
+		case OPT_BACKUP:
+			o.backup = optarg ? optarg : ".bak";
+			if (*o.backup == '\0') {
+				rc = cli_usage_error("--backup= needs a suffix");
+				goto done;
+			}
+			break;
+		case OPT_ALLOW_SIGNED:
+			o.allow_signed = 1;
+			break;
+		case OPT_CHECK:
+			o.check = 1;
+			break;
+		case 'o':
+			o.output = optarg;
+			break;
+		case OPT_FORCE:
+			o.force = 1;
+			break;
+		case 'q':
+			cli.quiet = 1;
+			break;
+		case 'v':
+			cli.verbose++;
+			break;
+		case 'h':
+			help();
+			rc = 0;
+			goto done;
+		case ':':
+			rc = cli_usage_error("option '%s' needs an argument", argv[optind - 1]);
+			goto done;
+		default:
+			rc = cli_usage_error("unknown option '%s'", argv[optind - 1]);
+			goto done;
+		}
+	}
+	if (optind >= argc) {
+		rc = cli_usage_error("missing action: update, serial or snippet");
+		goto done;
+	}
+	action = argv[optind++];
+	if (strcmp(action, "update") == 0) {
+		o.action = ACT_UPDATE;
+	} else if (strcmp(action, "serial") == 0) {
+		o.action = ACT_SERIAL;
+	} else if (strcmp(action, "snippet") == 0) {
+		o.action = ACT_SNIPPET;
+	} else {
+		rc =
+		    cli_usage_error("unknown action '%s' (want update, serial or snippet)", action);
+		goto done;
+	}
+	if (o.action == ACT_SNIPPET) {
+		if (optind < argc) {
+			rc = cli_usage_error("snippet takes no ZONEFILE");
+			goto done;
+		}
+		if (o.nrecords == 0) {
+			rc = cli_usage_error("snippet needs --records");
+			goto done;
+		}
+		if (o.nremoves || o.include || o.output || o.dry_run || o.backup || o.check ||
+		    o.allow_signed || o.force || o.serial.policy != TLSA_SERIAL_AUTO) {
+			rc = cli_usage_error("snippet takes only --records and --origin");
+			goto done;
+		}
+	} else {
+		if (optind >= argc) {
+			rc = cli_usage_error("missing ZONEFILE");
+			goto done;
+		}
+		o.zonefile = argv[optind++];
+		if (optind < argc) {
+			rc = cli_usage_error("unexpected argument '%s'", argv[optind]);
+			goto done;
+		}
+		if (o.action == ACT_SERIAL && (o.nrecords || o.nremoves || o.include)) {
+			rc = cli_usage_error("serial takes no --records, --remove or --include");
+			goto done;
+		}
+		if (o.action == ACT_UPDATE && o.nrecords == 0 && o.nremoves == 0) {
+			rc = cli_usage_error("update needs --records or --remove");
+			goto done;
+		}
+		if (o.include && o.output) {
+			rc = cli_usage_error("--include and --output do not go together");
+			goto done;
+		}
+		if (o.dry_run && o.backup) {
+			rc = cli_usage_error(
+			    "--dry-run writes nothing, so --backup has nothing to keep");
+			goto done;
+		}
+	}
+
+	if (tlsa_zone_edit_new(&ed) != TLSA_OK)
+		goto nomem;
+	if (o.origin != NULL && tlsa_zone_edit_set_origin(ed, o.origin) != TLSA_OK) {
+		tlsa_zone_edit_free(ed);
+		rc = cli_usage_error("bad --origin '%s'", o.origin);
+		goto done;
+	}
+	for (i = 0; i < o.nrecords; i++) {
+		if (read_records(ed, o.records[i]) != 0) {
+			tlsa_zone_edit_free(ed);
+			rc = 1;
+			goto done;
+		}
+	}
+	for (i = 0; i < o.nremoves; i++) {
+		if (tlsa_zone_edit_remove(ed, o.removes[i]) != TLSA_OK) {
+			tlsa_zone_edit_free(ed);
+			rc = cli_usage_error("bad --remove '%s'", o.removes[i]);
+			goto done;
+		}
+	}
+	rc = o.action == ACT_SNIPPET ? run_snippet(ed) : run_edit(&o, ed);
+	goto done;
+nomem:
+	cli_error("out of memory");
+	rc = 1;
+done:
+	free(o.records);
+	free(o.removes);
+	return rc;
 }

@@ -15,6 +15,8 @@
 #include <tlsa/load.h>
 #include <tlsa/compute.h>
 #include <tlsa/starttls.h>
+#include <tlsa/serial.h>
+#include <tlsa/zonefile.h>
 #include <tlsa/dns.h>
 
 /* The library's version, e.g. "0.1.0". */

@@ -48,6 +48,25 @@ typedef enum tlsa_status {
 	TLSA_ERR_PEM_NONE = 211,      /* PEM text with no object we read */
 
 	/* 300-399: zone files and serials (zonefile.c, serial.c) */
+	TLSA_ERR_SERIAL_SYNTAX = 300,    /* --serial not a policy name or 0-4294967295 */
+	TLSA_ERR_SERIAL_BACKWARDS = 301, /* new serial not greater than the old (RFC 1982) */
+	TLSA_ERR_SERIAL_JUMP = 302,      /* serial jump of 2^31 or more */
+	TLSA_ERR_SERIAL_ZERO = 303,      /* serial 0 asked for */
+	TLSA_ERR_ZONE_SYNTAX = 310,      /* zone file syntax the scanner cannot follow */
+	TLSA_ERR_ZONE_NO_SOA = 311,      /* no SOA record in the zone file */
+	TLSA_ERR_ZONE_SOA = 312,         /* SOA malformed, repeated or not where we can edit it */
+	TLSA_ERR_ZONE_SIGNED = 313,      /* zone holds RRSIG records */
+	TLSA_ERR_ZONE_INCLUDE = 314,     /* $INCLUDE file unreadable or nested too deep */
+	TLSA_ERR_ZONE_IN_INCLUDE = 315,  /* records to change live in an included file */
+	TLSA_ERR_ZONE_RECORD = 316,      /* a resource record does not parse */
+	TLSA_ERR_ZONE_NOT_TLSA = 317,    /* a given record is not a TLSA record */
+	TLSA_ERR_ZONE_ORIGIN = 318,      /* relative name and no origin to complete it */
+	TLSA_ERR_ZONE_CHECK = 319,       /* the new zone does not parse */
+	TLSA_ERR_ZONE_READBACK = 320,    /* written records did not read back as meant */
+	TLSA_ERR_ZONE_CHANGED = 321,     /* the file changed while we worked on it */
+	TLSA_ERR_ZONE_OWNER = 322,       /* cannot give the new file the old owner and group */
+	TLSA_ERR_ZONE_CONFLICT = 323,    /* an owner both removed and given records */
+	TLSA_ERR_ZONE_OUT_OF_ZONE = 324, /* an owner outside the zone's origin */
 
 	/* 400-499: DNS and DNSSEC (dns.c) */
 	TLSA_ERR_RESOLVER_ADDR = 400, /* resolver not of the form ADDR[@PORT] */
