@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -31,6 +32,8 @@ struct params {
 struct create_opts {
 	const char *cert, *key, *csr, *passin, *owner, *manifest, *proto;
 	const tlsa_starttls *starttls;
+	const char *address, *sni; /* fetching from a live server */
+	unsigned long timeout;
 	struct params *params;
 	size_t nparams;
 	int depth_all;
@@ -61,6 +64,9 @@ static const struct option long_options[] = {
 	{ "port", required_argument, NULL, 'p' },
 	{ "proto", required_argument, NULL, OPT_PROTO },
 	{ "starttls", required_argument, NULL, 't' },
+	{ "address", required_argument, NULL, 'a' },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "sni", required_argument, NULL, OPT_SNI },
 	{ "owner", required_argument, NULL, OPT_OWNER },
 	{ "ttl", required_argument, NULL, OPT_TTL },
 	{ "format", required_argument, NULL, 'o' },
@@ -95,6 +101,11 @@ static void help(void)
 	       "  -t, --starttls PROTO  the service speaks PROTO: %s\n"
 	       "      --owner NAME      use NAME as the owner, verbatim\n"
 	       "      --ttl TTL         add a TTL (seconds, or units: 1h, 2d, 1w)\n\n"
+	       "Fetching from HOST (no input file):\n"
+	       "  -a, --address ADDR    connect to ADDR instead of resolving HOST\n"
+	       "      --timeout SEC     bound on each network step (default 10)\n"
+	       "      --sni NAME        server name to send (default HOST)\n"
+	       "  (--starttls defaults from the port: 25 and 587 smtp, 143 imap, 110 pop3...)\n\n"
 	       "Output:\n"
 	       "  -o, --format FORMAT   rfc (default), generic (RFC 3597), rdata, json, nsupdate\n"
 	       "  -q, --quiet           print errors only, no warnings\n"
@@ -381,7 +392,66 @@ static void chain_warnings(const char *where, const tlsa_input *in)
 		cli_info(1, "%s: chain was not in leaf-first order; ordered by issuer", where);
 }
 
-/* One input file, or stdin. */
+/*
+ * The chain HOST presents, for records made from a live server.  The
+ * addresses are tried in turn until one completes a handshake.  Nothing
+ * here authenticates the server: the records describe whatever answered,
+ * which is why -v says which address that was.
+ */
+static tlsa_input *fetch_chain(const struct create_opts *o, const char *host, char *err,
+			       size_t errsize)
+{
+	tlsa_verify_opts vo;
+	tlsa_resolver *res = NULL;
+	tlsa_addr_result *ar = NULL;
+	tlsa_input *in = NULL;
+	const tlsa_starttls *proto = o->starttls;
+	char why[600];
+	tlsa_status st;
+	size_t i;
+
+	memset(&vo, 0, sizeof(vo));
+	if (proto == NULL)
+		proto = tlsa_starttls_by_port((unsigned)o->port);
+	vo.base_domain = host;
+	vo.sni = o->sni != NULL ? o->sni : host;
+	vo.starttls = proto;
+	vo.timeout_ms = (int)o->timeout * 1000;
+	if (o->address != NULL) {
+		st = tlsa_fetch_chain(o->address, (unsigned)o->port, &vo, &in, why, sizeof(why));
+		if (st != TLSA_OK)
+			snprintf(err, errsize, "%s (%s port %lu): %s", host, o->address, o->port, why);
+		return in;
+	}
+	st = tlsa_resolver_new(&res, NULL, 0, (unsigned)o->timeout * 1000, NULL);
+	if (st == TLSA_OK)
+		st = tlsa_lookup_addresses(res, host, AF_UNSPEC, &ar);
+	if (st != TLSA_OK) {
+		snprintf(err, errsize, "%s: %s", host, tlsa_strerror(st));
+		goto out;
+	}
+	if (ar->naddrs == 0) {
+		snprintf(err, errsize, "%s: no addresses found%s%s", host,
+			 ar->a.reason != NULL ? ": " : "", ar->a.reason != NULL ? ar->a.reason : "");
+		goto out;
+	}
+	for (i = 0; i < ar->naddrs && in == NULL; i++) {
+		st = tlsa_fetch_chain(ar->addrs[i].text, (unsigned)o->port, &vo, &in, why,
+				      sizeof(why));
+		if (st == TLSA_OK)
+			cli_info(1, "%s: chain fetched from %s port %lu", host, ar->addrs[i].text,
+				 o->port);
+		else
+			snprintf(err, errsize, "%s (%s port %lu): %s", host, ar->addrs[i].text,
+				 o->port, why);
+	}
+out:
+	tlsa_addr_result_free(ar);
+	tlsa_resolver_free(res);
+	return in;
+}
+
+/* One input file, stdin, or (with no file) the live server HOST. */
 static int create_one(struct create_opts *o, const char *host)
 {
 	const char *path;
@@ -391,9 +461,12 @@ static int create_one(struct create_opts *o, const char *host)
 	size_t buflen = 0;
 	struct out_state st = { NULL, 0, NULL };
 	tlsa_input *in;
-	int rc = 1;
+	int rc = 1, live = o->cert == NULL && o->key == NULL && o->csr == NULL;
 
-	if (o->cert != NULL) {
+	if (live) {
+		path = host;
+		want = TLSA_KIND_CERT;
+	} else if (o->cert != NULL) {
 		path = o->cert;
 		want = TLSA_KIND_CERT;
 	} else if (o->key != NULL) {
@@ -403,7 +476,10 @@ static int create_one(struct create_opts *o, const char *host)
 		path = o->csr;
 		want = TLSA_KIND_CSR;
 	}
-	in = load_file(path, want, o->pass, err, sizeof(err));
+	if (live)
+		in = fetch_chain(o, host, err, sizeof(err));
+	else
+		in = load_file(path, want, o->pass, err, sizeof(err));
 	if (in == NULL) {
 		cli_error("%s", err);
 		return 1;
@@ -603,11 +679,12 @@ int cmd_create(int argc, char **argv)
 	o.depth = -1;
 	o.ttl = -1;
 	o.port = 443;
+	o.timeout = 10;
 	o.proto = "tcp";
 	o.fmt = out_format_find("rfc");
 	cli.cmd = "create";
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:k:u:s:m:p:t:o:qvh", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:k:u:s:m:p:t:a:o:qvh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'c': o.cert = optarg; break;
 		case 'k': o.key = optarg; break;
@@ -669,6 +746,12 @@ int cmd_create(int argc, char **argv)
 						       optarg, tlsa_starttls_names());
 			break;
 		case OPT_OWNER: o.owner = optarg; break;
+		case 'a': o.address = optarg; break;
+		case OPT_SNI: o.sni = optarg; break;
+		case OPT_TIMEOUT:
+			if (cli_parse_ulong(optarg, 1, 3600, &o.timeout) != 0)
+				return cli_usage_error("bad --timeout '%s' (want 1-3600 seconds)", optarg);
+			break;
 		case OPT_TTL:
 			if (parse_ttl(optarg, &o.ttl) != 0)
 				return cli_usage_error("bad --ttl '%s' (want seconds, or units such as 1h)",
@@ -713,15 +796,15 @@ int cmd_create(int argc, char **argv)
 				       "(or use -o rdata)",
 				       o.fmt->name);
 	}
-	if (inputs == 0) {
+	if (inputs == 0 && host == NULL) {
 		free(o.params);
-		if (host == NULL)
-			return cli_usage_error("nothing to do: give --cert, --key, --csr, "
-					       "--manifest, or a HOST to fetch from");
-		cli_error("%s: fetching a chain from a live server is not built yet; "
-			  "give --cert, --key or --csr",
-			  host);
-		return 1;
+		return cli_usage_error("nothing to do: give --cert, --key, --csr, "
+				       "--manifest, or a HOST to fetch from");
+	}
+	if (inputs > 0 && (o.address != NULL || o.sni != NULL)) {
+		free(o.params);
+		return cli_usage_error("--address and --sni are for fetching from HOST, "
+				       "not with an input file");
 	}
 	if (o.passin != NULL) {
 		st = tlsa_passin_read(o.passin, &o.pass);

@@ -37,12 +37,28 @@ const char *tlsa_strerror(tlsa_status status)
 	case TLSA_ERR_DEPTH: return "no certificate at that depth of the chain";
 	case TLSA_ERR_PEM_NONE: return "PEM file holds no certificate, key or CSR";
 
+	case TLSA_ERR_ADDRESS: return "not a numeric IPv4 or IPv6 address";
+	case TLSA_ERR_CONNECT: return "connection failed";
+	case TLSA_ERR_TIMEOUT: return "timed out";
+	case TLSA_ERR_CLOSED: return "server closed the connection";
+	case TLSA_ERR_LINE_TOO_LONG: return "reply line too long";
+	case TLSA_ERR_REPLY_TOO_LONG: return "reply has too many lines";
+	case TLSA_ERR_PROTOCOL: return "server reply breaks the protocol";
+	case TLSA_ERR_STARTTLS_REFUSED: return "server refused STARTTLS";
+	case TLSA_ERR_STARTTLS_NOT_OFFERED: return "STARTTLS not offered";
+	case TLSA_ERR_STARTTLS_UNSUPPORTED: return "STARTTLS for this protocol is not built yet";
+	case TLSA_ERR_HANDSHAKE: return "TLS handshake failed";
+	case TLSA_ERR_NO_MATCH: return "no TLSA record matches";
+	case TLSA_ERR_NO_USABLE: return "no usable TLSA records";
+	case TLSA_ERR_VERIFY: return "certificate verification failed";
+
 	case TLSA_ERR_RESOLVER_ADDR: return "bad resolver address (want ADDR[@PORT], e.g. 127.0.0.1, ::1@5353 or [::1]@5353)";
 	case TLSA_ERR_RESOLV_CONF: return "no usable nameserver in /etc/resolv.conf (give --resolver)";
 	case TLSA_ERR_ANCHOR_READ: return "cannot read the trust anchor file";
 	case TLSA_ERR_ANCHOR_SYNTAX: return "trust anchor file: not a DS or DNSKEY record in zone-file format";
 	case TLSA_ERR_ANCHOR_EMPTY: return "trust anchor file holds no DS or DNSKEY record";
 	case TLSA_ERR_DNS_NAME: return "not a valid domain name";
+
 	case TLSA_ERR_SERIAL_SYNTAX: return "bad serial (want auto, increment, date, unixtime, keep or a number 0-4294967295)";
 	case TLSA_ERR_SERIAL_BACKWARDS: return "new serial is not greater than the old one in serial arithmetic (RFC 1982); --force allows it";
 	case TLSA_ERR_SERIAL_JUMP: return "serial jump of 2^31 or more, which secondaries read as going backwards (RFC 1982); --force allows it";
@@ -62,6 +78,7 @@ const char *tlsa_strerror(tlsa_status status)
 	case TLSA_ERR_ZONE_OWNER: return "cannot give the new file the owner and group of the old one";
 	case TLSA_ERR_ZONE_CONFLICT: return "an owner is both removed and given records";
 	case TLSA_ERR_ZONE_OUT_OF_ZONE: return "owner name outside the zone";
+
 	case TLSA_STATUS_MAX: break;
 	}
 	return "unknown error";

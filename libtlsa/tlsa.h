@@ -15,6 +15,7 @@
 #include <tlsa/load.h>
 #include <tlsa/compute.h>
 #include <tlsa/starttls.h>
+#include <tlsa/verify.h>
 #include <tlsa/serial.h>
 #include <tlsa/zonefile.h>
 #include <tlsa/dns.h>

@@ -77,6 +77,20 @@ typedef enum tlsa_status {
 	TLSA_ERR_DNS_NAME = 405,      /* not a valid domain name */
 
 	/* 500-599: TLS, STARTTLS and verification (starttls.c, verify.c) */
+	TLSA_ERR_ADDRESS = 500,          /* not a numeric IPv4 or IPv6 address */
+	TLSA_ERR_CONNECT = 501,          /* TCP connection failed (refused, unreachable) */
+	TLSA_ERR_TIMEOUT = 502,          /* a network step took longer than the timeout */
+	TLSA_ERR_CLOSED = 503,           /* the server closed the connection mid-dialogue */
+	TLSA_ERR_LINE_TOO_LONG = 504,    /* a reply line longer than the reader accepts */
+	TLSA_ERR_REPLY_TOO_LONG = 505,   /* a reply of more lines than the reader accepts */
+	TLSA_ERR_PROTOCOL = 506,         /* the server's reply breaks its protocol */
+	TLSA_ERR_STARTTLS_REFUSED = 507, /* the server answered STARTTLS with an error */
+	TLSA_ERR_STARTTLS_NOT_OFFERED = 508, /* the server does not offer STARTTLS */
+	TLSA_ERR_STARTTLS_UNSUPPORTED = 509, /* no dialogue for this protocol yet */
+	TLSA_ERR_HANDSHAKE = 510,        /* the TLS handshake failed */
+	TLSA_ERR_NO_MATCH = 511,         /* the chain matches no usable TLSA record */
+	TLSA_ERR_NO_USABLE = 512,        /* none of the TLSA records given is usable */
+	TLSA_ERR_VERIFY = 513,           /* a record matched but the chain failed checks */
 
 	TLSA_STATUS_MAX
 } tlsa_status;

@@ -11,14 +11,19 @@
 #   lab_start || { echo "Bail out! the live lab did not start"; exit 1; }
 #   ... "$TLSA" check --resolver "$LAB_RESOLVER" -p "$LAB_MAIL_SMTP_PORT" "$LAB_MAIL_SMTP_HOST"
 #
+# (lab_start --with postgres, or --with all, also starts the optional
+# servers of LAB_OPTIONAL_KINDS; without it their cases are left out.)
+#
 # lab_enter re-executes the script under `unshare -n -m -p -f` (own network,
 # mount and process namespaces; nothing can reach another machine, and every
 # process dies with the script), brings lo up and bind-mounts a resolv.conf
 # that names the lab resolver over /etc/resolv.conf.  lab_start creates the
 # CA and certificates, signs the zones, starts NSD (authoritative, on
-# 127.0.0.2), Unbound (validating, on 127.0.0.1), Postfix, Dovecot and
-# tests/live/tlsd.py, waits until each answers and exports the LAB_*
-# variables described in tests/live/README.  A trap stops it all on exit.
+# 127.0.0.2), Unbound (validating, on 127.0.0.1), Postfix, Dovecot
+# (IMAP, POP3, LMTP, ManageSieve), Prosody (XMPP), slapd (LDAP), vsftpd
+# (FTP), PostgreSQL (when asked) and tests/live/tlsd.py (direct TLS, NNTP,
+# silent), waits until each answers and exports the LAB_* variables
+# described in tests/live/README.  A trap stops it all on exit.
 #
 # TLSA_LIVE=1 must be set or the test skips; TLSA_LAB_KEEP=1 keeps the lab
 # directory (logs, zones, certificates) after exit for debugging.
@@ -29,8 +34,12 @@
 #   id      names the case: LAB_<ID>_* variables (upper case)
 #   host    the name a client checks
 #   port    the TCP port; TLSA owner _PORT._tcp.HOST
-#   tls     smtp|imap|pop3 = STARTTLS; tls = TLS from the first byte
-#           (465: Postfix, 993/995: Dovecot, others: tlsd.py);
+#   tls     a STARTTLS protocol, named as `tlsa check -t` and openssl
+#           s_client -starttls name it: smtp (Postfix), imap, pop3, lmtp,
+#           sieve (Dovecot), xmpp, xmpp-server (Prosody), ldap (slapd),
+#           postgres (PostgreSQL), ftp (vsftpd), nntp (tlsd.py);
+#           tls = TLS from the first byte (465: Postfix, 993/995: Dovecot,
+#           others: tlsd.py);
 #           plain = SMTP without STARTTLS; silent = accepts, never speaks;
 #           closed = nothing listens
 #   addrs   addresses of HOST (A/AAAA records, unless HOST is a CNAME in
@@ -70,6 +79,18 @@ insecure_https  www.insecure.test     443  tls    127.0.0.22             insecur
 bogus_https     www.bogus.test        443  tls    127.0.0.23             bogus        311:bogus               CRITICAL
 refused_https   refused.dane.test     443  closed 127.0.0.24             -            311:mail                CRITICAL
 silent_smtp     silent.dane.test      25   silent 127.0.0.25             -            311:mail                CRITICAL
+mx2_smtp        mx2.dane.test         25   smtp   127.0.0.31             mx2          311:mx2,211:root        OK
+nomx_smtp       nomx.dane.test        25   smtp   127.0.0.32             nomx         311:nomx,211:root       OK
+othermx_smtp    mx.other.test         25   smtp   127.0.0.33             othermx      211:root                OK
+cnamemx_smtp    mx.cname.dane.test    25   smtp   127.0.0.33             othermx      311:other               OK
+lmtp_starttls   lmtp.dane.test        24   lmtp   127.0.0.34             lmtp         311:lmtp,211:root       OK
+sieve_starttls  sieve.dane.test       4190 sieve  127.0.0.35             sieve        311:sieve,211:root      OK
+xmpp_client     xmpp.dane.test        5222 xmpp   127.0.0.36             xmpp         311:xmpp,211:root       OK
+xmpp_server     xmpp.dane.test        5269 xmpp-server 127.0.0.36        xmpp         311:xmpp,211:root       OK
+ldap_starttls   ldap.dane.test        389  ldap   127.0.0.37             ldap         311:ldap,211:root       OK
+postgres_tls    pg.dane.test          5432 postgres 127.0.0.38           pg           311:pg,211:root         OK
+ftp_authtls     ftp.dane.test         21   ftp    127.0.0.39             ftp          311:ftp,211:root        OK
+nntp_starttls   news.dane.test        119  nntp   127.0.0.40             news         311:news,211:root       OK
 EOF
 }
 
@@ -86,22 +107,69 @@ web                 CNAME cdn.dane.test.
 cdn                 A     127.0.0.19
 _25._tcp.tlsacname  CNAME _25._tcp.mail.dane.test.
 _25._tcp.notlsa     TXT   "no TLSA here: NODATA, not NXDOMAIN"
+@                   MX    20 mx2.dane.test.
+cnamemx             MX    10 mx.cname.dane.test.
+mx.cname            CNAME mx.other.test.
+nullmx              MX    0 .
+_xmpp-client._tcp   SRV   0 5 5222 xmpp.dane.test.
+_xmpp-server._tcp   SRV   0 5 5269 xmpp.dane.test.
+EOF
+		;;
+	insecure.test)
+		cat <<'EOF'
+@                   MX    10 mx2.dane.test.
 EOF
 		;;
 	esac
 }
 
-# Mail domains for `tlsa check --mx`: domain, verdict.
+# Mail domains for `tlsa check --mx` (RFC 7672): domain, verdict, and the
+# hosts a DANE sender tries, in order (PREF:HOST; 0:DOMAIN for a domain
+# without MX, - for a null MX); README says why.  Exported as
+# LAB_MX_<FIRST LABEL>_DOMAIN, _VERDICT and _HOSTS.
 lab_mx_table() {
 	cat <<'EOF'
-dane.test           WARNING
-mixed.dane.test     CRITICAL
+dane.test           WARNING  10:mail.dane.test,20:mx2.dane.test
+mixed.dane.test     CRITICAL 10:mail.dane.test,20:nomatch.dane.test
+insecure.test       CRITICAL 10:mx2.dane.test
+nomx.dane.test      OK       0:nomx.dane.test
+cnamemx.dane.test   OK       10:mx.cname.dane.test
+nullmx.dane.test    CRITICAL -
 EOF
 }
 
-# Certificates: name, validity (valid|expired), subjectAltNames.  All are
-# EC P-256 leaves issued by the lab intermediate, which the lab root issued.
-# Some are never served: their keys stand for a "next" key or a stranger's.
+# SRV services for `tlsa check --srv` (RFC 7673): owner, verdict, targets
+# (PRIORITY:PORT:HOST).  Exported as LAB_SRV_XMPP_CLIENT_OWNER, _VERDICT,
+# _TARGETS and LAB_SRV_XMPP_SERVER_*; LAB_XMPP_DOMAIN is the XMPP domain
+# (the stream's to=, and the service domain of RFC 7673).
+lab_srv_table() {
+	cat <<'EOF'
+_xmpp-client._tcp.dane.test  OK  0:5222:xmpp.dane.test
+_xmpp-server._tcp.dane.test  OK  0:5269:xmpp.dane.test
+EOF
+}
+LAB_XMPP_DOMAIN=dane.test
+
+# The fleet, for `tlsa check --targets` and `--jobs`: COUNT names made
+# from PATTERN (printf; %d is the index, from 1), the address (the same
+# rule), port, kind, certificate served, TLSA (as in the case table) and
+# verdict.  A tls row gets one wildcard tlsd.py listener on 0.0.0.0:PORT,
+# so that each name has an address of its own; an smtp row must point at
+# a Postfix listener of the case table.
+lab_fleet_table() {
+	cat <<'EOF'
+#count pattern               addr        port tls  cert  tlsa                   verdict
+240    f%03d.fleet.dane.test 127.0.1.%d  4443 tls  fleet 311:fleet,311:next     OK
+60     m%03d.fleet.dane.test 127.0.0.10  25   smtp mail  311:mail,311:mailnext  OK
+EOF
+}
+
+# Certificates: name, validity (valid|expired|renew:NAME), subjectAltNames.
+# All are EC P-256 leaves issued by the lab intermediate, which the lab root
+# issued.  Some are never served: their keys stand for a "next" key or a
+# stranger's.  renew:NAME is a new certificate (another serial, two years)
+# for the key of NAME, as a renewal that keeps its key; mailrenew and fresh
+# are the `--candidate` certificates (LAB_CANDIDATE_MATCH, _NOMATCH).
 lab_cert_table() {
 	cat <<'EOF'
 mail      valid    mail.dane.test alias.dane.test tlsacname.dane.test
@@ -120,17 +188,36 @@ wrong     valid    multi.dane.test
 imap      valid    imap.dane.test
 insecure  valid    www.insecure.test
 bogus     valid    www.bogus.test
+mx2       valid    mx2.dane.test
+nomx      valid    nomx.dane.test
+othermx   valid    mx.other.test
+lmtp      valid    lmtp.dane.test
+sieve     valid    sieve.dane.test
+xmpp      valid    xmpp.dane.test dane.test
+ldap      valid    ldap.dane.test
+pg        valid    pg.dane.test
+ftp       valid    ftp.dane.test
+news      valid    news.dane.test
+fleet     valid    fleet.dane.test
+mailrenew renew:mail mail.dane.test alias.dane.test tlsacname.dane.test
+fresh     valid    mail.dane.test alias.dane.test tlsacname.dane.test
 EOF
 }
 
 # Zones: name, how it is signed.  dane.test uses NSEC3, the others NSEC;
 # insecure.test is delegated without DS; bogus.test has a DS but its TLSA
-# records are changed after signing, so their signatures fail.
-LAB_ZONES="dane.test insecure.test bogus.test"
+# records are changed after signing, so their signatures fail; other.test
+# is a second secure zone (NSEC), for an MX host reached by a CNAME.
+LAB_ZONES="dane.test insecure.test bogus.test other.test"
 
-LAB_PACKAGES="iproute2 util-linux openssl python3 nsd unbound ldnsutils postfix dovecot-imapd dovecot-pop3d"
+LAB_PACKAGES="iproute2 util-linux openssl python3 nsd unbound ldnsutils postfix dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-managesieved prosody slapd postgresql vsftpd"
 LAB_RESOLVER=127.0.0.1
 LAB_NSD_ADDR=127.0.0.2
+
+# Kinds of the case table whose servers start only when a test asks for
+# them (lab_start --with KIND,... or TLSA_LAB_WITH): PostgreSQL's initdb
+# alone costs about a second of CPU.
+LAB_OPTIONAL_KINDS="postgres"
 
 # ---- entering the namespace -------------------------------------------------
 _lab_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -165,7 +252,7 @@ lab_enter() {
 		fi
 		local p
 		for p in unshare ip openssl python3 nsd unbound ldns-keygen ldns-signzone \
-			drill postfix dovecot; do
+			drill postfix dovecot prosody slapd vsftpd setpriv; do
 			PATH=$PATH:/usr/sbin:/sbin command -v "$p" >/dev/null 2>&1 ||
 				lab_skip "missing $p"
 		done
@@ -214,7 +301,13 @@ _lab_die() {
 }
 
 # The case table without comments, one case per line.
-_lab_cases() { lab_case_table | sed -e '/^#/d' -e '/^[[:space:]]*$/d'; }
+# Cases of a kind in _lab_off (optional servers not asked for, see
+# lab_start --with) are left out: no records, no listener, no variables.
+_lab_cases() {
+	lab_case_table | awk -v off=" ${_lab_off:-} " '
+		/^#/ || NF == 0 { next }
+		index(off, " " $4 " ") == 0'
+}
 
 # lab_tlsa_data SELECTOR MTYPE CERTNAME: the association data, in hex,
 # computed with the openssl CLI from the lab's certificate CERTNAME
@@ -329,15 +422,23 @@ _lab_issue_leaf() {
 	if [ "$validity" = expired ]; then
 		_lab_issue_ca "$name" "$1" "$(_lab_date '90 days ago')" \
 			"$(_lab_date '30 days ago')" v3_leaf int || return 1
+	elif [ "${validity%%:*}" = renew ]; then
+		cp "$d/${validity#renew:}.key" "$d/$name.key" &&
+			openssl req -new -config "$d/openssl.cnf" -key "$d/$name.key" \
+				-subj "/O=tlsa lab/CN=$1" -x509 -CA "$d/int.crt" -CAkey "$d/int.key" \
+				-days 730 -extensions v3_leaf -out "$d/$name.crt" 2>>"$d/$name.log" || return 1
 	else
 		openssl req -new -config "$d/openssl.cnf" -newkey ec \
 			-pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/$name.key" \
 			-subj "/O=tlsa lab/CN=$1" -x509 -CA "$d/int.crt" -CAkey "$d/int.key" \
 			-days 365 -extensions v3_leaf -out "$d/$name.crt" 2>>"$d/$name.log" || return 1
 	fi
+	# The SPKI straight from the key: one OpenSSL process (a good part of
+	# lab_start's time) instead of two from the certificate.
 	cat "$d/$name.crt" "$d/int.crt" "$d/root.crt" >"$d/$name.chain.pem" &&
 		cat "$d/$name.key" "$d/$name.chain.pem" >"$d/$name.combo.pem" &&
 		chmod 600 "$d/$name.combo.pem" "$d/$name.key" &&
+		openssl pkey -in "$d/$name.key" -pubout -outform DER -out "$d/$name.spki.der" &&
 		lab_tlsa_data 1 1 "$name" >/dev/null
 }
 
@@ -361,11 +462,18 @@ _lab_make_certs() {
 	# ca` and its index, so they do not race.
 	while read -r name validity sans; do
 		case $name in '' | '#'*) continue ;; esac
+		case $validity in renew:*) continue ;; esac
 		# shellcheck disable=SC2086
 		_lab_issue_leaf "$name" "$validity" $sans &
 		pids="$pids $!"
 	done < <(lab_cert_table)
 	for pid in $pids; do wait "$pid" || bad=1; done
+	# Renewals reuse a key made above.
+	while read -r name validity sans; do
+		case $validity in renew:*) ;; *) continue ;; esac
+		# shellcheck disable=SC2086
+		_lab_issue_leaf "$name" "$validity" $sans || bad=1
+	done < <(lab_cert_table)
 	[ -z "$bad" ] || { _lab_die "cannot issue the leaf certificates (see $d/*.log)"; return 1; }
 	cat "$d/int.crt" "$d/root.crt" >"$d/ca-chain.pem"
 	rm -f "$d"/*.csr
@@ -423,6 +531,50 @@ _lab_write_zones() {
 			echo "$owner IN TLSA $line"
 		done <"$LAB_DIR/tlsa/$id" >>"$d/$zone.zone"
 	done < <(_lab_cases)
+	_lab_write_fleet
+}
+
+# _lab_fleet: the fleet table expanded, one "HOST PORT KIND ADDR CERT TLSA
+# VERDICT" line per name.
+_lab_fleet() {
+	lab_fleet_table | awk '!/^#/ && NF == 8 {
+		for (i = 1; i <= $1; i++) {
+			a = index($3, "%") ? sprintf($3, i) : $3
+			print sprintf($2, i), $4, $5, a, $6, $7, $8
+		}
+	}'
+}
+
+# _lab_write_fleet: the fleet's A and TLSA records (in dane.test) and the
+# target files for --targets: LAB_FLEET_FILE (the fleet alone) and
+# LAB_FLEET_MIXED_FILE (the fleet, every case, then every mail domain as
+# an --mx line), each with a verdict file, one verdict per target line.
+_lab_write_fleet() {
+	local host port tls a cert tlsa verdict line id addrs domain
+	local -A rd
+	_lab_fleet >"$LAB_DIR/fleet.list"
+	while read -r host port tls a cert tlsa verdict; do
+		case $host in *.dane.test) ;; *) _lab_die "fleet: $host is not in dane.test"; return 1 ;; esac
+		[ -n "${rd[$tlsa]:-}" ] || rd[$tlsa]=$(lab_tlsa_rdata "$tlsa") || return 1
+		echo "$host. IN A $a"
+		while read -r line; do echo "_$port._tcp.$host. IN TLSA $line"; done <<<"${rd[$tlsa]}"
+	done <"$LAB_DIR/fleet.list" >>"$LAB_DIR/dns/dane.test.zone"
+	{
+		echo "# the tlsa lab fleet: $(wc -l <"$LAB_DIR/fleet.list") targets"
+		awk '{ print $1, $2 ($3 == "tls" ? "" : " " $3) }' "$LAB_DIR/fleet.list"
+	} >"$LAB_DIR/fleet.targets"
+	awk '{ print $7 }' "$LAB_DIR/fleet.list" >"$LAB_DIR/fleet.verdicts"
+	cp "$LAB_DIR/fleet.targets" "$LAB_DIR/fleet-mixed.targets"
+	cp "$LAB_DIR/fleet.verdicts" "$LAB_DIR/fleet-mixed.verdicts"
+	while read -r id host port tls addrs _ _ verdict; do
+		case $tls in tls | closed | silent | plain) tls= ;; esac
+		echo "$host $port${tls:+ $tls}" >>"$LAB_DIR/fleet-mixed.targets"
+		echo "$verdict" >>"$LAB_DIR/fleet-mixed.verdicts"
+	done < <(_lab_cases)
+	while read -r domain verdict _; do
+		echo "--mx $domain" >>"$LAB_DIR/fleet-mixed.targets"
+		echo "$verdict" >>"$LAB_DIR/fleet-mixed.verdicts"
+	done < <(lab_mx_table)
 }
 
 _lab_keygen() {
@@ -440,21 +592,23 @@ _lab_sign() {
 }
 
 _lab_make_zones() {
-	local d=$LAB_DIR/dns z ktest kdane kbogus
+	local d=$LAB_DIR/dns z ktest kdane kbogus kother
 	mkdir -p "$d" || return 1
 	_lab_write_zones || return 1
 	ktest=$(_lab_keygen test) && kdane=$(_lab_keygen dane.test) &&
-		kbogus=$(_lab_keygen bogus.test) || { _lab_die "ldns-keygen failed"; return 1; }
+		kbogus=$(_lab_keygen bogus.test) && kother=$(_lab_keygen other.test) ||
+		{ _lab_die "ldns-keygen failed"; return 1; }
 	# Children first: their DS records go into the parent before it is signed.
 	_lab_sign dane.test "$kdane" -n -t 0 || return 1
 	_lab_sign bogus.test "$kbogus" || return 1
+	_lab_sign other.test "$kother" || return 1
 	sed -i -f "$d/bogus.test.tamper.sed" "$d/bogus.test.signed"
 	cp "$d/insecure.test.zone" "$d/insecure.test.signed"
 	{
 		_lab_zone_header test
 		echo "ns  IN A $LAB_NSD_ADDR"
 		for z in $LAB_ZONES; do echo "$z. IN NS ns.test."; done
-		cat "$d/$kdane.ds" "$d/$kbogus.ds"
+		cat "$d/$kdane.ds" "$d/$kbogus.ds" "$d/$kother.ds"
 	} >"$d/test.zone"
 	_lab_sign test "$ktest" || return 1
 	cp "$d/$ktest.ds" "$d/anchor.ds"
@@ -541,6 +695,7 @@ _lab_listeners() {
 _lab_find_listeners() {
 	local id host port tls addrs certs tlsa verdict a cert i
 	local -a clist
+	{
 	while read -r id host port tls addrs certs tlsa verdict; do
 		[ "$tls" = closed ] && continue
 		IFS=, read -r -a clist <<<"$certs"
@@ -550,7 +705,10 @@ _lab_find_listeners() {
 			echo "$a $port $tls $cert"
 			i=$((i + 1))
 		done
-	done < <(_lab_cases) | awk '!seen[$1 " " $2]++'
+	done < <(_lab_cases)
+	# The fleet: a wildcard listener per tls row; smtp rows reuse a case's.
+	lab_fleet_table | awk '!/^#/ && NF == 8 { print ($5 == "tls" ? "0.0.0.0" : $3), $4, $5, $6 }'
+	} | awk '!seen[$1 " " $2]++'
 }
 
 _lab_start_postfix() {
@@ -628,11 +786,14 @@ _lab_port_if() { if [ -n "$1" ]; then echo "$2"; else echo 0; fi; }
 
 _lab_start_dovecot() {
 	local d=$LAB_DIR/dovecot a port tls cert first="" imap="" imaps="" pop3="" pop3s="" locals=""
+	local lmtp="" lmtpcert="" sieve=""
 	mkdir -p "$d/run" "$d/state"
 	while read -r a port tls cert; do
 		case $tls:$port in
 		imap:*) imap="$imap $a" ;;
 		pop3:*) pop3="$pop3 $a" ;;
+		lmtp:*) lmtp="$lmtp $a" lmtpcert=${lmtpcert:-$cert} ;;
+		sieve:*) sieve="$sieve $a" ;;
 		tls:993) imaps="$imaps $a" ;;
 		tls:995) pop3s="$pop3s $a" ;;
 		*) continue ;;
@@ -649,16 +810,19 @@ _lab_start_dovecot() {
 	[ -n "$first" ] || return 0
 	# An address list must not be empty; 0 ports are not opened.
 	cat >"$d/dovecot.conf" <<EOF
-# The lab's Dovecot: IMAP and POP3 greetings and TLS only; no mailboxes.
+# The lab's Dovecot: IMAP, POP3, LMTP and ManageSieve greetings and TLS
+# only; no mailboxes.
 base_dir = $d/run
 state_dir = $d/state
 instance_name = tlsa-lab
-protocols = imap pop3
+protocols = imap pop3 lmtp sieve
 listen = 127.0.0.1
 log_path = $d/dovecot.log
 ssl = yes
-ssl_cert = <$LAB_DIR/certs/$first.chain.pem
-ssl_key = <$LAB_DIR/certs/$first.key
+# LMTP does not apply local {} blocks to its TLS settings: it gets the
+# default certificate (so all LMTP listeners share one).
+ssl_cert = <$LAB_DIR/certs/${lmtpcert:-$first}.chain.pem
+ssl_key = <$LAB_DIR/certs/${lmtpcert:-$first}.key
 $locals
 auth_mechanisms = plain
 passdb {
@@ -691,9 +855,172 @@ service pop3-login {
     ssl = yes
   }
 }
+service lmtp {
+  unix_listener lmtp {
+    mode = 0600
+  }
+  inet_listener lmtp {
+    address = ${lmtp:-127.0.0.1}
+    port = $(_lab_port_if "$lmtp" 24)
+  }
+}
+service managesieve-login {
+  inet_listener sieve {
+    address = ${sieve:-127.0.0.1}
+    port = $(_lab_port_if "$sieve" 4190)
+  }
+}
 EOF
 	dovecot -F -c "$d/dovecot.conf" </dev/null >>"$d/dovecot.log" 2>&1 &
 	_lab_pids="$_lab_pids dovecot:$!"
+}
+
+# Prosody: XMPP client (xmpp) and server (xmpp-server) listeners, one
+# virtual host, LAB_XMPP_DOMAIN, whose certificate is that of the first
+# XMPP listener.  It runs as root (run_as_root), which a lab may do.
+_lab_start_prosody() {
+	local d=$LAB_DIR/prosody a port tls cert c2s="" s2s="" c2sports="" s2sports="" first=""
+	while read -r a port tls cert; do
+		case $tls in
+		xmpp) c2s="$c2s\"$a\"; " c2sports="$c2sports$port; " ;;
+		xmpp-server) s2s="$s2s\"$a\"; " s2sports="$s2sports$port; " ;;
+		*) continue ;;
+		esac
+		[ -n "$first" ] || first=$cert
+	done < <(_lab_listeners)
+	[ -n "$first" ] || return 0
+	mkdir -p "$d/data" "$d/certs"
+	cat >"$d/prosody.cfg.lua" <<EOF
+-- The lab's Prosody: stream features with <starttls/>, and TLS; no users.
+pidfile = "$d/prosody.pid"
+data_path = "$d/data"
+certificates = "$d/certs"
+run_as_root = true
+daemonize = false
+log = { info = "$d/prosody.log" }
+interfaces = { }
+c2s_interfaces = { $c2s}
+s2s_interfaces = { $s2s}
+c2s_ports = { $c2sports}
+s2s_ports = { $s2sports}
+c2s_direct_tls_ports = { }
+s2s_direct_tls_ports = { }
+http_ports = { }
+https_ports = { }
+modules_enabled = { "tls", "disco", "dialback" }
+c2s_require_encryption = true
+s2s_require_encryption = true
+ssl = { certificate = "$LAB_DIR/certs/$first.chain.pem", key = "$LAB_DIR/certs/$first.key" }
+VirtualHost "$LAB_XMPP_DOMAIN"
+  ssl = { certificate = "$LAB_DIR/certs/$first.chain.pem", key = "$LAB_DIR/certs/$first.key" }
+EOF
+	prosody -F --config "$d/prosody.cfg.lua" </dev/null >>"$d/prosody.log" 2>&1 &
+	_lab_pids="$_lab_pids prosody:$!"
+}
+
+# slapd: StartTLS (the extended operation) on every ldap listener, with
+# the certificate of the first; an empty null database, no entries.
+_lab_start_slapd() {
+	local d=$LAB_DIR/slapd a port tls cert urls="" first=""
+	while read -r a port tls cert; do
+		[ "$tls" = ldap ] || continue
+		urls="${urls:+$urls }ldap://$a:$port/"
+		[ -n "$first" ] || first=$cert
+	done < <(_lab_listeners)
+	[ -n "$first" ] || return 0
+	mkdir -p "$d"
+	cat >"$d/slapd.conf" <<EOF
+# The lab's slapd: StartTLS and nothing behind it.
+include /etc/ldap/schema/core.schema
+pidfile $d/slapd.pid
+argsfile $d/slapd.args
+modulepath /usr/lib/ldap
+moduleload back_null
+TLSCertificateFile $LAB_DIR/certs/$first.chain.pem
+TLSCertificateKeyFile $LAB_DIR/certs/$first.key
+database null
+suffix "dc=dane,dc=test"
+EOF
+	# -d keeps it in the foreground (and its process id ours).
+	slapd -f "$d/slapd.conf" -h "$urls" -d 0 </dev/null >>"$d/slapd.log" 2>&1 &
+	_lab_pids="$_lab_pids slapd:$!"
+}
+
+# PostgreSQL, as the postgres user (setpriv execs, so the process id we
+# keep is the postmaster's).  initdb takes a second or so, so it starts
+# first (_lab_prepare_postgres, before the certificates) and the server
+# when the certificates are there.
+_lab_pg_bin() {
+	local b
+	for b in /usr/lib/postgresql/*/bin; do [ -x "$b/initdb" ] && echo "$b"; done | sort -V | tail -n 1
+}
+
+# exec: started with &, the process id is then the program's, not a
+# subshell's that lab_stop would end alone.
+_lab_as_postgres() { exec setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; }
+
+_lab_pg_listeners() { _lab_listeners | awk '$3 == "postgres"'; }
+
+_lab_prepare_postgres() {
+	local d=$LAB_DIR/postgres bin
+	_lab_pg_starter=
+	[ -n "$(_lab_pg_listeners)" ] || return 0
+	bin=$(_lab_pg_bin)
+	[ -n "$bin" ] || { _lab_die "no PostgreSQL initdb"; return 1; }
+	mkdir -p "$d" && chown postgres "$d" || return 1
+	_lab_as_postgres "$bin/initdb" -D "$d/data" -A trust -U postgres --no-sync \
+		--no-instructions </dev/null >"$d/initdb.log" 2>&1 &
+	_lab_pg_starter=$!
+}
+
+_lab_start_postgres() {
+	local d=$LAB_DIR/postgres a port tls cert addrs="" pgport="" first=""
+	while read -r a port tls cert; do
+		addrs="${addrs:+$addrs,}$a" pgport=$port
+		[ -n "$first" ] || first=$cert
+	done < <(_lab_pg_listeners)
+	[ -n "$first" ] || return 0
+	wait "$_lab_pg_starter" || { _lab_die "initdb failed (see $d/initdb.log)"; return 1; }
+	# The server wants its key private and its own.
+	install -o postgres -m 600 "$LAB_DIR/certs/$first.key" "$d/server.key" || return 1
+	_lab_as_postgres "$(_lab_pg_bin)/postgres" -D "$d/data" -c listen_addresses="$addrs" \
+		-c port="$pgport" -c unix_socket_directories="$d" -c fsync=off -c ssl=on \
+		-c ssl_cert_file="$LAB_DIR/certs/$first.chain.pem" -c ssl_key_file="$d/server.key" \
+		-c logging_collector=off </dev/null >>"$d/postgres.log" 2>&1 &
+	_lab_pids="$_lab_pids postgres:$!"
+}
+
+# vsftpd: one process per ftp listener (it listens on one address), AUTH
+# TLS with the listener's certificate; nobody can log in.
+_lab_start_vsftpd() {
+	local d=$LAB_DIR/vsftpd a port tls cert n=0
+	while read -r a port tls cert; do
+		[ "$tls" = ftp ] || continue
+		n=$((n + 1))
+		mkdir -p "$d/empty"
+		cat >"$d/vsftpd$n.conf" <<EOF
+# The lab's vsftpd: a banner, AUTH TLS, and no logins.
+listen=YES
+listen_ipv6=NO
+listen_address=$a
+listen_port=$port
+background=NO
+anonymous_enable=NO
+local_enable=YES
+ssl_enable=YES
+force_local_logins_ssl=NO
+force_local_data_ssl=NO
+rsa_cert_file=$LAB_DIR/certs/$cert.chain.pem
+rsa_private_key_file=$LAB_DIR/certs/$cert.key
+secure_chroot_dir=$d/empty
+vsftpd_log_file=$d/vsftpd.log
+dual_log_enable=NO
+seccomp_sandbox=NO
+ftpd_banner=tlsa lab FTP
+EOF
+		vsftpd "$d/vsftpd$n.conf" </dev/null >>"$d/vsftpd.log" 2>&1 &
+		_lab_pids="$_lab_pids vsftpd:$!"
+	done < <(_lab_listeners)
 }
 
 _lab_start_tlsd() {
@@ -704,6 +1031,7 @@ _lab_start_tlsd() {
 		case $tls:$port in
 		tls:465 | tls:993 | tls:995) ;;
 		tls:*) args+=(tls "$a" "$port" "$LAB_DIR/certs/$cert.chain.pem" "$LAB_DIR/certs/$cert.key") ;;
+		nntp:*) args+=(starttls nntp "$a" "$port" "$LAB_DIR/certs/$cert.chain.pem" "$LAB_DIR/certs/$cert.key") ;;
 		silent:*) args+=(silent "$a" "$port") ;;
 		esac
 	done < <(_lab_listeners)
@@ -738,7 +1066,7 @@ _lab_export() {
 	while read -r id host port tls addrs certs tlsa verdict; do
 		V=LAB_${id^^}
 		LAB_CASES="${LAB_CASES:+$LAB_CASES }$id"
-		case $tls in smtp | imap | pop3) ;; *) tls= ;; esac
+		case $tls in tls | plain | silent | closed) tls= ;; esac
 		first=${certs%%,*}
 		IFS= read -r -d '' tlsa <"$LAB_DIR/tlsa/$id" || :
 		tlsa=${tlsa%$'\n'}
@@ -752,11 +1080,26 @@ _lab_export() {
 			"${addrs//,/ }" "$verdict" >>"$LAB_DIR/cases.tsv"
 	done < <(_lab_cases)
 	export LAB_CASES
-	while read -r domain verdict; do
+	while read -r domain verdict hosts; do
 		V=LAB_MX_${domain%%.*}
 		V=${V^^}
-		export "${V}_DOMAIN=$domain" "${V}_VERDICT=$verdict"
+		export "${V}_DOMAIN=$domain" "${V}_VERDICT=$verdict" "${V}_HOSTS=${hosts/#-/}"
 	done < <(lab_mx_table)
+	while read -r domain verdict hosts; do
+		V=${domain#_}
+		V=LAB_SRV_${V%%.*}
+		V=${V^^}
+		V=${V//-/_}
+		export "${V}_OWNER=$domain" "${V}_VERDICT=$verdict" "${V}_TARGETS=$hosts"
+	done < <(lab_srv_table)
+	export LAB_XMPP_DOMAIN
+	LAB_FLEET_COUNT=$(wc -l <"$LAB_DIR/fleet.list")
+	export LAB_FLEET_FILE=$LAB_DIR/fleet.targets LAB_FLEET_VERDICTS=$LAB_DIR/fleet.verdicts \
+		LAB_FLEET_MIXED_FILE=$LAB_DIR/fleet-mixed.targets \
+		LAB_FLEET_MIXED_VERDICTS=$LAB_DIR/fleet-mixed.verdicts LAB_FLEET_COUNT
+	export LAB_CANDIDATE_CASE=mail_smtp \
+		LAB_CANDIDATE_MATCH=$LAB_DIR/certs/mailrenew.chain.pem \
+		LAB_CANDIDATE_NOMATCH=$LAB_DIR/certs/fresh.chain.pem
 	while read -r first _; do
 		V=${first^^}
 		export "LAB_CERT_$V=$LAB_DIR/certs/$first.crt" \
@@ -773,12 +1116,31 @@ _lab_export() {
 	export MAIL_CONFIG=$LAB_DIR/postfix/conf
 }
 
-# lab_start: bring everything up; 0 when every server answers.
+# lab_start [--with KIND[,KIND...]|all]: bring everything up; 0 when every
+# server answers.  --with (or TLSA_LAB_WITH) adds the optional servers of
+# LAB_OPTIONAL_KINDS; without it their cases are left out.
 lab_start() {
 	[ "${TLSA_LAB_INSIDE:-}" = 1 ] ||
 		{ _lab_die "call lab_enter first"; return 1; }
-	local t0ns
+	local t0ns with=${TLSA_LAB_WITH:-} k
 	t0ns=$(date +%s%N)
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--with) [ $# -ge 2 ] || { _lab_die "--with needs a list"; return 1; }
+			with="$with,$2"; shift 2 ;;
+		--with=*) with="$with,${1#--with=}"; shift ;;
+		*) _lab_die "lab_start: unknown option $1"; return 1 ;;
+		esac
+	done
+	_lab_off=
+	for k in $LAB_OPTIONAL_KINDS; do
+		case ",$with," in *,all,* | *,"$k",*) ;; *) _lab_off="$_lab_off $k" ;; esac
+	done
+	for k in ${with//,/ }; do
+		case " all $LAB_OPTIONAL_KINDS " in *" $k "*) ;; *)
+			_lab_die "lab_start --with: $k is not one of: all $LAB_OPTIONAL_KINDS"; return 1 ;;
+		esac
+	done
 	_lab_pids=
 	LAB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tlsa-lab.XXXXXX") || return 1
 	chmod 755 "$LAB_DIR"
@@ -789,12 +1151,17 @@ lab_start() {
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
 	_lab_start_postfix
+	_lab_prepare_postgres || return 1
 	_lab_make_certs || return 1
 	_lab_make_zones || return 1
 	_lab_start_nsd
 	_lab_start_unbound
 	_lab_start_dovecot
 	_lab_start_tlsd
+	_lab_start_prosody
+	_lab_start_slapd
+	_lab_start_vsftpd
+	_lab_start_postgres || return 1
 	wait "$_lab_postfix_starter" || {
 		_lab_die "postfix did not start (see $LAB_DIR/postfix/start.log, postfix.log)"
 		return 1

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 # The live lab's small TCP servers that no packaged daemon plays for us:
-# direct-TLS listeners (HTTPS-like: TLS handshake, then one line back) and
-# "silent" listeners (accept, then never say a word, for timeout tests).
-# It owns nothing else: Postfix and Dovecot serve SMTP, IMAP and POP3.
+# direct-TLS listeners (HTTPS-like: TLS handshake, then one line back),
+# NNTP with STARTTLS (RFC 4642; Debian has no news server small enough
+# for a test) and "silent" listeners (accept, then never say a word, for
+# timeout tests).  It owns nothing else: Postfix, Dovecot, Prosody, slapd,
+# PostgreSQL and vsftpd serve the other protocols.
 #
-#   tlsd.py tls ADDR PORT CHAIN KEY [tls|silent ...]   (5 or 3 words each)
+#   tlsd.py tls ADDR PORT CHAIN KEY [tls|starttls|silent ...]
+#   tlsd.py starttls nntp ADDR PORT CHAIN KEY
 #   tlsd.py silent ADDR PORT
 #
 # Runs in the foreground until SIGTERM; logs one line per event on stderr.
@@ -33,6 +36,49 @@ def serve_tls(conn, peer, ctx, where):
                 pass
     except (OSError, ssl.SSLError) as e:
         log("%s: handshake with %s failed: %s" % (where, peer, e))
+    finally:
+        conn.close()
+
+
+def nntp_session(stream, write, caps):
+    # Answers CAPABILITIES, QUIT and (before TLS) STARTTLS; returns True
+    # when the client asked for TLS and was told to go ahead.
+    buf = b""
+    while True:
+        while b"\n" not in buf:
+            data = stream.recv(4096)
+            if not data:
+                return False
+            buf += data
+            if len(buf) > 4096:
+                return False
+        line, buf = buf.split(b"\n", 1)
+        cmd = line.strip().split(b" ")[0].upper()
+        if cmd == b"CAPABILITIES":
+            write(b"101 Capability list:\r\n" +
+                  b"".join(c + b"\r\n" for c in caps) + b".\r\n")
+        elif cmd == b"STARTTLS" and b"STARTTLS" in caps:
+            write(b"382 Continue with TLS negotiation\r\n")
+            return True
+        elif cmd == b"QUIT":
+            write(b"205 closing connection\r\n")
+            return False
+        else:
+            write(b"500 Unknown command\r\n")
+
+
+def serve_nntp(conn, peer, ctx, where):
+    try:
+        conn.settimeout(10)
+        conn.sendall(b"200 tlsa lab NNTP service ready, posting allowed\r\n")
+        if not nntp_session(conn, conn.sendall,
+                            [b"VERSION 2", b"READER", b"STARTTLS"]):
+            return
+        with ctx.wrap_socket(conn, server_side=True) as tls:
+            log("%s: NNTP STARTTLS, %s from %s" % (where, tls.version(), peer))
+            nntp_session(tls, tls.sendall, [b"VERSION 2", b"READER"])
+    except (OSError, ssl.SSLError) as e:
+        log("%s: NNTP session with %s failed: %s" % (where, peer, e))
     finally:
         conn.close()
 
@@ -77,13 +123,21 @@ def main(argv):
             ctx.load_cert_chain(chain, key)
             where = "[%s]:%s" % (addr, port)
             handler = (lambda c, p, w, ctx=ctx: serve_tls(c, p, ctx, w))
+        elif mode == "starttls" and len(args) >= 5 and args[0] == "nntp":
+            addr, port, chain, key = args[1:5]
+            del args[:5]
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(chain, key)
+            where = "[%s]:%s" % (addr, port)
+            handler = (lambda c, p, w, ctx=ctx: serve_nntp(c, p, ctx, w))
         elif mode == "silent" and len(args) >= 2:
             addr, port = args[:2]
             del args[:2]
             where = "[%s]:%s" % (addr, port)
             handler = serve_silent
         else:
-            log("usage: tlsd.py {tls ADDR PORT CHAIN KEY | silent ADDR PORT}...")
+            log("usage: tlsd.py {tls ADDR PORT CHAIN KEY | "
+                "starttls nntp ADDR PORT CHAIN KEY | silent ADDR PORT}...")
             return 2
         listeners.append((listen(addr, int(port)), handler, where))
         log("%s: listening (%s)" % (where, mode))

@@ -1,0 +1,397 @@
+/*
+ * tlsa check: the policy.  The one place that decides what is OK,
+ * WARNING, CRITICAL or UNKNOWN (the contract's rules), and words each
+ * finding for an admin.  Nothing here talks to the network or prints.
+ *
+ * - OK: secure TLSA records exist and every address presented a chain
+ *   that OpenSSL matched against a usable record.
+ * - WARNING: all matched, but: a certificate in use expires within
+ *   --warn-days (or has expired under DANE-EE, which ignores expiry),
+ *   unusable or ignored records in the set, only one key published so no
+ *   rollover is possible (an end-entity match and no other usable record
+ *   describing another key or an issuer), or records accepted with
+ *   --insecure.
+ * - CRITICAL: any address failed (no match, handshake, STARTTLS, refused,
+ *   timed out), a bogus lookup, or no secure TLSA records.
+ * - UNKNOWN: the check could not run (no DNS server answered, internal
+ *   error).  Usage errors never get here.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+const char *verdict_name(enum verdict v)
+{
+	switch (v) {
+	case V_OK: return "OK";
+	case V_WARNING: return "WARNING";
+	case V_CRITICAL: return "CRITICAL";
+	case V_UNKNOWN: return "UNKNOWN";
+	}
+	return "UNKNOWN";
+}
+
+/* A failure we saw beats a check we could not make. */
+static int rank(enum verdict v)
+{
+	switch (v) {
+	case V_OK: return 0;
+	case V_WARNING: return 1;
+	case V_UNKNOWN: return 2;
+	case V_CRITICAL: return 3;
+	}
+	return 2;
+}
+
+enum verdict verdict_worse(enum verdict a, enum verdict b)
+{
+	return rank(a) >= rank(b) ? a : b;
+}
+
+int notes_add(struct notes *ns, enum verdict level, const char *fmt, ...)
+{
+	struct note *nv;
+	va_list ap;
+	char *text;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	nv = realloc(ns->v, (ns->n + 1) * sizeof(*nv));
+	if (nv == NULL) {
+		free(text);
+		return -1;
+	}
+	ns->v = nv;
+	ns->v[ns->n].level = level;
+	ns->v[ns->n].text = text;
+	ns->n++;
+	return 0;
+}
+
+void notes_free(struct notes *ns)
+{
+	size_t i;
+
+	for (i = 0; i < ns->n; i++)
+		free(ns->v[i].text);
+	free(ns->v);
+	ns->v = NULL;
+	ns->n = 0;
+}
+
+void addr_port(const char *address, unsigned port, char buf[64])
+{
+	if (strchr(address, ':') != NULL)
+		snprintf(buf, 64, "[%s]:%u", address, port);
+	else
+		snprintf(buf, 64, "%s:%u", address, port);
+}
+
+static enum verdict worst_note(const struct notes *ns)
+{
+	enum verdict v = V_OK;
+	size_t i;
+
+	for (i = 0; i < ns->n; i++)
+		v = verdict_worse(v, ns->v[i].level);
+	return v;
+}
+
+/*
+ * Before any session: may the records be used?  Sets t->use_records and
+ * notes what DNS said.  Called by check.c so that untrusted records are
+ * never handed to a session.
+ */
+int check_records_trust(struct check_target *t, const struct check_conf *c)
+{
+	const tlsa_dns_answer *a;
+	const char *owner;
+	size_t i;
+	int rc = 0;
+
+	t->use_records = 0;
+	for (i = 0; i < t->nrecs; i++)
+		if (t->recs[i].rec == NULL)
+			rc |= notes_add(&t->notes, V_WARNING, "TLSA record %zu is malformed: %s", i + 1,
+					t->recs[i].text);
+	if (t->source == SRC_GIVEN) {
+		t->use_records = 1;
+		return rc;
+	}
+	a = &t->tlsa->answer;
+	owner = t->tlsa->owner;
+	if (t->tlsa->host_answer.ncnames > 0)
+		rc |= notes_add(&t->notes, V_OK,
+				"%s is an alias of %s (%s); TLSA base domain %s", t->tlsa->host,
+				t->tlsa->expanded,
+				t->tlsa->expansion_secure ? "secure" : "not secure", t->base_domain);
+	if (a->ncnames > 0 && a->name != NULL)
+		rc |= notes_add(&t->notes, V_OK, "TLSA owner %s is an alias of %s", owner, a->name);
+	switch (a->state) {
+	case TLSA_DNSSEC_BOGUS:
+		return rc | notes_add(&t->notes, V_CRITICAL, "TLSA lookup bogus (%s) at %s",
+				      a->reason != NULL ? a->reason : "validation failed", owner);
+	case TLSA_DNSSEC_INDETERMINATE:
+		if (!a->answered)
+			return rc | notes_add(&t->notes, V_UNKNOWN,
+					      "no DNS server answered the TLSA lookup at %s (%s)",
+					      owner, a->reason != NULL ? a->reason : "no answer");
+		return rc | notes_add(&t->notes, V_CRITICAL, "TLSA lookup failed at %s (%s)", owner,
+				      a->reason != NULL ? a->reason : "no usable answer");
+	case TLSA_DNSSEC_INSECURE:
+		if (t->nrecs == 0)
+			return rc | notes_add(&t->notes, V_CRITICAL,
+					      "no TLSA records at %s, and the zone is not signed "
+					      "(insecure)",
+					      owner);
+		if (!c->insecure)
+			return rc | notes_add(&t->notes, V_CRITICAL,
+					      "TLSA records at %s are insecure (not DNSSEC-signed); "
+					      "DANE needs signed records (--insecure accepts them)",
+					      owner);
+		t->use_records = 1;
+		return rc | notes_add(&t->notes, V_WARNING,
+				      "TLSA records at %s are insecure (not DNSSEC-signed), "
+				      "accepted because of --insecure",
+				      owner);
+	case TLSA_DNSSEC_SECURE:
+		if (t->nrecs == 0)
+			return rc | notes_add(&t->notes, V_CRITICAL,
+					      "no TLSA records at %s (%s)", owner,
+					      a->denial_secure ? "securely denied" : "empty answer");
+		t->use_records = 1;
+		return rc;
+	}
+	return rc;
+}
+
+/* "3 1 1 ab..., 2 1 1 cd..." of the records a session could use, into a malloc'd string. */
+static char *published(const struct check_target *t, const tlsa_verify_result *r)
+{
+	char *s = NULL;
+	size_t len = 0, i;
+	FILE *fp = open_memstream(&s, &len);
+
+	if (fp == NULL)
+		return NULL;
+	for (i = 0; i < t->nrecs; i++)
+		if (t->recs[i].slot >= 0 && r->records[t->recs[i].slot].state == TLSA_REC_UNMATCHED)
+			fprintf(fp, "%s%s", ftell(fp) > 0 ? ", " : "", t->recs[i].text);
+	if (fclose(fp) != 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void day_string(time_t t, char buf[11])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 11, "%Y-%m-%d", &tm);
+}
+
+/* Expiry of the certificates the match relied on: depth 0 up to the matched depth. */
+static int expiry(struct check_addr *a, const struct check_conf *c, uint8_t usage)
+{
+	const tlsa_verify_result *r = a->res;
+	time_t nb, na;
+	char day[11];
+	long days;
+	int d, rc = 0;
+
+	for (d = 0; d <= r->match_depth; d++) {
+		if (tlsa_input_validity(r->chain, (size_t)d, &nb, &na) != TLSA_OK)
+			continue;
+		days = (long)((na - c->now) / 86400);
+		if (na < c->now)
+			days = -1 - (long)((c->now - na) / 86400);
+		if (!a->have_days || days < a->days_left) {
+			a->days_left = (int)days;
+			a->have_days = 1;
+		}
+		day_string(na, day);
+		if (na < c->now)
+			rc |= notes_add(&a->notes, V_WARNING,
+					"certificate at depth %d expired on %s%s", d, day,
+					usage == TLSA_USAGE_DANE_EE && d == 0
+						? " (DANE-EE ignores expiry, other clients do not)"
+						: "");
+		else if (days < c->warn_days)
+			rc |= notes_add(&a->notes, V_WARNING,
+					"certificate at depth %d expires on %s, in %ld day%s", d, day,
+					days, days == 1 ? "" : "s");
+	}
+	return rc;
+}
+
+/*
+ * Does any other usable record describe something else than the one that
+ * matched (another key, not presented, or a certificate at another depth)?
+ */
+static int rollover_possible(const tlsa_verify_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrecords; i++)
+		if (r->records[i].state == TLSA_REC_UNMATCHED &&
+		    r->records[i].presented != r->match_depth)
+			return 1;
+	return 0;
+}
+
+static int judge_addr(struct check_target *t, struct check_addr *a, const struct check_conf *c,
+		      int *no_rollover)
+{
+	const tlsa_verify_result *r = a->res;
+	const struct check_rec *m = NULL;
+	char *pub;
+	int rc = 0;
+	size_t i;
+
+	if (r == NULL) {
+		a->verdict = V_UNKNOWN;
+		return asprintf(&a->message, "out of memory") < 0 ? -1 : 0;
+	}
+	if (!a->verified_with_records) {
+		/*
+		 * The target's DNS findings say why; the address adds what it
+		 * saw.  Unverified is never better than CRITICAL, unless DNS
+		 * could not be asked at all.
+		 */
+		a->verdict = r->handshake && worst_note(&t->notes) == V_UNKNOWN ? V_UNKNOWN
+										 : V_CRITICAL;
+		if (!r->handshake)
+			return asprintf(&a->message, "%s", r->why) < 0 ? -1 : 0;
+		return asprintf(&a->message, "not verified: no TLSA records to trust") < 0 ? -1 : 0;
+	}
+	switch (r->status) {
+	case TLSA_OK:
+		a->verdict = V_OK;
+		for (i = 0; i < t->nrecs && m == NULL; i++)
+			if (t->recs[i].slot == r->match_index)
+				m = &t->recs[i];
+		if (m == NULL) { /* cannot happen: OpenSSL matched a record we did not give */
+			a->verdict = V_UNKNOWN;
+			return asprintf(&a->message, "internal error: the matched record is unknown") <
+					       0 ? -1 : 0;
+		}
+		rc |= asprintf(&a->message, "%s matched at depth %d", m->text, r->match_depth) < 0;
+		rc |= expiry(a, c, m->rec->usage);
+		/*
+		 * A trust-anchor match (usage 0 or 2) survives a change of the
+		 * server's key; an end-entity match needs the next key published.
+		 */
+		if ((m->rec->usage == TLSA_USAGE_DANE_EE || m->rec->usage == TLSA_USAGE_PKIX_EE) &&
+		    !rollover_possible(r))
+			*no_rollover = 1;
+		break;
+	case TLSA_ERR_NO_MATCH:
+		a->verdict = V_CRITICAL;
+		pub = published(t, r);
+		rc |= asprintf(&a->message, "%s vs published %s", r->why,
+			       pub != NULL ? pub : "?") < 0;
+		free(pub);
+		break;
+	case TLSA_ERR_NO_USABLE:
+		a->verdict = V_CRITICAL;
+		rc |= asprintf(&a->message, "none of the %zu TLSA records is usable%s", t->nrecs,
+			       c->smtp ? " for SMTP" : "") < 0;
+		break;
+	case TLSA_ERR_NOMEM:
+	case TLSA_ERR_INTERNAL:
+	case TLSA_ERR_INVALID:
+		a->verdict = V_UNKNOWN;
+		rc |= asprintf(&a->message, "%s", r->why) < 0;
+		break;
+	default:
+		a->verdict = V_CRITICAL;
+		rc |= asprintf(&a->message, "%s", r->why) < 0;
+		break;
+	}
+	a->verdict = verdict_worse(a->verdict, worst_note(&a->notes));
+	return rc ? -1 : 0;
+}
+
+/* Ignored and unusable records, once per target (OpenSSL decides the same for every address). */
+static int record_notes(struct check_target *t)
+{
+	const tlsa_verify_result *r = NULL;
+	const tlsa_rec_result *rr;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < t->naddr && r == NULL; i++)
+		if (t->addr[i].verified_with_records && t->addr[i].res != NULL &&
+		    t->addr[i].res->records != NULL)
+			r = t->addr[i].res;
+	if (r == NULL)
+		return 0;
+	for (i = 0; i < t->nrecs; i++) {
+		if (t->recs[i].slot < 0)
+			continue;
+		rr = &r->records[t->recs[i].slot];
+		if (rr->state == TLSA_REC_IGNORED || rr->state == TLSA_REC_UNUSABLE)
+			rc |= notes_add(&t->notes, V_WARNING, "TLSA record %s %s: %s", t->recs[i].text,
+					tlsa_rec_state_name(rr->state), rr->why);
+	}
+	return rc;
+}
+
+/* What the address lookup said, when it leaves nothing (or something forged) to check. */
+static int address_notes(struct check_target *t)
+{
+	const tlsa_addr_result *ar = t->addrs;
+	const char *reason = NULL;
+	int answered;
+
+	if (ar != NULL) {
+		reason = ar->a.qtype != 0 && ar->a.reason != NULL ? ar->a.reason : ar->aaaa.reason;
+		if (ar->state == TLSA_DNSSEC_BOGUS)
+			return notes_add(&t->notes, V_CRITICAL, "address lookup for %s bogus (%s)",
+					 t->host, reason != NULL ? reason : "validation failed");
+	}
+	if (t->naddr > 0)
+		return 0;
+	if (ar == NULL)
+		return notes_add(&t->notes, V_CRITICAL, "%s has no addresses to check", t->host);
+	answered = (ar->a.qtype != 0 && ar->a.answered) || (ar->aaaa.qtype != 0 && ar->aaaa.answered);
+	if (!answered)
+		return notes_add(&t->notes, V_UNKNOWN, "no DNS server answered the address lookup "
+				 "for %s (%s)", t->host, reason != NULL ? reason : "no answer");
+	return notes_add(&t->notes, V_CRITICAL, "%s has no addresses%s%s%s", t->host,
+			 reason != NULL ? " (" : "", reason != NULL ? reason : "",
+			 reason != NULL ? ")" : "");
+}
+
+int check_policy(struct check_target *t, const struct check_conf *c)
+{
+	size_t i, failed = 0;
+	int rc = 0, no_rollover = 0;
+
+	rc |= record_notes(t);
+	rc |= address_notes(t);
+	for (i = 0; i < t->naddr; i++) {
+		rc |= judge_addr(t, &t->addr[i], c, &no_rollover);
+		if (t->addr[i].verdict != V_OK && t->addr[i].verdict != V_WARNING)
+			failed++;
+	}
+	if (no_rollover && failed == 0)
+		rc |= notes_add(&t->notes, V_WARNING,
+				"only one key published so no rollover is possible: publish the "
+				"next key's record (or a 2 1 1 for the issuer) before changing keys");
+	t->verdict = worst_note(&t->notes);
+	for (i = 0; i < t->naddr; i++)
+		t->verdict = verdict_worse(t->verdict, t->addr[i].verdict);
+	return rc ? -1 : 0;
+}

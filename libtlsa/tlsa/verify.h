@@ -1,0 +1,118 @@
+/*
+ * Live verification: one TLS session with one address of a server,
+ * checked against TLSA records with OpenSSL's DANE verifier.
+ *
+ * Owns: connecting with a timeout, the STARTTLS dialogue (through
+ * starttls.c), the handshake with SNI, handing every record to OpenSSL
+ * (SSL_dane_tlsa_add) and reading back which one matched at which depth,
+ * and what the session presented (version, cipher, chain).  Matching is
+ * OpenSSL's, never ours; with records given, success never falls back to
+ * ordinary CA checking.
+ * Does not own: DNS (dns.c), or the policy that turns results into
+ * OK/WARNING/CRITICAL (the check command's).
+ *
+ * Threads: every call builds its own SSL_CTX and keeps no state, so
+ * checks of different addresses may run at the same time.
+ */
+#ifndef TLSA_VERIFY_H
+#define TLSA_VERIFY_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <tlsa/load.h>
+#include <tlsa/record.h>
+#include <tlsa/starttls.h>
+#include <tlsa/status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What to connect to and how to verify. */
+typedef struct tlsa_verify_opts {
+	const char *base_domain;      /* TLSA base domain: DANE-TA name checks */
+	const char *const *names;     /* more names a DANE-TA chain may carry */
+	size_t nnames;
+	const char *sni;              /* server name sent; NULL: base_domain */
+	const char *service_domain;   /* the service's own domain where it differs
+					 from the host (XMPP's stream "to", RFC 7673);
+					 NULL: base_domain */
+	const tlsa_starttls *starttls; /* NULL: TLS from the first byte */
+	const char *client_name;      /* EHLO name; NULL: "localhost" */
+	int timeout_ms;               /* bound on each step; <= 0: 10 s */
+	int smtp;                     /* RFC 7672: ignore usages 0 and 1 */
+	const char *ca_file, *ca_path; /* PKIX trust for usages 0 and 1; NULL: system */
+	const tlsa_record *const *records; /* the TLSA RRset */
+	size_t nrecords;
+} tlsa_verify_opts;
+
+/* What became of one record. */
+typedef enum tlsa_rec_state {
+	TLSA_REC_MATCHED,   /* OpenSSL authenticated the peer with it */
+	TLSA_REC_UNMATCHED, /* usable, but not the one that matched */
+	TLSA_REC_UNUSABLE,  /* OpenSSL cannot use it (unknown usage, bad length...) */
+	TLSA_REC_IGNORED    /* usage 0 or 1 on SMTP (RFC 7672 section 3.1.3) */
+} tlsa_rec_state;
+
+/* "matched", "not matched", "unusable", "ignored". */
+const char *tlsa_rec_state_name(tlsa_rec_state state);
+
+typedef struct tlsa_rec_result {
+	tlsa_rec_state state;
+	const char *why;   /* why unusable or ignored (static text), else NULL */
+	int depth;         /* MATCHED: depth of the certificate it matched */
+	int presented;     /* a certificate presented at this depth has this
+			      record's data (-1 none); informative only, for
+			      records that OpenSSL did not need to try */
+} tlsa_rec_result;
+
+typedef struct tlsa_verify_result {
+	tlsa_status status; /* TLSA_OK: verified; else the step that failed */
+	char why[600];      /* the failure in words, "" when verified */
+	int connected;      /* the TCP connection was made */
+	int handshake;      /* the TLS handshake completed */
+	char version[16];   /* "TLSv1.3" */
+	char cipher[64];    /* "TLS_AES_256_GCM_SHA384" */
+	long verify_error;  /* X509_V_OK (0) or OpenSSL's X509_V_ERR_* */
+	int match_depth;    /* depth OpenSSL matched at, -1 when none */
+	int match_index;    /* index of the record that matched, -1 when none */
+	size_t usable;      /* records OpenSSL accepted */
+	tlsa_rec_result *records; /* one per record given, same order */
+	size_t nrecords;
+	tlsa_input *chain;  /* the chain presented, leaf first, or NULL */
+	unsigned char spki_sha256[32]; /* the leaf's SPKI digest (3 1 1 data) */
+	int have_spki;
+} tlsa_verify_result;
+
+/*
+ * Connect to address (numeric IPv4 or IPv6) port, run the STARTTLS
+ * dialogue if any, handshake and verify against opts->records.  *out is
+ * set unless out of memory; free it with tlsa_verify_result_free().
+ * Returns TLSA_OK when the peer was authenticated by a TLSA record, else
+ * the failure also kept in (*out)->status with words in (*out)->why.
+ * With no records at all, the handshake is made without verification
+ * (to fetch a chain) and TLSA_ERR_NO_USABLE is returned after it.
+ */
+tlsa_status tlsa_verify(const char *address, unsigned port, const tlsa_verify_opts *opts,
+			tlsa_verify_result **out);
+void tlsa_verify_result_free(tlsa_verify_result *res);
+
+/*
+ * As tlsa_verify(), over a socket the caller has connected (a proxy, a
+ * socketpair in a test).  fd is made non-blocking and left open.
+ */
+tlsa_status tlsa_verify_fd(int fd, const tlsa_verify_opts *opts, tlsa_verify_result **out);
+
+/*
+ * The chain a server presents, for `tlsa create HOST`: connect, dialogue
+ * and handshake as tlsa_verify() does, without verifying.  On failure why
+ * holds the sentence.
+ */
+tlsa_status tlsa_fetch_chain(const char *address, unsigned port, const tlsa_verify_opts *opts,
+			     tlsa_input **chain, char *why, size_t whysize);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,672 @@
+/*
+ * Live verification: one TLS session per address, judged by OpenSSL's
+ * DANE verifier.
+ *
+ * Owns: the TCP connection (non-blocking connect under a deadline), the
+ * handshake under a deadline, feeding the TLSA RRset to OpenSSL, and
+ * reading back what it decided.  The STARTTLS dialogue is starttls.c's.
+ * Matching is never done here: OpenSSL decides.  We only compute, for
+ * the report, which presented certificate each record describes (so an
+ * admin sees "published for the old key" without a second tool) and the
+ * leaf's SPKI digest for the mismatch message.
+ *
+ * Two rules keep a failure from passing as success:
+ * - the handshake runs with SSL_VERIFY_NONE so that a failed check still
+ *   shows the chain; success is decided afterwards, from the verify result
+ *   AND a DANE match (SSL_get0_dane_authority), never from the handshake;
+ * - when no record is usable, OpenSSL would fall back to PKIX; we report
+ *   TLSA_ERR_NO_USABLE instead, whatever PKIX said.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <tlsa/compute.h>
+#include <tlsa/verify.h>
+
+#define DEFAULT_TIMEOUT_MS 10000
+#define CHAIN_MAX 32
+
+const char *tlsa_rec_state_name(tlsa_rec_state state)
+{
+	switch (state) {
+	case TLSA_REC_MATCHED: return "matched";
+	case TLSA_REC_UNMATCHED: return "not matched";
+	case TLSA_REC_UNUSABLE: return "unusable";
+	case TLSA_REC_IGNORED: return "ignored";
+	}
+	return "unknown";
+}
+
+/* The first verification error OpenSSL met, and at which depth. */
+struct first_error {
+	int error;
+	int depth;
+};
+
+static int note_error(int ok, X509_STORE_CTX *store)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct first_error *fe = ssl != NULL ? SSL_get_app_data(ssl) : NULL;
+
+	if (!ok && fe != NULL && fe->error == X509_V_OK) {
+		fe->error = X509_STORE_CTX_get_error(store);
+		fe->depth = X509_STORE_CTX_get_error_depth(store);
+	}
+	return ok;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void duration(int ms, char buf[32])
+{
+	if (ms % 1000 == 0)
+		snprintf(buf, 32, "%d s", ms / 1000);
+	else
+		snprintf(buf, 32, "%d ms", ms);
+}
+
+/* 1 ready, 0 deadline passed, -1 error. */
+static int wait_fd(int fd, short events, long long deadline)
+{
+	struct pollfd p;
+	long long left;
+	int n;
+
+	for (;;) {
+		left = deadline - now_ms();
+		if (left <= 0)
+			return 0;
+		p.fd = fd;
+		p.events = events;
+		p.revents = 0;
+		n = poll(&p, 1, left > 0x7fffffff ? 0x7fffffff : (int)left);
+		if (n > 0)
+			return 1;
+		if (n == 0)
+			return 0;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+static tlsa_status fail(tlsa_verify_result *r, tlsa_status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static tlsa_status fail(tlsa_verify_result *r, tlsa_status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->why, sizeof(r->why), fmt, ap);
+	va_end(ap);
+	r->status = st;
+	return st;
+}
+
+/* A connected non-blocking socket, or -1 with r->why set. */
+static int connect_to(const char *address, unsigned port, int timeout_ms, tlsa_verify_result *r)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	socklen_t slen;
+	int fd, err = 0, w;
+	socklen_t elen = sizeof(err);
+	char d[32];
+
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, address, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		slen = sizeof(*sin);
+	} else if (inet_pton(AF_INET6, address, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		slen = sizeof(*sin6);
+	} else {
+		fail(r, TLSA_ERR_ADDRESS, "'%s' is not a numeric IPv4 or IPv6 address", address);
+		return -1;
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		fail(r, TLSA_ERR_CONNECT, "cannot make a socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&ss, slen) != 0) {
+		if (errno != EINPROGRESS) {
+			err = errno;
+		} else {
+			w = wait_fd(fd, POLLOUT, now_ms() + timeout_ms);
+			if (w == 0) {
+				close(fd);
+				duration(timeout_ms, d);
+				fail(r, TLSA_ERR_TIMEOUT, "timed out after %s connecting", d);
+				return -1;
+			}
+			if (w < 0)
+				err = errno;
+			else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0)
+				err = errno;
+		}
+	}
+	if (err != 0) {
+		close(fd);
+		fail(r, TLSA_ERR_CONNECT, "cannot connect: %s", strerror(err));
+		return -1;
+	}
+	r->connected = 1;
+	return fd;
+}
+
+/* OpenSSL's reason for the last failure, in a sentence, into buf. */
+static void ssl_reason(char *buf, size_t size)
+{
+	unsigned long e = ERR_peek_last_error();
+	const char *reason = e != 0 ? ERR_reason_error_string(e) : NULL;
+
+	if (reason != NULL)
+		snprintf(buf, size, "%s", reason);
+	else if (e != 0)
+		ERR_error_string_n(e, buf, size);
+	else
+		snprintf(buf, size, "unknown error");
+}
+
+static tlsa_status handshake(SSL *ssl, int fd, int timeout_ms, int starttls, tlsa_verify_result *r)
+{
+	long long deadline = now_ms() + timeout_ms;
+	char reason[256], d[32];
+	int n, e, w;
+
+	for (;;) {
+		ERR_clear_error();
+		errno = 0;
+		n = SSL_connect(ssl);
+		if (n == 1)
+			return TLSA_OK;
+		e = SSL_get_error(ssl, n);
+		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+			w = wait_fd(fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline);
+			if (w > 0)
+				continue;
+			duration(timeout_ms, d);
+			if (w == 0)
+				return fail(r, TLSA_ERR_TIMEOUT,
+					    "timed out after %s in the TLS handshake", d);
+			return fail(r, TLSA_ERR_HANDSHAKE, "TLS handshake failed: %s",
+				    strerror(errno));
+		}
+		if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
+			if (errno == 0 || errno == ECONNRESET || errno == EPIPE)
+				return fail(r, TLSA_ERR_HANDSHAKE,
+					    "server closed the connection during the TLS handshake");
+			return fail(r, TLSA_ERR_HANDSHAKE, "TLS handshake failed: %s",
+				    strerror(errno));
+		}
+		ssl_reason(reason, sizeof(reason));
+		/* A plaintext greeting read as a TLS record: the port speaks STARTTLS. */
+		if (!starttls && (strstr(reason, "wrong version number") != NULL ||
+				  strstr(reason, "packet length too long") != NULL))
+			return fail(r, TLSA_ERR_HANDSHAKE,
+				    "TLS handshake failed: %s (does the server want STARTTLS first?)",
+				    reason);
+		return fail(r, TLSA_ERR_HANDSHAKE, "TLS handshake failed: %s", reason);
+	}
+}
+
+/*
+ * The socket BIO, writing with MSG_NOSIGNAL: a server that closes
+ * mid-handshake must give an error, not a SIGPIPE that kills the caller
+ * (a library may not change the process's signal dispositions).
+ */
+static int write_nosignal(BIO *b, const char *buf, int len)
+{
+	int fd = -1;
+	ssize_t n;
+
+	BIO_get_fd(b, &fd);
+	errno = 0;
+	n = send(fd, buf, (size_t)len, MSG_NOSIGNAL);
+	BIO_clear_retry_flags(b);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		BIO_set_retry_write(b);
+	return (int)n;
+}
+
+static BIO_METHOD *socket_method_new(void)
+{
+	const BIO_METHOD *sock = BIO_s_socket();
+	BIO_METHOD *m = BIO_meth_new(BIO_TYPE_SOCKET, "tlsa socket");
+
+	if (m == NULL)
+		return NULL;
+	if (BIO_meth_set_write(m, write_nosignal) != 1 ||
+	    BIO_meth_set_read(m, BIO_meth_get_read(sock)) != 1 ||
+	    BIO_meth_set_ctrl(m, BIO_meth_get_ctrl(sock)) != 1 ||
+	    BIO_meth_set_create(m, BIO_meth_get_create(sock)) != 1 ||
+	    BIO_meth_set_destroy(m, BIO_meth_get_destroy(sock)) != 1) {
+		BIO_meth_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* Keep the chain the server presented (leaf first) and the leaf's SPKI digest. */
+static tlsa_status keep_chain(SSL *ssl, tlsa_verify_result *r)
+{
+	STACK_OF(X509) *sk = SSL_get_peer_cert_chain(ssl);
+	unsigned char *der[CHAIN_MAX];
+	const unsigned char *cder[CHAIN_MAX];
+	size_t len[CHAIN_MAX], n = 0, i;
+	tlsa_record *spki = NULL;
+	tlsa_status st = TLSA_OK;
+	int k;
+
+	if (sk == NULL || sk_X509_num(sk) == 0)
+		return TLSA_OK;
+	for (i = 0; i < (size_t)sk_X509_num(sk) && n < CHAIN_MAX; i++) {
+		der[n] = NULL;
+		k = i2d_X509(sk_X509_value(sk, (int)i), &der[n]);
+		if (k <= 0) {
+			st = TLSA_ERR_INTERNAL;
+			break;
+		}
+		cder[n] = der[n];
+		len[n++] = (size_t)k;
+	}
+	if (st == TLSA_OK)
+		st = tlsa_input_from_chain(&r->chain, cder, len, n);
+	for (i = 0; i < n; i++)
+		OPENSSL_free(der[i]);
+	if (st == TLSA_OK && tlsa_record_compute(r->chain, 0, 3, 1, 1, &spki) == TLSA_OK) {
+		memcpy(r->spki_sha256, spki->data, sizeof(r->spki_sha256));
+		r->have_spki = 1;
+		tlsa_record_free(spki);
+	}
+	return st;
+}
+
+/* Why OpenSSL may refuse a record, from the record's own checks. */
+static const char *unusable_why(const tlsa_record *rec)
+{
+	unsigned f = tlsa_record_check(rec);
+
+	if (f & TLSA_CHECK_USAGE_UNKNOWN)
+		return "unknown certificate usage";
+	if (f & TLSA_CHECK_SELECTOR_UNKNOWN)
+		return "unknown selector";
+	if (f & TLSA_CHECK_MTYPE_UNKNOWN)
+		return "unknown matching type";
+	if (f & TLSA_CHECK_PRIVATE)
+		return "private-use value (255)";
+	if (f & TLSA_CHECK_EMPTY)
+		return "no certificate association data";
+	if (f & TLSA_CHECK_LENGTH)
+		return "data length does not fit the matching type";
+	if (rec->mtype == TLSA_MTYPE_FULL)
+		return rec->selector == TLSA_SELECTOR_CERT ? "data is not a DER certificate"
+							    : "data is not a DER public key";
+	return "OpenSSL cannot use it";
+}
+
+/* Which presented certificate (depth) has rec's data, or -1: for the report only. */
+static int presented_depth(const tlsa_input *chain, const tlsa_record *rec)
+{
+	size_t d, n = chain != NULL ? tlsa_input_count(chain) : 0;
+	tlsa_record *mine;
+	int equal;
+
+	for (d = 0; d < n; d++) {
+		if (tlsa_record_compute(chain, d, rec->usage, rec->selector, rec->mtype, &mine) !=
+		    TLSA_OK)
+			return -1;
+		equal = tlsa_record_equal(mine, rec);
+		tlsa_record_free(mine);
+		if (equal)
+			return (int)d;
+	}
+	return -1;
+}
+
+static int need_pkix(const tlsa_verify_opts *o)
+{
+	size_t i;
+
+	if (o->smtp)
+		return 0;
+	for (i = 0; i < o->nrecords; i++)
+		if (o->records[i]->usage == TLSA_USAGE_PKIX_TA ||
+		    o->records[i]->usage == TLSA_USAGE_PKIX_EE)
+			return 1;
+	return 0;
+}
+
+/* A host name without its trailing dot, into buf ("" when it does not fit). */
+static const char *undot(const char *name, char *buf, size_t size)
+{
+	size_t n = strlen(name);
+
+	if (n > 0 && name[n - 1] == '.')
+		n--;
+	if (n >= size)
+		n = 0;
+	memcpy(buf, name, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Hand every record to OpenSSL; note which it took. */
+static void add_records(SSL *ssl, const tlsa_verify_opts *o, tlsa_verify_result *r)
+{
+	size_t i;
+	int n;
+
+	for (i = 0; i < o->nrecords; i++) {
+		const tlsa_record *rec = o->records[i];
+		tlsa_rec_result *rr = &r->records[i];
+
+		rr->depth = -1;
+		rr->presented = -1;
+		if (o->smtp &&
+		    (rec->usage == TLSA_USAGE_PKIX_TA || rec->usage == TLSA_USAGE_PKIX_EE)) {
+			rr->state = TLSA_REC_IGNORED;
+			rr->why = "usages 0 and 1 are ignored for SMTP (RFC 7672 section 3.1.3)";
+			continue;
+		}
+		ERR_clear_error();
+		n = SSL_dane_tlsa_add(ssl, rec->usage, rec->selector, rec->mtype, rec->data,
+				      rec->len);
+		ERR_clear_error();
+		if (n > 0) {
+			rr->state = TLSA_REC_UNMATCHED;
+			r->usable++;
+		} else {
+			rr->state = TLSA_REC_UNUSABLE;
+			rr->why = unusable_why(rec);
+		}
+	}
+}
+
+/* After the handshake: what OpenSSL decided, in the result. */
+static tlsa_status judge(SSL *ssl, const tlsa_verify_opts *o, const struct first_error *fe,
+			 tlsa_verify_result *r)
+{
+	uint8_t u, s, m;
+	const unsigned char *data;
+	size_t dlen, i;
+	int depth;
+	char *hex;
+
+	for (i = 0; i < o->nrecords; i++)
+		if (r->records[i].state != TLSA_REC_IGNORED)
+			r->records[i].presented = presented_depth(r->chain, o->records[i]);
+	r->verify_error = SSL_get_verify_result(ssl);
+	depth = SSL_get0_dane_authority(ssl, NULL, NULL);
+	if (depth >= 0 && SSL_get0_dane_tlsa(ssl, &u, &s, &m, &data, &dlen) >= 0) {
+		for (i = 0; i < o->nrecords; i++) {
+			const tlsa_record *rec = o->records[i];
+
+			if (r->records[i].state == TLSA_REC_UNMATCHED && rec->usage == u &&
+			    rec->selector == s && rec->mtype == m && rec->len == dlen &&
+			    memcmp(rec->data, data, dlen) == 0) {
+				r->records[i].state = TLSA_REC_MATCHED;
+				r->records[i].depth = depth;
+				r->match_index = (int)i;
+				r->match_depth = depth;
+				break;
+			}
+		}
+	}
+	if (o->nrecords == 0 || r->usable == 0)
+		return fail(r, TLSA_ERR_NO_USABLE, "no usable TLSA records");
+	if (r->verify_error == X509_V_OK && r->match_index >= 0) {
+		r->status = TLSA_OK;
+		return TLSA_OK;
+	}
+	if (r->match_index < 0 &&
+	    (r->verify_error == X509_V_ERR_DANE_NO_MATCH || r->verify_error == X509_V_OK)) {
+		hex = r->have_spki ? tlsa_hex_string(r->spki_sha256, sizeof(r->spki_sha256)) : NULL;
+		fail(r, TLSA_ERR_NO_MATCH, "no TLSA record matches: server SPKI sha256 %s",
+		     hex != NULL ? hex : "unknown");
+		free(hex);
+		return r->status;
+	}
+	/*
+	 * Another error: OpenSSL stops at the first one (an expired leaf, a
+	 * name mismatch under DANE-TA) and keeps no match, so say that error.
+	 */
+	if (fe->error != X509_V_OK)
+		return fail(r, TLSA_ERR_VERIFY, "certificate verification failed at depth %d: %s",
+			    fe->depth, X509_verify_cert_error_string(fe->error));
+	return fail(r, TLSA_ERR_VERIFY, "certificate verification failed: %s",
+		    X509_verify_cert_error_string(r->verify_error));
+}
+
+/* One session on a connected non-blocking socket, which stays open. */
+static tlsa_status session_fd(int fd, const tlsa_verify_opts *o, tlsa_verify_result *r)
+{
+	SSL_CTX *ctx = NULL;
+	SSL *ssl = NULL;
+	BIO_METHOD *method = NULL;
+	BIO *bio;
+	struct first_error fe = { X509_V_OK, -1 };
+	tlsa_starttls_opts so;
+	char base[256], sni[256], name[256], reason[256];
+	int timeout = o->timeout_ms > 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
+	size_t i;
+	tlsa_status st;
+	unsigned char ip[16];
+
+	undot(o->base_domain != NULL ? o->base_domain : "", base, sizeof(base));
+	undot(o->sni != NULL ? o->sni : base, sni, sizeof(sni));
+	if (o->starttls != NULL) {
+		so.client_name = o->client_name;
+		if (o->service_domain != NULL)
+			so.server_name = undot(o->service_domain, name, sizeof(name));
+		else
+			so.server_name = base[0] != '\0' ? base : NULL;
+		so.timeout_ms = timeout;
+		st = tlsa_starttls_run(o->starttls, fd, &so, r->why, sizeof(r->why));
+		if (st != TLSA_OK) {
+			r->status = st;
+			goto out;
+		}
+	}
+	st = TLSA_ERR_INTERNAL;
+	ctx = SSL_CTX_new(TLS_client_method());
+	if (ctx == NULL || SSL_CTX_dane_enable(ctx) <= 0)
+		goto internal;
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, note_error);
+	if (o->nrecords > 0 && need_pkix(o)) {
+		if (o->ca_file != NULL || o->ca_path != NULL) {
+			if (SSL_CTX_load_verify_locations(ctx, o->ca_file, o->ca_path) != 1) {
+				ssl_reason(reason, sizeof(reason));
+				fail(r, TLSA_ERR_IO, "cannot load CA certificates from %s: %s",
+				     o->ca_file != NULL ? o->ca_file : o->ca_path, reason);
+				goto out;
+			}
+		} else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+			goto internal;
+		}
+	}
+	ssl = SSL_new(ctx);
+	method = socket_method_new();
+	if (ssl == NULL || method == NULL)
+		goto internal;
+	bio = BIO_new(method);
+	if (bio == NULL)
+		goto internal;
+	BIO_set_fd(bio, fd, BIO_NOCLOSE);
+	SSL_set_bio(ssl, bio, bio);
+	SSL_set_app_data(ssl, &fe);
+	/* SNI carries a host name, never an address literal (RFC 6066 section 3). */
+	if (sni[0] != '\0' && inet_pton(AF_INET, sni, ip) != 1 && inet_pton(AF_INET6, sni, ip) != 1 &&
+	    SSL_set_tlsext_host_name(ssl, sni) != 1)
+		goto internal;
+	if (o->nrecords > 0) {
+		if (SSL_dane_enable(ssl, base[0] != '\0' ? base : NULL) <= 0)
+			goto internal;
+		/* RFC 7671 section 5.1: DANE-EE(3) binds the key, not names. */
+		SSL_dane_set_flags(ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
+		for (i = 0; i < o->nnames; i++)
+			if (SSL_add1_host(ssl, undot(o->names[i], name, sizeof(name))) != 1)
+				goto internal;
+		add_records(ssl, o, r);
+	}
+	st = handshake(ssl, fd, timeout, o->starttls != NULL, r);
+	if (st != TLSA_OK)
+		goto out;
+	r->handshake = 1;
+	snprintf(r->version, sizeof(r->version), "%s", SSL_get_version(ssl));
+	snprintf(r->cipher, sizeof(r->cipher), "%s", SSL_get_cipher_name(ssl));
+	st = keep_chain(ssl, r);
+	if (st != TLSA_OK) {
+		fail(r, st, "cannot keep the certificate chain: %s", tlsa_strerror(st));
+		goto out;
+	}
+	st = judge(ssl, o, &fe, r);
+	/* Say goodbye without waiting for the server's close_notify. */
+	ERR_clear_error();
+	(void)SSL_shutdown(ssl);
+	goto out;
+internal:
+	ssl_reason(reason, sizeof(reason));
+	fail(r, TLSA_ERR_INTERNAL, "OpenSSL failed: %s", reason);
+out:
+	ERR_clear_error();
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	BIO_meth_free(method); /* after SSL_free: the BIO used it until then */
+	return r->status;
+}
+
+static tlsa_status session(const char *address, unsigned port, const tlsa_verify_opts *o,
+			   tlsa_verify_result *r)
+{
+	int fd;
+
+	fd = connect_to(address, port, o->timeout_ms > 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS, r);
+	if (fd < 0)
+		return r->status;
+	session_fd(fd, o, r);
+	close(fd);
+	return r->status;
+}
+
+/* A result with one slot per record, or NULL when out of memory. */
+static tlsa_verify_result *result_new(const tlsa_verify_opts *opts)
+{
+	tlsa_verify_result *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->match_depth = -1;
+	r->match_index = -1;
+	r->nrecords = opts->nrecords;
+	if (opts->nrecords > 0) {
+		r->records = calloc(opts->nrecords, sizeof(*r->records));
+		if (r->records == NULL) {
+			free(r);
+			return NULL;
+		}
+	}
+	r->status = TLSA_ERR_INTERNAL;
+	return r;
+}
+
+tlsa_status tlsa_verify_fd(int fd, const tlsa_verify_opts *opts, tlsa_verify_result **out)
+{
+	tlsa_verify_result *r;
+	int flags;
+
+	*out = NULL;
+	if (fd < 0 || opts == NULL || (opts->nrecords > 0 && opts->records == NULL))
+		return TLSA_ERR_INVALID;
+	r = result_new(opts);
+	if (r == NULL)
+		return TLSA_ERR_NOMEM;
+	*out = r;
+	/* Every step waits with poll(): the socket must not block. */
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
+		return fail(r, TLSA_ERR_IO, "cannot make the socket non-blocking: %s",
+			    strerror(errno));
+	r->connected = 1;
+	return session_fd(fd, opts, r);
+}
+
+tlsa_status tlsa_verify(const char *address, unsigned port, const tlsa_verify_opts *opts,
+			tlsa_verify_result **out)
+{
+	tlsa_verify_result *r;
+
+	*out = NULL;
+	if (address == NULL || opts == NULL || port == 0 || port > 65535 ||
+	    (opts->nrecords > 0 && opts->records == NULL))
+		return TLSA_ERR_INVALID;
+	r = result_new(opts);
+	if (r == NULL)
+		return TLSA_ERR_NOMEM;
+	*out = r;
+	return session(address, port, opts, r);
+}
+
+void tlsa_verify_result_free(tlsa_verify_result *res)
+{
+	if (res == NULL)
+		return;
+	tlsa_input_free(res->chain);
+	free(res->records);
+	free(res);
+}
+
+tlsa_status tlsa_fetch_chain(const char *address, unsigned port, const tlsa_verify_opts *opts,
+			     tlsa_input **chain, char *why, size_t whysize)
+{
+	tlsa_verify_opts o = *opts;
+	tlsa_verify_result *r = NULL;
+	tlsa_status st;
+
+	*chain = NULL;
+	o.records = NULL;
+	o.nrecords = 0;
+	st = tlsa_verify(address, port, &o, &r);
+	if (r == NULL)
+		return st;
+	if (r->handshake && r->chain != NULL) {
+		*chain = r->chain;
+		r->chain = NULL;
+		st = TLSA_OK;
+	} else {
+		if (r->handshake) {
+			st = TLSA_ERR_HANDSHAKE;
+			snprintf(r->why, sizeof(r->why), "server presented no certificate");
+		}
+		if (why != NULL && whysize > 0)
+			snprintf(why, whysize, "%s", r->why);
+	}
+	tlsa_verify_result_free(r);
+	return st;
+}
