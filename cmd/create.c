@@ -12,7 +12,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -21,6 +20,7 @@
 #include <tlsa.h>
 
 #include "cli.h"
+#include "fetch.h"
 #include "output.h"
 
 #define EXPIRY_WARN_DAYS 30
@@ -392,65 +392,6 @@ static void chain_warnings(const char *where, const tlsa_input *in)
 		cli_info(1, "%s: chain was not in leaf-first order; ordered by issuer", where);
 }
 
-/*
- * The chain HOST presents, for records made from a live server.  The
- * addresses are tried in turn until one completes a handshake.  Nothing
- * here authenticates the server: the records describe whatever answered,
- * which is why -v says which address that was.
- */
-static tlsa_input *fetch_chain(const struct create_opts *o, const char *host, char *err,
-			       size_t errsize)
-{
-	tlsa_verify_opts vo;
-	tlsa_resolver *res = NULL;
-	tlsa_addr_result *ar = NULL;
-	tlsa_input *in = NULL;
-	const tlsa_starttls *proto = o->starttls;
-	char why[600];
-	tlsa_status st;
-	size_t i;
-
-	memset(&vo, 0, sizeof(vo));
-	if (proto == NULL)
-		proto = tlsa_starttls_by_port((unsigned)o->port);
-	vo.base_domain = host;
-	vo.sni = o->sni != NULL ? o->sni : host;
-	vo.starttls = proto;
-	vo.timeout_ms = (int)o->timeout * 1000;
-	if (o->address != NULL) {
-		st = tlsa_fetch_chain(o->address, (unsigned)o->port, &vo, &in, why, sizeof(why));
-		if (st != TLSA_OK)
-			snprintf(err, errsize, "%s (%s port %lu): %s", host, o->address, o->port, why);
-		return in;
-	}
-	st = tlsa_resolver_new(&res, NULL, 0, (unsigned)o->timeout * 1000, NULL);
-	if (st == TLSA_OK)
-		st = tlsa_lookup_addresses(res, host, AF_UNSPEC, &ar);
-	if (st != TLSA_OK) {
-		snprintf(err, errsize, "%s: %s", host, tlsa_strerror(st));
-		goto out;
-	}
-	if (ar->naddrs == 0) {
-		snprintf(err, errsize, "%s: no addresses found%s%s", host,
-			 ar->a.reason != NULL ? ": " : "", ar->a.reason != NULL ? ar->a.reason : "");
-		goto out;
-	}
-	for (i = 0; i < ar->naddrs && in == NULL; i++) {
-		st = tlsa_fetch_chain(ar->addrs[i].text, (unsigned)o->port, &vo, &in, why,
-				      sizeof(why));
-		if (st == TLSA_OK)
-			cli_info(1, "%s: chain fetched from %s port %lu", host, ar->addrs[i].text,
-				 o->port);
-		else
-			snprintf(err, errsize, "%s (%s port %lu): %s", host, ar->addrs[i].text,
-				 o->port, why);
-	}
-out:
-	tlsa_addr_result_free(ar);
-	tlsa_resolver_free(res);
-	return in;
-}
-
 /* One input file, stdin, or (with no file) the live server HOST. */
 static int create_one(struct create_opts *o, const char *host)
 {
@@ -477,7 +418,9 @@ static int create_one(struct create_opts *o, const char *host)
 		want = TLSA_KIND_CSR;
 	}
 	if (live)
-		in = fetch_chain(o, host, err, sizeof(err));
+		in = create_fetch_chain(&(struct fetch_opts){ o->address, o->sni, o->starttls,
+								     o->port, o->timeout },
+					host, err, sizeof(err));
 	else
 		in = load_file(path, want, o->pass, err, sizeof(err));
 	if (in == NULL) {
