@@ -75,14 +75,16 @@ int tlsa_zone_resolve_path(const char *path, char *out)
 		snprintf(dir, sizeof(dir), ".");
 		base = path;
 	} else {
+		/* base points into path: dir is rewritten below for a file in / */
+		base = path + (slash - dir) + 1;
 		*slash = '\0';
-		base = slash + 1;
 		if (dir[0] == '\0')
 			snprintf(dir, sizeof(dir), "/");
 	}
 	if (realpath(dir, rdir) == NULL)
 		return -1;
-	if ((size_t)snprintf(out, PATH_MAX, "%s/%s", rdir, base) >= PATH_MAX)
+	if ((size_t)snprintf(out, PATH_MAX, "%s%s%s", rdir, strcmp(rdir, "/") == 0 ? "" : "/",
+			     base) >= PATH_MAX)
 		return -1;
 	return 0;
 }

@@ -16,6 +16,8 @@
 
 #include <tlsa.h>
 
+#include "../../libtlsa/zone-internal.h"
+
 #include "tap.h"
 
 #define NOW  ((time_t)1795435200) /* 2026-11-23T12:00:00Z */
@@ -119,6 +121,15 @@ int main(void)
 		return 1;
 	}
 	snprintf(zone, sizeof(zone), "%s/example.org.zone", dir);
+
+	/* An output file that does not exist yet, directly under /. */
+	{
+		char out[PATH_MAX];
+
+		ok(tlsa_zone_resolve_path("/tlsa-test-no-such.zone", out) == 0 &&
+			   strcmp(out, "/tlsa-test-no-such.zone") == 0,
+		   "a new file directly under / keeps its name when its path is resolved");
+	}
 
 	/* Replacing a set in place, keeping its layout. */
 	put(zone, "$ORIGIN example.org.\n$TTL 1h\n" SOA "_25._tcp.mail\t3600 IN TLSA 3 1 1 " K1
