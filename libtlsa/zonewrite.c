@@ -132,7 +132,7 @@ static tlsa_status open_out(tlsa_zone_edit *ed, const char *path, int zone, int 
 	o->zone = zone;
 	*fd = make_temp(ed, o);
 	if (*fd < 0)
-		return tlsa_zone_fail(ed, TLSA_ERR_IO, o->temp, 0, "cannot create a temp file: %s",
+		return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0, "cannot create a temp file beside it: %s",
 				      strerror(errno));
 	ed->nout++;
 	return TLSA_OK;
@@ -146,17 +146,19 @@ static tlsa_status finish_temp(tlsa_zone_edit *ed, struct outfile *o, int fd,
 
 	if (like != NULL) {
 		if (fchmod(fd, like->st_mode & 07777) != 0)
-			return tlsa_zone_fail(ed, TLSA_ERR_IO, o->temp, 0, "chmod: %s",
+			return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0, "writing the new version: chmod: %s",
 					      strerror(errno));
 		if (fstat(fd, &now) != 0)
-			return tlsa_zone_fail(ed, TLSA_ERR_IO, o->temp, 0, "%s", strerror(errno));
+			return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0, "writing the new version: %s",
+					      strerror(errno));
 		if ((now.st_uid != like->st_uid || now.st_gid != like->st_gid) &&
 		    fchown(fd, like->st_uid, like->st_gid) != 0 && ed->scratch == NULL)
 			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_OWNER, o->target, 0, "%s",
 					      strerror(errno));
 	}
 	if (fsync(fd) != 0)
-		return tlsa_zone_fail(ed, TLSA_ERR_IO, o->temp, 0, "fsync: %s", strerror(errno));
+		return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0, "writing the new version: fsync: %s",
+				      strerror(errno));
 	return TLSA_OK;
 }
 
@@ -358,7 +360,8 @@ tlsa_status tlsa_zone_write_zone(tlsa_zone_edit *ed)
 		st = copy_range(ed->zone_fd, pos, ed->size - pos, fd, &cbuf);
 	free(cbuf);
 	if (st != TLSA_OK)
-		st = tlsa_zone_fail(ed, st, o->temp, 0, "%s", strerror(errno));
+		st = tlsa_zone_fail(ed, st, o->target, 0, "writing the new version: %s",
+				    strerror(errno));
 	if (st == TLSA_OK)
 		st = finish_temp(ed, o, fd, &o->st);
 	if (st == TLSA_OK)
@@ -366,7 +369,8 @@ tlsa_status tlsa_zone_write_zone(tlsa_zone_edit *ed)
 	if (st == TLSA_OK && (ed->flags & TLSA_ZONE_CHECK))
 		st = check_file(ed, fd, path);
 	if (close(fd) != 0 && st == TLSA_OK)
-		st = tlsa_zone_fail(ed, TLSA_ERR_IO, o->temp, 0, "%s", strerror(errno));
+		st = tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0, "writing the new version: %s",
+				    strerror(errno));
 	return st;
 }
 
@@ -381,7 +385,8 @@ tlsa_status tlsa_zone_write_snippet(tlsa_zone_edit *ed, const char *text, size_t
 	o = &ed->out[ed->nout - 1];
 	st = write_all(fd, text, len);
 	if (st != TLSA_OK)
-		st = tlsa_zone_fail(ed, st, o->temp, 0, "%s", strerror(errno));
+		st = tlsa_zone_fail(ed, st, o->target, 0, "writing the new version: %s",
+				    strerror(errno));
 	if (st == TLSA_OK)
 		st = finish_temp(ed, o, fd, &o->st);
 	close(fd);
