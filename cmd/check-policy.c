@@ -381,6 +381,7 @@ int check_policy(struct check_target *t, const struct check_conf *c)
 
 	rc |= record_notes(t);
 	rc |= address_notes(t);
+	rc |= check_policy_candidates(t);
 	for (i = 0; i < t->naddr; i++) {
 		rc |= judge_addr(t, &t->addr[i], c, &no_rollover);
 		if (t->addr[i].verdict != V_OK && t->addr[i].verdict != V_WARNING)
@@ -393,5 +394,139 @@ int check_policy(struct check_target *t, const struct check_conf *c)
 	t->verdict = worst_note(&t->notes);
 	for (i = 0; i < t->naddr; i++)
 		t->verdict = verdict_worse(t->verdict, t->addr[i].verdict);
+	return rc ? -1 : 0;
+}
+
+/* ---- --candidate ------------------------------------------------------------ */
+
+/*
+ * A candidate that no published record matches would break DANE the
+ * moment it is deployed: CRITICAL, naming what to publish first.  A match
+ * says nothing more than the live check already does.
+ */
+int check_policy_candidates(struct check_target *t)
+{
+	const struct cand_result *cr;
+	char *list = NULL;
+	size_t len = 0, k, i;
+	FILE *fp;
+	int rc = 0;
+
+	for (k = 0; k < t->ncands; k++) {
+		cr = &t->cands[k];
+		if (cr->rec >= 0)
+			continue;
+		fp = open_memstream(&list, &len);
+		if (fp == NULL)
+			return -1;
+		for (i = 0; i < cr->npublish; i++)
+			fprintf(fp, "%s%s", i > 0 ? "; " : "", cr->publish[i]);
+		if (fclose(fp) != 0) {
+			free(list);
+			return -1;
+		}
+		if (cr->npublish > 0)
+			rc |= notes_add(&t->notes, V_CRITICAL,
+					"candidate %s matches none of the published TLSA records: "
+					"deploying it now breaks DANE; publish first: %s",
+					cr->file, list);
+		else
+			rc |= notes_add(&t->notes, V_CRITICAL,
+					"candidate %s matches none of the published TLSA records: "
+					"deploying it now breaks DANE",
+					cr->file);
+		free(list);
+		list = NULL;
+	}
+	return rc;
+}
+
+/* ---- --mx and --srv ------------------------------------------------------------ */
+
+/* What the MX lookup says about DANE for the whole mail domain (RFC 7672 section 2.2). */
+static int mx_notes(struct check_group *g)
+{
+	const tlsa_mx_result *mx = g->mx;
+	const tlsa_dns_answer *a = &mx->answer;
+	const char *reason = a->reason != NULL ? a->reason : "no usable answer";
+
+	if (a->state == TLSA_DNSSEC_BOGUS)
+		return notes_add(&g->notes, V_CRITICAL, "MX lookup for %s is bogus (%s): a DANE "
+				 "sender defers all mail to the domain", g->name, reason);
+	if (a->state == TLSA_DNSSEC_INDETERMINATE)
+		return notes_add(&g->notes, a->answered ? V_CRITICAL : V_UNKNOWN,
+				 a->answered ? "MX lookup for %s failed (%s)"
+					     : "no DNS server answered the MX lookup for %s (%s)",
+				 g->name, reason);
+	if (a->rcode == 3)
+		return notes_add(&g->notes, V_CRITICAL, "mail domain %s does not exist (NXDOMAIN%s)",
+				 g->name, a->state == TLSA_DNSSEC_SECURE ? ", securely denied" : "");
+	/*
+	 * RFC 7505 says a null MX domain accepts no mail; RFC 7672 has no
+	 * DANE state for it.  Nothing there is DANE-protected, and a check
+	 * asked to find protected mail service finds none: CRITICAL.
+	 */
+	if (mx->null_mx)
+		return notes_add(&g->notes, V_CRITICAL, "%s has a null MX (\"0 .\", RFC 7505): the "
+				 "domain accepts no mail, so there is no MX host to check and "
+				 "nothing is DANE-protected", g->name);
+	if (a->state == TLSA_DNSSEC_INSECURE) {
+		if (mx->nmx == 0)
+			return notes_add(&g->notes, V_CRITICAL, "%s has no MX records, but their "
+					 "absence is not DNSSEC-signed (insecure): the domain has no "
+					 "DANE protection (RFC 7672 section 2.2.1)", g->name);
+		return notes_add(&g->notes, V_CRITICAL, "the MX RRset of %s is insecure (not "
+				 "DNSSEC-signed): an attacker could choose its MX hosts, so the "
+				 "domain has no DANE protection (RFC 7672 section 2.2.1); its hosts "
+				 "are checked for information only", g->name);
+	}
+	if (mx->nmx == 0 && g->nep > 0)
+		return notes_add(&g->notes, V_OK, "%s has no MX records (securely denied): the "
+				 "domain itself is its mail host, preference 0 (RFC 5321 section 5.1)",
+				 g->name);
+	if (g->nep == 0)
+		return notes_add(&g->notes, V_CRITICAL, "%s has no MX host to check", g->name);
+	return 0;
+}
+
+/* What the SRV lookup says about DANE for the service (RFC 7673 section 3). */
+static int srv_notes(struct check_group *g)
+{
+	const tlsa_srv_result *srv = g->srv;
+	const tlsa_dns_answer *a = &srv->answer;
+	const char *reason = a->reason != NULL ? a->reason : "no usable answer";
+
+	if (a->state == TLSA_DNSSEC_BOGUS)
+		return notes_add(&g->notes, V_CRITICAL, "SRV lookup for %s is bogus (%s)", g->name,
+				 reason);
+	if (a->state == TLSA_DNSSEC_INDETERMINATE)
+		return notes_add(&g->notes, a->answered ? V_CRITICAL : V_UNKNOWN,
+				 a->answered ? "SRV lookup for %s failed (%s)"
+					     : "no DNS server answered the SRV lookup for %s (%s)",
+				 g->name, reason);
+	if (srv->no_service)
+		return notes_add(&g->notes, V_CRITICAL, "%s says the service is not available "
+				 "(a single SRV target \".\", RFC 2782)", g->name);
+	if (srv->nsrv == 0)
+		return notes_add(&g->notes, V_CRITICAL, "no SRV records at %s (%s)", g->name,
+				 a->rcode == 3 ? "NXDOMAIN" : "NODATA");
+	if (a->state == TLSA_DNSSEC_INSECURE)
+		return notes_add(&g->notes, V_CRITICAL, "the SRV RRset of %s is insecure (not "
+				 "DNSSEC-signed): an attacker could choose its targets, so the "
+				 "service has no DANE protection (RFC 7673 section 3); its targets "
+				 "are checked for information only", g->name);
+	return 0;
+}
+
+int check_policy_group(struct check_group *g, const struct check_conf *c)
+{
+	size_t i;
+	int rc;
+
+	(void)c;
+	rc = g->kind == GROUP_MX ? mx_notes(g) : srv_notes(g);
+	g->verdict = worst_note(&g->notes);
+	for (i = 0; i < g->nt; i++)
+		g->verdict = verdict_worse(g->verdict, g->t[i].verdict);
 	return rc ? -1 : 0;
 }

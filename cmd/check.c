@@ -42,6 +42,15 @@ struct check_opts {
 	size_t ntlsa;
 	unsigned long timeout, warn_days;
 	int insecure;
+	int mx, srv;                 /* --mx, --srv: HOST is a mail domain, an SRV owner */
+	struct check_cand *cands;    /* --candidate, loaded (check-candidate.c) */
+	size_t ncands;
+	const char **cand_files;
+	size_t ncand_files;
+	const char *targets;         /* --targets FILE (check-targets.c) */
+	unsigned long jobs;          /* --jobs */
+	int fleet;                   /* a fleet's check: problems are said in input order */
+	tlsa_verify_ctx *vctx;       /* a fleet's shared TLS context, or NULL */
 	const struct check_format *fmt;
 	char problem[1024]; /* why the check could not run, for the output format too */
 };
@@ -49,7 +58,7 @@ struct check_opts {
 enum {
 	OPT_PROTO = 256, OPT_SNI, OPT_RESOLVER, OPT_TRUST_ANCHOR, OPT_INSECURE, OPT_TLSA,
 	OPT_TLSA_FILE, OPT_TIMEOUT, OPT_WARN_DAYS, OPT_CA_FILE, OPT_CA_PATH, OPT_HELO,
-	OPT_SERVICE_DOMAIN
+	OPT_SERVICE_DOMAIN, OPT_MX, OPT_SRV, OPT_CANDIDATE, OPT_TARGETS
 };
 
 static const struct option long_options[] = {
@@ -62,6 +71,9 @@ static const struct option long_options[] = {
 	{ "sni", required_argument, NULL, OPT_SNI },
 	{ "helo", required_argument, NULL, OPT_HELO },
 	{ "service-domain", required_argument, NULL, OPT_SERVICE_DOMAIN },
+	{ "mx", no_argument, NULL, OPT_MX },
+	{ "srv", no_argument, NULL, OPT_SRV },
+	{ "candidate", required_argument, NULL, OPT_CANDIDATE },
 	{ "resolver", required_argument, NULL, OPT_RESOLVER },
 	{ "trust-anchor", required_argument, NULL, OPT_TRUST_ANCHOR },
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
@@ -71,6 +83,8 @@ static const struct option long_options[] = {
 	{ "warn-days", required_argument, NULL, OPT_WARN_DAYS },
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ "ca-path", required_argument, NULL, OPT_CA_PATH },
+	{ "targets", required_argument, NULL, OPT_TARGETS },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "format", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -96,7 +110,11 @@ static void help(void)
 	       "      --helo NAME        name for SMTP EHLO and LMTP LHLO (default localhost)\n"
 	       "      --service-domain NAME  the service's domain when it is not HOST: the\n"
 	       "                         XMPP stream's 'to' (RFC 7673), also accepted in\n"
-	       "                         certificates under DANE-TA\n\n"
+	       "                         certificates under DANE-TA\n"
+	       "      --mx               HOST is a mail domain: check every MX host on port 25\n"
+	       "                         as a DANE sender does (RFC 7672)\n"
+	       "      --srv              HOST is an SRV owner (_xmpp-client._tcp.example.org):\n"
+	       "                         check every target (RFC 7673)\n\n"
 	       "DNS:\n"
 	       "      --resolver ADDR[@PORT]  ask this server (repeatable; default resolv.conf)\n"
 	       "      --trust-anchor FILE     validate DNSSEC locally from these DS/DNSKEY\n"
@@ -111,9 +129,17 @@ static void help(void)
 	       "      --warn-days N      warn when a certificate in use expires within N days\n"
 	       "                         (default 21)\n"
 	       "      --ca-file FILE     CA certificates for PKIX usages 0 and 1\n"
-	       "      --ca-path DIR      CA directory for PKIX usages 0 and 1 (default: system)\n\n"
+	       "      --ca-path DIR      CA directory for PKIX usages 0 and 1 (default: system)\n"
+	       "      --candidate FILE   also say whether the published records match this\n"
+	       "                         certificate, chain or key before it is deployed\n"
+	       "                         (repeatable; no match is CRITICAL)\n\n"
 	       "Output:\n"
-	       "  -o, --format FORMAT    text (default), json or nagios\n"
+	       "Fleets:\n"
+	       "      --targets FILE     check every target in FILE ('-': stdin), one\n"
+	       "                         'HOST [PORT [STARTTLS]]' or '--mx DOMAIN' per line;\n"
+	       "                         results in input order, exit status the worst\n"
+	       "  -j, --jobs N           run N checks at a time (default 1)\n\n"
+	       "  -o, --format FORMAT    text (default), json, nagios or prometheus\n"
 	       "  -q, --quiet            print only problems (nothing when all is OK)\n"
 	       "  -v, --verbose          say more: every record's result, CNAMEs (repeatable)\n"
 	       "  -h, --help             this help\n\n"
@@ -131,7 +157,8 @@ static void problem(struct check_opts *o, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(o->problem, sizeof(o->problem), fmt, ap);
 	va_end(ap);
-	cli_error("%s", o->problem);
+	if (!o->fleet)
+		cli_error("%s", o->problem);
 }
 
 static int push(const char ***v, size_t *n, const char *s)
@@ -283,7 +310,8 @@ static void run_sessions(struct check_target *t, const tlsa_verify_opts *o)
 	p.o = o;
 	p.next = 0;
 	pthread_mutex_init(&p.mu, NULL);
-	for (i = 0; i < n; i++)
+	/* One address needs no thread of its own (a fleet has thousands). */
+	for (i = 0; i < n && n > 1; i++)
 		if (pthread_create(&th[i], NULL, worker, &p) == 0)
 			started++;
 		else
@@ -404,6 +432,7 @@ static void target_free(struct check_target *t)
 	}
 	free(t->addr);
 	notes_free(&t->notes);
+	check_cands_free(t);
 	tlsa_tlsa_result_free(t->tlsa);
 	tlsa_addr_result_free(t->addrs);
 	free(t->base_domain);
@@ -417,109 +446,395 @@ static double seconds_since(const struct timespec *start)
 	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
+/* The resolver every lookup of the run shares; NULL with o->problem set on failure. */
+static tlsa_resolver *make_resolver(struct check_opts *o, int warn_remote)
+{
+	tlsa_resolver *res = NULL;
+	const char *first;
+	tlsa_status st;
+
+	st = tlsa_resolver_new(&res, o->resolvers, o->nresolvers, (unsigned)o->timeout * 1000,
+			       o->trust_anchor);
+	if (st != TLSA_OK) {
+		if (o->trust_anchor != NULL && st != TLSA_ERR_RESOLVER_ADDR &&
+		    st != TLSA_ERR_RESOLV_CONF)
+			problem(o, "--trust-anchor %s: %s", o->trust_anchor, tlsa_strerror(st));
+		else
+			problem(o, "resolver: %s", tlsa_strerror(st));
+		return NULL;
+	}
+	if (warn_remote && !tlsa_resolver_local(res) && tlsa_resolver_remote(res, &first) > 0)
+		cli_warn("resolver %s is not on loopback: its AD bit crosses the network "
+			 "unauthenticated (use a local validating resolver or --trust-anchor)",
+			 first);
+	return res;
+}
+
+static void target_conf(const struct check_opts *o, const struct check_target *t,
+			struct check_conf *conf)
+{
+	memset(conf, 0, sizeof(*conf));
+	conf->insecure = o->insecure;
+	conf->warn_days = (int)o->warn_days;
+	/* RFC 7672 is the SMTP-to-MX protocol: port 25 (submission is not). */
+	conf->smtp = t->port == 25 && t->starttls != NULL &&
+		     strcmp(tlsa_starttls_name(t->starttls), "smtp") == 0;
+	conf->now = time(NULL);
+}
+
+/*
+ * Gather, verify and judge one target whose host, port, proto, starttls,
+ * source, preference and service_domain the caller set: everything but
+ * printing.  0, or -1 when the check could not run (o->problem says why,
+ * t->verdict is UNKNOWN).
+ */
+static int examine(struct check_opts *o, const tlsa_resolver *res, struct check_target *t,
+		   const struct check_conf *conf, const struct timespec *start)
+{
+	tlsa_verify_opts vo;
+	const tlsa_record **recs = NULL;
+	const char *names[3];
+	size_t i, n = 0;
+
+	t->verdict = V_UNKNOWN;
+	if (gather_records(t, o, res) != 0 || gather_addresses(t, o, res) != 0)
+		return -1;
+	if (check_records_trust(t, conf) != 0) {
+		problem(o, "out of memory");
+		return -1;
+	}
+
+	memset(&vo, 0, sizeof(vo));
+	vo.base_domain = t->base_domain;
+	/*
+	 * Reference identifiers besides the base domain: a CNAME's original
+	 * name (RFC 7671 section 7, RFC 7672 section 3.2.2), the service
+	 * domain (RFC 7673).
+	 */
+	if (t->tlsa != NULL && strcasecmp(t->tlsa->host, t->base_domain) != 0)
+		names[vo.nnames++] = t->tlsa->host;
+	if (t->service_domain != NULL)
+		names[vo.nnames++] = t->service_domain;
+	vo.names = names;
+	vo.service_domain = t->service_domain;
+	vo.sni = o->sni;
+	vo.starttls = t->starttls;
+	vo.client_name = o->helo;
+	vo.timeout_ms = (int)o->timeout * 1000;
+	vo.smtp = conf->smtp;
+	vo.ca_file = o->ca_file;
+	vo.ca_path = o->ca_path;
+	vo.ctx = o->vctx;
+	if (t->use_records) {
+		recs = calloc(t->nrecs + 1, sizeof(*recs));
+		if (recs == NULL) {
+			problem(o, "out of memory");
+			return -1;
+		}
+		for (i = 0; i < t->nrecs; i++)
+			if (t->recs[i].rec != NULL)
+				recs[n++] = t->recs[i].rec;
+		vo.records = recs;
+		vo.nrecords = n;
+		for (i = 0; i < t->naddr; i++)
+			t->addr[i].verified_with_records = n > 0;
+	}
+	run_sessions(t, &vo);
+	free(recs);
+	t->seconds = seconds_since(start);
+	if (check_candidates(t, o->cands, o->ncands, conf->smtp) != 0 ||
+	    check_policy(t, conf) != 0) {
+		problem(o, "out of memory");
+		t->verdict = V_UNKNOWN;
+		return -1;
+	}
+	return 0;
+}
+
 /* Everything after the options: the check of one target. */
 static int check_target(struct check_opts *o, const char *host)
 {
 	struct check_target t;
 	struct check_conf conf;
 	tlsa_resolver *res = NULL;
-	tlsa_verify_opts vo;
-	const tlsa_record **recs = NULL;
-	const char *first, *names[2];
 	struct timespec start;
-	tlsa_status st;
-	size_t i, n = 0;
 	int rc = V_UNKNOWN;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	memset(&t, 0, sizeof(t));
-	memset(&conf, 0, sizeof(conf));
 	t.host = host;
 	t.port = (unsigned)o->port;
 	t.proto = o->proto;
 	t.starttls = o->starttls;
 	t.source = (o->ntlsa > 0 || o->tlsa_file != NULL) ? SRC_GIVEN : SRC_DNS;
 	t.source_file = o->tlsa_file;
-	conf.insecure = o->insecure;
-	conf.warn_days = (int)o->warn_days;
-	/* RFC 7672 is the SMTP-to-MX protocol: port 25 (submission is not). */
-	conf.smtp = t.port == 25 && o->starttls != NULL &&
-		    strcmp(tlsa_starttls_name(o->starttls), "smtp") == 0;
-	conf.now = time(NULL);
+	t.preference = -1;
+	t.service_domain = o->service_domain;
+	target_conf(o, &t, &conf);
 
 	if (t.source == SRC_DNS || o->naddresses == 0) {
-		st = tlsa_resolver_new(&res, o->resolvers, o->nresolvers,
-				       (unsigned)o->timeout * 1000, o->trust_anchor);
-		if (st != TLSA_OK) {
-			if (o->trust_anchor != NULL && st != TLSA_ERR_RESOLVER_ADDR &&
-			    st != TLSA_ERR_RESOLV_CONF)
-				problem(o, "--trust-anchor %s: %s", o->trust_anchor, tlsa_strerror(st));
-			else
-				problem(o, "resolver: %s", tlsa_strerror(st));
+		res = make_resolver(o, t.source == SRC_DNS);
+		if (res == NULL)
 			goto out;
-		}
-		if (t.source == SRC_DNS && !tlsa_resolver_local(res) &&
-		    tlsa_resolver_remote(res, &first) > 0)
-			cli_warn("resolver %s is not on loopback: its AD bit crosses the network "
-				 "unauthenticated (use a local validating resolver or --trust-anchor)",
-				 first);
 	}
-	if (gather_records(&t, o, res) != 0 || gather_addresses(&t, o, res) != 0)
+	if (examine(o, res, &t, &conf, &start) != 0)
 		goto out;
-	if (check_records_trust(&t, &conf) != 0) {
-		problem(o, "out of memory");
-		goto out;
-	}
-
-	memset(&vo, 0, sizeof(vo));
-	vo.base_domain = t.base_domain;
-	/*
-	 * Reference identifiers besides the base domain: a CNAME's original
-	 * name (RFC 7671 section 7), the service domain (RFC 7673).
-	 */
-	if (t.tlsa != NULL && strcasecmp(t.tlsa->host, t.base_domain) != 0)
-		names[vo.nnames++] = t.tlsa->host;
-	if (o->service_domain != NULL)
-		names[vo.nnames++] = o->service_domain;
-	vo.names = names;
-	vo.service_domain = o->service_domain;
-	vo.sni = o->sni;
-	vo.starttls = o->starttls;
-	vo.client_name = o->helo;
-	vo.timeout_ms = (int)o->timeout * 1000;
-	vo.smtp = conf.smtp;
-	vo.ca_file = o->ca_file;
-	vo.ca_path = o->ca_path;
-	if (t.use_records) {
-		recs = calloc(t.nrecs + 1, sizeof(*recs));
-		if (recs == NULL) {
-			problem(o, "out of memory");
-			goto out;
-		}
-		for (i = 0; i < t.nrecs; i++)
-			if (t.recs[i].rec != NULL)
-				recs[n++] = t.recs[i].rec;
-		vo.records = recs;
-		vo.nrecords = n;
-		for (i = 0; i < t.naddr; i++)
-			t.addr[i].verified_with_records = n > 0;
-	}
-	run_sessions(&t, &vo);
-	t.seconds = seconds_since(&start);
-	if (check_policy(&t, &conf) != 0) {
-		problem(o, "out of memory");
-		goto out;
-	}
 	o->fmt->print(stdout, &t, &conf);
 	rc = (int)t.verdict;
 	o->problem[0] = '\0';
 out:
 	if (o->problem[0] != '\0' && o->fmt->unknown != NULL)
 		o->fmt->unknown(stdout, &t, o->problem);
-	free(recs);
 	target_free(&t);
 	tlsa_resolver_free(res);
 	return rc;
+}
+
+/*
+ * --mx DOMAIN and --srv OWNER: expand into hosts (check-mx.c), check each
+ * as a target of its own, judge and print the whole.  A fleet line
+ * "--mx DOMAIN" can call this as it is.  Returns the exit status.
+ */
+static int examine_group(struct check_opts *o, const tlsa_resolver *res, const char *name,
+			 struct check_group *g, struct check_conf *conf)
+{
+	struct check_target *t;
+	struct timespec start, tstart;
+	char why[1024];
+	size_t i;
+	int ok;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	ok = o->mx ? check_expand_mx(res, name, g, why, sizeof(why))
+		   : check_expand_srv(res, name, o->starttls, o->starttls_set, g, why, sizeof(why));
+	if (ok != 0) {
+		problem(o, "%s", why);
+		return -1;
+	}
+	g->t = calloc(g->nep + 1, sizeof(*g->t));
+	if (g->t == NULL) {
+		problem(o, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < g->nep; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &tstart);
+		t = &g->t[g->nt++];
+		t->host = g->ep[i].host;
+		t->port = g->ep[i].port;
+		t->proto = "tcp";
+		t->starttls = g->ep[i].starttls;
+		t->source = SRC_DNS;
+		t->preference = g->ep[i].preference;
+		t->service_domain = o->service_domain != NULL ? o->service_domain
+							       : g->service_domain;
+		target_conf(o, t, conf);
+		/* One host that cannot be checked does not stop the others. */
+		if (examine(o, res, t, conf, &tstart) != 0) {
+			t->verdict = V_UNKNOWN;
+			if (notes_add(&t->notes, V_UNKNOWN, "%s", o->problem) != 0) {
+				problem(o, "out of memory");
+				return -1;
+			}
+			o->problem[0] = '\0';
+		}
+	}
+	memset(conf, 0, sizeof(*conf));
+	target_conf(o, &g->t[0], conf);
+	conf->smtp = o->mx;
+	g->seconds = seconds_since(&start);
+	if (check_policy_group(g, conf) != 0) {
+		problem(o, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Frees a group and the targets examine_group() made. */
+static void group_free(struct check_group *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nt; i++)
+		target_free(&g->t[i]);
+	free(g->t);
+	check_group_free(g);
+}
+
+/* A group alone (--mx or --srv on the command line): examined, then printed. */
+static int check_group(struct check_opts *o, const char *name)
+{
+	struct check_group g;
+	struct check_conf conf;
+	tlsa_resolver *res;
+	int rc = V_UNKNOWN;
+
+	memset(&g, 0, sizeof(g));
+	res = make_resolver(o, 1);
+	if (res == NULL || examine_group(o, res, name, &g, &conf) != 0)
+		goto out;
+	check_print_group(stdout, &g, &conf, o->fmt);
+	rc = (int)g.verdict;
+	o->problem[0] = '\0';
+out:
+	if (o->problem[0] != '\0' && o->fmt->unknown != NULL) {
+		struct check_target u;
+
+		memset(&u, 0, sizeof(u));
+		u.host = name;
+		u.port = o->mx ? 25 : 0;
+		o->fmt->unknown(stdout, &u, o->problem);
+	}
+	group_free(&g);
+	tlsa_resolver_free(res);
+	return rc;
+}
+
+/* ---- --targets: a fleet (check-targets.c runs the pool, in input order) ---- */
+
+struct fleet_ctx {
+	struct check_opts *o;
+	tlsa_resolver *res;
+};
+
+/* The file is good: make the resolver every check of the fleet shares. */
+static int fleet_ready(void *ctx)
+{
+	struct fleet_ctx *fc = ctx;
+
+	fc->res = make_resolver(fc->o, fc->o->ntlsa == 0 && fc->o->tlsa_file == NULL);
+	return fc->res != NULL ? 0 : -1;
+}
+
+/*
+ * One line of a fleet, on one of the pool's threads.  The options are
+ * copied: each check keeps its own problem text, which the pool says on
+ * stderr in input order (nothing is printed from here).
+ */
+static void fleet_check(void *ctx, struct fleet_result *r)
+{
+	const struct fleet_ctx *fc = ctx;
+	struct check_opts *lo = malloc(sizeof(*lo));
+	struct check_target *t = &r->t;
+	struct timespec start;
+	int rc;
+
+	r->verdict = V_UNKNOWN;
+	if (lo == NULL) {
+		snprintf(r->problem, sizeof(r->problem), "%s: out of memory", r->line.host);
+		return;
+	}
+	*lo = *fc->o;
+	lo->fleet = 1;
+	lo->problem[0] = '\0';
+	if (r->line.mx) {
+		lo->mx = 1;
+		r->is_group = 1;
+		rc = examine_group(lo, fc->res, r->line.host, &r->g, &r->conf);
+		if (rc == 0)
+			r->verdict = r->g.verdict;
+	} else {
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		t->host = r->line.host;
+		t->port = r->line.port;
+		t->proto = lo->proto;
+		t->starttls = r->line.starttls;
+		t->source = (lo->ntlsa > 0 || lo->tlsa_file != NULL) ? SRC_GIVEN : SRC_DNS;
+		t->source_file = lo->tlsa_file;
+		t->preference = -1;
+		t->service_domain = lo->service_domain;
+		target_conf(lo, t, &r->conf);
+		rc = examine(lo, fc->res, t, &r->conf, &start);
+		if (rc == 0)
+			r->verdict = t->verdict;
+	}
+	if (rc != 0)
+		snprintf(r->problem, sizeof(r->problem), "%s",
+			 lo->problem[0] != '\0' ? lo->problem : "the check could not run");
+	free(lo);
+}
+
+static void fleet_release(void *ctx, struct fleet_result *r)
+{
+	(void)ctx;
+	if (r->is_group)
+		group_free(&r->g);
+	else
+		target_free(&r->t);
+}
+
+static int run_fleet(struct check_opts *o)
+{
+	struct fleet_ctx fc;
+	struct fleet_run f;
+	int rc;
+
+	fc.o = o;
+	fc.res = NULL;
+	/* One TLS context for every session: OpenSSL 3.0 builds one slowly. */
+	if (tlsa_verify_ctx_new(o->ca_file, o->ca_path, &o->vctx) != TLSA_OK)
+		o->vctx = NULL;
+	memset(&f, 0, sizeof(f));
+	f.file = o->targets;
+	f.jobs = (unsigned)o->jobs;
+	f.defaults.port = (unsigned)o->port;
+	f.defaults.starttls = o->starttls;
+	f.defaults.starttls_set = o->starttls_set;
+	f.fmt = o->fmt;
+	f.out = fleet_format_find(o->fmt->name);
+	f.ready = fleet_ready;
+	f.check = fleet_check;
+	f.release = fleet_release;
+	f.ctx = &fc;
+	rc = f.out != NULL ? check_fleet(&f) : V_UNKNOWN;
+	tlsa_resolver_free(fc.res);
+	tlsa_verify_ctx_free(o->vctx);
+	o->vctx = NULL;
+	return rc;
+}
+
+/* Options that name one host's details make no sense for a fleet. */
+static int fleet_usage(const struct check_opts *o, int nargs, char **args)
+{
+	if (nargs > 0)
+		return cli_usage_error("unexpected argument '%s' (--targets names the hosts)",
+				       args[0]);
+	if (o->mx || o->srv)
+		return cli_usage_error("%s is for one HOST; a targets file takes '--mx DOMAIN' "
+				       "lines", o->mx ? "--mx" : "--srv");
+	if (o->naddresses > 0)
+		return cli_usage_error("--address is for one HOST, not --targets");
+	if (o->sni != NULL)
+		return cli_usage_error("--sni is for one HOST, not --targets");
+	if (o->tlsa_file != NULL && strcmp(o->tlsa_file, "-") == 0)
+		return cli_usage_error("--tlsa-file - would be read once per target: give a file");
+	return -1;
+}
+
+/*
+ * --mx and --srv find the hosts, ports and protocols themselves: options
+ * naming one host's are refused.  -1 when all is well, else the status.
+ */
+static int group_usage(const struct check_opts *o)
+{
+	const char *opt = o->mx ? "--mx" : "--srv";
+
+	if (o->mx && o->srv)
+		return cli_usage_error("--mx and --srv exclude each other");
+	if (o->port_set)
+		return cli_usage_error("%s finds the ports itself: -p is not allowed", opt);
+	if (o->mx && o->starttls_set)
+		return cli_usage_error("--mx speaks SMTP on port 25: -t is not allowed");
+	if (o->naddresses > 0)
+		return cli_usage_error("%s finds the hosts and their addresses: --address is not "
+				       "allowed", opt);
+	if (o->ntlsa > 0 || o->tlsa_file != NULL)
+		return cli_usage_error("%s checks every host against its own TLSA records: "
+				       "--tlsa and --tlsa-file are not allowed", opt);
+	if (o->sni != NULL)
+		return cli_usage_error("%s sends each host's own name: --sni is not allowed", opt);
+	if (o->mx && o->service_domain != NULL)
+		return cli_usage_error("--service-domain is for --srv, not --mx");
+	return -1;
 }
 
 static int parse_address(const char *text)
@@ -551,7 +866,8 @@ int cmd_check(int argc, char **argv)
 	cli.usage_status = 3;
 	rc = -1;
 	opterr = 0;
-	while (rc < 0 && (c = getopt_long(argc, argv, ":p:t:a:46o:qvh", long_options, NULL)) != -1) {
+	o.jobs = 1;
+	while (rc < 0 && (c = getopt_long(argc, argv, ":p:t:a:46j:o:qvh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (cli_parse_ulong(optarg, 1, 65535, &o.port) != 0)
@@ -590,6 +906,12 @@ int cmd_check(int argc, char **argv)
 		case OPT_SNI: o.sni = optarg; break;
 		case OPT_HELO: o.helo = optarg; break;
 		case OPT_SERVICE_DOMAIN: o.service_domain = optarg; break;
+		case OPT_MX: o.mx = 1; break;
+		case OPT_SRV: o.srv = 1; break;
+		case OPT_CANDIDATE:
+			if (push(&o.cand_files, &o.ncand_files, optarg) != 0)
+				rc = cli_usage_error("out of memory");
+			break;
 		case OPT_RESOLVER:
 			if (push(&o.resolvers, &o.nresolvers, optarg) != 0)
 				rc = cli_usage_error("out of memory");
@@ -611,10 +933,16 @@ int cmd_check(int argc, char **argv)
 			break;
 		case OPT_CA_FILE: o.ca_file = optarg; break;
 		case OPT_CA_PATH: o.ca_path = optarg; break;
+		case OPT_TARGETS: o.targets = optarg; break;
+		case 'j':
+			if (cli_parse_ulong(optarg, 1, 256, &o.jobs) != 0)
+				rc = cli_usage_error("bad --jobs '%s' (want 1-256)", optarg);
+			break;
 		case 'o':
 			o.fmt = check_format_find(optarg);
 			if (o.fmt == NULL)
-				rc = cli_usage_error("unknown format '%s' (want text, json or nagios)",
+				rc = cli_usage_error("unknown format '%s' (want text, json, nagios or "
+						     "prometheus)",
 						     optarg);
 			break;
 		case 'q': cli.quiet = 1; break;
@@ -629,11 +957,13 @@ int cmd_check(int argc, char **argv)
 		rc = cli_usage_error("-4 and -6 exclude each other");
 		goto done;
 	}
-	if (optind >= argc) {
+	if (o.targets != NULL && (rc = fleet_usage(&o, argc - optind, argv + optind)) >= 0)
+		goto done;
+	if (o.targets == NULL && optind >= argc) {
 		rc = cli_usage_error("no HOST to check");
 		goto done;
 	}
-	host = argv[optind++];
+	host = o.targets != NULL ? NULL : argv[optind++];
 	if (optind < argc) {
 		rc = cli_usage_error("unexpected argument '%s' (one HOST at a time)", argv[optind]);
 		goto done;
@@ -650,13 +980,38 @@ int cmd_check(int argc, char **argv)
 		cli_warn("--insecure has no effect with --tlsa or --tlsa-file");
 	if (o.trust_anchor != NULL && o.ntlsa > 0 && o.naddresses > 0)
 		cli_warn("--trust-anchor has no effect: records and addresses are given");
+	if ((o.mx || o.srv) && (rc = group_usage(&o)) >= 0)
+		goto done;
+	if (o.ncand_files > 0) {
+		char why[1024];
+
+		o.cands = calloc(o.ncand_files, sizeof(*o.cands));
+		if (o.cands == NULL) {
+			rc = cli_usage_error("out of memory");
+			goto done;
+		}
+		for (i = 0; i < o.ncand_files; i++, o.ncands++)
+			if (check_cand_load(&o.cands[i], o.cand_files[i], why, sizeof(why)) != 0) {
+				cli_error("%s", why);
+				rc = V_UNKNOWN;
+				goto done;
+			}
+	}
+	if (o.mx || o.srv) {
+		rc = check_group(&o, host);
+		goto done;
+	}
 	/* The port picks the protocol, or the protocol picks the port. */
 	if (!o.starttls_set)
 		o.starttls = tlsa_starttls_by_port((unsigned)o.port);
 	else if (!o.port_set && o.starttls != NULL)
 		o.port = tlsa_starttls_port(o.starttls);
-	rc = check_target(&o, host);
+	rc = o.targets != NULL ? run_fleet(&o) : check_target(&o, host);
 done:
+	for (i = 0; i < o.ncands; i++)
+		tlsa_input_free(o.cands[i].in);
+	free(o.cands);
+	free(o.cand_files);
 	free(o.addresses);
 	free(o.resolvers);
 	free(o.tlsa);

@@ -82,6 +82,12 @@ struct check_target {
 	enum verdict verdict;         /* set by the policy */
 	struct notes notes;           /* findings about the target as a whole */
 	double seconds;               /* wall time of the check */
+	/* --mx and --srv (check-mx.c): where this host came from */
+	int preference;               /* MX preference or SRV priority; -1: none */
+	const char *service_domain;   /* SRV: the service domain (XMPP to=), or NULL */
+	/* --candidate (check-candidate.c): one result per candidate */
+	struct cand_result *cands;
+	size_t ncands;
 };
 
 /*
@@ -112,5 +118,187 @@ struct check_format {
 	void (*unknown)(FILE *fp, const struct check_target *t, const char *why);
 };
 const struct check_format *check_format_find(const char *name);
+/* One target's JSON object, as in "targets" (output-check.c). */
+void check_json_target(FILE *fp, const struct check_target *t);
+/* Pieces of output-check.c's printers, for output-check-group.c. */
+void json_answer(FILE *fp, const tlsa_dns_answer *a);      /* one DNS lookup */
+void json_notes(FILE *fp, const struct notes *ns);          /* [{level, text}...] */
+void text_notes(FILE *fp, const char *where, const struct notes *ns); /* "where: LEVEL: text" */
+
+/* ---- --mx and --srv: a name that expands into hosts (check-mx.c) ----------
+ *
+ * A group is a mail domain (--mx, RFC 7672) or an SRV owner (--srv, RFC
+ * 7673): check_expand_mx()/check_expand_srv() look up the MX or SRV RRset
+ * and fill g->ep, one endpoint per host in preference order (for a domain
+ * without MX, the domain itself, preference 0).  The caller then checks
+ * each endpoint as a target of its own (g->t, same order: check.c's
+ * examine_group() does, for the command line's check_group() and for a
+ * fleet line "--mx DOMAIN" alike),
+ * judges the whole with check_policy_group() and prints it with
+ * check_print_group().  Expansion never aborts on DNS trouble: what DNS
+ * said is in g->mx / g->srv for the policy to judge; -1 only when out of
+ * memory or the name is not usable (then why holds the sentence).
+ */
+struct check_endpoint {
+	char *host;                    /* absolute */
+	unsigned port;                 /* 25 for MX; the SRV target's port */
+	int preference;                /* MX preference, SRV priority */
+	int implicit;                  /* no MX: the domain itself (RFC 5321 5.1) */
+	const tlsa_starttls *starttls; /* NULL: direct TLS */
+};
+
+enum group_kind { GROUP_MX, GROUP_SRV };
+
+struct check_group {
+	enum group_kind kind;
+	char *name;                  /* the mail domain or SRV owner as given */
+	char *service_domain;        /* SRV: the owner without its two labels */
+	tlsa_mx_result *mx;          /* GROUP_MX: the MX lookup */
+	tlsa_srv_result *srv;        /* GROUP_SRV: the SRV lookup */
+	struct check_endpoint *ep;
+	size_t nep;
+	struct check_target *t;      /* one per endpoint, filled by the caller */
+	size_t nt;
+	enum verdict verdict;        /* set by check_policy_group() */
+	struct notes notes;          /* findings about the group as a whole */
+	double seconds;
+};
+
+int check_expand_mx(const tlsa_resolver *res, const char *domain, struct check_group *g,
+		    char *why, size_t whysize);
+/*
+ * starttls: the protocol to speak (-t), or NULL to take it from the
+ * service label (_xmpp-client: xmpp, _submission: smtp, _imaps: direct
+ * TLS...); *starttls_set says -t was given.  An unknown service without
+ * -t is refused (why says so).
+ */
+int check_expand_srv(const tlsa_resolver *res, const char *owner, const tlsa_starttls *starttls,
+		     int starttls_set, struct check_group *g, char *why, size_t whysize);
+/* Frees what the group owns except g->t (the caller's targets). */
+void check_group_free(struct check_group *g);
+/* Judge the group: its DNS findings and the worst of its hosts (check-policy.c). */
+int check_policy_group(struct check_group *g, const struct check_conf *conf);
+/* Print a judged group in fmt (text, json, nagios; other formats per host). */
+void check_print_group(FILE *fp, const struct check_group *g, const struct check_conf *conf,
+		       const struct check_format *fmt);
+/* A group's object in JSON "targets" (output-check-group.c; fleets use it too). */
+void check_json_group(FILE *fp, const struct check_group *g);
+
+/* ---- --candidate (check-candidate.c) -------------------------------------- */
+
+/* A certificate, chain or key loaded from a --candidate FILE. */
+struct check_cand {
+	const char *file;
+	tlsa_input *in;
+};
+
+/* Whether the records published now match one candidate. */
+struct cand_result {
+	const char *file;
+	int rec;            /* index in t->recs of the first record that matches, -1 none */
+	int depth;          /* the depth in the candidate it matched at */
+	int usable;         /* the published records could be used (t->use_records) */
+	char **publish;     /* no match: the records to publish first, rfc lines */
+	size_t npublish;
+};
+
+/* Load a --candidate file; on failure why holds the sentence. */
+int check_cand_load(struct check_cand *c, const char *file, char *why, size_t whysize);
+/*
+ * Match every candidate against t's records (usages 2 and 3 only when
+ * smtp, RFC 7672): fills t->cands.  -1 when out of memory.
+ */
+int check_candidates(struct check_target *t, const struct check_cand *c, size_t n, int smtp);
+void check_cands_free(struct check_target *t);
+/* Candidate findings as notes (check-policy.c): no match is CRITICAL. */
+int check_policy_candidates(struct check_target *t);
+/* The candidates' section of text and json output. */
+void check_text_candidates(FILE *fp, const struct check_target *t);
+void check_json_candidates(FILE *fp, const struct check_target *t);
+
+/* ---- --targets and --jobs: fleets (check-targets.c, output-fleet.c) ------ */
+
+/* What a targets line leaves out: -p and -t of the command line. */
+struct fleet_defaults {
+	unsigned port;
+	const tlsa_starttls *starttls;
+	int starttls_set;
+};
+
+/* One line of a targets file: "HOST [PORT [STARTTLS]]" or "--mx DOMAIN". */
+struct fleet_line {
+	unsigned long lineno;
+	int mx;                         /* an --mx DOMAIN line */
+	char *host;                     /* HOST, or the mail domain (owned) */
+	unsigned port;
+	const tlsa_starttls *starttls;  /* NULL: direct TLS */
+};
+void fleet_line_clear(struct fleet_line *l);
+
+/* One line's check, filled on a worker thread, printed in input order. */
+struct fleet_result {
+	struct fleet_line line;
+	int is_group;             /* g (an --mx line) rather than t */
+	struct check_target t;
+	struct check_group g;
+	struct check_conf conf;
+	enum verdict verdict;     /* of t or g; UNKNOWN when the check could not run */
+	char problem[1024];       /* why it could not run, or "" */
+};
+
+/* A format's framing of a fleet (output-fleet.c). */
+struct fleet_out {
+	FILE *fp;
+	const struct check_format *fmt;
+	size_t total;             /* targets in the file */
+	size_t printed;
+	size_t count[4];          /* results so far by verdict */
+	void *state;              /* the format's own */
+};
+struct fleet_format {
+	const char *name;
+	int (*begin)(struct fleet_out *out);  /* -1: out of memory */
+	void (*result)(struct fleet_out *out, const struct fleet_result *r);
+	int (*end)(struct fleet_out *out, enum verdict worst); /* -1: write error */
+};
+const struct fleet_format *fleet_format_find(const char *name);
+
+struct fleet_run {
+	const char *file;            /* --targets FILE ("-": stdin) */
+	unsigned jobs;               /* --jobs */
+	struct fleet_defaults defaults;
+	const struct check_format *fmt;
+	const struct fleet_format *out;
+	/* After the file is validated, before any check: 0, or -1 (said) to stop. */
+	int (*ready)(void *ctx);
+	/* Check one line (on any of the threads at once); release frees it. */
+	void (*check)(void *ctx, struct fleet_result *r);
+	void (*release)(void *ctx, struct fleet_result *r);
+	void *ctx;
+};
+/*
+ * Validate the whole file (a bad line: said with its number, nothing
+ * contacted, V_UNKNOWN), then run every line, jobs at a time, printing
+ * each result once every earlier one is printed.  Returns the worst verdict.
+ */
+int check_fleet(const struct fleet_run *f);
+
+/* ---- -o prometheus (output-prometheus.c) ---------------------------------- */
+
+/* Families collected over a run (on_disk: temporary files, for fleets). */
+struct prom;
+struct prom *prom_new(int on_disk);
+void prom_free(struct prom *pm);
+int prom_target(struct prom *pm, const struct check_target *t, const struct check_conf *c);
+int prom_unknown(struct prom *pm, const char *host, unsigned port);
+/* A group's verdict, then its hosts labelled domain="..." (--mx) or service="..." (--srv). */
+int prom_group(struct prom *pm, const struct check_group *g, const struct check_conf *c);
+int prom_group_unknown(struct prom *pm, int mx, const char *name);
+/* HELP, TYPE and samples of every family, then the run's timestamp. */
+int prom_write(struct prom *pm, FILE *fp);
+/* The rows of output-check.c's table. */
+void check_print_prometheus(FILE *fp, const struct check_target *t, const struct check_conf *c);
+void check_prometheus_unknown(FILE *fp, const struct check_target *t, const char *why);
+void check_prometheus_group(FILE *fp, const struct check_group *g, const struct check_conf *c);
 
 #endif

@@ -39,7 +39,7 @@ static size_t count_ok(const struct check_target *t)
 
 /* ---- text ---------------------------------------------------------------- */
 
-static void text_notes(FILE *fp, const char *where, const struct notes *ns)
+void text_notes(FILE *fp, const char *where, const struct notes *ns)
 {
 	size_t i;
 
@@ -135,6 +135,8 @@ static void print_text(FILE *fp, const struct check_target *t, const struct chec
 			text_records(fp, t, a->res);
 	}
 	text_notes(fp, target, &t->notes);
+	if (t->ncands > 0)
+		check_text_candidates(fp, t);
 	if (!cli.quiet || t->verdict != V_OK) {
 		if (t->naddr == 0)
 			fprintf(fp, "%s: %s\n", target, verdict_name(t->verdict));
@@ -158,7 +160,7 @@ static void json_str_or_null(FILE *fp, const char *s)
 		fputs("null", fp);
 }
 
-static void json_notes(FILE *fp, const struct notes *ns)
+void json_notes(FILE *fp, const struct notes *ns)
 {
 	size_t i;
 
@@ -172,7 +174,7 @@ static void json_notes(FILE *fp, const struct notes *ns)
 	fputs("]", fp);
 }
 
-static void json_answer(FILE *fp, const tlsa_dns_answer *a)
+void json_answer(FILE *fp, const tlsa_dns_answer *a)
 {
 	size_t i;
 
@@ -299,13 +301,12 @@ static void json_address(FILE *fp, const struct check_target *t, const struct ch
 	fputs("}", fp);
 }
 
-static void print_json(FILE *fp, const struct check_target *t, const struct check_conf *c)
+/* One target's object in "targets" (also a host's of --mx and --srv, check-mx.c). */
+void check_json_target(FILE *fp, const struct check_target *t)
 {
 	size_t i;
 
-	(void)c;
-	fprintf(fp, "{\"status\": \"%s\", \"exit\": %d, \"targets\": [{\"target\": ",
-		verdict_name(t->verdict), (int)t->verdict);
+	fputs("{\"target\": ", fp);
 	json_string(fp, t->host);
 	fprintf(fp, ", \"port\": %u, \"proto\": ", t->port);
 	json_string(fp, t->proto);
@@ -350,7 +351,19 @@ static void print_json(FILE *fp, const struct check_target *t, const struct chec
 		fputs(i > 0 ? ",\n    " : "\n    ", fp);
 		json_address(fp, t, &t->addr[i]);
 	}
-	fputs("]}]}]}\n", fp);
+	fputs("]}]", fp);
+	if (t->ncands > 0)
+		check_json_candidates(fp, t);
+	fputs("}", fp);
+}
+
+static void print_json(FILE *fp, const struct check_target *t, const struct check_conf *c)
+{
+	(void)c;
+	fprintf(fp, "{\"status\": \"%s\", \"exit\": %d, \"targets\": [",
+		verdict_name(t->verdict), (int)t->verdict);
+	check_json_target(fp, t);
+	fputs("]}\n", fp);
 }
 
 static void json_unknown(FILE *fp, const struct check_target *t, const char *why)
@@ -423,6 +436,7 @@ static const struct check_format formats[] = {
 	{ "text", print_text, NULL },
 	{ "json", print_json, json_unknown },
 	{ "nagios", print_nagios, nagios_unknown },
+	{ "prometheus", check_print_prometheus, check_prometheus_unknown },
 };
 
 const struct check_format *check_format_find(const char *name)

@@ -464,6 +464,76 @@ static tlsa_status judge(SSL *ssl, const tlsa_verify_opts *o, const struct first
 		    X509_verify_cert_error_string(r->verify_error));
 }
 
+/* ---- a shared context ------------------------------------------------------ */
+
+struct tlsa_verify_ctx {
+	SSL_CTX *plain; /* DANE only */
+	SSL_CTX *pkix;  /* DANE and a CA store, for usages 0 and 1; NULL when it could
+			   not be loaded (sessions then build their own and say why) */
+};
+
+static SSL_CTX *client_ctx_new(void)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+
+	if (ctx == NULL || SSL_CTX_dane_enable(ctx) <= 0) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, note_error);
+	return ctx;
+}
+
+tlsa_status tlsa_verify_ctx_new(const char *ca_file, const char *ca_path, tlsa_verify_ctx **out)
+{
+	tlsa_verify_ctx *c = calloc(1, sizeof(*c));
+	int ok;
+
+	*out = NULL;
+	if (c == NULL)
+		return TLSA_ERR_NOMEM;
+	c->plain = client_ctx_new();
+	c->pkix = client_ctx_new();
+	if (c->plain == NULL || c->pkix == NULL) {
+		tlsa_verify_ctx_free(c);
+		ERR_clear_error();
+		return TLSA_ERR_INTERNAL;
+	}
+	if (ca_file != NULL || ca_path != NULL)
+		ok = SSL_CTX_load_verify_locations(c->pkix, ca_file, ca_path) == 1;
+	else
+		ok = SSL_CTX_set_default_verify_paths(c->pkix) == 1;
+	if (!ok) {
+		SSL_CTX_free(c->pkix);
+		c->pkix = NULL;
+	}
+	ERR_clear_error();
+	*out = c;
+	return TLSA_OK;
+}
+
+void tlsa_verify_ctx_free(tlsa_verify_ctx *c)
+{
+	if (c == NULL)
+		return;
+	SSL_CTX_free(c->plain);
+	SSL_CTX_free(c->pkix);
+	free(c);
+}
+
+/* The shared context fit for o, with a reference of the caller's; NULL: build one. */
+static SSL_CTX *shared_ctx(const tlsa_verify_opts *o)
+{
+	SSL_CTX *ctx;
+
+	if (o->ctx == NULL)
+		return NULL;
+	ctx = o->nrecords > 0 && need_pkix(o) ? o->ctx->pkix : o->ctx->plain;
+	if (ctx == NULL || SSL_CTX_up_ref(ctx) != 1)
+		return NULL;
+	return ctx;
+}
+
 /* One session on a connected non-blocking socket, which stays open. */
 static tlsa_status session_fd(int fd, const tlsa_verify_opts *o, tlsa_verify_result *r)
 {
@@ -495,10 +565,12 @@ static tlsa_status session_fd(int fd, const tlsa_verify_opts *o, tlsa_verify_res
 		}
 	}
 	st = TLSA_ERR_INTERNAL;
-	ctx = SSL_CTX_new(TLS_client_method());
-	if (ctx == NULL || SSL_CTX_dane_enable(ctx) <= 0)
+	ctx = shared_ctx(o);
+	if (ctx != NULL)
+		goto have_ctx;
+	ctx = client_ctx_new();
+	if (ctx == NULL)
 		goto internal;
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, note_error);
 	if (o->nrecords > 0 && need_pkix(o)) {
 		if (o->ca_file != NULL || o->ca_path != NULL) {
 			if (SSL_CTX_load_verify_locations(ctx, o->ca_file, o->ca_path) != 1) {
@@ -511,6 +583,7 @@ static tlsa_status session_fd(int fd, const tlsa_verify_opts *o, tlsa_verify_res
 			goto internal;
 		}
 	}
+have_ctx:
 	ssl = SSL_new(ctx);
 	method = socket_method_new();
 	if (ssl == NULL || method == NULL)

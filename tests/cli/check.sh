@@ -59,6 +59,20 @@ usage_error "--proto udp (DTLS is not checked)" --proto udp host.test
 usage_error "a zero --timeout" --timeout 0 host.test
 usage_error "a bad --warn-days" --warn-days many host.test
 usage_error "a missing --tlsa-file" --tlsa-file /nonexistent/records -a 127.0.0.1 host.test
+# --mx and --srv find hosts, ports and protocols themselves (check-mx.c).
+usage_error "--mx with --srv" --mx --srv example.test
+usage_error "--mx with -p (the port is 25)" --mx -p 587 example.test
+usage_error "--mx with -t (SMTP is the protocol)" --mx -t imap example.test
+usage_error "--mx with --address" --mx -a 127.0.0.1 example.test
+usage_error "--mx with --tlsa (every host has its own)" --mx --tlsa "3 1 1 $(printf '%064d' 0)" example.test
+usage_error "--srv with --sni" --srv --sni x.test _imap._tcp.example.test
+usage_error "--mx with --service-domain" --mx --service-domain example.test example.test
+usage_error "--srv with a name that is not an SRV owner" --srv --resolver 127.0.0.1@9 --timeout 1 example.test
+usage_error "--srv with a _udp owner" --srv --resolver 127.0.0.1@9 --timeout 1 _sip._udp.example.test
+usage_error "--srv with a service of unknown protocol and no -t" --srv --resolver 127.0.0.1@9 --timeout 1 _gopher._tcp.example.test
+usage_error "a missing --candidate file" --candidate /nonexistent/cert.pem -a 127.0.0.1 host.test
+printf 'not a certificate\n' >"$T/notcert.pem"
+usage_error "a --candidate file that holds no certificate or key" --candidate "$T/notcert.pem" -a 127.0.0.1 host.test
 
 printf '# comment\n3 1 1 %064d\nnot a record\n' 0 >"$T/bad.tlsa"
 run "$TLSA" check --tlsa-file "$T/bad.tlsa" -a 127.0.0.1 host.test
@@ -69,6 +83,9 @@ run "$TLSA" check --help
 is "$rc" 0 "tlsa check --help exits 0"
 for o in port proto starttls address ipv4 ipv6 sni helo service-domain resolver trust-anchor insecure tlsa \
 	tlsa-file timeout warn-days ca-file ca-path format quiet verbose help; do
+	echo "$out" | grep -q -- "--$o"; ok $? "tlsa check --help lists --$o"
+done
+for o in mx srv candidate; do
 	echo "$out" | grep -q -- "--$o"; ok $? "tlsa check --help lists --$o"
 done
 
@@ -337,6 +354,36 @@ echo "$out" | grep -q "ignored: usages 0 and 1 are ignored for SMTP (RFC 7672"
 ok $? "the ignored record is reported as ignored, with the RFC"
 check -a 127.0.0.1 -p 25 --tlsa "1 1 1 $(spki leaf.pem)"
 is "$rc" 2 "only PKIX records on port 25 is CRITICAL"
+
+# --candidate: would the records given (or published) match a certificate not deployed yet?
+check -a 127.0.0.1 -p 4431 --tlsa "$leaf311" --tlsa "$ca211" --candidate leaf.pem
+is "$rc" 0 "--candidate that matches leaves the verdict to the live check"
+echo "$out" | grep -qxF "candidate leaf.pem: matches $leaf311 at depth 0"
+ok $? "--candidate names the record it matches and the depth"
+check -a 127.0.0.1 -p 4431 --tlsa "$leaf311" --candidate leaf.key
+echo "$out" | grep -qxF "candidate leaf.key: matches $leaf311 at depth 0"
+ok $? "--candidate with a private key matches a 3 1 1 record of its public key"
+cat leaf.pem ca.pem >chain.pem
+check -a 127.0.0.1 -p 4431 --tlsa "$ca211" --candidate chain.pem
+echo "$out" | grep -qxF "candidate chain.pem: matches $ca211 at depth 1"
+ok $? "--candidate with a chain matches a 2 1 1 record at the issuer's depth"
+check -a 127.0.0.1 -p 4431 --tlsa "$leaf311" --tlsa "$ca211" --candidate other.pem
+is "$rc" 2 "--candidate that matches no record is CRITICAL"
+echo "$out" | grep -qxF "_4431._tcp.host.test. IN TLSA $other311"
+ok $? "--candidate that matches nothing prints the record to publish, as tlsa create does"
+is "$(echo "$out" | grep -c "^_4431._tcp.host.test. IN TLSA ")" 1 "no 2 1 1 is offered when the candidate file holds no issuer"
+check -a 127.0.0.1 -p 4431 --tlsa "$leaf311" --candidate other.pem -o nagios
+echo "$out" | grep -q "^DANE CRITICAL - .*candidate other.pem matches none of the published TLSA records"
+ok $? "--candidate -o nagios: the status line names the candidate"
+check -a 127.0.0.1 -p 4431 --tlsa "$leaf311" --candidate leaf.pem --candidate other.pem -o json
+echo "$out" | python3 -c '
+import json, sys
+c = json.load(sys.stdin)["targets"][0]["candidates"]
+assert [x["matched"] for x in c] == [True, False] and c[0]["depth"] == 0 and len(c[1]["publish"]) == 1'
+ok $? "--candidate -o json: a result per candidate, with depth or what to publish"
+check -a 127.0.0.1 -p 25 --tlsa "1 1 1 $(spki leaf.pem)" --candidate leaf.pem
+echo "$out" | grep -q "candidate leaf.pem: matches none"
+ok $? "--candidate on SMTP port 25 ignores PKIX usages, as RFC 7672 says"
 
 # tlsa create HOST fetches the chain from the live server.
 run "$TLSA" create -a 127.0.0.1 -p 4431 host.test

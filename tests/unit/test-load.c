@@ -351,6 +351,55 @@ static void test_broken(void)
 	}
 }
 
+/* The names and dates a report shows equal those of a full OpenSSL decode. */
+static void test_cert_info(void)
+{
+	EVP_PKEY *rk = make_key(&keytypes[0]), *lk = make_key(&keytypes[1]);
+	X509 *root = make_cert(rk, "Root", NULL, NULL, 1, 0, 3650);
+	X509 *leaf = make_cert(lk, "leaf.example", root, rk, 0, -2, 90);
+	X509 *certs[2];
+	tlsa_cert_info info;
+	unsigned char *der;
+	size_t len, i;
+	char want[256];
+	BIO *b;
+	struct tm tm;
+
+	certs[0] = leaf;
+	certs[1] = root;
+	for (i = 0; i < 2; i++) {
+		der = cert_der(certs[i], &len);
+		ok(tlsa_cert_info_get(der, len, &info) == TLSA_OK, "cert info: %s is read",
+		   i == 0 ? "a leaf" : "a CA");
+		b = BIO_new(BIO_s_mem());
+		X509_NAME_print_ex(b, X509_get_subject_name(certs[i]), 0, XN_FLAG_RFC2253);
+		BIO_write(b, "", 1);
+		BIO_read(b, want, sizeof(want));
+		BIO_free(b);
+		is_str(info.subject != NULL ? info.subject : "", want,
+		       "cert info: the subject is X509_NAME_print_ex's RFC 2253 form");
+		b = BIO_new(BIO_s_mem());
+		X509_NAME_print_ex(b, X509_get_issuer_name(certs[i]), 0, XN_FLAG_RFC2253);
+		BIO_write(b, "", 1);
+		BIO_read(b, want, sizeof(want));
+		BIO_free(b);
+		is_str(info.issuer != NULL ? info.issuer : "", want, "cert info: the issuer too");
+		ASN1_TIME_to_tm(X509_get0_notAfter(certs[i]), &tm);
+		ok(info.not_after == timegm(&tm), "cert info: notAfter is the certificate's");
+		ASN1_TIME_to_tm(X509_get0_notBefore(certs[i]), &tm);
+		ok(info.not_before == timegm(&tm), "cert info: notBefore is the certificate's");
+		is_int(info.is_ca, i == 1, "cert info: is_ca says whether basicConstraints has cA");
+		tlsa_cert_info_clear(&info);
+		is_int(tlsa_cert_info_get(der, len - 1, &info), TLSA_ERR_DER,
+		       "cert info: a truncated certificate is refused");
+		OPENSSL_free(der);
+	}
+	X509_free(leaf);
+	X509_free(root);
+	EVP_PKEY_free(rk);
+	EVP_PKEY_free(lk);
+}
+
 static void test_passin(void)
 {
 	char *pass = NULL;
@@ -372,6 +421,7 @@ int main(void)
 	test_chain_order();
 	test_keys();
 	test_broken();
+	test_cert_info();
 	test_passin();
 	return done_testing();
 }

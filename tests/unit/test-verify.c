@@ -114,6 +114,9 @@ struct outcome {
 	tlsa_verify_result *r;
 };
 
+/* The context sessions share (tlsa_verify_ctx), or NULL: each builds its own. */
+static const tlsa_verify_ctx *shared;
+
 /* One session against a server in mode, with records and options. */
 static struct outcome session(SSL_CTX *ctx, enum mode mode, const tlsa_record *const *recs,
 			      size_t n, const char *base, int smtp)
@@ -130,6 +133,7 @@ static struct outcome session(SSL_CTX *ctx, enum mode mode, const tlsa_record *c
 	opts.nrecords = n;
 	opts.smtp = smtp;
 	opts.timeout_ms = 5000;
+	opts.ctx = shared;
 	opts.starttls = mode == SRV_SMTP || mode == SRV_PLAIN ? tlsa_starttls_find("smtp") : NULL;
 	if (mode == SRV_PLAIN)
 		opts.starttls = NULL; /* speaking TLS to a plaintext greeting */
@@ -287,6 +291,42 @@ int main(void)
 	ok(strstr(o.r->why, "STARTTLS first?") != NULL, "the failure hints at STARTTLS (%s)",
 	   o.r->why);
 	tlsa_verify_result_free(o.r);
+
+	/* A shared context (a fleet's) reaches the same verdicts, session after session. */
+	{
+		tlsa_verify_ctx *vctx = NULL;
+		int i, same = 1;
+
+		is_int(tlsa_verify_ctx_new(NULL, NULL, &vctx), TLSA_OK, "a shared TLS context is made");
+		shared = vctx;
+		for (i = 0; i < 3; i++) {
+			set[0] = ee;
+			o = session(good_ctx, SRV_TLS, set, 1, "host.test", 0);
+			same &= o.st == TLSA_OK && o.r->match_depth == 0;
+			tlsa_verify_result_free(o.r);
+			set[0] = stranger;
+			o = session(good_ctx, SRV_TLS, set, 1, "host.test", 0);
+			same &= o.st == TLSA_ERR_NO_MATCH;
+			tlsa_verify_result_free(o.r);
+		}
+		ok(same, "with a shared context, 3 1 1 of the key matches and a stranger's does not, "
+			 "three times over");
+		set[0] = ta;
+		o = session(good_ctx, SRV_TLS, set, 1, "host.test", 0);
+		is_int(o.st, TLSA_OK, "with a shared context, 2 1 1 of the CA authenticates the chain");
+		tlsa_verify_result_free(o.r);
+		set[0] = ta;
+		o = session(good_ctx, SRV_TLS, set, 1, "other.test", 0);
+		is_int(o.st, TLSA_ERR_VERIFY,
+		       "with a shared context, DANE-TA still checks the name (no state is carried over)");
+		tlsa_verify_result_free(o.r);
+		set[0] = pkix;
+		o = session(good_ctx, SRV_TLS, set, 1, "host.test", 0);
+		ok(o.st != TLSA_OK, "with a shared context, PKIX-EE still needs a trusted chain");
+		tlsa_verify_result_free(o.r);
+		shared = NULL;
+		tlsa_verify_ctx_free(vctx);
+	}
 
 	memset(&opts, 0, sizeof(opts));
 	is_int(tlsa_verify("mx.example", 25, &opts, &r), TLSA_ERR_ADDRESS,

@@ -1,0 +1,277 @@
+/*
+ * tlsa check --candidate: would the records published now match a
+ * certificate, chain or key that is not deployed yet?
+ *
+ * Owns: loading candidates (libtlsa's loader), matching each against a
+ * target's records by recomputing every record's data from the candidate
+ * (libtlsa's tlsa_record_compute, at the depths the usage calls for), the
+ * records to publish first when nothing matches (in `tlsa create`'s rfc
+ * format), and the candidates' part of text and json output.  Does not
+ * own: the verdict (check_policy_candidates in check-policy.c).
+ *
+ * This is a computation, not a TLS session: a DANE-TA(2) match here
+ * means the candidate's chain carries the published issuer, not that the
+ * chain would validate (the live check says that once it is deployed).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "check.h"
+#include "cli.h"
+#include "output.h"
+
+int check_cand_load(struct check_cand *c, const char *file, char *why, size_t whysize)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	tlsa_where where = { 0, TLSA_KIND_NONE };
+	tlsa_status st;
+	int e;
+
+	c->file = file;
+	c->in = NULL;
+	st = tlsa_file_read(file, &buf, &len);
+	e = errno;
+	if (st == TLSA_OK)
+		st = tlsa_input_load(&c->in, buf, len, TLSA_KIND_CERT | TLSA_KIND_PUBKEY |
+				     TLSA_KIND_PRIVKEY, NULL, &where);
+	if (buf != NULL) {
+		/* it may hold a private key */
+		OPENSSL_cleanse(buf, len);
+		free(buf);
+	}
+	if (st == TLSA_OK)
+		return 0;
+	if (st == TLSA_ERR_IO)
+		snprintf(why, whysize, "--candidate %s: %s", file, strerror(e));
+	else if (where.line > 0)
+		snprintf(why, whysize, "--candidate %s: line %lu: %s", file, where.line,
+			 tlsa_strerror(st));
+	else
+		snprintf(why, whysize, "--candidate %s: %s", file, tlsa_strerror(st));
+	return -1;
+}
+
+/* May this record be matched at all (RFC 7672: usages 2 and 3 only for SMTP)? */
+static int considered(const tlsa_record *r, int smtp)
+{
+	if (r == NULL || r->usage > 3 || r->selector > 1 || r->mtype > 2)
+		return 0;
+	return !smtp || r->usage >= 2;
+}
+
+/* Does the candidate at depth d give r's data? */
+static int matches_at(const tlsa_input *in, size_t d, const tlsa_record *r)
+{
+	tlsa_record *mine = NULL;
+	int eq;
+
+	if (tlsa_record_compute(in, d, r->usage, r->selector, r->mtype, &mine) != TLSA_OK)
+		return 0;
+	eq = mine->len == r->len && memcmp(mine->data, r->data, r->len) == 0;
+	tlsa_record_free(mine);
+	return eq;
+}
+
+/* The TLSA owner of the target, absolute, into buf. */
+static void owner_of(const struct check_target *t, char *buf, size_t size)
+{
+	size_t n;
+
+	if (t->tlsa != NULL && t->tlsa->owner != NULL) {
+		snprintf(buf, size, "%s", t->tlsa->owner);
+		return;
+	}
+	n = strlen(t->host);
+	snprintf(buf, size, "_%u._%s.%s%s", t->port, t->proto, t->host,
+		 n > 0 && t->host[n - 1] == '.' ? "" : ".");
+}
+
+static int add_publish(struct cand_result *cr, const char *owner, const tlsa_record *rec,
+		       const struct check_cand *c, size_t depth)
+{
+	const struct out_format *rfc = out_format_find("rfc");
+	struct out_state st;
+	struct out_rec r;
+	char *s = NULL, **nv;
+	size_t len = 0, i;
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	memset(&r, 0, sizeof(r));
+	if (rfc == NULL)
+		return -1;
+	st.fp = open_memstream(&s, &len);
+	if (st.fp == NULL)
+		return -1;
+	r.owner = owner;
+	r.ttl = -1;
+	r.rec = rec;
+	r.cert = tlsa_input_cert(c->in, depth, &r.cert_len);
+	r.file = c->file;
+	r.depth = depth;
+	rc = rfc->record(&st, &r);
+	out_end(rfc, &st);
+	if (fclose(st.fp) != 0)
+		rc = -1;
+	if (rc != 0 || s == NULL) {
+		free(s);
+		return -1;
+	}
+	s[strcspn(s, "\n")] = '\0';
+	for (i = 0; i < cr->npublish; i++)
+		if (strcmp(cr->publish[i], s) == 0) {
+			free(s);
+			return 0;
+		}
+	nv = realloc(cr->publish, (cr->npublish + 1) * sizeof(*nv));
+	if (nv == NULL) {
+		free(s);
+		return -1;
+	}
+	cr->publish = nv;
+	cr->publish[cr->npublish++] = s;
+	return 0;
+}
+
+/*
+ * Nothing matched: the records that would, one per kind of record in the
+ * published set (same usage, selector and matching type, at the depth
+ * `tlsa create` uses for the usage), or 3 1 1 when none can be made.
+ */
+static int what_to_publish(struct cand_result *cr, const struct check_target *t,
+			   const struct check_cand *c, int smtp)
+{
+	char owner[600];
+	tlsa_record *rec;
+	size_t i, d;
+	int rc = 0;
+
+	owner_of(t, owner, sizeof(owner));
+	for (i = 0; i < t->nrecs && rc == 0; i++) {
+		const tlsa_record *r = t->recs[i].rec;
+
+		if (!considered(r, smtp))
+			continue;
+		/* tlsa create's depth: the leaf for EE usages, its issuer for TA usages. */
+		d = tlsa_default_depth(r->usage);
+		if (tlsa_record_compute(c->in, d, r->usage, r->selector, r->mtype, &rec) != TLSA_OK)
+			continue;
+		rc = add_publish(cr, owner, rec, c, d);
+		tlsa_record_free(rec);
+	}
+	if (rc == 0 && cr->npublish == 0) {
+		if (tlsa_record_compute(c->in, 0, TLSA_USAGE_DANE_EE, 1, 1, &rec) != TLSA_OK)
+			return 0;
+		rc = add_publish(cr, owner, rec, c, 0);
+		tlsa_record_free(rec);
+	}
+	return rc;
+}
+
+int check_candidates(struct check_target *t, const struct check_cand *c, size_t n, int smtp)
+{
+	struct cand_result *cr;
+	size_t k, i, d, count;
+
+	if (n == 0)
+		return 0;
+	t->cands = calloc(n, sizeof(*t->cands));
+	if (t->cands == NULL)
+		return -1;
+	t->ncands = n;
+	for (k = 0; k < n; k++) {
+		cr = &t->cands[k];
+		cr->file = c[k].file;
+		cr->rec = -1;
+		cr->depth = -1;
+		cr->usable = t->use_records;
+		count = tlsa_input_count(c[k].in);
+		for (i = 0; i < t->nrecs && cr->rec < 0; i++) {
+			const tlsa_record *r = t->recs[i].rec;
+			size_t lo, hi;
+
+			if (!considered(r, smtp))
+				continue;
+			/* End-entity usages (1, 3) describe the leaf, trust-anchor usages (0, 2) an issuer. */
+			lo = r->usage % 2 == 1 ? 0 : 1;
+			hi = r->usage % 2 == 1 ? 1 : count;
+			for (d = lo; d < hi; d++)
+				if (matches_at(c[k].in, d, r)) {
+					cr->rec = (int)i;
+					cr->depth = (int)d;
+					break;
+				}
+		}
+		if (cr->rec < 0 && what_to_publish(cr, t, &c[k], smtp) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+void check_cands_free(struct check_target *t)
+{
+	size_t k, i;
+
+	for (k = 0; k < t->ncands; k++) {
+		for (i = 0; i < t->cands[k].npublish; i++)
+			free(t->cands[k].publish[i]);
+		free(t->cands[k].publish);
+	}
+	free(t->cands);
+	t->cands = NULL;
+	t->ncands = 0;
+}
+
+void check_text_candidates(FILE *fp, const struct check_target *t)
+{
+	const struct cand_result *cr;
+	size_t k, i;
+
+	for (k = 0; k < t->ncands; k++) {
+		cr = &t->cands[k];
+		if (cr->rec >= 0) {
+			if (!cli.quiet)
+				fprintf(fp, "candidate %s: matches %s at depth %d\n", cr->file,
+					t->recs[cr->rec].text, cr->depth);
+			continue;
+		}
+		fprintf(fp, "candidate %s: matches none of the published records; publish first:\n",
+			cr->file);
+		for (i = 0; i < cr->npublish; i++)
+			fprintf(fp, "%s\n", cr->publish[i]);
+	}
+}
+
+void check_json_candidates(FILE *fp, const struct check_target *t)
+{
+	const struct cand_result *cr;
+	size_t k, i;
+
+	fputs(", \"candidates\": [", fp);
+	for (k = 0; k < t->ncands; k++) {
+		cr = &t->cands[k];
+		fputs(k > 0 ? ", {\"file\": " : "{\"file\": ", fp);
+		json_string(fp, cr->file);
+		fprintf(fp, ", \"status\": \"%s\", \"matched\": %s, \"record\": ",
+			cr->rec >= 0 ? "OK" : "CRITICAL", cr->rec >= 0 ? "true" : "false");
+		if (cr->rec >= 0) {
+			json_string(fp, t->recs[cr->rec].text);
+			fprintf(fp, ", \"depth\": %d", cr->depth);
+		} else {
+			fputs("null, \"depth\": null", fp);
+		}
+		fprintf(fp, ", \"records_usable\": %s, \"publish\": [", cr->usable ? "true" : "false");
+		for (i = 0; i < cr->npublish; i++) {
+			fputs(i > 0 ? ", " : "", fp);
+			json_string(fp, cr->publish[i]);
+		}
+		fputs("]}", fp);
+	}
+	fputs("]", fp);
+}

@@ -1,0 +1,388 @@
+/*
+ * tlsa check --targets FILE --jobs N: a fleet of checks.
+ *
+ * Owns: the targets file (one "HOST [PORT [STARTTLS]]" or "--mx DOMAIN"
+ * per line, '#' comments), read twice: once to refuse a bad line before
+ * anything is contacted, once to feed the checks; and the pool of threads
+ * that runs N checks at a time and hands results back in input order.
+ * Only a window of 2N results is alive at any moment, so a file of any
+ * length runs in bounded memory: a result is printed as soon as every
+ * earlier one is, then freed.
+ * Does not own: what a check does (check.c, through fleet_run.check),
+ * the verdicts (check-policy.c) or how results are printed
+ * (output-fleet.c).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "cli.h"
+
+/* Bad lines named on stderr before the rest are only counted. */
+#define BAD_LINES_SHOWN 20
+
+/* ---- the file ---------------------------------------------------------------- */
+
+/* A host name as DNS takes it: 1-63 byte labels, 253 bytes, LDH and '_'. */
+static int valid_name(const char *s)
+{
+	size_t n = strlen(s), label = 0, i;
+
+	if (n > 0 && s[n - 1] == '.')
+		n--;
+	if (n == 0 || n > 253)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '.') {
+			if (label == 0)
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+			return 0;
+		if (++label > 63)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Parse one line into l (l->host is a copy; free it with fleet_line_clear).
+ * Returns 1 for a target, 0 for a blank or comment line, -1 for a bad line
+ * with why set, -2 when out of memory.
+ */
+static int parse_line(char *line, const struct fleet_defaults *d, struct fleet_line *l, char *why,
+		      size_t whysize)
+{
+	char *field[4], *save = NULL, *p;
+	unsigned long port;
+	size_t n = 0;
+
+	line[strcspn(line, "#\r\n")] = '\0';
+	for (p = strtok_r(line, " \t", &save); p != NULL; p = strtok_r(NULL, " \t", &save)) {
+		if (n == 4) {
+			snprintf(why, whysize,
+				 "too many fields (want HOST [PORT [STARTTLS]] or "
+				 "--mx DOMAIN)");
+			return -1;
+		}
+		field[n++] = p;
+	}
+	if (n == 0)
+		return 0;
+	memset(l, 0, sizeof(*l));
+	if (field[0][0] == '-') {
+		if (strcmp(field[0], "--mx") != 0) {
+			snprintf(why, whysize,
+				 "unknown option '%s' (a line is HOST [PORT [STARTTLS]] "
+				 "or --mx DOMAIN)",
+				 field[0]);
+			return -1;
+		}
+		if (n != 2) {
+			snprintf(why, whysize, "--mx takes one mail domain (--mx DOMAIN)");
+			return -1;
+		}
+		if (!valid_name(field[1])) {
+			snprintf(why, whysize, "bad mail domain '%s'", field[1]);
+			return -1;
+		}
+		l->mx = 1;
+		l->port = 25;
+		l->starttls = tlsa_starttls_find("smtp");
+		l->host = strdup(field[1]);
+		return l->host == NULL ? -2 : 1;
+	}
+	if (!valid_name(field[0])) {
+		snprintf(why, whysize, "bad host name '%s'", field[0]);
+		return -1;
+	}
+	if (n == 4) {
+		snprintf(why, whysize, "unexpected '%s' (want HOST [PORT [STARTTLS]])", field[3]);
+		return -1;
+	}
+	l->port = d->port;
+	l->starttls = d->starttls;
+	if (n >= 2) {
+		if (cli_parse_ulong(field[1], 1, 65535, &port) != 0) {
+			snprintf(why, whysize, "bad port '%s' (want 1-65535)", field[1]);
+			return -1;
+		}
+		l->port = (unsigned)port;
+		/* As on the command line: the port picks the protocol... */
+		l->starttls = tlsa_starttls_by_port(l->port);
+	}
+	if (n == 3) {
+		l->starttls = NULL;
+		if (strcmp(field[2], "none") != 0 &&
+		    (l->starttls = tlsa_starttls_find(field[2])) == NULL) {
+			snprintf(why, whysize,
+				 "unknown STARTTLS protocol '%s' (want one of: %s, or "
+				 "none)",
+				 field[2], tlsa_starttls_names());
+			return -1;
+		}
+	} else if (n == 1 && d->starttls_set) {
+		/* ...unless -t was given, which a bare HOST line inherits. */
+		l->starttls = d->starttls;
+	}
+	l->host = strdup(field[0]);
+	return l->host == NULL ? -2 : 1;
+}
+
+void fleet_line_clear(struct fleet_line *l)
+{
+	free(l->host);
+	l->host = NULL;
+}
+
+/*
+ * First pass: every line must parse before anything is contacted.  A file
+ * that cannot be read twice (stdin, a pipe) is copied to a temporary file
+ * on the way.  Returns the stream to read the targets from, rewound, or
+ * NULL after the errors were said.
+ */
+static FILE *validate(const char *path, const struct fleet_defaults *d, size_t *count)
+{
+	FILE *in, *out = NULL;
+	char *line = NULL, why[400];
+	size_t cap = 0;
+	ssize_t len;
+	unsigned long lineno = 0, bad = 0;
+	struct fleet_line l;
+	int k;
+
+	*count = 0;
+	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (in == NULL) {
+		cli_error("--targets %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (in == stdin && (out = tmpfile()) == NULL) {
+		cli_error("--targets -: cannot keep a copy of stdin: %s", strerror(errno));
+		return NULL;
+	}
+	while ((len = getline(&line, &cap, in)) >= 0) {
+		lineno++;
+		if (out != NULL && fwrite(line, 1, (size_t)len, out) != (size_t)len) {
+			cli_error("--targets -: cannot keep a copy of stdin: %s", strerror(errno));
+			bad++;
+			break;
+		}
+		k = parse_line(line, d, &l, why, sizeof(why));
+		if (k == 1) {
+			fleet_line_clear(&l);
+			(*count)++;
+		} else if (k == -2) {
+			cli_error("out of memory");
+			bad++;
+			break;
+		} else if (k < 0 && ++bad <= BAD_LINES_SHOWN) {
+			cli_error("%s: line %lu: %s", path, lineno, why);
+		}
+	}
+	if (ferror(in)) {
+		cli_error("--targets %s: %s", path, strerror(errno));
+		bad++;
+	}
+	if (bad > BAD_LINES_SHOWN)
+		cli_error("%s: %lu more bad lines", path, bad - BAD_LINES_SHOWN);
+	if (bad == 0 && *count == 0) {
+		cli_error("%s: no targets in the file", path);
+		bad++;
+	}
+	free(line);
+	if (out != NULL) {
+		if (bad > 0 || fflush(out) != 0 || fseek(out, 0, SEEK_SET) != 0) {
+			fclose(out);
+			return NULL;
+		}
+		return out;
+	}
+	if (bad > 0 || fseek(in, 0, SEEK_SET) != 0) {
+		fclose(in);
+		return NULL;
+	}
+	return in;
+}
+
+/* The next target of an already validated file into l: 1, 0 at the end, -1 on error. */
+static int next_line(FILE *fp, const struct fleet_defaults *d, struct fleet_line *l,
+		     unsigned long *lineno)
+{
+	char *line = NULL, why[400];
+	size_t cap = 0;
+	int k = 0;
+
+	while (k == 0 && getline(&line, &cap, fp) >= 0) {
+		(*lineno)++;
+		k = parse_line(line, d, l, why, sizeof(why));
+		l->lineno = *lineno;
+	}
+	free(line);
+	if (k < 0 || ferror(fp))
+		return -1;
+	return k;
+}
+
+/* ---- the pool ------------------------------------------------------------------ */
+
+struct pool {
+	const struct fleet_run *f;
+	pthread_mutex_t mu;
+	pthread_cond_t work;	   /* a result was queued, or the run is closing */
+	pthread_cond_t done;	   /* a result was finished */
+	struct fleet_result *slot; /* the window: result i lives in slot[i % w] */
+	unsigned char *finished;
+	size_t w;
+	size_t submitted; /* results queued so far */
+	size_t taken;	  /* results a worker has started */
+	int closing;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	size_t i;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->taken == p->submitted && !p->closing)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (p->taken == p->submitted)
+			break;
+		i = p->taken++;
+		pthread_mutex_unlock(&p->mu);
+		p->f->check(p->f->ctx, &p->slot[i % p->w]);
+		pthread_mutex_lock(&p->mu);
+		p->finished[i % p->w] = 1;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+int check_fleet(const struct fleet_run *f)
+{
+	struct pool p;
+	struct fleet_out out;
+	pthread_t *th = NULL;
+	size_t total, printed = 0, started = 0, i;
+	unsigned long lineno = 0;
+	int more = 1, k, failed = 0;
+	enum verdict worst = V_OK;
+	FILE *fp;
+
+	fp = validate(f->file, &f->defaults, &total);
+	if (fp == NULL)
+		return V_UNKNOWN;
+	if (f->ready != NULL && f->ready(f->ctx) != 0) {
+		fclose(fp);
+		return V_UNKNOWN;
+	}
+	memset(&p, 0, sizeof(p));
+	memset(&out, 0, sizeof(out));
+	p.f = f;
+	p.w = f->jobs < total ? (size_t)f->jobs * 2 : total;
+	p.slot = calloc(p.w, sizeof(*p.slot));
+	p.finished = calloc(p.w, 1);
+	th = calloc(f->jobs, sizeof(*th));
+	if (p.slot == NULL || p.finished == NULL || th == NULL) {
+		cli_error("out of memory");
+		goto out;
+	}
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.work, NULL);
+	pthread_cond_init(&p.done, NULL);
+	for (i = 0; i < f->jobs && i < total; i++) {
+		if (pthread_create(&th[i], NULL, worker, &p) != 0)
+			break;
+		started++;
+	}
+	if (started == 0) {
+		cli_error("cannot start a thread: %s", strerror(errno));
+		goto destroy;
+	}
+	out.fp = stdout;
+	out.fmt = f->fmt;
+	out.total = total;
+	if (f->out->begin != NULL && f->out->begin(&out) != 0) {
+		cli_error("out of memory");
+		failed = 1;
+	}
+	while (!failed && (more || printed < p.submitted)) {
+		/* Fill the window; a slot is free once its result was printed. */
+		while (more && p.submitted - printed < p.w) {
+			struct fleet_result *r = &p.slot[p.submitted % p.w];
+
+			memset(r, 0, sizeof(*r));
+			k = next_line(fp, &f->defaults, &r->line, &lineno);
+			if (k <= 0) {
+				more = 0;
+				if (k < 0) {
+					cli_error("--targets %s: line %lu: read failed", f->file,
+						  lineno);
+					failed = 1;
+				}
+				break;
+			}
+			pthread_mutex_lock(&p.mu);
+			p.submitted++;
+			pthread_cond_signal(&p.work);
+			pthread_mutex_unlock(&p.mu);
+		}
+		if (printed == p.submitted)
+			break;
+		pthread_mutex_lock(&p.mu);
+		while (!p.finished[printed % p.w])
+			pthread_cond_wait(&p.done, &p.mu);
+		p.finished[printed % p.w] = 0;
+		pthread_mutex_unlock(&p.mu);
+		{
+			struct fleet_result *r = &p.slot[printed % p.w];
+
+			if (r->problem[0] != '\0')
+				cli_error("%s", r->problem);
+			f->out->result(&out, r);
+			out.printed++;
+			worst = verdict_worse(worst, r->verdict);
+			out.count[r->verdict]++;
+			f->release(f->ctx, r);
+			fleet_line_clear(&r->line);
+		}
+		printed++;
+	}
+	if (!failed && f->out->end != NULL && f->out->end(&out, worst) != 0) {
+		cli_error("cannot write the %s output: %s", f->fmt->name, strerror(errno));
+		failed = 1;
+	}
+	pthread_mutex_lock(&p.mu);
+	p.closing = 1;
+	pthread_cond_broadcast(&p.work);
+	pthread_mutex_unlock(&p.mu);
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	/* After a failure, results still in the window are dropped unprinted. */
+	for (; printed < p.submitted; printed++) {
+		f->release(f->ctx, &p.slot[printed % p.w]);
+		fleet_line_clear(&p.slot[printed % p.w].line);
+	}
+destroy:
+	pthread_cond_destroy(&p.done);
+	pthread_cond_destroy(&p.work);
+	pthread_mutex_destroy(&p.mu);
+out:
+	if (started == 0 || failed)
+		worst = V_UNKNOWN;
+	free(th);
+	free(p.finished);
+	free(p.slot);
+	fclose(fp);
+	return (int)worst;
+}

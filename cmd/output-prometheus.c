@@ -1,0 +1,382 @@
+/*
+ * tlsa check -o prometheus: the text exposition format (version 0.0.4),
+ * for node_exporter's textfile collector.
+ *
+ * Owns: metric and label names, HELP and TYPE lines, label escaping, and
+ * keeping each metric family's samples together.  The format wants every
+ * sample of a family after its HELP and TYPE lines, while a fleet yields
+ * its targets one at a time: each family collects its samples in a stream
+ * of its own (a temporary file for a fleet, memory for one target), and
+ * prom_write() prints the families one after the other at the end.
+ * Decides nothing: the verdicts are check-policy.c's.
+ *
+ * Metrics (the man page's table says the same):
+ *   tlsa_check_status{target,port}                   0 OK .. 3 UNKNOWN
+ *   tlsa_check_address_status{target,port,address}   0 OK .. 3 UNKNOWN
+ *   tlsa_certificate_expiry_seconds{...,address}     until notAfter of the
+ *                                                    certificate in use
+ *   tlsa_record_matched{...,address,record}          1 matched, else 0
+ *   tlsa_dnssec_state{target,port,state}             1 for the TLSA lookup's
+ *                                                    state, 0 for the others
+ *   tlsa_check_duration_seconds{target,port}
+ *   tlsa_mail_domain_status{domain}                  an --mx line's verdict
+ *   tlsa_srv_status{service}                         an --srv owner's verdict
+ *   tlsa_check_last_run_timestamp_seconds
+ * A host of a mail domain (--mx) also carries domain="...", a target of an
+ * SRV owner (--srv) service="...".
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+
+enum family {
+	F_STATUS,
+	F_ADDR_STATUS,
+	F_EXPIRY,
+	F_MATCHED,
+	F_DNSSEC,
+	F_DURATION,
+	F_GROUP,
+	F_SRV,
+	F_COUNT
+};
+
+static const struct {
+	const char *name, *help;
+} families[F_COUNT] = {
+    {"tlsa_check_status",
+     "Verdict of the DANE check of a target: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."},
+    {"tlsa_check_address_status",
+     "Verdict for one address of a target: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."},
+    {"tlsa_certificate_expiry_seconds",
+     "Seconds until the certificate in use that expires first (leaf up to the "
+     "matched depth) expires; negative once expired."},
+    {"tlsa_record_matched",
+     "1 when the published TLSA record authenticated the address's chain, else 0."},
+    {"tlsa_dnssec_state",
+     "DNSSEC state of the TLSA lookup: 1 for the state it had, 0 for the others."},
+    {"tlsa_check_duration_seconds", "Wall time of the check of a target, in seconds."},
+    {"tlsa_mail_domain_status",
+     "Verdict of a mail domain (--mx): its MX lookup and the worst of its hosts, 0 OK .. "
+     "3 UNKNOWN."},
+    {"tlsa_srv_status",
+     "Verdict of an SRV service (--srv): its SRV lookup and the worst of its targets, 0 OK "
+     ".. 3 UNKNOWN."},
+};
+
+struct prom {
+	FILE *fam[F_COUNT];
+	char *buf[F_COUNT]; /* in memory: open_memstream's buffers */
+	size_t len[F_COUNT];
+	int on_disk;
+};
+
+struct prom *prom_new(int on_disk)
+{
+	struct prom *pm = calloc(1, sizeof(*pm));
+	int i;
+
+	if (pm == NULL)
+		return NULL;
+	pm->on_disk = on_disk;
+	for (i = 0; i < F_COUNT; i++) {
+		pm->fam[i] = on_disk ? tmpfile() : open_memstream(&pm->buf[i], &pm->len[i]);
+		if (pm->fam[i] == NULL) {
+			prom_free(pm);
+			return NULL;
+		}
+	}
+	return pm;
+}
+
+void prom_free(struct prom *pm)
+{
+	int i;
+
+	if (pm == NULL)
+		return;
+	for (i = 0; i < F_COUNT; i++) {
+		if (pm->fam[i] != NULL)
+			fclose(pm->fam[i]);
+		free(pm->buf[i]);
+	}
+	free(pm);
+}
+
+/* A label value: backslash, double quote and newline escaped. */
+static void label_value(FILE *fp, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\\')
+			fputs("\\\\", fp);
+		else if (*s == '"')
+			fputs("\\\"", fp);
+		else if (*s == '\n')
+			fputs("\\n", fp);
+		else
+			fputc(*s, fp);
+	}
+}
+
+/* A sample of family f begins: its name, into that family's stream. */
+static FILE *start(struct prom *pm, int f)
+{
+	fputs(families[f].name, pm->fam[f]);
+	return pm->fam[f];
+}
+
+/* A name as a label value, without the trailing dot of an absolute name. */
+static void name_value(FILE *fp, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > 1 && name[n - 1] == '.') {
+		char buf[256];
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)(n - 1), name);
+		if (n - 1 < sizeof(buf)) {
+			label_value(fp, buf);
+			return;
+		}
+	}
+	label_value(fp, name);
+}
+
+/* The group a host belongs to, as a label: domain="..." or service="...". */
+struct glabel {
+	const char *name, *value;
+};
+
+/*
+ * The labels every sample of a target carries, without the closing brace.
+ * Names are written without a trailing dot, whether they came from the
+ * command line or from DNS (an MX host), so one host has one label value.
+ */
+static void target_labels(FILE *fp, const char *host, unsigned port, const struct glabel *gl)
+{
+	fputs("{target=\"", fp);
+	name_value(fp, host);
+	fprintf(fp, "\",port=\"%u\"", port);
+	if (gl != NULL) {
+		fprintf(fp, ",%s=\"", gl->name);
+		name_value(fp, gl->value);
+		fputc('"', fp);
+	}
+}
+
+static void addr_labels(FILE *fp, const struct check_target *t, const struct glabel *gl,
+			const struct check_addr *a)
+{
+	target_labels(fp, t->host, t->port, gl);
+	fputs(",address=\"", fp);
+	label_value(fp, a->address);
+	fputc('"', fp);
+}
+
+/*
+ * A record as a label: "3 1 1 <hex>".  Full certificates (matching type 0)
+ * would make labels kilobytes long: their data is shortened to its first
+ * and last 24 hex digits, which still tells records apart (the end of a
+ * certificate is its signature).
+ */
+static void record_label(FILE *fp, const char *text)
+{
+	const char *hex = strrchr(text, ' ');
+	size_t n = hex != NULL ? strlen(hex + 1) : 0;
+
+	fputs(",record=\"", fp);
+	if (n <= 128) {
+		label_value(fp, text);
+	} else {
+		fprintf(fp, "%.*s%.24s...%s", (int)(hex + 1 - text), text, hex + 1,
+			hex + 1 + n - 24);
+	}
+	fputc('"', fp);
+}
+
+/* Seconds until the first notAfter among the certificates in use; 0 when none known. */
+static int expiry_seconds(const tlsa_verify_result *r, time_t now, long long *out)
+{
+	size_t d, last, n;
+	time_t nb, na;
+	int have = 0;
+
+	if (r == NULL || r->chain == NULL || (n = tlsa_input_count(r->chain)) == 0)
+		return 0;
+	/* The certificates the match relied on; the leaf alone when none matched. */
+	last = r->match_depth > 0 ? (size_t)r->match_depth : 0;
+	for (d = 0; d <= last && d < n; d++) {
+		if (tlsa_input_validity(r->chain, d, &nb, &na) != TLSA_OK)
+			continue;
+		if (!have || (long long)(na - now) < *out)
+			*out = (long long)(na - now);
+		have = 1;
+	}
+	return have;
+}
+
+static void address_samples(struct prom *pm, const struct check_target *t,
+			    const struct check_conf *c, const struct glabel *gl,
+			    const struct check_addr *a)
+{
+	const tlsa_rec_result *rr;
+	long long secs = 0;
+	size_t i;
+	int matched;
+
+	addr_labels(start(pm, F_ADDR_STATUS), t, gl, a);
+	fprintf(pm->fam[F_ADDR_STATUS], "} %d\n", (int)a->verdict);
+	if (expiry_seconds(a->res, c->now, &secs)) {
+		addr_labels(start(pm, F_EXPIRY), t, gl, a);
+		fprintf(pm->fam[F_EXPIRY], "} %lld\n", secs);
+	}
+	for (i = 0; i < t->nrecs; i++) {
+		matched = 0;
+		if (t->recs[i].slot >= 0 && a->verified_with_records && a->res != NULL &&
+		    a->res->records != NULL) {
+			rr = &a->res->records[t->recs[i].slot];
+			matched = rr->state == TLSA_REC_MATCHED;
+		}
+		addr_labels(start(pm, F_MATCHED), t, gl, a);
+		record_label(pm->fam[F_MATCHED], t->recs[i].text);
+		fprintf(pm->fam[F_MATCHED], "} %d\n", matched);
+	}
+}
+
+static int target_samples(struct prom *pm, const struct check_target *t, const struct check_conf *c,
+			  const struct glabel *gl)
+{
+	static const tlsa_dnssec states[] = {TLSA_DNSSEC_SECURE, TLSA_DNSSEC_INSECURE,
+					     TLSA_DNSSEC_BOGUS, TLSA_DNSSEC_INDETERMINATE};
+	size_t i;
+	int k;
+
+	target_labels(start(pm, F_STATUS), t->host, t->port, gl);
+	fprintf(pm->fam[F_STATUS], "} %d\n", (int)t->verdict);
+	for (i = 0; i < t->naddr; i++)
+		address_samples(pm, t, c, gl, &t->addr[i]);
+	if (t->source == SRC_DNS && t->tlsa != NULL)
+		for (k = 0; k < 4; k++) {
+			target_labels(start(pm, F_DNSSEC), t->host, t->port, gl);
+			fprintf(pm->fam[F_DNSSEC], ",state=\"%s\"} %d\n",
+				tlsa_dnssec_name(states[k]), t->tlsa->answer.state == states[k]);
+		}
+	target_labels(start(pm, F_DURATION), t->host, t->port, gl);
+	fprintf(pm->fam[F_DURATION], "} %.3f\n", t->seconds);
+	for (k = 0; k < F_COUNT; k++)
+		if (ferror(pm->fam[k]))
+			return -1;
+	return 0;
+}
+
+int prom_target(struct prom *pm, const struct check_target *t, const struct check_conf *c)
+{
+	return target_samples(pm, t, c, NULL);
+}
+
+int prom_unknown(struct prom *pm, const char *host, unsigned port)
+{
+	target_labels(start(pm, F_STATUS), host, port, NULL);
+	fprintf(pm->fam[F_STATUS], "} %d\n", (int)V_UNKNOWN);
+	return ferror(pm->fam[F_STATUS]) ? -1 : 0;
+}
+
+/* The group's own verdict, then each of its hosts labelled with the group. */
+int prom_group(struct prom *pm, const struct check_group *g, const struct check_conf *c)
+{
+	struct glabel gl;
+	int f = g->kind == GROUP_MX ? F_GROUP : F_SRV;
+	size_t i;
+	int rc = 0;
+
+	gl.name = g->kind == GROUP_MX ? "domain" : "service";
+	gl.value = g->name;
+	fprintf(start(pm, f), "{%s=\"", gl.name);
+	name_value(pm->fam[f], g->name);
+	fprintf(pm->fam[f], "\"} %d\n", (int)g->verdict);
+	for (i = 0; i < g->nt; i++)
+		rc |= target_samples(pm, &g->t[i], c, &gl);
+	return ferror(pm->fam[f]) || rc ? -1 : 0;
+}
+
+/* A group that could not be expanded: its status alone. */
+int prom_group_unknown(struct prom *pm, int mx, const char *name)
+{
+	int f = mx ? F_GROUP : F_SRV;
+
+	fprintf(start(pm, f), "{%s=\"", mx ? "domain" : "service");
+	name_value(pm->fam[f], name);
+	fprintf(pm->fam[f], "\"} %d\n", (int)V_UNKNOWN);
+	return ferror(pm->fam[f]) ? -1 : 0;
+}
+
+/* Every family, HELP and TYPE first; then the run's timestamp. */
+int prom_write(struct prom *pm, FILE *fp)
+{
+	char chunk[8192];
+	size_t n;
+	int i;
+
+	for (i = 0; i < F_COUNT; i++) {
+		if (fflush(pm->fam[i]) != 0 || ferror(pm->fam[i]))
+			return -1;
+		if (ftell(pm->fam[i]) == 0)
+			continue; /* a family without samples is left out */
+		fprintf(fp, "# HELP %s %s\n# TYPE %s gauge\n", families[i].name, families[i].help,
+			families[i].name);
+		if (!pm->on_disk) {
+			fwrite(pm->buf[i], 1, pm->len[i], fp);
+			continue;
+		}
+		rewind(pm->fam[i]);
+		while ((n = fread(chunk, 1, sizeof(chunk), pm->fam[i])) > 0)
+			fwrite(chunk, 1, n, fp);
+		if (ferror(pm->fam[i]))
+			return -1;
+	}
+	fputs("# HELP tlsa_check_last_run_timestamp_seconds Unix time at which the check run "
+	      "finished.\n"
+	      "# TYPE tlsa_check_last_run_timestamp_seconds gauge\n",
+	      fp);
+	fprintf(fp, "tlsa_check_last_run_timestamp_seconds %lld\n", (long long)time(NULL));
+	return ferror(fp) ? -1 : 0;
+}
+
+/* ---- one target: rows of output-check.c's table -------------------------------- */
+
+void check_print_prometheus(FILE *fp, const struct check_target *t, const struct check_conf *c)
+{
+	struct prom *pm = prom_new(0);
+
+	if (pm == NULL || prom_target(pm, t, c) != 0 || prom_write(pm, fp) != 0)
+		fputs("# tlsa check: out of memory\n", fp);
+	prom_free(pm);
+}
+
+void check_prometheus_unknown(FILE *fp, const struct check_target *t, const char *why)
+{
+	struct prom *pm = prom_new(0);
+
+	/* The reason is on stderr; a comment keeps it next to the sample. */
+	fputs("# tlsa check: ", fp);
+	for (; *why != '\0'; why++)
+		fputc(*why == '\n' ? ' ' : *why, fp);
+	fputc('\n', fp);
+	if (pm == NULL || prom_unknown(pm, t->host, t->port) != 0 || prom_write(pm, fp) != 0)
+		fputs("# tlsa check: out of memory\n", fp);
+	prom_free(pm);
+}
+
+/* A whole --mx or --srv group: a row of output-check-group.c's table. */
+void check_prometheus_group(FILE *fp, const struct check_group *g, const struct check_conf *c)
+{
+	struct prom *pm = prom_new(0);
+
+	if (pm == NULL || prom_group(pm, g, c) != 0 || prom_write(pm, fp) != 0)
+		fputs("# tlsa check: out of memory\n", fp);
+	prom_free(pm);
+}
