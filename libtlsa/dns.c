@@ -648,7 +648,29 @@ static tlsa_status ad_state(const tlsa_resolver *res, const ldns_rdf *name, ldns
 		ldns_pkt *cdp = NULL;
 		const char *cds = NULL;
 		char why[256];
-		tlsa_status st = tlsa_dns_query(res, name, type, 1, &cdp, &cds, why, sizeof(why));
+		char *said = ede_reason(*pkt);
+		tlsa_status st;
+
+		/*
+		 * A SERVFAIL that says nothing (no extended error) may be the
+		 * resolver's own trouble reaching the zone's servers, as on a
+		 * cold cache under load: ask once more before reading it as
+		 * bogus, so a passing failure is never reported as an attack.
+		 */
+		if (said == NULL &&
+		    tlsa_dns_query(res, name, type, 0, &cdp, &cds, why, sizeof(why)) == TLSA_OK &&
+		    cdp != NULL && ldns_pkt_get_rcode(cdp) != LDNS_RCODE_SERVFAIL) {
+			ldns_pkt_free(*pkt);
+			*pkt = cdp;
+			*server = cds;
+			return ad_state(res, name, type, pkt, server, state, reason);
+		}
+		free(said);
+		if (cdp != NULL)
+			ldns_pkt_free(cdp);
+		cdp = NULL;
+		cds = NULL;
+		st = tlsa_dns_query(res, name, type, 1, &cdp, &cds, why, sizeof(why));
 
 		if (st != TLSA_OK)
 			return st;

@@ -67,6 +67,10 @@ static const struct {
     {"_443._tcp.servfail.example. 300 IN TLSA 3 1 1 "
      "7777777777777777777777777777777777777777777777777777777777777777",
      1},
+    /* The resolver fails once (a cold cache), then answers securely. */
+    {"_443._tcp.flaky.example. 300 IN TLSA 3 1 1 "
+     "7878787878787878787878787878787878787878787878787878787878787878",
+     1},
     {"_443._tcp.badlen.example. 300 IN TLSA 3 1 1 abcd", 1},
     {"_443._tcp.rollover.example. 300 IN TLSA 3 1 1 "
      "8888888888888888888888888888888888888888888888888888888888888888",
@@ -94,6 +98,7 @@ struct fake {
 	int udp, tcp;
 	unsigned port;
 	volatile int stop;
+	int flaky_failed; /* flaky.example has had its one SERVFAIL */
 	ldns_rr *rrs[NTABLE];
 	struct signed_world *world; /* when set, answer from it instead of the table */
 	pthread_t thread;
@@ -146,7 +151,9 @@ static ldns_pkt *respond(struct fake *f, const ldns_pkt *q, int tcp)
 	ldns_pkt_push_rr(r, LDNS_SECTION_QUESTION, ldns_rr_clone(qrr));
 	/* A validating resolver fails bogus data unless CD is set. */
 	if ((name_has(ldns_rr_owner(qrr), "bogus.") && !ldns_pkt_cd(q)) ||
-	    name_has(ldns_rr_owner(qrr), "servfail.")) {
+	    name_has(ldns_rr_owner(qrr), "servfail.") ||
+	    (name_has(ldns_rr_owner(qrr), "flaky.") && type == LDNS_RR_TYPE_TLSA &&
+	     !f->flaky_failed++)) {
 		ldns_pkt_set_rcode(r, LDNS_RCODE_SERVFAIL);
 		return r;
 	}
@@ -1105,6 +1112,14 @@ static void test_tlsa_lookups(tlsa_resolver *r)
 		ok(t->answer.reason && strstr(t->answer.reason, "bogus"),
 		   "the reason says the resolver reported it bogus");
 		is_int(t->nrecords, 1, "the bogus records are still shown");
+		tlsa_tlsa_result_free(t);
+	}
+
+	tlsa_lookup_tlsa(r, "flaky.example", 443, "tcp", &t);
+	if (t) {
+		is_int(t->answer.state, TLSA_DNSSEC_SECURE,
+		       "a SERVFAIL without an extended error that a retry answers is not bogus");
+		is_int(t->nrecords, 1, "and the retry's records are used");
 		tlsa_tlsa_result_free(t);
 	}
 
