@@ -12,7 +12,7 @@
 
 #include "cli.h"
 
-struct cli cli = { "tlsa", 0, 0, 2 };
+struct cli cli = { "tlsa", 0, 0, 2, NULL };
 
 static void vsay(const char *kind, const char *fmt, va_list ap)
 {

@@ -53,4 +53,22 @@ is "$rc" 2 "a second positional argument is refused"
 run "$TLSA" create -o rdata mail.example.org -c "$ex/mail.pem"
 is "$rc" 0 "options may follow the positional argument"
 
+# The light tlsa: create from files loads only libcrypto; check and zone
+# run in tlsa-full, found beside it or in the package's libexec directory.
+if command -v ldd >/dev/null; then
+	libs=$(ldd "$TLSA" 2>/dev/null)
+	case $libs in
+	*libcrypto*) ! echo "$libs" | grep -Eq 'libssl|libldns'; ok $? "tlsa itself loads neither libssl nor ldns" ;;
+	*) skip "ldd cannot read $TLSA (a wrapper script?)" ;;
+	esac
+else
+	skip "ldd not installed"
+fi
+cp "$TLSA" "$T/tlsa-alone"
+"$T/tlsa-alone" check example.org >"$T/out" 2>"$T/err"
+is "$?" 3 "without tlsa-full, check exits UNKNOWN"
+grep -q "cannot run .*tlsa-full" "$T/err"; ok $? "without tlsa-full, the missing program is named"
+"$T/tlsa-alone" create -o rdata -c "$ex/mail.pem" >"$T/out" 2>"$T/err"
+is "$?" 0 "without tlsa-full, create from a file still works"
+
 done_testing
