@@ -329,6 +329,23 @@ static int b64_line(struct b64 *st, const unsigned char *p, size_t len, unsigned
 	signed char v;
 
 	for (i = 0; i < len; i++) {
+		/* Whole quanta of four digits, the body of every PEM line. */
+		while (nbits == 0 && !pad && i + 4 <= len) {
+			signed char a = b64_values[p[i]], b = b64_values[p[i + 1]],
+				    c = b64_values[p[i + 2]], d = b64_values[p[i + 3]];
+			unsigned w;
+
+			if ((a | b | c | d) < 0)
+				break;
+			w = (unsigned)a << 18 | (unsigned)b << 12 | (unsigned)c << 6 | (unsigned)d;
+			out[n++] = (unsigned char)(w >> 16);
+			out[n++] = (unsigned char)(w >> 8);
+			out[n++] = (unsigned char)w;
+			i += 4;
+			chars += 4;
+		}
+		if (i >= len)
+			break;
 		v = b64_values[p[i]];
 		if (v < 0) {
 			if (v == -3)
