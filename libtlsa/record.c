@@ -95,7 +95,8 @@ tlsa_status tlsa_record_new(tlsa_record **out, uint8_t usage, uint8_t selector,
 {
 	tlsa_record *rec;
 
-	if (out == NULL || (len > 0 && data == NULL) || len > TLSA_DATA_MAX)
+	/* The rdata (three octets, then the data) must fit RDLENGTH's 16 bits. */
+	if (out == NULL || (len > 0 && data == NULL) || len > TLSA_DATA_MAX - 3)
 		return TLSA_ERR_INVALID;
 	rec = calloc(1, sizeof(*rec));
 	if (rec == NULL)
@@ -267,6 +268,10 @@ tlsa_status tlsa_record_parse(const char *text, tlsa_record **out)
 	if (len == 0) {
 		free(data);
 		return TLSA_ERR_NO_DATA;
+	}
+	if (len > TLSA_DATA_MAX - 3) {
+		free(data);
+		return TLSA_ERR_TOO_LARGE;
 	}
 	st = tlsa_record_new(out, u, s, m, data, len);
 	free(data);

@@ -34,7 +34,8 @@ enum {
 	TLSA_MTYPE_PRIVMATCH = 255
 };
 
-/* Longest certificate association data we accept (a Full certificate). */
+/* Longest TLSA rdata: 16-bit RDLENGTH.  The association data can be three
+ * bytes less (usage, selector and matching type come first). */
 #define TLSA_DATA_MAX 65535
 
 typedef struct tlsa_record {

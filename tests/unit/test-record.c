@@ -42,6 +42,43 @@ static void check_text(const char *in, const char *want, const char *what)
 	free(got);
 }
 
+/*
+ * Found by fuzz-record: rdata is at most 65535 octets (RDLENGTH), so the
+ * data after usage, selector and type is at most 65532.  A longer record
+ * was accepted and then printed in a generic form that did not parse back.
+ */
+static void test_rdata_limit(void)
+{
+	size_t n = 65536;
+	unsigned char *wire = calloc(1, n);
+	char *text = malloc(6 + 2 * 65533 + 1);
+	tlsa_record *r = NULL;
+	char *generic;
+
+	if (wire == NULL || text == NULL)
+		exit(1);
+	is_int(tlsa_record_from_wire(wire, n, &r), TLSA_ERR_INVALID,
+	       "wire rdata longer than 65535 octets is refused");
+	tlsa_record_free(r);
+	r = NULL;
+	ok(tlsa_record_from_wire(wire, 65535, &r) == TLSA_OK && r != NULL && r->len == 65532,
+	   "wire rdata of exactly 65535 octets is accepted");
+	generic = r != NULL ? tlsa_record_to_generic(r) : NULL;
+	tlsa_record_free(r);
+	r = NULL;
+	ok(generic != NULL && tlsa_record_parse(generic, &r) == TLSA_OK && r->len == 65532,
+	   "the longest record's generic form parses back");
+	tlsa_record_free(r);
+	free(generic);
+	memcpy(text, "3 1 1 ", 6);
+	memset(text + 6, '0', 2 * 65533);
+	text[6 + 2 * 65533] = '\0';
+	is_int(status_of(text), TLSA_ERR_TOO_LARGE,
+	       "presentation data of more than 65532 octets is too large for rdata");
+	free(text);
+	free(wire);
+}
+
 static void test_parse(void)
 {
 	check_text("3 1 1 " H32, "3 1 1 " H32, "a plain 3 1 1 record parses and prints unchanged");
@@ -71,6 +108,7 @@ static void test_parse(void)
 	is_int(status_of("\\# 2 0301"), TLSA_ERR_NO_DATA,
 	       "generic rdata shorter than usage, selector and type is refused");
 	is_int(status_of("\\# x 00"), TLSA_ERR_SYNTAX, "a generic length must be a number");
+	test_rdata_limit();
 }
 
 static void test_format(void)
