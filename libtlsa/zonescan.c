@@ -37,6 +37,9 @@ struct reader {
 
 /* The next line with its EOL: 1, 0 at the end, -1 on a read error, -2
  * when out of memory. */
+/* The longest line we read: far beyond any real zone's. */
+#define ZONE_LINE_MAX (4u << 20)
+
 static int reader_line(struct reader *r, const char **line, size_t *len)
 {
 	char *nl, *p;
@@ -64,6 +67,9 @@ static int reader_line(struct reader *r, const char **line, size_t *len)
 			r->start = 0;
 		}
 		if (r->end == r->cap) {
+			/* No zone line is this long; /dev/zero or a binary file is. */
+			if (r->cap >= ZONE_LINE_MAX)
+				return -3;
 			p = realloc(r->buf, r->cap * 2);
 			if (p == NULL)
 				return -2;
@@ -169,14 +175,14 @@ static tlsa_status include(struct scan *sc, const char *text, const struct toks 
 			*slash = '\0';
 			w = snprintf(name, sizeof(name), "%s/%s", dir, path);
 			if (w > 0 && (size_t)w < sizeof(name)) {
-				fd = open(name, O_RDONLY | O_CLOEXEC);
+				fd = open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 				if (fd >= 0)
 					snprintf(path, sizeof(path), "%s", name);
 			}
 		}
 	}
 	if (fd < 0)
-		fd = open(path, O_RDONLY | O_CLOEXEC); /* BIND's and NSD's rule */
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* BIND's and NSD's rule */
 	if (fd < 0 && errno == ENOENT && ed->snippet != NULL && !ed->snippet_exists &&
 	    same_new_file(path, ed->snippet, name)) {
 		ed->snippet_included = 1; /* the snippet this run creates */
@@ -185,7 +191,13 @@ static tlsa_status include(struct scan *sc, const char *text, const struct toks 
 	if (fd < 0)
 		return tlsa_zone_fail(ed, TLSA_ERR_ZONE_INCLUDE, sc->path, line, "%s: %s", path,
 				      strerror(errno));
-	if (fstat(fd, &st) == 0 && ed->snippet_exists && st.st_dev == ed->snippet_st.st_dev &&
+	/* A FIFO or device would block or never end: zone files are files. */
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return tlsa_zone_fail(ed, TLSA_ERR_ZONE_INCLUDE, sc->path, line,
+				      "%s: not a regular file", path);
+	}
+	if (ed->snippet_exists && st.st_dev == ed->snippet_st.st_dev &&
 	    st.st_ino == ed->snippet_st.st_ino)
 		ed->snippet_included = 1;
 	memset(&sub, 0, sizeof(sub));
@@ -552,6 +564,10 @@ static tlsa_status scan_file(struct scan *sc, int fd)
 					    strerror(errno));
 		else if (rc == -2)
 			st = TLSA_ERR_NOMEM;
+		else if (rc == -3)
+			st = tlsa_zone_fail(ed, TLSA_ERR_ZONE_SYNTAX, sc->path, lineno + 1,
+					    "line longer than %u MiB: not a zone file",
+					    ZONE_LINE_MAX >> 20);
 		else if (in_entry || light)
 			st = tlsa_zone_fail(ed, TLSA_ERR_ZONE_SYNTAX, sc->path, e.line,
 					    "'(' without ')' before the end of the file");

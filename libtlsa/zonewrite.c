@@ -32,7 +32,8 @@ tlsa_status tlsa_zone_open_locked(tlsa_zone_edit *ed, const char *path, int excl
 	int fd, tries;
 
 	for (tries = 0; tries < 100; tries++) {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		/* O_NONBLOCK: opening a FIFO must not hang; S_ISREG is checked below. */
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0)
 			return tlsa_zone_fail(ed, TLSA_ERR_IO, path, 0, "%s", strerror(errno));
 		while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0) {

@@ -394,4 +394,28 @@ echo "# kill -9 at random moments: $n runs, $olds old, $news new, $bad damaged"
 [ $bad -eq 0 ] && [ $n -ge 50 ]
 ok $? "kill -9 at random moments ($n times): the zone is always the complete old or the complete new one"
 
+# ---- inputs that are not zone files ----------------------------------------
+
+fresh small.zone 2024010101
+printf '$INCLUDE /dev/zero\n' >>"$T/small.zone"
+cp "$T/small.zone" "$T/small.zone.orig"
+run timeout 20 "$TLSA" zone update -r "$D/update.rr" "$T/small.zone"
+check $(( rc != 1 )) "an \$INCLUDE of /dev/zero is refused (exit 1), not read until memory runs out"
+echo "$err" | grep -q "not a regular file"; check $? "the refusal says the included file is not a regular file"
+same "$T/small.zone" "$T/small.zone.orig" "the zone is untouched after a refused \$INCLUDE"
+if command -v mkfifo >/dev/null && mkfifo "$T/fifo"; then
+	fresh small.zone 2024010101
+	printf '$INCLUDE %s\n' "$T/fifo" >>"$T/small.zone"
+	run timeout 20 "$TLSA" zone update -r "$D/update.rr" "$T/small.zone"
+	check $(( rc != 1 )) "an \$INCLUDE of a FIFO is refused at once, never waited on"
+	run timeout 20 "$TLSA" zone update -r "$D/update.rr" "$T/fifo"
+	check $(( rc != 1 )) "a FIFO given as the zone file is refused at once"
+else
+	skip "mkfifo not available"
+	skip "mkfifo not available"
+fi
+head -c 5000000 /dev/zero >"$T/zeros"
+run timeout 20 "$TLSA" zone update -r "$D/update.rr" "$T/zeros"
+check $(( rc != 1 )) "a file with a 5 MB line is refused as not a zone file"
+
 done_testing
