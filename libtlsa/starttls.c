@@ -27,6 +27,8 @@
 
 #include <tlsa/starttls.h>
 
+#include "net-internal.h"
+
 #define DEFAULT_TIMEOUT_MS 10000
 
 /* How the lines of one reply are framed, i.e. how its last line looks. */
@@ -83,7 +85,7 @@ static tlsa_status say(struct conv *c, tlsa_status st, const char *fmt, ...)
 	return st;
 }
 
-static long long now_ms(void)
+long long tlsa_now_ms(void)
 {
 	struct timespec ts;
 
@@ -126,14 +128,14 @@ static tlsa_status closed(struct conv *c)
 }
 
 /* Wait until fd is ready for events or the deadline passes; 1 ready, 0 timeout, -1 error. */
-static int wait_fd(int fd, short events, long long deadline)
+int tlsa_wait_fd(int fd, short events, long long deadline)
 {
 	struct pollfd p;
 	long long left;
 	int n;
 
 	for (;;) {
-		left = deadline - now_ms();
+		left = deadline - tlsa_now_ms();
 		if (left <= 0)
 			return 0;
 		p.fd = fd;
@@ -157,7 +159,7 @@ static tlsa_status fill(struct conv *c, long long deadline)
 	int r;
 
 	for (;;) {
-		r = wait_fd(c->fd, POLLIN, deadline);
+		r = tlsa_wait_fd(c->fd, POLLIN, deadline);
 		if (r == 0)
 			return timed_out(c);
 		if (r < 0)
@@ -229,13 +231,13 @@ static tlsa_status read_bytes(struct conv *c, unsigned char *out, size_t n, long
 static tlsa_status send_bytes(struct conv *c, const void *data, size_t len, const char *what)
 {
 	const char *p = data;
-	long long deadline = now_ms() + c->timeout_ms;
+	long long deadline = tlsa_now_ms() + c->timeout_ms;
 	ssize_t n;
 	char d[32];
 	int r;
 
 	while (len > 0) {
-		r = wait_fd(c->fd, POLLOUT, deadline);
+		r = tlsa_wait_fd(c->fd, POLLOUT, deadline);
 		if (r == 0) {
 			duration(c->timeout_ms, d);
 			return say(c, TLSA_ERR_TIMEOUT, "timed out after %s sending %s", d, what);
@@ -345,7 +347,7 @@ static tlsa_status run_step(struct conv *c, const struct step *s, int last)
 		tag = s->send;
 		taglen = strcspn(s->send, " ");
 	}
-	deadline = now_ms() + c->timeout_ms;
+	deadline = tlsa_now_ms() + c->timeout_ms;
 	for (nlines = 0; !end; nlines++) {
 		if (nlines == TLSA_STARTTLS_LINES_MAX) {
 			waiting_for(c, w);
@@ -410,7 +412,7 @@ static tlsa_status talk_postgres(struct conv *c)
 	st = send_bytes(c, ssl_request, sizeof(ssl_request), "SSLRequest");
 	if (st != TLSA_OK)
 		return st;
-	st = read_bytes(c, &answer, 1, now_ms() + c->timeout_ms);
+	st = read_bytes(c, &answer, 1, tlsa_now_ms() + c->timeout_ms);
 	if (st != TLSA_OK)
 		return st;
 	if (answer == 'N')
@@ -467,7 +469,7 @@ static tlsa_status talk_ldap(struct conv *c)
 	st = send_bytes(c, req, sizeof(req), "the StartTLS request");
 	if (st != TLSA_OK)
 		return st;
-	deadline = now_ms() + c->timeout_ms;
+	deadline = tlsa_now_ms() + c->timeout_ms;
 	st = read_bytes(c, hdr, 2, deadline);
 	if (st != TLSA_OK)
 		return st;
@@ -518,7 +520,7 @@ static tlsa_status talk_ldap(struct conv *c)
 static tlsa_status read_xml(struct conv *c, const char *const *marks, size_t nmarks,
 			    size_t *which, const char *look, int *seen, const char *what)
 {
-	long long deadline = now_ms() + c->timeout_ms;
+	long long deadline = tlsa_now_ms() + c->timeout_ms;
 	const char *best, *p, *end;
 	size_t i, used;
 	tlsa_status st;

@@ -40,6 +40,8 @@
 #include <tlsa/compute.h>
 #include <tlsa/verify.h>
 
+#include "net-internal.h"
+
 #define DEFAULT_TIMEOUT_MS 10000
 #define CHAIN_MAX 32
 
@@ -72,13 +74,6 @@ static int note_error(int ok, X509_STORE_CTX *store)
 	return ok;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void duration(int ms, char buf[32])
 {
@@ -88,29 +83,6 @@ static void duration(int ms, char buf[32])
 		snprintf(buf, 32, "%d ms", ms);
 }
 
-/* 1 ready, 0 deadline passed, -1 error. */
-static int wait_fd(int fd, short events, long long deadline)
-{
-	struct pollfd p;
-	long long left;
-	int n;
-
-	for (;;) {
-		left = deadline - now_ms();
-		if (left <= 0)
-			return 0;
-		p.fd = fd;
-		p.events = events;
-		p.revents = 0;
-		n = poll(&p, 1, left > 0x7fffffff ? 0x7fffffff : (int)left);
-		if (n > 0)
-			return 1;
-		if (n == 0)
-			return 0;
-		if (errno != EINTR)
-			return -1;
-	}
-}
 
 static tlsa_status fail(tlsa_verify_result *r, tlsa_status st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -158,7 +130,7 @@ static int connect_to(const char *address, unsigned port, int timeout_ms, tlsa_v
 		if (errno != EINPROGRESS) {
 			err = errno;
 		} else {
-			w = wait_fd(fd, POLLOUT, now_ms() + timeout_ms);
+			w = tlsa_wait_fd(fd, POLLOUT, tlsa_now_ms() + timeout_ms);
 			if (w == 0) {
 				close(fd);
 				duration(timeout_ms, d);
@@ -196,7 +168,7 @@ static void ssl_reason(char *buf, size_t size)
 
 static tlsa_status handshake(SSL *ssl, int fd, int timeout_ms, int starttls, tlsa_verify_result *r)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = tlsa_now_ms() + timeout_ms;
 	char reason[256], d[32];
 	int n, e, w;
 
@@ -208,7 +180,7 @@ static tlsa_status handshake(SSL *ssl, int fd, int timeout_ms, int starttls, tls
 			return TLSA_OK;
 		e = SSL_get_error(ssl, n);
 		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-			w = wait_fd(fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline);
+			w = tlsa_wait_fd(fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline);
 			if (w > 0)
 				continue;
 			duration(timeout_ms, d);

@@ -1,0 +1,18 @@
+/*
+ * Private to libtlsa: the clock and the bounded wait that every network
+ * step shares (starttls.c defines them; verify.c uses them too).  Not
+ * installed.
+ */
+#ifndef TLSA_NET_INTERNAL_H
+#define TLSA_NET_INTERNAL_H
+
+/* Milliseconds on the monotonic clock. */
+long long tlsa_now_ms(void);
+
+/*
+ * Wait until fd is ready for events (POLLIN, POLLOUT) or the deadline
+ * (tlsa_now_ms() time) passes: 1 ready, 0 deadline passed, -1 error.
+ */
+int tlsa_wait_fd(int fd, short events, long long deadline);
+
+#endif
