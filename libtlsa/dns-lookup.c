@@ -301,29 +301,44 @@ static uint16_t rdf16(const ldns_rdf *d)
 	return d && ldns_rdf_size(d) == 2 ? ldns_rdf2native_int16(d) : 0;
 }
 
+/*
+ * The RRset of type at the name text, for the MX and SRV lookups: parse
+ * the name, look it up, keep the answer's state in ans.
+ */
+static tlsa_status lookup_named(const tlsa_resolver *res, const char *text, ldns_rr_type type,
+				tlsa_dns_answer *ans, ldns_pkt **pkt, ldns_rr_list **rrset,
+				size_t *n)
+{
+	ldns_rdf *d = tlsa_dns_name(text);
+	tlsa_status st;
+
+	if (d == NULL)
+		return TLSA_ERR_DNS_NAME;
+	st = tlsa_dns_lookup(res, d, type, ans, pkt, rrset);
+	ldns_rdf_deep_free(d);
+	*n = *rrset ? ldns_rr_list_rr_count(*rrset) : 0;
+	return st;
+}
+
 tlsa_status tlsa_lookup_mx(const tlsa_resolver *res, const char *domain, tlsa_mx_result **out)
 {
 	tlsa_mx_result *r;
-	ldns_rdf *d;
 	ldns_pkt *pkt = NULL;
 	ldns_rr_list *rrset = NULL;
 	tlsa_status st;
-	size_t i, n;
+	size_t i, n = 0;
 
 	if (out == NULL || res == NULL || domain == NULL)
 		return TLSA_ERR_INVALID;
 	*out = NULL;
-	d = tlsa_dns_name(domain);
-	if (d == NULL)
-		return TLSA_ERR_DNS_NAME;
 	r = calloc(1, sizeof(*r));
-	if (r == NULL) {
-		ldns_rdf_deep_free(d);
+	if (r == NULL)
 		return TLSA_ERR_NOMEM;
+	st = lookup_named(res, domain, LDNS_RR_TYPE_MX, &r->answer, &pkt, &rrset, &n);
+	if (st == TLSA_ERR_DNS_NAME) {
+		free(r);
+		return st;
 	}
-	st = tlsa_dns_lookup(res, d, LDNS_RR_TYPE_MX, &r->answer, &pkt, &rrset);
-	ldns_rdf_deep_free(d);
-	n = rrset ? ldns_rr_list_rr_count(rrset) : 0;
 	if (st == TLSA_OK && n && (r->mx = calloc(n, sizeof(*r->mx))) == NULL)
 		st = TLSA_ERR_NOMEM;
 	for (i = 0; st == TLSA_OK && i < n; i++) {
@@ -381,26 +396,22 @@ static int srv_cmp(const void *a, const void *b)
 tlsa_status tlsa_lookup_srv(const tlsa_resolver *res, const char *owner, tlsa_srv_result **out)
 {
 	tlsa_srv_result *r;
-	ldns_rdf *d;
 	ldns_pkt *pkt = NULL;
 	ldns_rr_list *rrset = NULL;
 	tlsa_status st;
-	size_t i, n;
+	size_t i, n = 0;
 
 	if (out == NULL || res == NULL || owner == NULL)
 		return TLSA_ERR_INVALID;
 	*out = NULL;
-	d = tlsa_dns_name(owner);
-	if (d == NULL)
-		return TLSA_ERR_DNS_NAME;
 	r = calloc(1, sizeof(*r));
-	if (r == NULL) {
-		ldns_rdf_deep_free(d);
+	if (r == NULL)
 		return TLSA_ERR_NOMEM;
+	st = lookup_named(res, owner, LDNS_RR_TYPE_SRV, &r->answer, &pkt, &rrset, &n);
+	if (st == TLSA_ERR_DNS_NAME) {
+		free(r);
+		return st;
 	}
-	st = tlsa_dns_lookup(res, d, LDNS_RR_TYPE_SRV, &r->answer, &pkt, &rrset);
-	ldns_rdf_deep_free(d);
-	n = rrset ? ldns_rr_list_rr_count(rrset) : 0;
 	if (st == TLSA_OK && n && (r->srv = calloc(n, sizeof(*r->srv))) == NULL)
 		st = TLSA_ERR_NOMEM;
 	for (i = 0; st == TLSA_OK && i < n; i++) {
