@@ -35,10 +35,30 @@ struct reader {
 	int eof;
 };
 
-/* The next line with its EOL: 1, 0 at the end, -1 on a read error, -2
- * when out of memory. */
 /* The longest line we read: far beyond any real zone's. */
 #define ZONE_LINE_MAX (4u << 20)
+
+/*
+ * The first buffer: the whole file when it is small (a page at least),
+ * READ_CHUNK otherwise.  A power of two, so that doubling for a long
+ * line stops exactly at ZONE_LINE_MAX.  Most zones are a few kilobytes,
+ * and a 1 MiB buffer for each of them (and each $INCLUDE) cost more in
+ * page faults than the scan itself.
+ */
+static size_t reader_first_cap(int fd)
+{
+	struct stat st;
+	size_t cap = 4096;
+
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size >= (off_t)READ_CHUNK)
+		return READ_CHUNK;
+	while (cap <= (size_t)st.st_size)
+		cap *= 2;
+	return cap;
+}
+
+/* The next line with its EOL: 1, 0 at the end, -1 on a read error, -2
+ * when out of memory, -3 when a line is longer than ZONE_LINE_MAX. */
 
 static int reader_line(struct reader *r, const char **line, size_t *len)
 {
@@ -463,7 +483,7 @@ static tlsa_status scan_file(struct scan *sc, int fd)
 
 	e.t = &t;
 	r.fd = fd;
-	r.cap = READ_CHUNK;
+	r.cap = reader_first_cap(fd);
 	r.buf = malloc(r.cap);
 	if (r.buf == NULL)
 		return TLSA_ERR_NOMEM;
