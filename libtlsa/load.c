@@ -763,9 +763,12 @@ static tlsa_status privkey_pem(tlsa_input *in, const unsigned char *text, size_t
 	return st;
 }
 
-/* Private key from DER: PKCS#8, encrypted PKCS#8, or traditional. */
+/*
+ * Private key from DER: PKCS#8 or traditional, or (when encrypted, as
+ * der_shape() found) encrypted PKCS#8.
+ */
 static tlsa_status privkey_der(tlsa_input *in, const unsigned char *der, size_t len,
-			       const char *pass, int *is_encrypted)
+			       const char *pass, int encrypted)
 {
 	const unsigned char *p = der;
 	EVP_PKEY *pkey = NULL;
@@ -773,16 +776,12 @@ static tlsa_status privkey_der(tlsa_input *in, const unsigned char *der, size_t 
 	PKCS8_PRIV_KEY_INFO *p8;
 	tlsa_status st;
 
-	*is_encrypted = 0;
-	pkey = d2i_AutoPrivateKey(NULL, &p, (long)len);
-	if (pkey == NULL) {
-		p = der;
+	if (encrypted) {
 		sig = d2i_X509_SIG(NULL, &p, (long)len);
 		if (sig == NULL || p != der + len) {
 			X509_SIG_free(sig);
 			return TLSA_ERR_KEY;
 		}
-		*is_encrypted = 1;
 		if (pass == NULL) {
 			X509_SIG_free(sig);
 			return TLSA_ERR_PASSPHRASE;
@@ -795,9 +794,12 @@ static tlsa_status privkey_der(tlsa_input *in, const unsigned char *der, size_t 
 		PKCS8_PRIV_KEY_INFO_free(p8);
 		if (pkey == NULL)
 			return TLSA_ERR_KEY;
-	} else if (p != der + len) {
-		EVP_PKEY_free(pkey);
-		return TLSA_ERR_KEY;
+	} else {
+		pkey = d2i_AutoPrivateKey(NULL, &p, (long)len);
+		if (pkey == NULL || p != der + len) {
+			EVP_PKEY_free(pkey);
+			return TLSA_ERR_KEY;
+		}
 	}
 	st = set_spki_from_pkey(in, pkey);
 	EVP_PKEY_free(pkey);
@@ -945,14 +947,56 @@ static tlsa_status load_pem(tlsa_input **out, const unsigned char *buf, size_t l
 	return TLSA_OK;
 }
 
-/* A DER file: try each kind in turn; the certificate walk comes first. */
+/*
+ * Which DER structure, other than a certificate, buf can be, from the
+ * types of the first two elements of its outer SEQUENCE:
+ *   SubjectPublicKeyInfo      SEQUENCE { SEQUENCE, BIT STRING }
+ *   EncryptedPrivateKeyInfo   SEQUENCE { SEQUENCE, OCTET STRING }
+ *   CertificationRequest      SEQUENCE { SEQUENCE, SEQUENCE, BIT STRING }
+ *   PKCS#8 and the traditional RSA, EC and DSA private keys
+ *                             SEQUENCE { INTEGER, ... }
+ * Only the one matching decoder is then tried: each OpenSSL decoder
+ * builds a context of every provider's decoders, and trying all of them
+ * made a key file cost four of those.
+ */
+enum der_shape { DER_OTHER, DER_SPKI, DER_ENCRYPTED_KEY, DER_CSR, DER_PRIVATE_KEY };
+
+static enum der_shape der_shape(const unsigned char *buf, size_t len)
+{
+	const unsigned char *p = buf, *end = buf + len, *q;
+	struct span content;
+	int tag, cls, cons;
+
+	if (seq(&p, end, NULL, &content) != 0 || p != end)
+		return DER_OTHER;
+	q = content.p;
+	end = content.p + content.len;
+	if (tlv(&q, end, &tag, &cls, &cons, NULL, NULL) != 0 || cls != V_ASN1_UNIVERSAL)
+		return DER_OTHER;
+	if (tag == V_ASN1_INTEGER && !cons)
+		return DER_PRIVATE_KEY;
+	if (tag != V_ASN1_SEQUENCE || !cons ||
+	    tlv(&q, end, &tag, &cls, &cons, NULL, NULL) != 0 || cls != V_ASN1_UNIVERSAL)
+		return DER_OTHER;
+	if (tag == V_ASN1_BIT_STRING)
+		return DER_SPKI;
+	if (tag == V_ASN1_OCTET_STRING && !cons)
+		return DER_ENCRYPTED_KEY;
+	if (tag == V_ASN1_SEQUENCE && cons)
+		return DER_CSR;
+	return DER_OTHER;
+}
+
+/* A DER file: a certificate (walked, not decoded), or else by its shape. */
+
 static tlsa_status load_der(tlsa_input **out, const unsigned char *buf, size_t len,
 			    unsigned want, const char *pass, tlsa_where *where)
 {
 	tlsa_input *in;
 	tlsa_kind found = TLSA_KIND_NONE;
 	tlsa_status st = TLSA_ERR_DER;
-	int encrypted = 0;
+	enum der_shape shape;
+	int encrypted;
 
 	in = input_new(TLSA_KIND_CERT);
 	if (in == NULL)
@@ -964,24 +1008,35 @@ static tlsa_status load_der(tlsa_input **out, const unsigned char *buf, size_t l
 		/* Not a certificate: drop the slot the failed walk allocated. */
 		free(in->certs);
 		in->certs = NULL;
-		if (csr_der(in, buf, len) == TLSA_OK) {
-			found = TLSA_KIND_CSR;
-			st = TLSA_OK;
-		} else if (pubkey_der(in, buf, len) == TLSA_OK) {
-			found = TLSA_KIND_PUBKEY;
-			st = TLSA_OK;
-		} else if ((want & TLSA_KIND_PRIVKEY) != 0) {
-			st = privkey_der(in, buf, len, pass, &encrypted);
-			if (st == TLSA_OK || st == TLSA_ERR_PASSPHRASE)
+		shape = der_shape(buf, len);
+		switch (shape) {
+		case DER_CSR:
+			if (csr_der(in, buf, len) == TLSA_OK) {
+				found = TLSA_KIND_CSR;
+				st = TLSA_OK;
+			}
+			break;
+		case DER_SPKI:
+			if (pubkey_der(in, buf, len) == TLSA_OK) {
+				found = TLSA_KIND_PUBKEY;
+				st = TLSA_OK;
+			}
+			break;
+		case DER_PRIVATE_KEY:
+		case DER_ENCRYPTED_KEY:
+			encrypted = shape == DER_ENCRYPTED_KEY;
+			/* Not wanted: recognise it as a key without decrypting it. */
+			st = privkey_der(in, buf, len, (want & TLSA_KIND_PRIVKEY) ? pass : NULL,
+					 encrypted);
+			if (st == TLSA_OK || (encrypted && st == TLSA_ERR_PASSPHRASE))
 				found = TLSA_KIND_PRIVKEY;
-			else
+			if ((want & TLSA_KIND_PRIVKEY) == 0)
+				st = found ? TLSA_OK : TLSA_ERR_DER;
+			else if (st != TLSA_OK && st != TLSA_ERR_PASSPHRASE)
 				st = TLSA_ERR_DER;
-		} else {
-			/* Recognise a private key without decrypting it. */
-			st = privkey_der(in, buf, len, NULL, &encrypted);
-			if (st == TLSA_OK || encrypted)
-				found = TLSA_KIND_PRIVKEY;
-			st = found ? TLSA_OK : TLSA_ERR_DER;
+			break;
+		case DER_OTHER:
+			break;
 		}
 	}
 	in->kind = found;
