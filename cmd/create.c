@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -392,6 +393,29 @@ static void chain_warnings(const char *where, const tlsa_input *in)
 		cli_info(1, "%s: chain was not in leaf-first order; ordered by issuer", where);
 }
 
+/*
+ * A HOST that is surely a file the user meant as input, as in
+ * `tlsa create cert.pem`: host names hold no '/', and none ends in the
+ * usual certificate and key file suffixes.
+ */
+static int host_is_a_file(const char *host)
+{
+	static const char *const suffixes[] = { ".pem", ".crt", ".cer", ".der", ".key", ".csr" };
+	size_t len = strlen(host), n, i;
+	struct stat st;
+
+	if (strchr(host, '/') != NULL)
+		return 1;
+	if (stat(host, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		n = strlen(suffixes[i]);
+		if (len > n && strcasecmp(host + len - n, suffixes[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* One input file, stdin, or (with no file) the live server HOST. */
 static int create_one(struct create_opts *o, const char *host)
 {
@@ -743,6 +767,12 @@ int cmd_create(int argc, char **argv)
 		free(o.params);
 		return cli_usage_error("nothing to do: give --cert, --key, --csr, "
 				       "--manifest, or a HOST to fetch from");
+	}
+	if (inputs == 0 && host != NULL && host_is_a_file(host)) {
+		free(o.params);
+		return cli_usage_error("'%s' is a file, not a host: give it with --cert, --key "
+				       "or --csr",
+				       host);
 	}
 	if (inputs > 0 && (o.address != NULL || o.sni != NULL)) {
 		free(o.params);

@@ -545,6 +545,14 @@ usage_error "--params with two fields is a usage error" -c "$P/leaf.pem" --param
 usage_error "--proto other than tcp, udp, sctp is a usage error" -c "$P/leaf.pem" --proto icmp www.example.org
 usage_error "a TTL that is not a number is a usage error" -c "$P/leaf.pem" --ttl soon www.example.org
 usage_error "no input file and no host is a usage error" -o rdata
+usage_error "a path given as HOST is a usage error" -o rdata "$P/leaf.pem"
+run tl create -o rdata "$P/leaf.pem"
+like "$err" "is a file, not a host: give it with --cert" \
+	"a path given as HOST says to give it with --cert, --key or --csr"
+cp "$P/leaf.pem" "$T/cert.pem"
+case $TLSA in /*) abs=$TLSA ;; *) abs=$PWD/$TLSA ;; esac
+(cd "$T" && TLSA=$abs && tl create -o rdata cert.pem >/dev/null 2>&1)
+is "$?" 2 "a certificate file in the working directory given as HOST is a usage error"
 
 # ---- help and version ----------------------------------------------------
 
