@@ -121,8 +121,9 @@ int check_records_trust(struct check_target *t, const struct check_conf *c)
 	t->use_records = 0;
 	for (i = 0; i < t->nrecs; i++)
 		if (t->recs[i].rec == NULL)
-			rc |= notes_add(&t->notes, V_WARNING, "TLSA record %zu is malformed: %s", i + 1,
-					t->recs[i].text);
+			rc |= notes_add(&t->notes, V_WARNING,
+					"TLSA record %zu is malformed: %zu bytes of rdata", i + 1,
+					t->recs[i].rdlen);
 	if (t->source == SRC_GIVEN) {
 		t->use_records = 1;
 		return rc;

@@ -172,7 +172,7 @@ static int push(const char ***v, size_t *n, const char *s)
 	return 0;
 }
 
-static int add_rec(struct check_target *t, tlsa_record *rec, const char *malformed)
+static int add_rec(struct check_target *t, tlsa_record *rec, size_t rdlen)
 {
 	struct check_rec *nv = realloc(t->recs, (t->nrecs + 1) * sizeof(*nv));
 	struct check_rec *r;
@@ -182,6 +182,7 @@ static int add_rec(struct check_target *t, tlsa_record *rec, const char *malform
 	t->recs = nv;
 	r = &t->recs[t->nrecs];
 	r->rec = rec;
+	r->rdlen = rdlen;
 	r->slot = -1;
 	if (rec != NULL) {
 		size_t i;
@@ -190,7 +191,13 @@ static int add_rec(struct check_target *t, tlsa_record *rec, const char *malform
 		for (i = 0; i < t->nrecs; i++)
 			r->slot += t->recs[i].rec != NULL;
 	}
-	r->text = rec != NULL ? tlsa_record_to_text(rec) : strdup(malformed);
+	if (rec != NULL) {
+		r->text = tlsa_record_to_text(rec);
+	} else {
+		r->text = malloc(48);
+		if (r->text != NULL)
+			snprintf(r->text, 48, "(malformed: %zu bytes of rdata)", rdlen);
+	}
 	if (r->text == NULL)
 		return -1;
 	t->nrecs++;
@@ -241,7 +248,7 @@ static int read_tlsa_file(struct check_target *t, struct check_opts *o, const ch
 		if (st != TLSA_OK) {
 			problem(o, "%s: line %lu: %s", path, lineno, tlsa_strerror(st));
 			rc = -1;
-		} else if (add_rec(t, rec, NULL) != 0) {
+		} else if (add_rec(t, rec, 0) != 0) {
 			tlsa_record_free(rec);
 			problem(o, "out of memory");
 			rc = -1;
@@ -330,13 +337,12 @@ static int gather_records(struct check_target *t, struct check_opts *o,
 {
 	tlsa_record *rec;
 	tlsa_status st;
-	char what[64];
 	size_t i;
 
 	if (t->source == SRC_GIVEN) {
 		for (i = 0; i < o->ntlsa; i++) {
 			st = tlsa_record_parse(o->tlsa[i], &rec);
-			if (st != TLSA_OK || add_rec(t, rec, NULL) != 0) {
+			if (st != TLSA_OK || add_rec(t, rec, 0) != 0) {
 				problem(o, "--tlsa '%s': %s", o->tlsa[i],
 					  st != TLSA_OK ? tlsa_strerror(st) : "out of memory");
 				if (st == TLSA_OK)
@@ -358,8 +364,7 @@ static int gather_records(struct check_target *t, struct check_opts *o,
 		const tlsa_tlsa_rr *rr = &t->tlsa->records[i];
 
 		rec = rr->record != NULL ? tlsa_record_dup(rr->record) : NULL;
-		snprintf(what, sizeof(what), "(malformed: %zu bytes of rdata)", rr->rdlen);
-		if ((rr->record != NULL && rec == NULL) || add_rec(t, rec, what) != 0) {
+		if ((rr->record != NULL && rec == NULL) || add_rec(t, rec, rr->rdlen) != 0) {
 			tlsa_record_free(rec);
 			problem(o, "out of memory");
 			return -1;

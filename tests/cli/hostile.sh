@@ -225,7 +225,7 @@ verdict "only an answer with the wrong ID: a timeout" $dto 3 "no answer from 127
 dns thousand
 verdict "a TLSA RRset of a thousand records" $dto 0 "OK"
 dns malformed
-verdict "a TLSA record with malformed rdata alone" $dto 2 "TLSA record 1 is malformed"
+verdict "a TLSA record with malformed rdata alone" $dto 2 "TLSA record 1 is malformed: 2 bytes of rdata"
 dns malformedplus
 verdict "a malformed TLSA record next to a good one" $dto 1 "WARNING: TLSA record 1 is malformed"
 
