@@ -8,11 +8,12 @@
  *
  *   text        each target as alone, then a count by verdict
  *   json        one document: {"targets": [...], "status", "exit", "counts"}
- *   nagios      one plugin line per target
+ *   nagios      a summary plugin line, then a line per target (no perfdata)
  *   prometheus  every target's samples, family by family
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -83,26 +84,99 @@ static int json_end(struct fleet_out *out, enum verdict worst)
 
 /* ---- nagios ------------------------------------------------------------------ */
 
+/*
+ * A monitoring system shows a plugin's first line as the status and the
+ * rest as long output, and reads performance data after a '|'.  So a
+ * fleet prints a summary line first (with the first finding at the worst
+ * level, and counts as performance data), then each target's line as
+ * long output without its own performance data, whose labels would
+ * collide from one target to the next.  The target lines wait in a
+ * temporary file until the summary can be written.
+ */
+struct nagios_fleet {
+	FILE *lines;
+	char *first[4]; /* the first target line at each verdict, without "DANE X - " */
+};
+
+static int nagios_begin(struct fleet_out *out)
+{
+	struct nagios_fleet *nf = calloc(1, sizeof(*nf));
+
+	if (nf == NULL || (nf->lines = tmpfile()) == NULL) {
+		free(nf);
+		return -1;
+	}
+	out->state = nf;
+	return 0;
+}
+
 static void nagios_result(struct fleet_out *out, const struct fleet_result *r)
 {
+	struct nagios_fleet *nf = out->state;
+	char *line = NULL, *text, *cut;
+	size_t len = 0;
+	FILE *mem = open_memstream(&line, &len);
+
+	if (mem == NULL)
+		return;
 	if (r->problem[0] != '\0') {
 		struct check_target u;
 
 		memset(&u, 0, sizeof(u));
 		u.host = r->line.host;
 		u.port = r->line.port;
-		out->fmt->unknown(out->fp, &u, r->problem);
+		out->fmt->unknown(mem, &u, r->problem);
 	} else if (r->is_group) {
-		check_print_group(out->fp, &r->g, &r->conf, out->fmt);
+		check_print_group(mem, &r->g, &r->conf, out->fmt);
 	} else {
-		out->fmt->print(out->fp, &r->t, &r->conf);
+		out->fmt->print(mem, &r->t, &r->conf);
 	}
+	if (fclose(mem) != 0 || line == NULL) {
+		free(line);
+		return;
+	}
+	/* The printers keep '|' out of the text: the first one starts the perfdata. */
+	cut = strpbrk(line, "|\n");
+	if (cut != NULL) {
+		while (cut > line && cut[-1] == ' ')
+			cut--;
+		*cut = '\0';
+	}
+	fprintf(nf->lines, "%s\n", line);
+	text = strstr(line, " - ");
+	if (nf->first[r->verdict] == NULL && text != NULL)
+		nf->first[r->verdict] = strdup(text + 3);
+	free(line);
 }
 
 static int nagios_end(struct fleet_out *out, enum verdict worst)
 {
-	(void)worst;
-	return ferror(out->fp) ? -1 : 0;
+	struct nagios_fleet *nf = out->state;
+	char buf[4096];
+	size_t n, i;
+	int rc = 0;
+
+	fprintf(out->fp, "DANE %s - %zu target%s: %zu OK, %zu WARNING, %zu CRITICAL, %zu UNKNOWN",
+		names[worst], out->total, out->total == 1 ? "" : "s", out->count[V_OK],
+		out->count[V_WARNING], out->count[V_CRITICAL], out->count[V_UNKNOWN]);
+	if (worst != V_OK && nf->first[worst] != NULL)
+		fprintf(out->fp, "; first %s: %s", names[worst], nf->first[worst]);
+	fprintf(out->fp, " | targets=%zu;;;0 ok=%zu;;;0 warning=%zu;;;0 critical=%zu;;;0 unknown=%zu;;;0\n",
+		out->total, out->count[V_OK], out->count[V_WARNING], out->count[V_CRITICAL],
+		out->count[V_UNKNOWN]);
+	if (fflush(nf->lines) != 0 || fseek(nf->lines, 0, SEEK_SET) != 0)
+		rc = -1;
+	while (rc == 0 && (n = fread(buf, 1, sizeof(buf), nf->lines)) > 0)
+		if (fwrite(buf, 1, n, out->fp) != n)
+			rc = -1;
+	if (ferror(nf->lines))
+		rc = -1;
+	fclose(nf->lines);
+	for (i = 0; i < 4; i++)
+		free(nf->first[i]);
+	free(nf);
+	out->state = NULL;
+	return rc == 0 && !ferror(out->fp) ? 0 : -1;
 }
 
 /* ---- prometheus ---------------------------------------------------------------- */
@@ -143,7 +217,7 @@ static int prom_end(struct fleet_out *out, enum verdict worst)
 static const struct fleet_format formats[] = {
     {"text", NULL, text_result, text_end},
     {"json", json_begin, json_result, json_end},
-    {"nagios", NULL, nagios_result, nagios_end},
+    {"nagios", nagios_begin, nagios_result, nagios_end},
     {"prometheus", prom_begin, prom_result, prom_end},
 };
 

@@ -175,7 +175,12 @@ rc=$?
 is "$rc:$(grep -c ': UNKNOWN$' "$T/out")" "3:2" "--targets - reads the targets from stdin"
 
 run "$TLSA" check --resolver "$deaf" --timeout 1 -j 4 -o nagios --targets "$T/three.targets"
-is "$(echo "$out" | grep -c '^DANE UNKNOWN - ')" 3 "-o nagios prints one plugin line per target"
+echo "$out" | head -1 | grep -q '^DANE UNKNOWN - 3 targets: 0 OK, 0 WARNING, 0 CRITICAL, 3 UNKNOWN; first UNKNOWN: a\.test:443: .* | targets=3;;;0 ok=0;;;0 warning=0;;;0 critical=0;;;0 unknown=3;;;0$'
+ok $? "-o nagios with --targets starts with a status line for the whole fleet, with counts as perfdata"
+is "$(echo "$out" | sed 1d | grep -c '^DANE UNKNOWN - [abc]\.test:')" 3 \
+	"-o nagios then prints one line per target, as long output"
+is "$(echo "$out" | sed 1d | grep -c '|')" 0 "the target lines carry no perfdata of their own"
+is "$rc" 3 "-o nagios exits with the worst verdict"
 
 # ---- prometheus ------------------------------------------------------------------
 

@@ -70,7 +70,9 @@ ok $? "-o json: a result per target, in input order, each with the verdict the l
 head -6 "$T/fleet.diff" | sed 's/^/#   /'
 
 run "$TLSA" check --timeout 5 -j 16 -o nagios --targets "$fleet"
-is "$(echo "$out" | grep -c '^DANE OK - ')" "$LAB_FLEET_COUNT" "-o nagios: one OK plugin line per target"
+echo "$out" | head -1 | grep -q "^DANE OK - $LAB_FLEET_COUNT targets: $LAB_FLEET_COUNT OK, 0 WARNING, 0 CRITICAL, 0 UNKNOWN | targets=$LAB_FLEET_COUNT;;;0 "
+ok $? "-o nagios: a status line for the whole fleet first"
+is "$(echo "$out" | sed 1d | grep -c '^DANE OK - ')" "$LAB_FLEET_COUNT" "-o nagios: then one OK line per target"
 
 # ---- the mixed fleet: every case and every mail domain --------------------------
 # XMPP servers serve the XMPP domain, not their host name (RFC 7673): the
@@ -98,6 +100,14 @@ run "$TLSA" check --timeout 2 -j 16 --service-domain "$LAB_XMPP_DOMAIN" --target
 is "$rc" "$want_rc" "the text output of the mixed fleet exits the same"
 echo "$out" | grep -q "^$LAB_NOMATCH_SMTP_ADDR:25: CRITICAL: no TLSA record matches"
 ok $? "the mixed fleet's text names the failing address of nomatch_smtp"
+
+run "$TLSA" check --timeout 2 -j 16 --service-domain "$LAB_XMPP_DOMAIN" -o nagios --targets "$mixed"
+worst_name=$(echo OK WARNING CRITICAL UNKNOWN | cut -d ' ' -f $((want_rc + 1)))
+is "$rc" "$want_rc" "-o nagios for the mixed fleet exits the same"
+echo "$out" | head -1 | grep -q "^DANE $worst_name - $lines targets: .*; first $worst_name: [^|]* | targets=$lines;;;0 "
+ok $? "-o nagios for the mixed fleet: the status line is the worst verdict and names its first finding"
+is "$(echo "$out" | sed 1d | grep -c '^DANE [A-Z]* - [^|]*$')" "$lines" \
+	"-o nagios for the mixed fleet: a line per target, without perfdata"
 
 # ---- prometheus -----------------------------------------------------------------
 prom_ok() { # FILE DESCRIPTION
