@@ -681,12 +681,9 @@ static tlsa_status add_cert(tlsa_input *in, const unsigned char *der, size_t len
 }
 
 /* The DER SubjectPublicKeyInfo of a key, into in->spki. */
-static tlsa_status set_spki_from_pkey(tlsa_input *in, EVP_PKEY *pkey)
+/* The input's SPKI: the len bytes i2d wrote at p (OpenSSL's, freed here). */
+static tlsa_status set_spki(tlsa_input *in, unsigned char *p, int len)
 {
-	unsigned char *p = NULL;
-	int len;
-
-	len = i2d_PUBKEY(pkey, &p);
 	if (len <= 0)
 		return TLSA_ERR_KEY;
 	in->spki = malloc((size_t)len);
@@ -701,24 +698,20 @@ static tlsa_status set_spki_from_pkey(tlsa_input *in, EVP_PKEY *pkey)
 	return TLSA_OK;
 }
 
+static tlsa_status set_spki_from_pkey(tlsa_input *in, EVP_PKEY *pkey)
+{
+	unsigned char *p = NULL;
+	int len = i2d_PUBKEY(pkey, &p);
+
+	return set_spki(in, p, len);
+}
+
 static tlsa_status set_spki_from_x509_pubkey(tlsa_input *in, X509_PUBKEY *pk)
 {
 	unsigned char *p = NULL;
-	int len;
+	int len = i2d_X509_PUBKEY(pk, &p);
 
-	len = i2d_X509_PUBKEY(pk, &p);
-	if (len <= 0)
-		return TLSA_ERR_KEY;
-	in->spki = malloc((size_t)len);
-	if (in->spki == NULL) {
-		OPENSSL_free(p);
-		return TLSA_ERR_NOMEM;
-	}
-	memcpy(in->spki, p, (size_t)len);
-	in->spki_len = (size_t)len;
-	in->count = 1;
-	OPENSSL_free(p);
-	return TLSA_OK;
+	return set_spki(in, p, len);
 }
 
 struct pass_arg {
