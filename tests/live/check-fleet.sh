@@ -10,14 +10,8 @@
 #   TLSA_LIVE=1 TLSA=build/cmd/tlsa top_srcdir=. bash tests/live/check-fleet.sh
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-if [ -z "${TLSA:-}" ] && [ -n "${top_builddir:-}" ]; then
-	TLSA=$top_builddir/cmd/tlsa
-fi
-export TLSA
 . "$top_srcdir/tests/live/lab.sh"
-lab_enter "$@"
-. "$top_srcdir/tests/lib.sh"
-lab_start || { lab_logs; echo "Bail out! the live lab did not start"; exit 1; }
+lab_test_begin "$@"
 promcheck=$top_srcdir/tests/cli/promcheck.py
 fleet=$LAB_FLEET_FILE
 mixed=$LAB_FLEET_MIXED_FILE

@@ -16,14 +16,8 @@
 #   TLSA_LIVE=1 TLSA=build/cmd/tlsa top_srcdir=. bash tests/live/check-mx.sh
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-if [ -z "${TLSA:-}" ] && [ -n "${top_builddir:-}" ]; then
-	TLSA=$top_builddir/cmd/tlsa
-fi
-export TLSA
 . "$top_srcdir/tests/live/lab.sh"
-lab_enter "$@"
-. "$top_srcdir/tests/lib.sh"
-lab_start || { lab_logs; echo "Bail out! the live lab did not start"; exit 1; }
+lab_test_begin "$@"
 
 exit_of() { case $1 in OK) echo 0 ;; WARNING) echo 1 ;; CRITICAL) echo 2 ;; *) echo 3 ;; esac; }
 show() { printf '%s\n' "$out" "$err" | sed 's/^/#   /' | head -${1:-12}; }

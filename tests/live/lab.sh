@@ -9,6 +9,10 @@
 #   lab_enter "$@"          # skips (TAP 1..0 # SKIP) or re-execs in a namespace
 #   . "$top_srcdir/tests/lib.sh"
 #   lab_start || { echo "Bail out! the live lab did not start"; exit 1; }
+#
+# or, for a test of tlsa with the default servers, lab_test_begin "$@",
+# which does those three steps and sets TLSA from top_builddir; then
+#
 #   ... "$TLSA" check --resolver "$LAB_RESOLVER" -p "$LAB_MAIL_SMTP_PORT" "$LAB_MAIL_SMTP_HOST"
 #
 # (lab_start --with postgres, or --with all, also starts the optional
@@ -292,6 +296,20 @@ lab_enter() {
 		lab_skip "cannot bind-mount a lab resolv.conf over /etc/resolv.conf"
 	fi
 	rm -f "$conf"
+}
+
+# lab_test_begin "$@": how each test of tlsa against the lab begins: TLSA
+# from top_builddir unless given, lab_enter, tests/lib.sh, lab_start (a
+# "Bail out!", with the daemons' logs, when the lab does not come up).
+lab_test_begin() {
+	if [ -z "${TLSA:-}" ] && [ -n "${top_builddir:-}" ]; then
+		TLSA=$top_builddir/cmd/tlsa
+	fi
+	export TLSA
+	lab_enter "$@"
+	# shellcheck disable=SC1091
+	. "$_lab_top/tests/lib.sh"
+	lab_start || { lab_logs; echo "Bail out! the live lab did not start"; exit 1; }
 }
 
 # ---- helpers ------------------------------------------------------------------
