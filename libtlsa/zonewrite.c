@@ -251,8 +251,13 @@ static tlsa_status check_line(tlsa_zone_edit *ed, const struct patch *p, const c
 		if (!hit)
 			st = tlsa_zone_fail(ed, TLSA_ERR_ZONE_READBACK, path, 0,
 					    "a record written is not one asked for");
-	} else {
-		st = tlsa_zone_fail(ed, TLSA_ERR_ZONE_READBACK, path, 0, NULL);
+	} else if (st != TLSA_ERR_NOMEM) {
+		/* Keep what the parser said about it. */
+		char why[sizeof(ed->where.detail)];
+
+		snprintf(why, sizeof(why), "%s", ed->where.detail);
+		st = tlsa_zone_fail(ed, TLSA_ERR_ZONE_READBACK, path, 0,
+				    "a record written does not parse%s%s", why[0] ? ": " : "", why);
 	}
 	tlsa_record_free(rec);
 	ldns_rr_free(rr);
