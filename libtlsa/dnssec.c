@@ -20,8 +20,10 @@
  *   signatures validate with the zone's keys.
  * - an answer expanded from a wildcard also needs a validated NSEC or
  *   NSEC3 record proving that the name itself does not exist.
- * Not done: treating a DS RRset with only unsupported algorithms as
- * insecure (RFC 4035 section 5.2), and key revocation (RFC 5011).
+ * - a validated DS RRset none of whose records has a key algorithm and
+ *   digest type ldns can check makes the child insecure, as a missing
+ *   DS would (RFC 4035 section 5.2, RFC 6840 section 5.2).
+ * Not done: key revocation (RFC 5011).
  *
  * Does not own: sending queries or following CNAMEs (dns.c).
  */
@@ -501,6 +503,29 @@ static const char *prove_denial(const ldns_pkt *pkt, const ldns_rdf *name, ldns_
  * What is at name, one label below the zone parent whose keys are given:
  * a secure cut, an insecure cut, no cut, or a failure.  Cached.
  */
+/*
+ * Whether any DS record of the set names a key algorithm and a digest
+ * type we can check (SHA-1, SHA-256, SHA-384; GOST is deprecated).
+ */
+static int ds_any_usable(const ldns_rr_list *ds)
+{
+	size_t i;
+
+	for (i = 0; i < ldns_rr_list_rr_count(ds); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(ds, i);
+		int alg, digest;
+
+		if (ldns_rr_rd_count(rr) < 4)
+			continue;
+		alg = ldns_rdf2native_int8(ldns_rr_rdf(rr, 1));
+		digest = ldns_rdf2native_int8(ldns_rr_rdf(rr, 2));
+		if (ldns_key_algo_supported(alg) &&
+		    (digest == LDNS_SHA1 || digest == LDNS_SHA256 || digest == LDNS_SHA384))
+			return 1;
+	}
+	return 0;
+}
+
 static struct cut *step(tlsa_validator *v, const ldns_rdf *name, const ldns_rr_list *parent_keys)
 {
 	struct cut *c = cache_find(v, name), *failed;
@@ -524,6 +549,8 @@ static struct cut *step(tlsa_validator *v, const ldns_rdf *name, const ldns_rr_l
 
 		if (err)
 			c = fail(v, name, TLSA_DNSSEC_BOGUS, tlsa_dns_fmt("DS of %s: %s", n, err));
+		else if (!ds_any_usable(ds))
+			c = cache_add(v, name, CUT_INSECURE, NULL, TLSA_DNSSEC_INSECURE, NULL);
 		else
 			c = zone_keys(v, name, ds);
 	} else {

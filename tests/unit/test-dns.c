@@ -306,23 +306,26 @@ static void fake_stop(struct fake *f)
  * signature), expired (an A whose signature expired), nonsec (names
  * under it are denied without NSEC), child (a signed delegation with DS),
  * badds (a delegation whose DS matches no key of the child), unsig (a
- * delegation without DS), n3 and n3o (children signed with NSEC3, n3o
+ * delegation without DS), unkalg (a delegation whose only DS names a key
+ * algorithm no validator knows: served unsigned), n3 and n3o (children
+ * signed with NSEC3, n3o
  * with opt-out, each delegating ins without DS), *.wild and *.nowild
  * (wildcards; answers from
  * *.nowild come without the NSEC proof they need).  Denials and wildcard
  * answers carry the zone's whole NSEC chain.
  * Every answer has AD set, to show that local validation ignores it.
  */
-enum { Z_SIG, Z_CHILD, Z_BADDS, Z_UNSIG, Z_N3, Z_N3_INS, Z_N3O, Z_N3O_INS, NZONES };
+enum { Z_SIG, Z_CHILD, Z_BADDS, Z_UNSIG, Z_UNKALG, Z_N3, Z_N3_INS, Z_N3O, Z_N3O_INS, NZONES };
 
 static const char *const zone_names[NZONES] = {
-    "sig.example.",    "child.sig.example.",  "badds.sig.example.", "unsig.sig.example.",
-    "n3.sig.example.", "ins.n3.sig.example.", "n3o.sig.example.",   "ins.n3o.sig.example."};
+    "sig.example.",        "child.sig.example.", "badds.sig.example.",
+    "unsig.sig.example.",  "unkalg.sig.example.", "n3.sig.example.",
+    "ins.n3.sig.example.", "n3o.sig.example.",   "ins.n3o.sig.example."};
 
 /* Zones without keys: served unsigned. */
 static int unsigned_zone(int z)
 {
-	return z == Z_UNSIG || z == Z_N3_INS || z == Z_N3O_INS;
+	return z == Z_UNSIG || z == Z_UNKALG || z == Z_N3_INS || z == Z_N3O_INS;
 }
 
 struct signed_world {
@@ -664,6 +667,11 @@ static struct signed_world *world_new(void)
 	add(l, "unsig.sig.example. 300 IN NS ns.sig.example.");
 	add(l, "host.unsig.sig.example. 300 IN A 192.0.2.23");
 
+	l = w->rrs[Z_UNKALG];
+	add(l, "unkalg.sig.example. 300 IN SOA ns.sig.example. h.sig.example. 1 3600 600 86400 300");
+	add(l, "unkalg.sig.example. 300 IN NS ns.sig.example.");
+	add(l, "host.unkalg.sig.example. 300 IN A 192.0.2.27");
+
 	l = w->rrs[Z_SIG];
 	add(l, "sig.example. 300 IN SOA ns.sig.example. h.sig.example. 1 3600 600 86400 300");
 	add(l, "sig.example. 300 IN NS ns.sig.example.");
@@ -694,6 +702,10 @@ static struct signed_world *world_new(void)
 	}
 	ldns_key_deep_free(stranger);
 	add(l, "unsig.sig.example. 300 IN NS ns.sig.example.");
+	/* Algorithm 253 is PRIVATEDNS: no validator can check it. */
+	add(l, "unkalg.sig.example. 300 IN NS ns.sig.example.");
+	add(l, "unkalg.sig.example. 300 IN DS 4242 253 2 "
+	       "4242424242424242424242424242424242424242424242424242424242424242");
 	nsec3_child(w, Z_N3, Z_N3_INS, dnskey[Z_N3], 0);
 	nsec3_child(w, Z_N3O, Z_N3O_INS, dnskey[Z_N3O], 1);
 	add_nsecs(l);
@@ -1425,6 +1437,14 @@ static void test_local(const struct fake *f, const struct signed_world *w)
 		    a->state, TLSA_DNSSEC_INSECURE,
 		    "local: below a delegation that NSEC proves has no DS, answers are insecure");
 		diag(ok(a->a.reason == NULL, "local: insecure needs no reason"), &a->a);
+		tlsa_addr_result_free(a);
+	}
+
+	tlsa_lookup_addresses(r, "host.unkalg.sig.example", AF_INET, &a);
+	if (a) {
+		is_int(a->state, TLSA_DNSSEC_INSECURE,
+		       "local: below a signed DS of only unknown algorithms, answers are insecure "
+		       "(RFC 4035 5.2), not bogus");
 		tlsa_addr_result_free(a);
 	}
 
