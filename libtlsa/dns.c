@@ -333,8 +333,22 @@ static int answers(const ldns_pkt *query, const ldns_pkt *reply)
  * answer our question with our ID and keep listening until the deadline
  * (RFC 5452 section 9.1).
  */
+/* Words for a socket error of a query, for the reason no server answered. */
+static const char *net_words(int e)
+{
+	switch (e) {
+	case ECONNREFUSED: return "port unreachable";
+	case ENETUNREACH:
+	case EHOSTUNREACH: return "unreachable";
+	case EADDRNOTAVAIL:
+	case EAFNOSUPPORT: return "no route for that address family";
+	default: return "network error";
+	}
+}
+
+/* *fail: why no reply came (when the status is not OK). */
 static ldns_status udp_exchange(const struct tlsa_server *s, unsigned timeout_ms,
-				const ldns_pkt *query, ldns_pkt **reply)
+				const ldns_pkt *query, ldns_pkt **reply, const char **fail)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen;
@@ -345,6 +359,7 @@ static ldns_status udp_exchange(const struct tlsa_server *s, unsigned timeout_ms
 	int fd = -1;
 
 	*reply = NULL;
+	*fail = "timed out";
 	memset(&ss, 0, sizeof(ss));
 	if (s->family == AF_INET) {
 		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
@@ -364,10 +379,16 @@ static ldns_status udp_exchange(const struct tlsa_server *s, unsigned timeout_ms
 	if (ldns_pkt2wire(&wire, query, &wlen) != LDNS_STATUS_OK)
 		return LDNS_STATUS_MEM_ERR;
 	buf = malloc(65535);
-	fd = socket(s->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (buf == NULL || fd < 0 || connect(fd, (struct sockaddr *)&ss, sslen) != 0 ||
-	    send(fd, wire, wlen, 0) != (ssize_t)wlen)
+	if (buf == NULL) {
+		ls = LDNS_STATUS_MEM_ERR;
 		goto out;
+	}
+	fd = socket(s->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, sslen) != 0 ||
+	    send(fd, wire, wlen, 0) != (ssize_t)wlen) {
+		*fail = net_words(errno);
+		goto out;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += timeout_ms / 1000;
 	end.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
@@ -392,8 +413,10 @@ static ldns_status udp_exchange(const struct tlsa_server *s, unsigned timeout_ms
 		if (n <= 0)
 			break;
 		n = recv(fd, buf, 65535, 0);
-		if (n < 0 && errno != EINTR && errno != EAGAIN)
-			break; /* e.g. ICMP port unreachable */
+		if (n < 0 && errno != EINTR && errno != EAGAIN) {
+			*fail = net_words(errno); /* e.g. ICMP port unreachable */
+			break;
+		}
 		if (n <= 0 || ldns_wire2pkt(&r, buf, (size_t)n) != LDNS_STATUS_OK)
 			continue;
 		if (answers(query, r)) {
@@ -413,17 +436,19 @@ out:
 
 /* One query to one server: UDP, then TCP when the answer is truncated. */
 static ldns_status exchange(ldns_resolver *lr, const struct tlsa_server *s, unsigned timeout_ms,
-			    const ldns_rdf *name, ldns_rr_type type, int cd, ldns_pkt **reply)
+			    const ldns_rdf *name, ldns_rr_type type, int cd, ldns_pkt **reply,
+			    const char **fail)
 {
 	ldns_pkt *query = NULL;
 	ldns_status ls;
 
 	*reply = NULL;
+	*fail = NULL;
 	ls = ldns_resolver_prepare_query_pkt(&query, lr, name, type, LDNS_RR_CLASS_IN,
 					     LDNS_RD | (cd ? LDNS_CD : 0));
 	if (ls != LDNS_STATUS_OK)
 		return ls;
-	ls = udp_exchange(s, timeout_ms, query, reply);
+	ls = udp_exchange(s, timeout_ms, query, reply, fail);
 	if (ls == LDNS_STATUS_OK && ldns_pkt_tc(*reply)) {
 		ldns_pkt_free(*reply);
 		*reply = NULL;
@@ -431,6 +456,8 @@ static ldns_status exchange(ldns_resolver *lr, const struct tlsa_server *s, unsi
 		ls = ldns_resolver_send_pkt(reply, lr, query);
 		if (ls == LDNS_STATUS_OK && *reply && !answers(query, *reply))
 			ls = LDNS_STATUS_ERR;
+		if (ls != LDNS_STATUS_OK)
+			*fail = "truncated over UDP, and TCP failed";
 		if (ls != LDNS_STATUS_OK && *reply) {
 			ldns_pkt_free(*reply);
 			*reply = NULL;
@@ -445,6 +472,7 @@ tlsa_status tlsa_dns_query(const tlsa_resolver *res, const ldns_rdf *name, ldns_
 {
 	size_t i;
 	ldns_status ls = LDNS_STATUS_OK;
+	const char *fail = NULL;
 
 	*pkt = NULL;
 	*server = NULL;
@@ -455,7 +483,7 @@ tlsa_status tlsa_dns_query(const tlsa_resolver *res, const ldns_rdf *name, ldns_
 
 		if (lr == NULL)
 			return TLSA_ERR_NOMEM;
-		ls = exchange(lr, &res->servers[i], res->timeout_ms, name, type, cd, pkt);
+		ls = exchange(lr, &res->servers[i], res->timeout_ms, name, type, cd, pkt, &fail);
 		ldns_resolver_deep_free(lr);
 		if (ls == LDNS_STATUS_OK && *pkt) {
 			*server = res->servers[i].text;
@@ -466,14 +494,20 @@ tlsa_status tlsa_dns_query(const tlsa_resolver *res, const ldns_rdf *name, ldns_
 			*pkt = NULL;
 		}
 	}
-	if (res->n == 1)
-		snprintf(why, whylen, "no answer from %s within %u.%u s (%s)", res->servers[0].text,
-			 res->timeout_ms / 1000, res->timeout_ms % 1000 / 100,
-			 ldns_get_errorstr_by_id(ls));
+	if (ls == LDNS_STATUS_MEM_ERR)
+		return TLSA_ERR_NOMEM;
+	if (fail == NULL)
+		fail = ldns_get_errorstr_by_id(ls);
+	if (res->n == 1 && strcmp(fail, "timed out") == 0)
+		snprintf(why, whylen, "no answer from %s within %u.%u s", res->servers[0].text,
+			 res->timeout_ms / 1000, res->timeout_ms % 1000 / 100);
+	else if (res->n == 1)
+		snprintf(why, whylen, "no answer from %s: %s", res->servers[0].text, fail);
+	else if (strcmp(fail, "timed out") == 0)
+		snprintf(why, whylen, "none of %zu resolvers answered within %u.%u s each", res->n,
+			 res->timeout_ms / 1000, res->timeout_ms % 1000 / 100);
 	else
-		snprintf(why, whylen, "none of %zu resolvers answered within %u.%u s each (%s)",
-			 res->n, res->timeout_ms / 1000, res->timeout_ms % 1000 / 100,
-			 ldns_get_errorstr_by_id(ls));
+		snprintf(why, whylen, "none of %zu resolvers answered (the last: %s)", res->n, fail);
 	return TLSA_OK;
 }
 

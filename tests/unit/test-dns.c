@@ -1271,11 +1271,26 @@ static void test_timeouts(const struct fake *f)
 		   "a timeout says no server answered");
 		ok(t->nrecords == 0 && !t->answer.denial_secure,
 		   "a timeout is never \"no records\"");
-		ok(t->answer.reason && strstr(t->answer.reason, "no answer from 127.0.0.1@"),
-		   "the reason names the silent resolver");
+		ok(t->answer.reason && strstr(t->answer.reason, "no answer from 127.0.0.1@") &&
+			   strstr(t->answer.reason, " within 0.3 s") &&
+			   !strstr(t->answer.reason, "network error"),
+		   "the reason names the silent resolver and the time waited");
+		printf("#   the reason: %s\n", t->answer.reason ? t->answer.reason : "(none)");
 		tlsa_tlsa_result_free(t);
 	}
 	ok(time(NULL) - t0 < 5, "the timeout bounds each query");
+	tlsa_resolver_free(r);
+
+	/* Nothing listens on port 9 of loopback: the kernel refuses at once. */
+	tlsa_resolver_new(&r, servers, 1, 2000, NULL);
+	t0 = time(NULL);
+	tlsa_lookup_tlsa(r, "www.example", 443, "tcp", &t);
+	if (t) {
+		ok(t->answer.reason && strstr(t->answer.reason, "no answer from 127.0.0.1@9: port unreachable"),
+		   "a resolver address where nothing listens is called unreachable, not a timeout");
+		tlsa_tlsa_result_free(t);
+	}
+	ok(time(NULL) - t0 < 2, "a refusal does not wait for the timeout");
 	tlsa_resolver_free(r);
 
 	snprintf(live, sizeof(live), "127.0.0.1@%u", f->port);
