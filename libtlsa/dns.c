@@ -325,14 +325,6 @@ static int answers(const ldns_pkt *query, const ldns_pkt *reply)
 	       ldns_dname_compare(ldns_rr_owner(a), ldns_rr_owner(b)) == 0;
 }
 
-/*
- * One query over UDP on a connected socket.  ldns's own UDP reader takes
- * the first datagram that arrives, from any address and with any ID, so an
- * off-path forgery or a stray answer would be believed.  Connected, the
- * kernel drops datagrams from other addresses; we drop those that do not
- * answer our question with our ID and keep listening until the deadline
- * (RFC 5452 section 9.1).
- */
 /* Words for a socket error of a query, for the reason no server answered. */
 static const char *net_words(int e)
 {
@@ -346,7 +338,15 @@ static const char *net_words(int e)
 	}
 }
 
-/* *fail: why no reply came (when the status is not OK). */
+/*
+ * One query over UDP on a connected socket.  ldns's own UDP reader takes
+ * the first datagram that arrives, from any address and with any ID, so an
+ * off-path forgery or a stray answer would be believed.  Connected, the
+ * kernel drops datagrams from other addresses; we drop those that do not
+ * answer our question with our ID and keep listening until the deadline
+ * (RFC 5452 section 9.1).  *fail says why no reply came when the status
+ * is not OK: "timed out", or the socket error in words.
+ */
 static ldns_status udp_exchange(const struct tlsa_server *s, unsigned timeout_ms,
 				const ldns_pkt *query, ldns_pkt **reply, const char **fail)
 {
@@ -498,6 +498,8 @@ tlsa_status tlsa_dns_query(const tlsa_resolver *res, const ldns_rdf *name, ldns_
 		return TLSA_ERR_NOMEM;
 	if (fail == NULL)
 		fail = ldns_get_errorstr_by_id(ls);
+	if (fail == NULL)
+		fail = "no answer";
 	if (res->n == 1 && strcmp(fail, "timed out") == 0)
 		snprintf(why, whylen, "no answer from %s within %u.%u s", res->servers[0].text,
 			 res->timeout_ms / 1000, res->timeout_ms % 1000 / 100);
