@@ -27,11 +27,14 @@
  */
 #include "config.h"
 
+#include <search.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "check.h"
+#include "cli.h"
 
 enum family {
 	F_STATUS,
@@ -73,6 +76,7 @@ struct prom {
 	char *buf[F_COUNT]; /* in memory: open_memstream's buffers */
 	size_t len[F_COUNT];
 	int on_disk;
+	void *seen; /* tsearch tree of the label sets written (series keys) */
 };
 
 struct prom *prom_new(int on_disk)
@@ -104,6 +108,7 @@ void prom_free(struct prom *pm)
 			fclose(pm->fam[i]);
 		free(pm->buf[i]);
 	}
+	tdestroy(pm->seen, free);
 	free(pm);
 }
 
@@ -150,6 +155,53 @@ static void name_value(FILE *fp, const char *name)
 struct glabel {
 	const char *name, *value;
 };
+
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* A name as name_value() writes it: without the trailing dot. */
+static int bare_len(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (int)(n > 1 && name[n - 1] == '.' ? n - 1 : n);
+}
+
+/*
+ * Whether samples with these labels were written already, as they are
+ * when a fleet lists a target (or a mail domain) twice: node_exporter
+ * refuses a whole file with a repeated series, so the second is left out,
+ * with a warning.  0 new (and now recorded), 1 seen before, -1 out of memory.
+ */
+static int seen_before(struct prom *pm, const char *host, unsigned port, const struct glabel *gl)
+{
+	char *key, **found;
+
+	if (asprintf(&key, "%.*s|%u|%s|%.*s", bare_len(host), host, port, gl ? gl->name : "",
+		     gl ? bare_len(gl->value) : 0, gl ? gl->value : "") < 0)
+		return -1;
+	found = tsearch(key, &pm->seen, key_cmp);
+	if (found == NULL) {
+		free(key);
+		return -1;
+	}
+	if (*found != key) {
+		free(key);
+		if (gl != NULL && port == 0)
+			cli_warn("%s %.*s is listed more than once: its samples are written once",
+				 strcmp(gl->name, "domain") == 0 ? "mail domain" : "SRV service",
+				 bare_len(gl->value), gl->value);
+		else
+			cli_warn("%.*s:%u%s%.*s is listed more than once: its samples are written "
+				 "once",
+				 bare_len(host), host, port, gl ? " of " : "",
+				 gl ? bare_len(gl->value) : 0, gl ? gl->value : "");
+		return 1;
+	}
+	return 0;
+}
 
 /*
  * The labels every sample of a target carries, without the closing brace.
@@ -255,6 +307,9 @@ static int target_samples(struct prom *pm, const struct check_target *t, const s
 	size_t i;
 	int k;
 
+	k = seen_before(pm, t->host, t->port, gl);
+	if (k != 0)
+		return k < 0 ? -1 : 0;
 	target_labels(start(pm, F_STATUS), t->host, t->port, gl);
 	fprintf(pm->fam[F_STATUS], "} %d\n", (int)t->verdict);
 	for (i = 0; i < t->naddr; i++)
@@ -280,6 +335,10 @@ int prom_target(struct prom *pm, const struct check_target *t, const struct chec
 
 int prom_unknown(struct prom *pm, const char *host, unsigned port)
 {
+	int k = seen_before(pm, host, port, NULL);
+
+	if (k != 0)
+		return k < 0 ? -1 : 0;
 	target_labels(start(pm, F_STATUS), host, port, NULL);
 	fprintf(pm->fam[F_STATUS], "} %d\n", (int)V_UNKNOWN);
 	return ferror(pm->fam[F_STATUS]) ? -1 : 0;
@@ -295,6 +354,10 @@ int prom_group(struct prom *pm, const struct check_group *g, const struct check_
 
 	gl.name = g->kind == GROUP_MX ? "domain" : "service";
 	gl.value = g->name;
+	/* A group's own series: its name, with port 0, which no target has. */
+	rc = seen_before(pm, "", 0, &gl);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
 	fprintf(start(pm, f), "{%s=\"", gl.name);
 	name_value(pm->fam[f], g->name);
 	fprintf(pm->fam[f], "\"} %d\n", (int)g->verdict);
@@ -307,6 +370,11 @@ int prom_group(struct prom *pm, const struct check_group *g, const struct check_
 int prom_group_unknown(struct prom *pm, int mx, const char *name)
 {
 	int f = mx ? F_GROUP : F_SRV;
+	struct glabel gl = { mx ? "domain" : "service", name };
+	int k = seen_before(pm, "", 0, &gl);
+
+	if (k != 0)
+		return k < 0 ? -1 : 0;
 
 	fprintf(start(pm, f), "{%s=\"", mx ? "domain" : "service");
 	name_value(pm->fam[f], name);

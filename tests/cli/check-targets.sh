@@ -202,6 +202,16 @@ else
 	skip "promtool is not installed (Debian package prometheus)"
 fi
 
+printf 'a.test 443\nb.test 25\na.test 443\na.test. 443\n--mx m.test\n--mx m.test.\n' >"$T/dup.targets"
+run "$TLSA" check --resolver "$deaf" --timeout 1 -j 2 -o prometheus --targets "$T/dup.targets"
+printf '%s\n' "$out" >"$T/dup.prom"
+is "$(grep -c '^tlsa_check_status{target="a.test",port="443"} 3$' "$T/dup.prom"):$(grep -c '^tlsa_mail_domain_status{domain="m.test"} 3$' "$T/dup.prom")" \
+	"1:1" "a target or mail domain listed twice has its samples written once"
+is "$(printf '%s\n' "$err" | grep -c 'is listed more than once: its samples are written once')" 3 \
+	"each repetition gets a warning"
+python3 "$promcheck" <"$T/dup.prom" >"$T/promcheck" 2>&1
+ok $? "the fleet with repeated targets is a well-formed exposition ($(head -3 "$T/promcheck" | tr '\n' ' '))"
+
 run "$TLSA" check --resolver "$deaf" --timeout 1 -o prometheus -p 8443 'weird.test'
 printf '%s\n' "$out" | python3 "$promcheck" >/dev/null
 ok $? "-o prometheus for one target that could not run is well formed too"
