@@ -103,7 +103,7 @@ static void help(void)
 	       "  -t, --starttls PROTO   speak PROTO before TLS: %s,\n"
 	       "                         or none (default: from the port: 25 and 587 smtp,\n"
 	       "                         143 imap, 110 pop3...; else TLS from the start)\n"
-	       "  -a, --address ADDR     check this address instead of resolving HOST (repeatable)\n"
+	       "  -a, --address ADDR     check ADDR instead of resolving HOST (repeatable)\n"
 	       "  -4, --ipv4             IPv4 addresses only\n"
 	       "  -6, --ipv6             IPv6 addresses only\n"
 	       "      --sni NAME         server name to send (default: the TLSA base domain)\n"
@@ -119,8 +119,8 @@ static void help(void)
 	       "      --resolver ADDR[@PORT]  ask this server (repeatable; default resolv.conf)\n"
 	       "      --trust-anchor FILE     validate DNSSEC locally from these DS/DNSKEY\n"
 	       "                              records instead of trusting the AD bit\n"
-	       "      --insecure         accept TLSA records that are not DNSSEC-secure (at best\n"
-	       "                         WARNING)\n"
+	       "      --insecure         accept TLSA records that are not DNSSEC-secure\n"
+	       "                         (at best WARNING)\n"
 	       "      --tlsa \"U S M HEX\" check against this record instead of DNS (repeatable)\n"
 	       "      --tlsa-file FILE   check against the records in FILE ('U S M HEX' or zone\n"
 	       "                         lines, as tlsa create prints them)\n\n"
@@ -133,19 +133,19 @@ static void help(void)
 	       "      --candidate FILE   also say whether the published records match this\n"
 	       "                         certificate, chain or key before it is deployed\n"
 	       "                         (repeatable; no match is CRITICAL)\n\n"
-	       "Output:\n"
 	       "Fleets:\n"
 	       "      --targets FILE     check every target in FILE ('-': stdin), one\n"
 	       "                         'HOST [PORT [STARTTLS]]' or '--mx DOMAIN' per line;\n"
 	       "                         results in input order, exit status the worst\n"
 	       "  -j, --jobs N           run N checks at a time (default 1)\n\n"
+	       "Output:\n"
 	       "  -o, --format FORMAT    text (default), json, nagios or prometheus\n"
 	       "  -q, --quiet            print only problems (nothing when all is OK)\n"
 	       "  -v, --verbose          say more: every record's result, CNAMEs (repeatable)\n"
 	       "  -h, --help             this help\n\n"
 	       "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also usage errors).\n"
 	       "See tlsa-check(1).\n",
-	       tlsa_starttls_names());
+	       cli_fold(tlsa_starttls_names(), 47, 25));
 }
 
 /* The check cannot run: say why on stderr, and keep it for the output format. */

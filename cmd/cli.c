@@ -96,3 +96,40 @@ int cli_flush_stdout(void)
 		return -1;
 	return 0;
 }
+
+const char *cli_fold(const char *words, size_t col, size_t indent)
+{
+	static char out[1024];
+	size_t o = 0, n;
+	const char *p = words, *e;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		e = strchr(p, ' ');
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		if (o > 0 && col + 1 + n > 79) {
+			if (o + 1 + indent >= sizeof(out))
+				break;
+			out[o++] = '\n';
+			memset(out + o, ' ', indent);
+			o += indent;
+			col = indent;
+		} else if (o > 0) {
+			if (o + 1 >= sizeof(out))
+				break;
+			out[o++] = ' ';
+			col++;
+		}
+		if (o + n >= sizeof(out))
+			break;
+		memcpy(out + o, p, n);
+		o += n;
+		col += n;
+		p += n;
+	}
+	out[o] = '\0';
+	return out;
+}

@@ -38,6 +38,12 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 int cli_option_error(char **argv, int c);
 
+/*
+ * words folded for --help: the first line starts at column col, the others
+ * at column indent, none past column 79.  A static buffer: one at a time.
+ */
+const char *cli_fold(const char *words, size_t col, size_t indent);
+
 /* Flush and check stdout; 0 when everything written reached it. */
 int cli_flush_stdout(void);
 

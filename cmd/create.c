@@ -87,8 +87,10 @@ static void help(void)
 	       "  -c, --cert FILE       certificate or chain, PEM or DER ('-' is stdin)\n"
 	       "  -k, --key FILE        public or private key, PEM or DER\n"
 	       "      --csr FILE        certificate signing request (PKCS#10), PEM or DER\n"
-	       "      --manifest FILE   many inputs: one 'HOST PORT[/PROTO] FILE [U,S,M ...]' a line\n"
-	       "      --passin SOURCE   passphrase of an encrypted key: env:VAR, file:PATH, fd:N\n\n"
+	       "      --manifest FILE   many inputs, one a line:\n"
+	       "                        HOST PORT[/PROTO] FILE [U,S,M ...]\n"
+	       "      --passin SOURCE   passphrase of an encrypted key: env:VAR, file:PATH,\n"
+	       "                        fd:N\n\n"
 	       "Record parameters (numbers or RFC 7218 names, any case):\n"
 	       "  -u, --usage U         0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE (default 3)\n"
 	       "  -s, --selector S      0 Cert, 1 SPKI (default 1)\n"
@@ -108,13 +110,14 @@ static void help(void)
 	       "      --sni NAME        server name to send (default HOST)\n"
 	       "  (--starttls defaults from the port: 25 and 587 smtp, 143 imap, 110 pop3...)\n\n"
 	       "Output:\n"
-	       "  -o, --format FORMAT   rfc (default), generic (RFC 3597), rdata, json, nsupdate\n"
+	       "  -o, --format FORMAT   rfc (default), generic (RFC 3597), rdata, json,\n"
+	       "                        nsupdate\n"
 	       "  -q, --quiet           print errors only, no warnings\n"
 	       "  -v, --verbose         say more\n"
 	       "  -h, --help            this help\n\n"
 	       "Exit status: 0 records printed, 1 error (nothing printed), 2 usage error.\n"
 	       "See tlsa-create(1).\n",
-	       tlsa_starttls_names());
+	       cli_fold(tlsa_starttls_names(), 48, 24));
 }
 
 /* "U,S,M" with numbers or mnemonics. */

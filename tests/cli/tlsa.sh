@@ -28,6 +28,13 @@ help_create=$out
 run "$TLSA" create --help
 is "$out" "$help_create" "tlsa help create prints what tlsa create --help prints"
 
+# Help fits an 80-column terminal: no line reaches column 80.
+for c in "" create check zone; do
+	# shellcheck disable=SC2086
+	long=$("$TLSA" $c --help 2>&1 | awk 'length > 79' | head -1)
+	is "$long" "" "tlsa ${c:+$c }--help has no line longer than 79 columns"
+done
+
 run "$TLSA" help nosuch
 is "$rc" 2 "tlsa help of an unknown command is a usage error"
 
