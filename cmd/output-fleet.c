@@ -161,7 +161,8 @@ static int nagios_end(struct fleet_out *out, enum verdict worst)
 		out->count[V_WARNING], out->count[V_CRITICAL], out->count[V_UNKNOWN]);
 	if (worst != V_OK && nf->first[worst] != NULL)
 		fprintf(out->fp, "; first %s: %s", names[worst], nf->first[worst]);
-	fprintf(out->fp, " | targets=%zu;;;0 ok=%zu;;;0 warning=%zu;;;0 critical=%zu;;;0 unknown=%zu;;;0\n",
+	fprintf(out->fp,
+		" | targets=%zu;;;0 ok=%zu;;;0 warning=%zu;;;0 critical=%zu;;;0 unknown=%zu;;;0\n",
 		out->total, out->count[V_OK], out->count[V_WARNING], out->count[V_CRITICAL],
 		out->count[V_UNKNOWN]);
 	if (fflush(nf->lines) != 0 || fseek(nf->lines, 0, SEEK_SET) != 0)

@@ -370,7 +370,7 @@ int prom_group(struct prom *pm, const struct check_group *g, const struct check_
 int prom_group_unknown(struct prom *pm, int mx, const char *name)
 {
 	int f = mx ? F_GROUP : F_SRV;
-	struct glabel gl = { mx ? "domain" : "service", name };
+	struct glabel gl = {mx ? "domain" : "service", name};
 	int k = seen_before(pm, "", 0, &gl);
 
 	if (k != 0)

@@ -329,12 +329,16 @@ static int answers(const ldns_pkt *query, const ldns_pkt *reply)
 static const char *net_words(int e)
 {
 	switch (e) {
-	case ECONNREFUSED: return "port unreachable";
+	case ECONNREFUSED:
+		return "port unreachable";
 	case ENETUNREACH:
-	case EHOSTUNREACH: return "unreachable";
+	case EHOSTUNREACH:
+		return "unreachable";
 	case EADDRNOTAVAIL:
-	case EAFNOSUPPORT: return "no route for that address family";
-	default: return "network error";
+	case EAFNOSUPPORT:
+		return "no route for that address family";
+	default:
+		return "network error";
 	}
 }
 
@@ -509,7 +513,8 @@ tlsa_status tlsa_dns_query(const tlsa_resolver *res, const ldns_rdf *name, ldns_
 		snprintf(why, whylen, "none of %zu resolvers answered within %u.%u s each", res->n,
 			 res->timeout_ms / 1000, res->timeout_ms % 1000 / 100);
 	else
-		snprintf(why, whylen, "none of %zu resolvers answered (the last: %s)", res->n, fail);
+		snprintf(why, whylen, "none of %zu resolvers answered (the last: %s)", res->n,
+			 fail);
 	return TLSA_OK;
 }
 

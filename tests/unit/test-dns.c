@@ -318,9 +318,9 @@ static void fake_stop(struct fake *f)
 enum { Z_SIG, Z_CHILD, Z_BADDS, Z_UNSIG, Z_UNKALG, Z_N3, Z_N3_INS, Z_N3O, Z_N3O_INS, NZONES };
 
 static const char *const zone_names[NZONES] = {
-    "sig.example.",        "child.sig.example.", "badds.sig.example.",
+    "sig.example.",	   "child.sig.example.",  "badds.sig.example.",
     "unsig.sig.example.",  "unkalg.sig.example.", "n3.sig.example.",
-    "ins.n3.sig.example.", "n3o.sig.example.",   "ins.n3o.sig.example."};
+    "ins.n3.sig.example.", "n3o.sig.example.",	  "ins.n3o.sig.example."};
 
 /* Zones without keys: served unsigned. */
 static int unsigned_zone(int z)
@@ -668,7 +668,8 @@ static struct signed_world *world_new(void)
 	add(l, "host.unsig.sig.example. 300 IN A 192.0.2.23");
 
 	l = w->rrs[Z_UNKALG];
-	add(l, "unkalg.sig.example. 300 IN SOA ns.sig.example. h.sig.example. 1 3600 600 86400 300");
+	add(l,
+	    "unkalg.sig.example. 300 IN SOA ns.sig.example. h.sig.example. 1 3600 600 86400 300");
 	add(l, "unkalg.sig.example. 300 IN NS ns.sig.example.");
 	add(l, "host.unkalg.sig.example. 300 IN A 192.0.2.27");
 
@@ -1272,8 +1273,8 @@ static void test_timeouts(const struct fake *f)
 		ok(t->nrecords == 0 && !t->answer.denial_secure,
 		   "a timeout is never \"no records\"");
 		ok(t->answer.reason && strstr(t->answer.reason, "no answer from 127.0.0.1@") &&
-			   strstr(t->answer.reason, " within 0.3 s") &&
-			   !strstr(t->answer.reason, "network error"),
+		       strstr(t->answer.reason, " within 0.3 s") &&
+		       !strstr(t->answer.reason, "network error"),
 		   "the reason names the silent resolver and the time waited");
 		printf("#   the reason: %s\n", t->answer.reason ? t->answer.reason : "(none)");
 		tlsa_tlsa_result_free(t);
@@ -1286,7 +1287,8 @@ static void test_timeouts(const struct fake *f)
 	t0 = time(NULL);
 	tlsa_lookup_tlsa(r, "www.example", 443, "tcp", &t);
 	if (t) {
-		ok(t->answer.reason && strstr(t->answer.reason, "no answer from 127.0.0.1@9: port unreachable"),
+		ok(t->answer.reason &&
+		       strstr(t->answer.reason, "no answer from 127.0.0.1@9: port unreachable"),
 		   "a resolver address where nothing listens is called unreachable, not a timeout");
 		tlsa_tlsa_result_free(t);
 	}
