@@ -36,8 +36,8 @@ struct notes {
 /* One record of the set checked. */
 struct check_rec {
 	tlsa_record *rec; /* NULL when the rdata is too short to be a record */
-	char *text;       /* "3 1 1 ab12..." or "(malformed: N bytes of rdata)" */
-	size_t rdlen;     /* the rdata's length, for the note on a malformed one */
+	char *text;	  /* "3 1 1 ab12..." or "(malformed: N bytes of rdata)" */
+	size_t rdlen;	  /* the rdata's length, for the note on a malformed one */
 	int slot;         /* its index among a session's records, -1 when malformed */
 };
 

@@ -403,7 +403,7 @@ static void chain_warnings(const char *where, const tlsa_input *in)
  */
 static int host_is_a_file(const char *host)
 {
-	static const char *const suffixes[] = { ".pem", ".crt", ".cer", ".der", ".key", ".csr" };
+	static const char *const suffixes[] = {".pem", ".crt", ".cer", ".der", ".key", ".csr"};
 	size_t len = strlen(host), n, i;
 	struct stat st;
 

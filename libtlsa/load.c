@@ -968,8 +968,8 @@ static enum der_shape der_shape(const unsigned char *buf, size_t len)
 		return DER_OTHER;
 	if (tag == V_ASN1_INTEGER && !cons)
 		return DER_PRIVATE_KEY;
-	if (tag != V_ASN1_SEQUENCE || !cons ||
-	    tlv(&q, end, &tag, &cls, &cons, NULL, NULL) != 0 || cls != V_ASN1_UNIVERSAL)
+	if (tag != V_ASN1_SEQUENCE || !cons || tlv(&q, end, &tag, &cls, &cons, NULL, NULL) != 0 ||
+	    cls != V_ASN1_UNIVERSAL)
 		return DER_OTHER;
 	if (tag == V_ASN1_BIT_STRING)
 		return DER_SPKI;

@@ -298,10 +298,10 @@ static void test_der_keys(void)
 {
 	/* SEQUENCE { SEQUENCE { OID 1.2.3 }, BIT STRING 00 01 }: an SPKI's
 	 * shape, but no key; SEQUENCE { SEQUENCE {}, BOOLEAN }: nothing. */
-	static const unsigned char fake_spki[] = { 0x30, 0x0b, 0x30, 0x04, 0x06, 0x02, 0x2a,
-						   0x03, 0x03, 0x02, 0x00, 0x01 };
-	static const unsigned char no_shape[] = { 0x30, 0x05, 0x30, 0x00, 0x01, 0x01, 0xff };
-	static const unsigned char int_only[] = { 0x30, 0x03, 0x02, 0x01, 0x00 };
+	static const unsigned char fake_spki[] = {0x30, 0x0b, 0x30, 0x04, 0x06, 0x02,
+						  0x2a, 0x03, 0x03, 0x02, 0x00, 0x01};
+	static const unsigned char no_shape[] = {0x30, 0x05, 0x30, 0x00, 0x01, 0x01, 0xff};
+	static const unsigned char int_only[] = {0x30, 0x03, 0x02, 0x01, 0x00};
 	size_t i;
 	tlsa_input *in = NULL;
 	tlsa_where w;
@@ -314,18 +314,18 @@ static void test_der_keys(void)
 		b = BIO_new(BIO_s_mem());
 		i2d_PKCS8PrivateKey_bio(b, k, NULL, NULL, 0, NULL, NULL);
 		ok(load_der_bio(b, TLSA_KIND_ANY, NULL, &in, &w) == TLSA_OK &&
-			   tlsa_input_kind(in) == TLSA_KIND_PRIVKEY && spki_equals_key(in, k),
+		       tlsa_input_kind(in) == TLSA_KIND_PRIVKEY && spki_equals_key(in, k),
 		   "%s: a PKCS#8 DER private key gives the SPKI of its public half", name);
 		tlsa_input_free(in);
 		ok(load_der_bio(b, TLSA_KIND_PUBKEY, NULL, &in, &w) == TLSA_ERR_WRONG_KIND &&
-			   w.found == TLSA_KIND_PRIVKEY,
+		       w.found == TLSA_KIND_PRIVKEY,
 		   "%s: a DER private key where a public key is wanted says what it holds", name);
 		BIO_free(b);
 
 		b = BIO_new(BIO_s_mem());
 		i2d_PrivateKey_bio(b, k);
 		ok(load_der_bio(b, TLSA_KIND_PRIVKEY, NULL, &in, &w) == TLSA_OK &&
-			   spki_equals_key(in, k),
+		       spki_equals_key(in, k),
 		   "%s: a DER private key in OpenSSL's default form loads", name);
 		tlsa_input_free(in);
 		BIO_free(b);
@@ -333,26 +333,26 @@ static void test_der_keys(void)
 		b = BIO_new(BIO_s_mem());
 		i2d_PKCS8PrivateKey_bio(b, k, EVP_aes_128_cbc(), NULL, 0, NULL, (void *)"s3cret");
 		ok(load_der_bio(b, TLSA_KIND_PRIVKEY, "s3cret", &in, &w) == TLSA_OK &&
-			   spki_equals_key(in, k),
+		       spki_equals_key(in, k),
 		   "%s: an encrypted PKCS#8 DER key opens with its passphrase", name);
 		tlsa_input_free(in);
 		ok(load_der_bio(b, TLSA_KIND_PRIVKEY, NULL, &in, &w) == TLSA_ERR_PASSPHRASE,
 		   "%s: an encrypted DER key without a passphrase asks for one", name);
 		ok(load_der_bio(b, TLSA_KIND_CERT, NULL, &in, &w) == TLSA_ERR_WRONG_KIND &&
-			   w.found == TLSA_KIND_PRIVKEY,
+		       w.found == TLSA_KIND_PRIVKEY,
 		   "%s: an encrypted DER key where a certificate is wanted is named a private key",
 		   name);
 		BIO_free(b);
 		EVP_PKEY_free(k);
 	}
 	ok(tlsa_input_load(&in, fake_spki, sizeof(fake_spki), TLSA_KIND_ANY, NULL, &w) ==
-		   TLSA_ERR_DER,
+	       TLSA_ERR_DER,
 	   "an SPKI-shaped structure with no real key in it is not DER we know");
 	ok(tlsa_input_load(&in, no_shape, sizeof(no_shape), TLSA_KIND_ANY, NULL, &w) ==
-		   TLSA_ERR_DER,
+	       TLSA_ERR_DER,
 	   "a SEQUENCE of no known shape is not DER we know");
 	ok(tlsa_input_load(&in, int_only, sizeof(int_only), TLSA_KIND_ANY, NULL, &w) ==
-		   TLSA_ERR_DER,
+	       TLSA_ERR_DER,
 	   "a private-key-shaped SEQUENCE that is no key is not DER we know");
 }
 
