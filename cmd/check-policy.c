@@ -144,8 +144,8 @@ int check_records_trust(struct check_target *t, const struct check_conf *c)
 	case TLSA_DNSSEC_INDETERMINATE:
 		if (!a->answered)
 			return rc | notes_add(&t->notes, V_UNKNOWN,
-					      "no DNS server answered the TLSA lookup at %s (%s)",
-					      owner, a->reason != NULL ? a->reason : "no answer");
+					      "TLSA lookup at %s: %s",
+					      owner, a->reason != NULL ? a->reason : "no DNS server answered");
 		return rc | notes_add(&t->notes, V_CRITICAL, "TLSA lookup failed at %s (%s)", owner,
 				      a->reason != NULL ? a->reason : "no usable answer");
 	case TLSA_DNSSEC_INSECURE:
@@ -368,8 +368,8 @@ static int address_notes(struct check_target *t)
 		return notes_add(&t->notes, V_CRITICAL, "%s has no addresses to check", t->host);
 	answered = (ar->a.qtype != 0 && ar->a.answered) || (ar->aaaa.qtype != 0 && ar->aaaa.answered);
 	if (!answered)
-		return notes_add(&t->notes, V_UNKNOWN, "no DNS server answered the address lookup "
-				 "for %s (%s)", t->host, reason != NULL ? reason : "no answer");
+		return notes_add(&t->notes, V_UNKNOWN, "address lookup for %s: %s", t->host,
+				 reason != NULL ? reason : "no DNS server answered");
 	return notes_add(&t->notes, V_CRITICAL, "%s has no addresses%s%s%s", t->host,
 			 reason != NULL ? " (" : "", reason != NULL ? reason : "",
 			 reason != NULL ? ")" : "");
