@@ -14,7 +14,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -28,30 +27,6 @@
 
 /* ---- the file ---------------------------------------------------------------- */
 
-/* A host name as DNS takes it: 1-63 byte labels, 253 bytes, LDH and '_'. */
-static int valid_name(const char *s)
-{
-	size_t n = strlen(s), label = 0, i;
-
-	if (n > 0 && s[n - 1] == '.')
-		n--;
-	if (n == 0 || n > 253)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (s[i] == '.') {
-			if (label == 0)
-				return 0;
-			label = 0;
-			continue;
-		}
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
-			return 0;
-		if (++label > 63)
-			return 0;
-	}
-	return 1;
-}
-
 /*
  * Parse one line into l (l->host is a copy; free it with fleet_line_clear).
  * Returns 1 for a target, 0 for a blank or comment line, -1 for a bad line
@@ -60,7 +35,8 @@ static int valid_name(const char *s)
 static int parse_line(char *line, const struct fleet_defaults *d, struct fleet_line *l, char *why,
 		      size_t whysize)
 {
-	char *field[4], *save = NULL, *p;
+	char *field[4], *save = NULL, *p, bad[256];
+	int rc;
 	unsigned long port;
 	size_t n = 0;
 
@@ -89,8 +65,8 @@ static int parse_line(char *line, const struct fleet_defaults *d, struct fleet_l
 			snprintf(why, whysize, "--mx takes one mail domain (--mx DOMAIN)");
 			return -1;
 		}
-		if (!valid_name(field[1])) {
-			snprintf(why, whysize, "bad mail domain '%s'", field[1]);
+		if (cli_host_check(field[1], bad, sizeof(bad)) != 0) {
+			snprintf(why, whysize, "mail domain %s", bad);
 			return -1;
 		}
 		l->mx = 1;
@@ -99,8 +75,9 @@ static int parse_line(char *line, const struct fleet_defaults *d, struct fleet_l
 		l->host = strdup(field[1]);
 		return l->host == NULL ? -2 : 1;
 	}
-	if (!valid_name(field[0])) {
-		snprintf(why, whysize, "bad host name '%s'", field[0]);
+	if ((rc = cli_host_check(field[0], bad, sizeof(bad))) != 0) {
+		snprintf(why, whysize, "%s%s", bad,
+			 rc == CLI_HOST_PORT ? " (give the port as the second field)" : "");
 		return -1;
 	}
 	if (n == 4) {

@@ -857,6 +857,8 @@ int cmd_check(int argc, char **argv)
 {
 	struct check_opts o;
 	const char *host;
+	char hostwhy[256];
+	int hk;
 	size_t i;
 	int c, rc, fam;
 
@@ -971,6 +973,14 @@ int cmd_check(int argc, char **argv)
 	host = o.targets != NULL ? NULL : argv[optind++];
 	if (optind < argc) {
 		rc = cli_usage_error("unexpected argument '%s' (one HOST at a time)", argv[optind]);
+		goto done;
+	}
+	if (host != NULL && (hk = cli_host_check(host, hostwhy, sizeof(hostwhy))) != 0) {
+		rc = cli_usage_error("%s%s", hostwhy,
+				     hk == CLI_HOST_PORT	? " (give the port with -p)"
+				     : hk == CLI_HOST_ADDRESS ? " (give the host name, and the "
+								"address with --address)"
+							      : "");
 		goto done;
 	}
 	for (i = 0; i < o.naddresses; i++) {

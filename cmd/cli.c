@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -87,6 +89,98 @@ int cli_parse_ulong(const char *text, unsigned long min, unsigned long max,
 	if (errno != 0 || *end != '\0' || v < min || v > max)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+/* name into out, quoted, with control characters as \xNN. */
+static void quote_name(const char *name, char *out, size_t size)
+{
+	size_t o = 0;
+
+	if (size < 8)
+		return;
+	out[o++] = '\'';
+	for (; *name != '\0' && o + 6 < size; name++) {
+		unsigned char c = (unsigned char)*name;
+
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)sprintf(out + o, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	if (*name != '\0')
+		o += (size_t)sprintf(out + o, "...");
+	out[o++] = '\'';
+	out[o] = '\0';
+}
+
+int cli_host_check(const char *host, char *why, size_t whysize)
+{
+	unsigned char addr[16];
+	const char *colon = strrchr(host, ':'), *what = NULL;
+	char q[128];
+	size_t n = strlen(host), label = 0, i;
+	int kind = CLI_HOST_BAD;
+
+	quote_name(host, q, sizeof(q));
+	if (strstr(host, "://") != NULL) {
+		what = "is a URL, not a host name";
+	} else if (inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1) {
+		what = "is an IP address: TLSA records are published under host names";
+		kind = CLI_HOST_ADDRESS;
+	} else if (colon != NULL && colon > host && colon[1] != '\0' &&
+		   strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
+		what = "has a port in it";
+		kind = CLI_HOST_PORT;
+	}
+	if (what != NULL) {
+		snprintf(why, whysize, "%s %s", q, what);
+		return kind;
+	}
+	if (n > 0 && host[n - 1] == '.')
+		n--;
+	if (n == 0) {
+		snprintf(why, whysize, "%s is not a host name (it is empty)", q);
+		return kind;
+	}
+	if (n > 253) {
+		snprintf(why, whysize, "%s is longer than a domain name can be (253 characters)", q);
+		return kind;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)host[i];
+
+		if (c == '.') {
+			if (label == 0)
+				break;
+			label = 0;
+			continue;
+		}
+		if (c >= 0x80) {
+			snprintf(why, whysize,
+				 "%s is not ASCII: give an internationalized name in its "
+				 "xn-- form",
+				 q);
+			return kind;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			snprintf(why, whysize, "%s has a control character in it", q);
+			return kind;
+		}
+		if (!isalnum(c) && c != '-' && c != '_') {
+			snprintf(why, whysize, "%s has '%c' in it, which a host name cannot have", q,
+				 c);
+			return kind;
+		}
+		if (++label > 63) {
+			snprintf(why, whysize, "%s has a label longer than 63 characters", q);
+			return kind;
+		}
+	}
+	if (i < n || (host[n] == '.' && n > 0 && host[n - 1] == '.')) {
+		snprintf(why, whysize, "%s has an empty label ('..' or a leading dot)", q);
+		return kind;
+	}
 	return 0;
 }
 

@@ -44,6 +44,17 @@ int cli_option_error(char **argv, int c);
  */
 const char *cli_fold(const char *words, size_t col, size_t indent);
 
+/*
+ * Whether host is a name TLSA records can be published under: letters,
+ * digits, '-' and '_' in dot-separated labels of 1-63 characters, 253 in
+ * all, an optional final dot.  0 when it is; otherwise why holds the
+ * sentence ("'10.0.0.1' is an IP address: ..."), with the name quoted and
+ * its control characters escaped, and the return says what it was, for a
+ * caller that can say what to give instead.
+ */
+enum { CLI_HOST_BAD = 1, CLI_HOST_ADDRESS, CLI_HOST_PORT };
+int cli_host_check(const char *host, char *why, size_t whysize);
+
 /* Flush and check stdout; 0 when everything written reached it. */
 int cli_flush_stdout(void);
 

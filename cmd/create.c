@@ -527,7 +527,7 @@ static int create_manifest(struct create_opts *o)
 {
 	FILE *mf;
 	char *line = NULL, *words[MANIFEST_MAX_WORDS + 1], *buf = NULL;
-	char err[1536], where[1200], path[4096], *owner;
+	char err[1536], where[1200], path[4096], hostwhy[256], *owner;
 	size_t cap = 0, buflen = 0, n, i, dirlen;
 	ssize_t len;
 	unsigned long lineno = 0, bad = 0, port;
@@ -562,6 +562,11 @@ static int create_manifest(struct create_opts *o)
 		snprintf(where, sizeof(where), "%s: line %lu", o->manifest, lineno);
 		if (n < 3 || n > MANIFEST_MAX_WORDS) {
 			cli_error("%s: want 'HOST PORT[/PROTO] FILE [U,S,M ...]'", where);
+			bad++;
+			continue;
+		}
+		if (cli_host_check(words[0], hostwhy, sizeof(hostwhy)) != 0) {
+			cli_error("%s: %s", where, hostwhy);
 			bad++;
 			continue;
 		}
@@ -643,6 +648,8 @@ int cmd_create(int argc, char **argv)
 	int c, rc, params_given = 0, inputs;
 	unsigned long v;
 	const char *host = NULL;
+	char hostwhy[256];
+	int hk;
 	tlsa_status st;
 
 	memset(&o, 0, sizeof(o));
@@ -776,6 +783,11 @@ int cmd_create(int argc, char **argv)
 		return cli_usage_error("'%s' is a file, not a host: give it with --cert, --key "
 				       "or --csr",
 				       host);
+	}
+	if (host != NULL && (hk = cli_host_check(host, hostwhy, sizeof(hostwhy))) != 0) {
+		free(o.params);
+		return cli_usage_error("%s%s", hostwhy,
+				       hk == CLI_HOST_PORT ? " (give the port with -p)" : "");
 	}
 	if (inputs > 0 && (o.address != NULL || o.sni != NULL)) {
 		free(o.params);

@@ -55,6 +55,13 @@ usage_error "a non-numeric --address" -a host.example -p 443 host.test
 usage_error "-4 with -6" -4 -6 host.test
 usage_error "-4 with an IPv6 --address" -4 -a ::1 host.test
 usage_error "two hosts" host.test other.test
+usage_error "a HOST with a port in it" host.test:25
+usage_error "an address as HOST" 192.0.2.1
+usage_error "an empty HOST" ''
+usage_error "a HOST with an empty label" host..test
+run "$TLSA" check 2001:db8::1
+echo "$err" | grep -qF "tlsa check: '2001:db8::1' is an IP address: TLSA records are published under host names (give the host name, and the address with --address)"
+ok $? "an address as HOST says to give the name, and the address with --address"
 usage_error "--proto udp (DTLS is not checked)" --proto udp host.test
 usage_error "a zero --timeout" --timeout 0 host.test
 usage_error "a bad --warn-days" --warn-days many host.test

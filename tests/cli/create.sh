@@ -474,11 +474,12 @@ cr "3 1 1 $W311
 3 1 2 $(want ed25519 leaf 1 2)" "--manifest honours -o rdata" --manifest "$T/manifest.txt" -o rdata
 
 cat >"$T/bad-manifest.txt" <<EOF
-# two bad lines: 3 and 5
+# three bad lines: 3, 5 and 6
 www.example.org 443 $P/leaf.pem
 mail.example.org 25 $T/no-such-file.pem
 
 x.example.org 443 $P/leaf.pem 3,1,bogus
+mail.example.org:25 25 $P/leaf.pem
 EOF
 run tl create --manifest "$T/bad-manifest.txt"
 is "$rc" 1 "a manifest with bad lines exits 1"
@@ -486,6 +487,8 @@ is "$rc" 1 "a manifest with bad lines exits 1"
 check $? "a manifest with bad lines prints nothing on stdout, not even its good lines"
 like "$err" 'bad-manifest\.txt.*line 3\b' "a manifest error names the manifest and line 3 (missing file)"
 like "$err" 'bad-manifest\.txt.*line 5\b' "a manifest error names the manifest and line 5 (bad parameters)"
+like "$err" "bad-manifest\\.txt: line 6: 'mail\\.example\\.org:25' has a port in it$" \
+	"a manifest error names line 6 and its host with a port"
 prefixed
 check $? "every manifest diagnostic starts with 'tlsa create: '"
 
@@ -552,6 +555,22 @@ usage_error "a path given as HOST is a usage error" -o rdata "$P/leaf.pem"
 run tl create -o rdata "$P/leaf.pem"
 like "$err" "is a file, not a host: give it with --cert" \
 	"a path given as HOST says to give it with --cert, --key or --csr"
+# A HOST that cannot be a host name would give an owner no zone can hold.
+for h in '' 'a..example' 'mx example' 'mx.example:25' '192.0.2.1' '2001:db8::25' \
+	'https://mx.example/' 'bücher.example' "$(printf 'a%.0s' $(seq 64)).example"; do
+	usage_error "HOST '$h' is a usage error" -o rfc --cert "$P/leaf.pem" "$h"
+done
+run tl create --cert "$P/leaf.pem" mx.example:25
+like "$err" "^tlsa create: 'mx\.example:25' has a port in it \(give the port with -p\)$" \
+	"HOST:PORT says to give the port with -p"
+run tl create --cert "$P/leaf.pem" '192.0.2.1'
+like "$err" "'192\.0\.2\.1' is an IP address: TLSA records are published under host names" \
+	"an address as HOST says TLSA records are published under names"
+run tl create --cert "$P/leaf.pem" "$(printf 'mx\nexample')"
+printf '%s\n' "$err" | head -1 | grep -qxF "tlsa create: 'mx\\x0aexample' has a control character in it"
+check $? "a newline in HOST is shown escaped: the error stays one line"
+run tl create -o rdata --cert "$P/leaf.pem" mail_relay.example.
+is "$rc" 0 "a HOST with '_' and a final dot is accepted"
 cp "$P/leaf.pem" "$T/cert.pem"
 case $TLSA in /*) abs=$TLSA ;; *) abs=$PWD/$TLSA ;; esac
 (cd "$T" && TLSA=$abs && tl create -o rdata cert.pem >/dev/null 2>&1)
