@@ -338,6 +338,8 @@ int check_fleet(const struct fleet_run *f)
 	if (!failed && f->out->end != NULL && f->out->end(&out, worst) != 0) {
 		cli_error("cannot write the %s output: %s", f->fmt->name, strerror(errno));
 		failed = 1;
+	} else if (failed && out.state != NULL && f->out->discard != NULL) {
+		f->out->discard(&out);
 	}
 	pthread_mutex_lock(&p.mu);
 	p.closing = 1;

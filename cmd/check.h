@@ -261,6 +261,7 @@ struct fleet_format {
 	int (*begin)(struct fleet_out *out);  /* -1: out of memory */
 	void (*result)(struct fleet_out *out, const struct fleet_result *r);
 	int (*end)(struct fleet_out *out, enum verdict worst); /* -1: write error */
+	void (*discard)(struct fleet_out *out); /* free state without end (after a failure) */
 };
 const struct fleet_format *fleet_format_find(const char *name);
 

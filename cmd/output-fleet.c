@@ -149,11 +149,23 @@ static void nagios_result(struct fleet_out *out, const struct fleet_result *r)
 	free(line);
 }
 
+static void nagios_discard(struct fleet_out *out)
+{
+	struct nagios_fleet *nf = out->state;
+	size_t i;
+
+	fclose(nf->lines);
+	for (i = 0; i < 4; i++)
+		free(nf->first[i]);
+	free(nf);
+	out->state = NULL;
+}
+
 static int nagios_end(struct fleet_out *out, enum verdict worst)
 {
 	struct nagios_fleet *nf = out->state;
 	char buf[4096];
-	size_t n, i;
+	size_t n;
 	int rc = 0;
 
 	fprintf(out->fp, "DANE %s - %zu target%s: %zu OK, %zu WARNING, %zu CRITICAL, %zu UNKNOWN",
@@ -172,11 +184,7 @@ static int nagios_end(struct fleet_out *out, enum verdict worst)
 			rc = -1;
 	if (ferror(nf->lines))
 		rc = -1;
-	fclose(nf->lines);
-	for (i = 0; i < 4; i++)
-		free(nf->first[i]);
-	free(nf);
-	out->state = NULL;
+	nagios_discard(out);
 	return rc == 0 && !ferror(out->fp) ? 0 : -1;
 }
 
@@ -203,23 +211,27 @@ static void prom_result(struct fleet_out *out, const struct fleet_result *r)
 		prom_target(pm, &r->t, &r->conf);
 }
 
+static void prom_discard(struct fleet_out *out)
+{
+	prom_free(out->state);
+	out->state = NULL;
+}
+
 static int prom_end(struct fleet_out *out, enum verdict worst)
 {
-	struct prom *pm = out->state;
 	int rc;
 
 	(void)worst;
-	rc = prom_write(pm, out->fp);
-	prom_free(pm);
-	out->state = NULL;
+	rc = prom_write(out->state, out->fp);
+	prom_discard(out);
 	return rc;
 }
 
 static const struct fleet_format formats[] = {
-    {"text", NULL, text_result, text_end},
-    {"json", json_begin, json_result, json_end},
-    {"nagios", nagios_begin, nagios_result, nagios_end},
-    {"prometheus", prom_begin, prom_result, prom_end},
+    {"text", NULL, text_result, text_end, NULL},
+    {"json", json_begin, json_result, json_end, NULL},
+    {"nagios", nagios_begin, nagios_result, nagios_end, nagios_discard},
+    {"prometheus", prom_begin, prom_result, prom_end, prom_discard},
 };
 
 const struct fleet_format *fleet_format_find(const char *name)
