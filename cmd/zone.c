@@ -356,6 +356,15 @@ static int run_edit(const struct zone_opts *o, tlsa_zone_edit *ed)
 		cli_warn("%s: does not $INCLUDE %s; the records there are not served", o->zonefile,
 			 o->include);
 	serial_warnings(&rep, o->zonefile);
+	if (rep.xattrs_lost > 0)
+		cli_warn("%s: %zu extended attribute%s of the old version (ACL, security label...) "
+			 "could not be set on the new one",
+			 o->include != NULL ? o->include : o->zonefile, rep.xattrs_lost,
+			 rep.xattrs_lost == 1 ? "" : "s");
+	if (rep.zone_links > 1 && rep.changed && o->output == NULL)
+		cli_warn("%s: has %lu hard links: the update replaces this name only, the others "
+			 "keep the old text",
+			 o->zonefile, rep.zone_links);
 	report_sets(ed, o->dry_run);
 	if (o->dry_run) {
 		for (i = 0; i < tlsa_zone_edit_file_count(ed); i++) {

@@ -205,6 +205,7 @@ struct tlsa_zone_edit {
 
 	int zone_fd;
 	struct stat zone_st;	  /* the zone file when locked */
+	size_t xattrs_lost;	  /* extended attributes a new file could not take */
 	char zone_path[PATH_MAX]; /* as named */
 	struct outfile out[2];
 	size_t nout;

@@ -238,6 +238,9 @@ tlsa_status tlsa_zone_edit_prepare(tlsa_zone_edit *ed, const char *zonefile, tls
 		st = tlsa_zone_plan_serial(ed, rep, changed);
 	if (st == TLSA_OK && (ed->npatches > 0 || ed->output != NULL))
 		st = tlsa_zone_write_zone(ed);
+	rep->xattrs_lost = ed->xattrs_lost;
+	if (ed->output == NULL)
+		rep->zone_links = (unsigned long)ed->zone_st.st_nlink;
 	if (st != TLSA_OK) {
 		tlsa_zone_edit_abort(ed); /* no temp file is left */
 		return st;

@@ -1,8 +1,9 @@
 /*
  * Replacing files safely: the zone file is locked, each new file is
  * written to a temp file in the same directory (or the scratch directory
- * of a dry run), given the old file's mode and owner, fsynced and read
- * back, then renamed over the old one and the directory fsynced.
+ * of a dry run), given the old file's mode, owner and extended attributes
+ * (POSIX ACLs, SELinux label...), fsynced and read back, then renamed over
+ * the old one and the directory fsynced.
  *
  * Owns: the lock, the temp files (tlsa_zone_write_zone(), _snippet()),
  * the read-back of what was written, --check on the new zone, and
@@ -20,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "zone-internal.h"
@@ -139,7 +141,62 @@ static tlsa_status open_out(tlsa_zone_edit *ed, const char *path, int zone, int 
 	return TLSA_OK;
 }
 
-/* Keep mode, owner and group of the file replaced; then flush to disk. */
+/*
+ * Give the temp file fd the extended attributes of the file it replaces
+ * (read through the locked zone_fd, or by path): POSIX ACLs and security
+ * labels live there, and a rename would otherwise drop them.  One that
+ * cannot be set (no permission, a file system without them) is counted in
+ * ed->xattrs_lost, not an error: the records must still be published.
+ */
+static void copy_xattrs(tlsa_zone_edit *ed, const struct outfile *o, int fd)
+{
+	int from = o->zone && ed->output == NULL ? ed->zone_fd : -1;
+	char *names = NULL, *val = NULL, *cur = NULL, *name;
+	ssize_t len, vlen, clen;
+
+	if (ed->scratch != NULL || (from < 0 && !o->existed))
+		return;
+	len = from >= 0 ? flistxattr(from, NULL, 0) : listxattr(o->target, NULL, 0);
+	if (len <= 0)
+		return;
+	names = malloc((size_t)len);
+	if (names == NULL)
+		goto lost;
+	len = from >= 0 ? flistxattr(from, names, (size_t)len) : listxattr(o->target, names, (size_t)len);
+	if (len <= 0)
+		goto lost;
+	for (name = names; name < names + len; name += strlen(name) + 1) {
+		vlen = from >= 0 ? fgetxattr(from, name, NULL, 0) : getxattr(o->target, name, NULL, 0);
+		free(val);
+		val = vlen >= 0 ? malloc((size_t)vlen + 1) : NULL;
+		if (val == NULL ||
+		    (vlen = from >= 0 ? fgetxattr(from, name, val, (size_t)vlen)
+				      : getxattr(o->target, name, val, (size_t)vlen)) < 0) {
+			ed->xattrs_lost++;
+			continue;
+		}
+		/* Already so (a label the directory gives every new file): keep it. */
+		clen = fgetxattr(fd, name, NULL, 0);
+		if (clen == vlen) {
+			free(cur);
+			cur = malloc((size_t)clen + 1);
+			if (cur != NULL && fgetxattr(fd, name, cur, (size_t)clen) == clen &&
+			    memcmp(cur, val, (size_t)vlen) == 0)
+				continue;
+		}
+		if (fsetxattr(fd, name, val, (size_t)vlen, 0) != 0)
+			ed->xattrs_lost++;
+	}
+	free(cur);
+	free(val);
+	free(names);
+	return;
+lost:
+	free(names);
+	ed->xattrs_lost++;
+}
+
+/* Keep mode, owner, group and extended attributes of the file replaced; then flush to disk. */
 static tlsa_status finish_temp(tlsa_zone_edit *ed, struct outfile *o, int fd,
 			       const struct stat *like)
 {
@@ -156,6 +213,7 @@ static tlsa_status finish_temp(tlsa_zone_edit *ed, struct outfile *o, int fd,
 		    fchown(fd, like->st_uid, like->st_gid) != 0 && ed->scratch == NULL)
 			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_OWNER, o->target, 0, "%s",
 					      strerror(errno));
+		copy_xattrs(ed, o, fd);
 	}
 	if (fsync(fd) != 0)
 		return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0, "writing the new version: fsync: %s",

@@ -88,6 +88,10 @@ typedef struct tlsa_zone_report {
 	size_t sets_added;	  /* owners that had no TLSA records */
 	size_t sets_removed;	  /* RRsets deleted */
 	size_t sets_unchanged;	  /* RRsets already as asked */
+	size_t xattrs_lost;	  /* extended attributes (ACL, SELinux label...) of a
+				     replaced file its new version could not take */
+	unsigned long zone_links; /* the zone file's hard links: above 1, the other
+				     names keep the old text when it is replaced */
 } tlsa_zone_report;
 
 tlsa_status tlsa_zone_edit_new(tlsa_zone_edit **out);

@@ -126,6 +126,43 @@ is "$failed" 0 "two racing updates both succeed (20 rounds)"
 is "$lost" 0 "two racing updates both land, in some order, and nothing is lost"
 is "$(ls -A race)" "small.zone" "racing updates leave no temporary file behind"
 
+# ---- what a rename would drop: extended attributes, hard links -------------
+# The new version is a new inode: it is given the old one's extended
+# attributes (ACLs and security labels live there; a user.* one stands in
+# for them), and a file with other names gets a warning, since those names
+# keep the old text.
+
+mkdir -p attrs
+cp zone.orig attrs/small.zone
+if python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.tlsa-test", b"kept")' \
+	attrs/small.zone 2>/dev/null; then
+	"$TLSA" zone update -r a.rr attrs/small.zone >/dev/null 2>attrs.err
+	is "$?" 0 "an update of a zone file with an extended attribute succeeds"
+	is "$(python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "user.tlsa-test").decode())' \
+		attrs/small.zone 2>&1)" kept "the new version keeps the extended attribute"
+	grep -q '^_443._tcp.a.example.net.' attrs/small.zone
+	ok $? "and holds the new records"
+	is "$(grep -c warning attrs.err)" 0 "and nothing is said about attributes that were kept"
+else
+	skip "extended attributes: user.* attributes not supported on $T's file system"
+	skip "extended attributes"
+	skip "extended attributes"
+	skip "extended attributes"
+fi
+
+cp zone.orig attrs/linked.zone
+ln attrs/linked.zone attrs/other-name.zone
+"$TLSA" zone update -r a.rr attrs/linked.zone >/dev/null 2>attrs.err
+is "$?" 0 "an update of a zone file with two hard links succeeds"
+grep -qF "attrs/linked.zone: has 2 hard links: the update replaces this name only" attrs.err
+ok $? "with a warning that the other name keeps the old text"
+cmp -s zone.orig attrs/other-name.zone
+ok $? "the other name does keep the old text"
+grep -q '^_443._tcp.a.example.net.' attrs/linked.zone
+ok $? "the name given has the new records"
+"$TLSA" zone update -r a.rr attrs/linked.zone >/dev/null 2>attrs.err
+is "$(grep -c warning attrs.err)" 0 "an update that changes nothing does not warn about links"
+
 # ---- private keys -----------------------------------------------------------
 # The key's base64 lines must appear nowhere in what tlsa prints, whatever
 # goes wrong.  Secrets are RSA (long, distinctive lines) and EC.
