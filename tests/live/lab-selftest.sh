@@ -403,4 +403,19 @@ fi
 [ ! -e "$lab_dir" ]
 ok $? "lab_stop removes the lab directory"
 
+# A lab killed by SIGKILL leaves its directory, unlocked: the next lab_start
+# sweeps it, but not a kept one (no .lock) nor one whose lab still runs.
+dead=$(mktemp -d "${TMPDIR:-/tmp}/tlsa-lab.XXXXXX") && : >"$dead/.lock"
+kept=$(mktemp -d "${TMPDIR:-/tmp}/tlsa-lab.XXXXXX")
+live=$(mktemp -d "${TMPDIR:-/tmp}/tlsa-lab.XXXXXX") && : >"$live/.lock"
+flock "$live/.lock" sleep 30 &
+holder=$!
+for _ in 1 2 3 4 5 6 7 8 9 10; do flock -n "$live/.lock" true || break; sleep 0.1; done
+_lab_sweep
+[ ! -e "$dead" ] && [ -d "$kept" ] && [ -d "$live" ]
+ok $? "the sweep removes a dead lab's directory and keeps a kept one and a running one's"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+rm -rf "$dead" "$kept" "$live"
+
 done_testing

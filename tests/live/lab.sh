@@ -1160,7 +1160,12 @@ lab_start() {
 		esac
 	done
 	_lab_pids=
+	_lab_sweep
 	LAB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tlsa-lab.XXXXXX") || return 1
+	# Held (by this shell and what it starts) for the lab's life: a lab
+	# killed with SIGKILL leaves its directory unlocked, and the next
+	# lab_start sweeps it away.
+	exec {_lab_lock_fd}>"$LAB_DIR/.lock" && flock -n "$_lab_lock_fd"
 	chmod 755 "$LAB_DIR"
 	export LAB_DIR
 	_lab_prev_exit=$(_lab_exit_trap_command)
@@ -1233,9 +1238,23 @@ lab_stop() {
 	done
 	_lab_pids=
 	if [ "${TLSA_LAB_KEEP:-}" = 1 ]; then
+		rm -f "$LAB_DIR/.lock" # kept: not for the sweep
 		echo "lab: kept $LAB_DIR" >&2
 	else
 		rm -rf "$LAB_DIR"
 	fi
+	[ -z "${_lab_lock_fd:-}" ] || exec {_lab_lock_fd}>&-
+	_lab_lock_fd=
 	LAB_DIR=
+}
+
+# Remove the directories of labs that died without lab_stop (SIGKILL): those
+# whose .lock nobody holds.  A directory without .lock is a kept one, or one
+# being made this instant: left alone.
+_lab_sweep() {
+	local d
+	for d in "${TMPDIR:-/tmp}"/tlsa-lab.*/; do
+		[ -f "$d.lock" ] || continue
+		flock -n "$d.lock" true 2>/dev/null && rm -rf "$d"
+	done
 }
