@@ -55,6 +55,15 @@ const char *cli_fold(const char *words, size_t col, size_t indent);
 enum { CLI_HOST_BAD = 1, CLI_HOST_ADDRESS, CLI_HOST_PORT };
 int cli_host_check(const char *host, char *why, size_t whysize);
 
+/*
+ * Whether owner can stand as the owner field of a zone-file line: "@", or
+ * a name, absolute or relative, with zone-file escapes (\X, \DDD), no
+ * unescaped space, control character, ';', '(', ')' or '"', no empty
+ * label, labels of at most 63 bytes and at most 255 in all.  0 when it
+ * can; otherwise -1 with why set to the sentence, the name quoted.
+ */
+int cli_owner_check(const char *owner, char *why, size_t whysize);
+
 /* Flush and check stdout; 0 when everything written reached it. */
 int cli_flush_stdout(void);
 

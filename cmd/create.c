@@ -784,6 +784,10 @@ int cmd_create(int argc, char **argv)
 				       "or --csr",
 				       host);
 	}
+	if (o.owner != NULL && cli_owner_check(o.owner, hostwhy, sizeof(hostwhy)) != 0) {
+		free(o.params);
+		return cli_usage_error("--owner %s", hostwhy);
+	}
 	if (host != NULL && (hk = cli_host_check(host, hostwhy, sizeof(hostwhy))) != 0) {
 		free(o.params);
 		return cli_usage_error("%s%s", hostwhy,

@@ -357,6 +357,17 @@ cr "_587._tcp.mail.example.org. IN TLSA 3 1 1 $W311" "an explicit --port wins ov
 	-c "$P/leaf.pem" --starttls smtp -p 587 mail.example.org
 cr "_x._tcp.foo. IN TLSA 3 1 1 $W311" "--owner is printed verbatim" -c "$P/leaf.pem" --owner _x._tcp.foo.
 cr "_x._tcp.foo. IN TLSA 3 1 1 $W311" "--owner wins over the host" -c "$P/leaf.pem" --owner _x._tcp.foo. www.example.org
+cr "@ IN TLSA 3 1 1 $W311" "--owner @ (the zone's origin) is printed as it is" -c "$P/leaf.pem" --owner @
+cr "_25._tcp.a\.b\032c IN TLSA 3 1 1 $W311" "a relative --owner with zone-file escapes is printed as it is" \
+	-c "$P/leaf.pem" --owner '_25._tcp.a\.b\032c'
+# An owner no zone-file line could carry is refused, not printed.
+for bad in '' 'a b' 'a..example.' '.a' 'x;y.example' 'x(y' 'a\' \
+	"$(printf 'a%.0s' $(seq 64)).example." "$(printf "$(printf 'a%.0s' $(seq 63)).%.0s" 1 2 3 4)"; do
+	usage_error "--owner '$bad' is a usage error" -c "$P/leaf.pem" --owner "$bad"
+done
+run tl create -c "$P/leaf.pem" --owner 'mail example.org.'
+printf '%s\n' "$err" | head -1 | grep -qxF "tlsa create: --owner 'mail example.org.' has a space or control character in it (escape it as \\032)"
+check $? "a space in --owner says to escape it"
 
 # generic: RFC 3597, LEN = 3 + data bytes, HEX = usage, selector, mtype, data.
 cr "$O IN TYPE52 \\# 35 030101$W311" "generic prints TYPE52 \\# 35 and the rdata in hex" \
