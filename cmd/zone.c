@@ -421,6 +421,7 @@ int cmd_zone(int argc, char **argv)
 	tlsa_zone_edit *ed = NULL;
 	const char *action;
 	size_t i;
+	char why[256];
 	int c, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -548,6 +549,18 @@ int cmd_zone(int argc, char **argv)
 			    "--dry-run writes nothing, so --backup has nothing to keep");
 			goto done;
 		}
+	}
+	for (i = 0; i < o.nremoves; i++)
+		if (cli_owner_check(o.removes[i], why, sizeof(why)) != 0) {
+			rc = cli_usage_error("--remove %s", why);
+			goto done;
+		}
+	if (o.origin != NULL &&
+	    (strcmp(o.origin, "@") == 0 || cli_owner_check(o.origin, why, sizeof(why)) != 0)) {
+		rc = cli_usage_error("--origin %s", strcmp(o.origin, "@") == 0
+							? "'@' names the origin; give the name itself"
+							: why);
+		goto done;
 	}
 
 	if (tlsa_zone_edit_new(&ed) != TLSA_OK)

@@ -103,6 +103,20 @@ run "$TLSA" zone serial --serial yesterday "$D/small.zone.in"
 check $(( rc != 2 )) "a bad --serial is a usage error"
 run "$TLSA" zone serial --records "$D/update.rr" "$D/small.zone.in"
 check $(( rc != 2 )) "serial with --records is a usage error"
+cp "$D/small.zone.in" "$T/names.zone"
+for bad in 'a b' 'a..example.org.' 'x;y' ''; do
+	run "$TLSA" zone update --remove "$bad" "$T/names.zone"
+	check $(( rc != 2 )) "--remove '$bad' (no owner a zone can hold) is a usage error"
+done
+echo "$err" | grep -qF "tlsa zone: --remove" ; check $? "the error names --remove"
+run "$TLSA" zone update --remove "mail example" "$T/names.zone"
+echo "$err" | head -1 | grep -qxF "tlsa zone: --remove 'mail example' has a space or control character in it (escape it as \\032)"
+check $? "--remove 'mail example' says what is wrong with it"
+for bad in 'a b' '@' 'example..org'; do
+	run "$TLSA" zone update --origin "$bad" --remove _443._tcp.www "$T/names.zone"
+	check $(( rc != 2 )) "--origin '$bad' is a usage error"
+done
+cmp -s "$D/small.zone.in" "$T/names.zone"; check $? "and none of them touched the zone"
 
 # ---- the hand-kept zone: every layout ----------------------------------------
 
