@@ -791,7 +791,11 @@ int cmd_create(int argc, char **argv)
 	if (host != NULL && (hk = cli_host_check(host, hostwhy, sizeof(hostwhy))) != 0) {
 		free(o.params);
 		return cli_usage_error("%s%s", hostwhy,
-				       hk == CLI_HOST_PORT ? " (give the port with -p)" : "");
+				       hk == CLI_HOST_PORT ? " (give the port with -p)"
+				       : hk == CLI_HOST_ADDRESS && inputs == 0
+					   ? " (give the host name, and the address to fetch from "
+					     "with --address)"
+					   : "");
 	}
 	if (inputs > 0 && (o.address != NULL || o.sni != NULL)) {
 		free(o.params);

@@ -577,6 +577,9 @@ like "$err" "^tlsa create: 'mx\.example:25' has a port in it \(give the port wit
 run tl create --cert "$P/leaf.pem" '192.0.2.1'
 like "$err" "'192\.0\.2\.1' is an IP address: TLSA records are published under host names" \
 	"an address as HOST says TLSA records are published under names"
+run tl create -p 25 '192.0.2.1'
+like "$err" "give the host name, and the address to fetch from with --address\)$" \
+	"an address as HOST to fetch from says to give it with --address"
 run tl create --cert "$P/leaf.pem" "$(printf 'mx\nexample')"
 printf '%s\n' "$err" | head -1 | grep -qxF "tlsa create: 'mx\\x0aexample' has a control character in it"
 check $? "a newline in HOST is shown escaped: the error stays one line"
