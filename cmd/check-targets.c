@@ -253,6 +253,7 @@ int check_fleet(const struct fleet_run *f)
 	size_t total, printed = 0, started = 0, i;
 	unsigned long lineno = 0;
 	int more = 1, k, failed = 0;
+	char stopped[1200] = "";
 	enum verdict worst = V_OK;
 	FILE *fp;
 
@@ -290,7 +291,9 @@ int check_fleet(const struct fleet_run *f)
 	out.fmt = f->fmt;
 	out.total = total;
 	if (f->out->begin != NULL && f->out->begin(&out) != 0) {
-		cli_error("out of memory");
+		snprintf(stopped, sizeof(stopped), "cannot start the %s output: %s", f->fmt->name,
+			 strerror(errno));
+		cli_error("%s", stopped);
 		failed = 1;
 	}
 	while (!failed && (more || printed < p.submitted)) {
@@ -303,8 +306,10 @@ int check_fleet(const struct fleet_run *f)
 			if (k <= 0) {
 				more = 0;
 				if (k < 0) {
-					cli_error("--targets %s: line %lu: read failed", f->file,
-						  lineno);
+					snprintf(stopped, sizeof(stopped),
+						 "--targets %s: line %lu: read failed", f->file,
+						 lineno);
+					cli_error("%s", stopped);
 					failed = 1;
 				}
 				break;
@@ -338,8 +343,8 @@ int check_fleet(const struct fleet_run *f)
 	if (!failed && f->out->end != NULL && f->out->end(&out, worst) != 0) {
 		cli_error("cannot write the %s output: %s", f->fmt->name, strerror(errno));
 		failed = 1;
-	} else if (failed && out.state != NULL && f->out->discard != NULL) {
-		f->out->discard(&out);
+	} else if (failed && f->out->discard != NULL) {
+		f->out->discard(&out, stopped);
 	}
 	pthread_mutex_lock(&p.mu);
 	p.closing = 1;

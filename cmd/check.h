@@ -261,7 +261,8 @@ struct fleet_format {
 	int (*begin)(struct fleet_out *out);  /* -1: out of memory */
 	void (*result)(struct fleet_out *out, const struct fleet_result *r);
 	int (*end)(struct fleet_out *out, enum verdict worst); /* -1: write error */
-	void (*discard)(struct fleet_out *out); /* free state without end (after a failure) */
+	/* After a failure, instead of end: say why where the format can, free state. */
+	void (*discard)(struct fleet_out *out, const char *why);
 };
 const struct fleet_format *fleet_format_find(const char *name);
 

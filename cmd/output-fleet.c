@@ -70,16 +70,33 @@ static void json_result(struct fleet_out *out, const struct fleet_result *r)
 	}
 }
 
-static int json_end(struct fleet_out *out, enum verdict worst)
+static int json_close(struct fleet_out *out, enum verdict worst, const char *why)
 {
 	size_t i;
 
-	fprintf(out->fp, "\n], \"status\": \"%s\", \"exit\": %d, \"counts\": {",
-		verdict_name(worst), (int)worst);
+	fprintf(out->fp, "\n], \"status\": \"%s\", \"exit\": %d, ", verdict_name(worst),
+		(int)worst);
+	if (why != NULL) {
+		fputs("\"error\": ", out->fp);
+		json_string(out->fp, why);
+		fputs(", ", out->fp);
+	}
+	fputs("\"counts\": {", out->fp);
 	for (i = 0; i < 4; i++)
 		fprintf(out->fp, "%s\"%s\": %zu", i > 0 ? ", " : "", names[i], out->count[i]);
 	fputs("}}\n", out->fp);
 	return ferror(out->fp) ? -1 : 0;
+}
+
+static int json_end(struct fleet_out *out, enum verdict worst)
+{
+	return json_close(out, worst, NULL);
+}
+
+/* The targets printed so far, and why the rest are not: still one JSON document. */
+static void json_discard(struct fleet_out *out, const char *why)
+{
+	json_close(out, V_UNKNOWN, why);
 }
 
 /* ---- nagios ------------------------------------------------------------------ */
@@ -90,11 +107,14 @@ static int json_end(struct fleet_out *out, enum verdict worst)
  * fleet prints a summary line first (with the first finding at the worst
  * level, and counts as performance data), then each target's line as
  * long output without its own performance data, whose labels would
- * collide from one target to the next.  The target lines wait in a
- * temporary file until the summary can be written.
+ * collide from one target to the next.  The target lines wait in memory
+ * (about 100 bytes a target) until the summary can be written: a plugin
+ * must not fail because /tmp is full or read-only.
  */
 struct nagios_fleet {
-	FILE *lines;
+	FILE *lines; /* an open_memstream() on text */
+	char *text;
+	size_t len;
 	char *first[4]; /* the first target line at each verdict, without "DANE X - " */
 };
 
@@ -102,7 +122,7 @@ static int nagios_begin(struct fleet_out *out)
 {
 	struct nagios_fleet *nf = calloc(1, sizeof(*nf));
 
-	if (nf == NULL || (nf->lines = tmpfile()) == NULL) {
+	if (nf == NULL || (nf->lines = open_memstream(&nf->text, &nf->len)) == NULL) {
 		free(nf);
 		return -1;
 	}
@@ -149,24 +169,33 @@ static void nagios_result(struct fleet_out *out, const struct fleet_result *r)
 	free(line);
 }
 
-static void nagios_discard(struct fleet_out *out)
+static void nagios_free(struct fleet_out *out)
 {
 	struct nagios_fleet *nf = out->state;
 	size_t i;
 
-	fclose(nf->lines);
+	if (nf == NULL)
+		return;
+	if (nf->lines != NULL)
+		fclose(nf->lines);
+	free(nf->text);
 	for (i = 0; i < 4; i++)
 		free(nf->first[i]);
 	free(nf);
 	out->state = NULL;
 }
 
+/* A monitoring system shows the first line: it says why there is no result. */
+static void nagios_discard(struct fleet_out *out, const char *why)
+{
+	fprintf(out->fp, "DANE UNKNOWN - %s\n", why);
+	nagios_free(out);
+}
+
 static int nagios_end(struct fleet_out *out, enum verdict worst)
 {
 	struct nagios_fleet *nf = out->state;
-	char buf[4096];
-	size_t n;
-	int rc = 0;
+	int rc;
 
 	fprintf(out->fp, "DANE %s - %zu target%s: %zu OK, %zu WARNING, %zu CRITICAL, %zu UNKNOWN",
 		names[worst], out->total, out->total == 1 ? "" : "s", out->count[V_OK],
@@ -177,14 +206,11 @@ static int nagios_end(struct fleet_out *out, enum verdict worst)
 		" | targets=%zu;;;0 ok=%zu;;;0 warning=%zu;;;0 critical=%zu;;;0 unknown=%zu;;;0\n",
 		out->total, out->count[V_OK], out->count[V_WARNING], out->count[V_CRITICAL],
 		out->count[V_UNKNOWN]);
-	if (fflush(nf->lines) != 0 || fseek(nf->lines, 0, SEEK_SET) != 0)
+	rc = fclose(nf->lines);
+	nf->lines = NULL;
+	if (rc == 0 && nf->len > 0 && fwrite(nf->text, 1, nf->len, out->fp) != nf->len)
 		rc = -1;
-	while (rc == 0 && (n = fread(buf, 1, sizeof(buf), nf->lines)) > 0)
-		if (fwrite(buf, 1, n, out->fp) != n)
-			rc = -1;
-	if (ferror(nf->lines))
-		rc = -1;
-	nagios_discard(out);
+	nagios_free(out);
 	return rc == 0 && !ferror(out->fp) ? 0 : -1;
 }
 
@@ -211,8 +237,10 @@ static void prom_result(struct fleet_out *out, const struct fleet_result *r)
 		prom_target(pm, &r->t, &r->conf);
 }
 
-static void prom_discard(struct fleet_out *out)
+/* No partial exposition: a textfile collector keeps the last whole one. */
+static void prom_discard(struct fleet_out *out, const char *why)
 {
+	(void)why;
 	prom_free(out->state);
 	out->state = NULL;
 }
@@ -223,13 +251,13 @@ static int prom_end(struct fleet_out *out, enum verdict worst)
 
 	(void)worst;
 	rc = prom_write(out->state, out->fp);
-	prom_discard(out);
+	prom_discard(out, NULL);
 	return rc;
 }
 
 static const struct fleet_format formats[] = {
     {"text", NULL, text_result, text_end, NULL},
-    {"json", json_begin, json_result, json_end, NULL},
+    {"json", json_begin, json_result, json_end, json_discard},
     {"nagios", nagios_begin, nagios_result, nagios_end, nagios_discard},
     {"prometheus", prom_begin, prom_result, prom_end, prom_discard},
 };

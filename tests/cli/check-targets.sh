@@ -227,4 +227,35 @@ is "$rc" 3 "a HOST with a quote in it is a usage error (exit 3)"
 [ -z "$out" ] && echo "$err" | grep -qF "tlsa check: 'a\"b\\c.test' has '\"' in it"
 ok $? "which names the host and the character, and prints nothing on stdout"
 
+# With /tmp read-only (a monitoring host's broken /tmp), in a mount namespace
+# of our own: nagios keeps its lines in memory and still reports, while
+# prometheus, whose samples wait in temporary files, cannot start and prints
+# nothing rather than half an exposition.  The binaries are copied out of
+# /tmp first, since the build tree may be there.
+bin=$(cd "$(dirname "$TLSA")" && pwd)
+if [ "$(id -u)" = 0 ] && [ -x "$bin/tlsa-full" ] && unshare -m true 2>/dev/null &&
+	vt=$(mktemp -d /var/tmp/tlsa-ro.XXXXXX); then
+	cp "$bin/tlsa" "$bin/tlsa-full" "$vt/"
+	trap 'kill $sink 2>/dev/null; rm -rf "$T" "$vt"' EXIT
+	printf 'one.test 443\ntwo.test 25\n' >"$T/ro.targets"
+	ro_check() {
+		unshare -m sh -c 'mount -t tmpfs -o ro tmpfs /tmp && exec "$@"' sh \
+			"$vt/tlsa" check --resolver "$deaf" --timeout 1 --targets /dev/fd/3 "$@" \
+			3<"$T/ro.targets"
+	}
+	run ro_check -o nagios
+	is "$rc" 3 "-o nagios with /tmp read-only still runs the fleet (exit 3: all UNKNOWN)"
+	echo "$out" | head -1 | grep -q "^DANE UNKNOWN - 2 targets: 0 OK, 0 WARNING, 0 CRITICAL, 2 UNKNOWN"
+	ok $? "and prints its summary line, then the targets ($(echo "$out" | wc -l) lines)"
+	run ro_check -o prometheus
+	is "$rc" 3 "-o prometheus with /tmp read-only exits 3"
+	[ -z "$out" ] && echo "$err" | grep -q "cannot start the prometheus output: "
+	ok $? "and prints nothing, saying on stderr that its output could not start"
+else
+	skip "read-only /tmp: needs root, unshare -m and tlsa-full beside tlsa"
+	skip "read-only /tmp"
+	skip "read-only /tmp"
+	skip "read-only /tmp"
+fi
+
 done_testing
