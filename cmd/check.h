@@ -288,7 +288,8 @@ int check_fleet(const struct fleet_run *f);
 
 /* ---- -o prometheus (output-prometheus.c) ---------------------------------- */
 
-/* Families collected over a run (on_disk: temporary files, for fleets). */
+/* Families collected over a run (on_disk: temporary files, for fleets, when
+ * they can be made; memory otherwise). */
 struct prom;
 struct prom *prom_new(int on_disk);
 void prom_free(struct prom *pm);

@@ -75,7 +75,7 @@ struct prom {
 	FILE *fam[F_COUNT];
 	char *buf[F_COUNT]; /* in memory: open_memstream's buffers */
 	size_t len[F_COUNT];
-	int on_disk;
+	int in_memory[F_COUNT]; /* 1: an open_memstream (buf, len), else a tmpfile */
 	void *seen; /* tsearch tree of the label sets written (series keys) */
 };
 
@@ -86,9 +86,13 @@ struct prom *prom_new(int on_disk)
 
 	if (pm == NULL)
 		return NULL;
-	pm->on_disk = on_disk;
 	for (i = 0; i < F_COUNT; i++) {
-		pm->fam[i] = on_disk ? tmpfile() : open_memstream(&pm->buf[i], &pm->len[i]);
+		/* With /tmp full or read-only a fleet's samples wait in memory. */
+		pm->fam[i] = on_disk ? tmpfile() : NULL;
+		if (pm->fam[i] == NULL) {
+			pm->fam[i] = open_memstream(&pm->buf[i], &pm->len[i]);
+			pm->in_memory[i] = 1;
+		}
 		if (pm->fam[i] == NULL) {
 			prom_free(pm);
 			return NULL;
@@ -396,7 +400,7 @@ int prom_write(struct prom *pm, FILE *fp)
 			continue; /* a family without samples is left out */
 		fprintf(fp, "# HELP %s %s\n# TYPE %s gauge\n", families[i].name, families[i].help,
 			families[i].name);
-		if (!pm->on_disk) {
+		if (pm->in_memory[i]) {
 			fwrite(pm->buf[i], 1, pm->len[i], fp);
 			continue;
 		}
