@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "check.h"
 #include "cli.h"
@@ -121,34 +122,48 @@ void fleet_line_clear(struct fleet_line *l)
 
 /*
  * First pass: every line must parse before anything is contacted.  A file
- * that cannot be read twice (stdin, a pipe) is copied to a temporary file
- * on the way.  Returns the stream to read the targets from, rewound, or
- * NULL after the errors were said.
+ * that cannot be read twice (stdin, a pipe, a process substitution) is
+ * copied on the way: to a temporary file, or into memory (*mem, for the
+ * caller to free after closing the stream) when none can be made.
+ * Returns the stream to read the targets from, rewound, or NULL after the
+ * errors were said.
  */
-static FILE *validate(const char *path, const struct fleet_defaults *d, size_t *count)
+static FILE *validate(const char *path, const struct fleet_defaults *d, size_t *count,
+		      char **mem)
 {
 	FILE *in, *out = NULL;
 	char *line = NULL, why[400];
-	size_t cap = 0;
+	size_t cap = 0, memlen = 0;
 	ssize_t len;
 	unsigned long lineno = 0, bad = 0;
 	struct fleet_line l;
-	int k;
+	struct stat sb;
+	int k, in_memory = 0;
 
 	*count = 0;
+	*mem = NULL;
 	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (in == NULL) {
 		cli_error("--targets %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (in == stdin && (out = tmpfile()) == NULL) {
-		cli_error("--targets -: cannot keep a copy of stdin: %s", strerror(errno));
-		return NULL;
+	if (in == stdin || fstat(fileno(in), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		out = tmpfile();
+		if (out == NULL && (out = open_memstream(mem, &memlen)) != NULL)
+			in_memory = 1;
+		if (out == NULL) {
+			cli_error("--targets %s: cannot keep a copy to read twice: %s", path,
+				  strerror(errno));
+			if (in != stdin)
+				fclose(in);
+			return NULL;
+		}
 	}
 	while ((len = getline(&line, &cap, in)) >= 0) {
 		lineno++;
 		if (out != NULL && fwrite(line, 1, (size_t)len, out) != (size_t)len) {
-			cli_error("--targets -: cannot keep a copy of stdin: %s", strerror(errno));
+			cli_error("--targets %s: cannot keep a copy to read twice: %s", path,
+				  strerror(errno));
 			bad++;
 			break;
 		}
@@ -175,18 +190,43 @@ static FILE *validate(const char *path, const struct fleet_defaults *d, size_t *
 		bad++;
 	}
 	free(line);
-	if (out != NULL) {
-		if (bad > 0 || fflush(out) != 0 || fseek(out, 0, SEEK_SET) != 0) {
+	if (out == NULL) {
+		if (bad == 0 && fseek(in, 0, SEEK_SET) != 0) {
+			cli_error("--targets %s: cannot read it again: %s", path, strerror(errno));
+			bad++;
+		}
+		if (bad > 0) {
+			fclose(in);
+			return NULL;
+		}
+		return in;
+	}
+	if (in != stdin)
+		fclose(in);
+	if (!in_memory) {
+		if (bad == 0 && (fflush(out) != 0 || fseek(out, 0, SEEK_SET) != 0)) {
+			cli_error("--targets %s: cannot read the copy: %s", path, strerror(errno));
+			bad++;
+		}
+		if (bad > 0) {
 			fclose(out);
 			return NULL;
 		}
 		return out;
 	}
-	if (bad > 0 || fseek(in, 0, SEEK_SET) != 0) {
-		fclose(in);
-		return NULL;
+	/* In memory: the copy is complete once its stream is closed. */
+	if (fclose(out) != 0 && bad == 0) {
+		cli_error("out of memory");
+		bad++;
 	}
-	return in;
+	out = bad == 0 ? fmemopen(*mem, memlen, "r") : NULL;
+	if (out == NULL) {
+		if (bad == 0)
+			cli_error("out of memory");
+		free(*mem);
+		*mem = NULL;
+	}
+	return out;
 }
 
 /* The next target of an already validated file into l: 1, 0 at the end, -1 on error. */
@@ -253,15 +293,16 @@ int check_fleet(const struct fleet_run *f)
 	size_t total, printed = 0, started = 0, i;
 	unsigned long lineno = 0;
 	int more = 1, k, failed = 0;
-	char stopped[1200] = "";
+	char stopped[1200] = "", *mem;
 	enum verdict worst = V_OK;
 	FILE *fp;
 
-	fp = validate(f->file, &f->defaults, &total);
+	fp = validate(f->file, &f->defaults, &total, &mem);
 	if (fp == NULL)
 		return V_UNKNOWN;
 	if (f->ready != NULL && f->ready(f->ctx) != 0) {
 		fclose(fp);
+		free(mem);
 		return V_UNKNOWN;
 	}
 	memset(&p, 0, sizeof(p));
@@ -368,5 +409,6 @@ out:
 	free(p.finished);
 	free(p.slot);
 	fclose(fp);
+	free(mem);
 	return (int)worst;
 }

@@ -227,6 +227,13 @@ is "$rc" 3 "a HOST with a quote in it is a usage error (exit 3)"
 [ -z "$out" ] && echo "$err" | grep -qF "tlsa check: 'a\"b\\c.test' has '\"' in it"
 ok $? "which names the host and the character, and prints nothing on stdout"
 
+# A targets file that can be read only once (a pipe: process substitution,
+# /dev/stdin) is copied on the first pass, as stdin is.
+run "$TLSA" check --resolver "$deaf" --timeout 1 --targets <(printf 'one.test\ntwo.test 25\n')
+is "$rc" 3 "--targets from a process substitution runs (exit 3: all UNKNOWN)"
+echo "$out" | tail -1 | grep -qx "2 targets: 0 OK, 0 WARNING, 0 CRITICAL, 2 UNKNOWN"
+ok $? "and checks both of its targets, which it read twice ($(echo "$out" | tail -1))"
+
 # With /tmp read-only (a monitoring host's broken /tmp), in a mount namespace
 # of our own: nagios keeps its lines in memory, and prometheus, whose
 # samples wait in temporary files, keeps them in memory when it cannot make
@@ -247,6 +254,11 @@ if [ "$(id -u)" = 0 ] && [ -x "$bin/tlsa-full" ] && unshare -m true 2>/dev/null 
 	is "$rc" 3 "-o nagios with /tmp read-only still runs the fleet (exit 3: all UNKNOWN)"
 	echo "$out" | head -1 | grep -q "^DANE UNKNOWN - 2 targets: 0 OK, 0 WARNING, 0 CRITICAL, 2 UNKNOWN"
 	ok $? "and prints its summary line, then the targets ($(echo "$out" | wc -l) lines)"
+	run unshare -m sh -c 'mount -t tmpfs -o ro tmpfs /tmp && exec "$@"' sh \
+		"$vt/tlsa" check --resolver "$deaf" --timeout 1 --targets - <"$T/ro.targets"
+	is "$rc" 3 "--targets - with /tmp read-only keeps its copy of stdin in memory and runs"
+	echo "$out" | tail -1 | grep -qx "2 targets: 0 OK, 0 WARNING, 0 CRITICAL, 2 UNKNOWN"
+	ok $? "and checks both targets ($(echo "$out" | tail -1))"
 	run ro_check -o prometheus
 	is "$rc" 3 "-o prometheus with /tmp read-only still runs the fleet (exit 3: all UNKNOWN)"
 	printf '%s\n' "$out" | python3 "$promcheck" >/dev/null &&
@@ -254,6 +266,8 @@ if [ "$(id -u)" = 0 ] && [ -x "$bin/tlsa-full" ] && unshare -m true 2>/dev/null 
 	ok $? "and writes a well-formed exposition with both targets, kept in memory"
 else
 	skip "read-only /tmp: needs root, unshare -m and tlsa-full beside tlsa"
+	skip "read-only /tmp"
+	skip "read-only /tmp"
 	skip "read-only /tmp"
 	skip "read-only /tmp"
 	skip "read-only /tmp"
