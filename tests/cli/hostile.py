@@ -3,10 +3,12 @@
 # process, named by the first argument.  Loopback only (the test runs in a
 # network namespace of its own); standard library only.
 #
-#   hostile.py MODE ADDR PORT [CERT KEY]
+#   hostile.py MODE ADDR PORT [CERT KEY]      (ADDR IPv4 or IPv6)
 #
 # TCP modes (SMTP-like dialogue where one is needed):
 #   silent     accept, then say nothing
+#   mute       accept, read whatever comes, never answer (for protocols
+#              where the client speaks first: XMPP, LDAP, PostgreSQL)
 #   slow       send the greeting one byte per second
 #   endless    send a greeting line that never ends (no newline, forever)
 #   bigline    send a 1 MB greeting line, then wait
@@ -31,6 +33,7 @@ import time
 
 mode, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 extra = sys.argv[4:]
+family = socket.AF_INET6 if ":" in addr else socket.AF_INET
 
 
 def recv_line(c):
@@ -77,6 +80,9 @@ def serve_tcp(c, ctx):
     c.settimeout(60)
     if mode == "silent":
         c.recv(1)
+    elif mode == "mute":
+        while c.recv(4096):
+            pass
     elif mode == "slow":
         for ch in b"220 host.test ESMTP slowly\r\n":
             c.sendall(bytes([ch]))
@@ -120,7 +126,7 @@ def tcp_main():
     if mode == "tls":
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(extra[0], extra[1])
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls = socket.socket(family, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((addr, port))
     ls.listen(16)
@@ -247,9 +253,9 @@ def dns_tcp_conn(c):
 
 
 def dns_main():
-    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp = socket.socket(family, socket.SOCK_DGRAM)
     udp.bind((addr, port))
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls = socket.socket(family, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((addr, port))
     ls.listen(16)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # tlsa check against hostile and broken peers (issue 6, sections 3 and 4):
 # servers that stall, trickle, flood, refuse, send garbage or alerts, close
-# or stall mid-handshake, or present a chain of 100 certificates; and DNS
+# or stall mid-handshake, or present a chain of 100 certificates, over IPv4
+# and IPv6 and in several protocols' dialogues; and DNS
 # servers that never answer, truncate, send decoys with a wrong ID or from
 # a wrong address, a thousand TLSA records, or malformed TLSA rdata.
 # For each: the check ends within --timeout plus one second, gives the
@@ -162,7 +163,17 @@ serve stall 2509
 serve tls 2510 chain100.pem leaf.key
 serve tls 2511 leaf.pem leaf.key
 serve dns 5300 good.hex
-wait_ports 13
+# The same over IPv6, and a peer that never answers for the protocols in
+# which the client speaks first.
+serve6() {
+	python3 "$HOSTILE" "$1" ::1 "$2" "${@:3}" &
+	pids="$pids $!"
+}
+serve6 mute 2520
+serve6 stall 2521
+serve6 garbage 2522
+serve6 dns 5301 good.hex
+wait_ports 17
 ok $? "the hostile servers are listening"
 
 # hostile PORT [-t smtp] -- WHAT PATTERN: a server that must give CRITICAL.
@@ -199,6 +210,29 @@ hostile 2510 "a server that presents a chain of 100 certificates (no record matc
 timed "$TLSA" check --tlsa "3 1 1 $good" --tlsa "$nomatch" -a 127.0.0.1 -p 2510 --timeout $to host.test
 verdict "a chain of 100 whose leaf matches" $to 0 "OK"
 
+# Over IPv6, and in the dialogues of other protocols: a peer that never
+# answers must time out in each, naming the step it waited at.
+hostile6() {
+	local port=$1 what=$2 pattern=$3
+	shift 3
+	timed "$TLSA" check --tlsa "$nomatch" -a ::1 -p "$port" "$@" --timeout $to host.test
+	verdict "$what" $to 2 "$pattern"
+}
+hostile6 2520 "IPv6, IMAP: a server that never says anything" \
+	"\[::1\]:2520: CRITICAL: timed out after $to s waiting for the greeting" -t imap
+hostile6 2520 "IPv6, POP3: a server that never says anything" \
+	"\[::1\]:2520: CRITICAL: timed out after $to s waiting for the greeting" -t pop3
+hostile6 2520 "IPv6, XMPP: a server that never answers the stream header" \
+	"CRITICAL: timed out after $to s waiting for the reply to the stream header" -t xmpp
+hostile6 2520 "IPv6, LDAP: a server that never answers the StartTLS request" \
+	"CRITICAL: timed out after $to s waiting for the reply to the StartTLS request" -t ldap
+hostile6 2520 "IPv6, PostgreSQL: a server that never answers the SSLRequest" \
+	"CRITICAL: timed out after $to s waiting for the reply to SSLRequest" -t postgres
+hostile6 2521 "IPv6: a server that stalls halfway through the handshake" \
+	"\[::1\]:2521: CRITICAL: timed out after $to s in the TLS handshake"
+hostile6 2522 "IPv6: a server that sends garbage instead of a TLS handshake" \
+	"\[::1\]:2522: CRITICAL: TLS handshake failed: wrong version number" -t smtp
+
 # ---- hostile or broken DNS ---------------------------------------------------
 # The records come from the DNS server on 127.0.0.1@5300 (AD set on every
 # answer); the TLS server on 2511 presents leaf.pem, whose 3 1 1 record is
@@ -207,8 +241,8 @@ verdict "a chain of 100 whose leaf matches" $to 0 "OK"
 dns() { # LABEL [ARGS]: check LABEL.test through the scripted resolver
 	local label=$1
 	shift
-	timed "$TLSA" check --resolver 127.0.0.1@5300 --timeout $dto -a 127.0.0.1 -p 2511 \
-		--sni host.test "$@" "$label.test"
+	timed "$TLSA" check --resolver "${resolver:-127.0.0.1@5300}" --timeout $dto -a 127.0.0.1 \
+		-p 2511 --sni host.test "$@" "$label.test"
 }
 dns good
 verdict "a well-behaved DNS server (the baseline)" $dto 0 "OK"
@@ -228,5 +262,17 @@ dns malformed
 verdict "a TLSA record with malformed rdata alone" $dto 2 "TLSA record 1 is malformed: 2 bytes of rdata"
 dns malformedplus
 verdict "a malformed TLSA record next to a good one" $dto 1 "WARNING: TLSA record 1 is malformed"
+
+# The resolver over IPv6 (::1@5301), UDP and the TCP fallback.
+resolver=::1@5301
+dns good
+verdict "IPv6 resolver: a well-behaved DNS server" $dto 0 "OK"
+dns silent
+verdict "IPv6 resolver: one that never answers" $dto 3 "no answer from ::1@5301"
+dns tc
+verdict "IPv6 resolver: a truncated UDP answer, then TCP" $dto 0 "OK"
+dns wrongid
+verdict "IPv6 resolver: an answer with the wrong ID is ignored" $dto 0 "OK"
+resolver=
 
 done_testing
