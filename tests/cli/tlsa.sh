@@ -71,7 +71,8 @@ if command -v ldd >/dev/null; then
 else
 	skip "ldd not installed"
 fi
-cp "$TLSA" "$T/tlsa-alone"
+# Under valgrind $TLSA is a wrapper script: copy the program it runs.
+cp "${TLSA_REAL:-$TLSA}" "$T/tlsa-alone"
 "$T/tlsa-alone" check example.org >"$T/out" 2>"$T/err"
 is "$?" 3 "without tlsa-full, check exits UNKNOWN"
 grep -q "cannot run .*tlsa-full" "$T/err"; ok $? "without tlsa-full, the missing program is named"
