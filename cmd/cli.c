@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <tlsa.h>
+
 #include "cli.h"
 
 struct cli cli = { "tlsa", 0, 0, 2, NULL };
@@ -186,60 +188,13 @@ int cli_host_check(const char *host, char *why, size_t whysize)
 
 int cli_owner_check(const char *owner, char *why, size_t whysize)
 {
-	const unsigned char *p = (const unsigned char *)owner;
-	size_t label = 0, wire = 1;
-	char q[128];
+	char q[128], what[128];
 
-	quote_name(owner, q, sizeof(q));
-	if (strcmp(owner, "@") == 0 || strcmp(owner, ".") == 0)
+	if (tlsa_owner_name_check(owner, what, sizeof(what)) == TLSA_OK)
 		return 0;
-	if (*p == '\0') {
-		snprintf(why, whysize, "%s is not an owner name (it is empty)", q);
-		return -1;
-	}
-	for (; *p != '\0'; p++) {
-		if (*p == '.') {
-			if (label == 0) {
-				snprintf(why, whysize, "%s has an empty label ('..' or a leading dot)",
-					 q);
-				return -1;
-			}
-			wire += label + 1;
-			label = 0;
-			continue;
-		}
-		if (*p == '\\') {
-			if (isdigit(p[1]) && isdigit(p[2]) && isdigit(p[3]) &&
-			    (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0') <= 255)
-				p += 3;
-			else if (p[1] != '\0' && p[1] >= 0x20 && p[1] != 0x7f)
-				p++;
-			else {
-				snprintf(why, whysize, "%s has a '\\' that escapes nothing", q);
-				return -1;
-			}
-		} else if (*p < 0x20 || *p == 0x7f || *p == ' ') {
-			snprintf(why, whysize,
-				 "%s has a space or control character in it (escape it as \\032)",
-				 q);
-			return -1;
-		} else if (strchr(";()\"", *p) != NULL) {
-			snprintf(why, whysize, "%s has '%c' in it, which a zone file reads as syntax",
-				 q, *p);
-			return -1;
-		}
-		if (++label > 63) {
-			snprintf(why, whysize, "%s has a label longer than 63 bytes", q);
-			return -1;
-		}
-	}
-	if (label > 0)
-		wire += label + 1;
-	if (wire > 255) {
-		snprintf(why, whysize, "%s is longer than a domain name can be (255 bytes)", q);
-		return -1;
-	}
-	return 0;
+	quote_name(owner, q, sizeof(q));
+	snprintf(why, whysize, "%s %s", q, what);
+	return -1;
 }
 
 int cli_flush_stdout(void)

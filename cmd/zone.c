@@ -550,19 +550,21 @@ int cmd_zone(int argc, char **argv)
 			goto done;
 		}
 	}
+
+	/* Checked here too, for a message with the name shown safely. */
 	for (i = 0; i < o.nremoves; i++)
 		if (cli_owner_check(o.removes[i], why, sizeof(why)) != 0) {
 			rc = cli_usage_error("--remove %s", why);
 			goto done;
 		}
-	if (o.origin != NULL &&
-	    (strcmp(o.origin, "@") == 0 || cli_owner_check(o.origin, why, sizeof(why)) != 0)) {
-		rc = cli_usage_error("--origin %s", strcmp(o.origin, "@") == 0
-							? "'@' names the origin; give the name itself"
-							: why);
+	if (o.origin != NULL && strcmp(o.origin, "@") == 0) {
+		rc = cli_usage_error("--origin '@' names the origin; give the name itself");
 		goto done;
 	}
-
+	if (o.origin != NULL && cli_owner_check(o.origin, why, sizeof(why)) != 0) {
+		rc = cli_usage_error("--origin %s", why);
+		goto done;
+	}
 	if (tlsa_zone_edit_new(&ed) != TLSA_OK)
 		goto nomem;
 	if (o.origin != NULL && tlsa_zone_edit_set_origin(ed, o.origin) != TLSA_OK) {

@@ -116,11 +116,16 @@ static tlsa_status set_string(char **dst, const char *s)
 
 tlsa_status tlsa_zone_edit_set_origin(tlsa_zone_edit *ed, const char *origin)
 {
-	char abs[NAME_MAX_TEXT];
+	char abs[NAME_MAX_TEXT], why[128];
 	size_t n;
 
-	if (ed == NULL || origin == NULL || *origin == '\0')
+	if (ed == NULL || origin == NULL)
 		return TLSA_ERR_INVALID;
+	if (strcmp(origin, "@") == 0)
+		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0,
+				      "'@' names the origin; give the name itself");
+	if (tlsa_owner_name_check(origin, why, sizeof(why)) != TLSA_OK)
+		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0, "'%.100s' %s", origin, why);
 	n = strlen(origin);
 	if (snprintf(abs, sizeof(abs), "%s%s", origin,
 		     tlsa_zone_is_absolute(origin, n) ? "" : ".") >= (int)sizeof(abs))

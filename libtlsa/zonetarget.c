@@ -93,8 +93,12 @@ tlsa_status tlsa_zone_edit_add_record(tlsa_zone_edit *ed, const char *text)
 
 tlsa_status tlsa_zone_edit_remove(tlsa_zone_edit *ed, const char *owner)
 {
-	if (ed == NULL || owner == NULL || *owner == '\0')
+	char why[128];
+
+	if (ed == NULL || owner == NULL)
 		return TLSA_ERR_INVALID;
+	if (tlsa_owner_name_check(owner, why, sizeof(why)) != TLSA_OK)
+		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0, "'%.100s' %s", owner, why);
 	return add_pending(ed, owner, strlen(owner), NULL, 1);
 }
 

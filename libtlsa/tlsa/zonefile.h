@@ -94,11 +94,22 @@ typedef struct tlsa_zone_report {
 				     names keep the old text when it is replaced */
 } tlsa_zone_report;
 
+/*
+ * Whether name can stand as the owner of a zone-file line: "@", ".", or a
+ * name, absolute or relative, with the zone-file escapes \X and \DDD; no
+ * unescaped space, control character, ';', '(', ')' or '"', no empty
+ * label, labels of at most 63 bytes and 255 in all.  TLSA_OK, or
+ * TLSA_ERR_DNS_NAME with why (when not NULL) set to a phrase that follows
+ * the name ("has an empty label ...").  Needs no DNS library.
+ */
+tlsa_status tlsa_owner_name_check(const char *name, char *why, size_t whysize);
+
 tlsa_status tlsa_zone_edit_new(tlsa_zone_edit **out);
 /* Removes temp files not committed and releases the lock. */
 void tlsa_zone_edit_free(tlsa_zone_edit *ed);
 
-/* Origin for relative names in records and --remove owners ("example.org."). */
+/* Origin for relative names in records and --remove owners ("example.org.");
+ * TLSA_ERR_DNS_NAME for "@" or a name tlsa_owner_name_check() refuses. */
 tlsa_status tlsa_zone_edit_set_origin(tlsa_zone_edit *ed, const char *origin);
 /* The serial policy (default auto) and the clock it reads. */
 void tlsa_zone_edit_set_serial(tlsa_zone_edit *ed, const tlsa_serial_spec *spec, time_t now);
@@ -121,7 +132,8 @@ tlsa_status tlsa_zone_edit_set_scratch_dir(tlsa_zone_edit *ed, const char *dir);
  * detail in tlsa_zone_edit_where().
  */
 tlsa_status tlsa_zone_edit_add_record(tlsa_zone_edit *ed, const char *text);
-/* Delete the TLSA RRset of owner. */
+/* Delete the TLSA RRset of owner (TLSA_ERR_DNS_NAME for a name
+ * tlsa_owner_name_check() refuses, the reason in tlsa_zone_edit_where()). */
 tlsa_status tlsa_zone_edit_remove(tlsa_zone_edit *ed, const char *owner);
 
 /*

@@ -1,7 +1,7 @@
 /*
  * Fuzz target: the TLSA rdata parser (tlsa_record_parse), presentation
- * form "U S M HEX" and generic form "\# LEN HEX", plus tlsa_hex_parse and
- * tlsa_record_from_wire on the same bytes.
+ * form "U S M HEX" and generic form "\# LEN HEX", plus tlsa_hex_parse,
+ * tlsa_record_from_wire and tlsa_owner_name_check on the same bytes.
  *
  * A record that parses must survive a round trip: its text and generic
  * forms parse back to an equal record.  Anything else is a bug.
@@ -53,6 +53,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (tlsa_hex_parse(text, &bin, &binlen) == TLSA_OK)
 		free(bin);
+	{
+		char why[128];
+
+		/* A refusal always says why, and fits. */
+		if (tlsa_owner_name_check(text, why, sizeof(why)) != TLSA_OK &&
+		    (why[0] == '\0' || strlen(why) >= sizeof(why)))
+			abort();
+	}
 	rec = NULL;
 	if (tlsa_record_from_wire(data, size, &rec) == TLSA_OK) {
 		round_trip(rec, tlsa_record_to_generic);

@@ -344,6 +344,63 @@ int main(void)
 	is_int(st, TLSA_ERR_ZONE_CONFLICT, "an owner both given records and removed is refused");
 	tlsa_zone_edit_free(ed);
 
+	/* Owner names a zone file can carry, and ones it cannot. */
+	{
+		static const char *good[] = {"@", ".", "example.org.", "_25._tcp.mail",
+					     "a\\.b\\032c.example.", "*._tcp.example.org.", NULL};
+		static const struct {
+			const char *name, *why;
+		} badn[] = {
+		    {"", "is not a name (it is empty)"},
+		    {"a b.example.", "has a space or control character in it (escape it as \\032)"},
+		    {"a\tb", "has a space or control character in it (escape it as \\032)"},
+		    {"a..example.", "has an empty label ('..' or a leading dot)"},
+		    {".a", "has an empty label ('..' or a leading dot)"},
+		    {"x;y", "has ';' in it, which a zone file reads as syntax"},
+		    {"x(y", "has '(' in it, which a zone file reads as syntax"},
+		    {"a\\", "has a '\\' that escapes nothing"},
+		    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x",
+		     "has a label longer than 63 bytes"},
+		};
+		char why[128], big[300];
+		size_t i;
+
+		for (i = 0; good[i] != NULL; i++) {
+			is_int(tlsa_owner_name_check(good[i], why, sizeof(why)), TLSA_OK,
+			       "owner %s is taken", good[i]);
+		}
+		for (i = 0; i < sizeof(badn) / sizeof(badn[0]); i++) {
+			why[0] = '\0';
+			ok(tlsa_owner_name_check(badn[i].name, why, sizeof(why)) == TLSA_ERR_DNS_NAME &&
+				   strcmp(why, badn[i].why) == 0,
+			   "owner %zu is refused and says why", i);
+			if (strcmp(why, badn[i].why) != 0)
+				printf("#   got: %s\n#  want: %s\n", why, badn[i].why);
+		}
+		/* 4 labels of 63 bytes: 4 * 64 + 1 = 257 bytes on the wire. */
+		memset(big, 'a', sizeof(big));
+		big[63] = big[127] = big[191] = big[255] = '.';
+		big[256] = '\0';
+		is_int(tlsa_owner_name_check(big, why, sizeof(why)), TLSA_ERR_DNS_NAME,
+		       "an owner of 257 bytes on the wire is refused");
+		big[253] = '.'; /* labels of 63, 63, 63 and 61: 255 bytes */
+		big[254] = '\0';
+		is_int(tlsa_owner_name_check(big, NULL, 0), TLSA_OK,
+		       "one of 255 bytes is taken (why may be NULL)");
+
+		tlsa_zone_edit_new(&ed);
+		is_int(tlsa_zone_edit_remove(ed, "mail example.org."), TLSA_ERR_DNS_NAME,
+		       "tlsa_zone_edit_remove refuses an owner no zone file can carry");
+		ok(strstr(tlsa_zone_edit_where(ed)->detail, "'mail example.org.' has a space") != NULL,
+		   "and the reason names it");
+		is_int(tlsa_zone_edit_set_origin(ed, "@"), TLSA_ERR_DNS_NAME,
+		       "tlsa_zone_edit_set_origin refuses '@'");
+		is_int(tlsa_zone_edit_set_origin(ed, "example..org"), TLSA_ERR_DNS_NAME,
+		       "and a name with an empty label");
+		is_int(tlsa_zone_edit_set_origin(ed, "example.org"), TLSA_OK, "and takes a good one");
+		tlsa_zone_edit_free(ed);
+	}
+
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	if (system(path) != 0)
 		printf("# could not remove %s\n", dir);
