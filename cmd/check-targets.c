@@ -131,7 +131,7 @@ void fleet_line_clear(struct fleet_line *l)
 static FILE *validate(const char *path, const struct fleet_defaults *d, size_t *count,
 		      char **mem)
 {
-	FILE *in, *out = NULL;
+	FILE *in, *out = NULL, *rd;
 	char *line = NULL, why[400];
 	size_t cap = 0, memlen = 0;
 	ssize_t len;
@@ -190,43 +190,35 @@ static FILE *validate(const char *path, const struct fleet_defaults *d, size_t *
 		bad++;
 	}
 	free(line);
-	if (out == NULL) {
-		if (bad == 0 && fseek(in, 0, SEEK_SET) != 0) {
-			cli_error("--targets %s: cannot read it again: %s", path, strerror(errno));
-			bad++;
-		}
-		if (bad > 0) {
-			fclose(in);
-			return NULL;
-		}
-		return in;
-	}
-	if (in != stdin)
+	if (out != NULL && in != stdin)
 		fclose(in);
-	if (!in_memory) {
-		if (bad == 0 && (fflush(out) != 0 || fseek(out, 0, SEEK_SET) != 0)) {
-			cli_error("--targets %s: cannot read the copy: %s", path, strerror(errno));
+	if (in_memory) {
+		/* The copy is complete once its stream is closed. */
+		if (fclose(out) != 0 && bad == 0) {
+			cli_error("out of memory");
 			bad++;
 		}
-		if (bad > 0) {
-			fclose(out);
-			return NULL;
+		out = bad == 0 ? fmemopen(*mem, memlen, "r") : NULL;
+		if (out == NULL) {
+			if (bad == 0)
+				cli_error("out of memory");
+			free(*mem);
+			*mem = NULL;
 		}
 		return out;
 	}
-	/* In memory: the copy is complete once its stream is closed. */
-	if (fclose(out) != 0 && bad == 0) {
-		cli_error("out of memory");
+	/* The file itself, or its copy in a temporary file: rewound. */
+	rd = out != NULL ? out : in;
+	if (bad == 0 && (fflush(rd) != 0 || fseek(rd, 0, SEEK_SET) != 0)) {
+		cli_error("--targets %s: cannot read %s again: %s", path,
+			  out != NULL ? "the copy" : "it", strerror(errno));
 		bad++;
 	}
-	out = bad == 0 ? fmemopen(*mem, memlen, "r") : NULL;
-	if (out == NULL) {
-		if (bad == 0)
-			cli_error("out of memory");
-		free(*mem);
-		*mem = NULL;
+	if (bad > 0) {
+		fclose(rd);
+		return NULL;
 	}
-	return out;
+	return rd;
 }
 
 /* The next target of an already validated file into l: 1, 0 at the end, -1 on error. */

@@ -557,10 +557,6 @@ int cmd_zone(int argc, char **argv)
 			rc = cli_usage_error("--remove %s", why);
 			goto done;
 		}
-	if (o.origin != NULL && strcmp(o.origin, "@") == 0) {
-		rc = cli_usage_error("--origin '@' names the origin; give the name itself");
-		goto done;
-	}
 	if (o.origin != NULL && cli_owner_check(o.origin, why, sizeof(why)) != 0) {
 		rc = cli_usage_error("--origin %s", why);
 		goto done;
@@ -568,8 +564,11 @@ int cmd_zone(int argc, char **argv)
 	if (tlsa_zone_edit_new(&ed) != TLSA_OK)
 		goto nomem;
 	if (o.origin != NULL && tlsa_zone_edit_set_origin(ed, o.origin) != TLSA_OK) {
+		/* '@', which cli_owner_check() takes for an owner (or no memory). */
+		const char *d = tlsa_zone_edit_where(ed)->detail;
+
+		rc = cli_usage_error("--origin %s", d[0] != '\0' ? d : "cannot be set: out of memory");
 		tlsa_zone_edit_free(ed);
-		rc = cli_usage_error("bad --origin '%s'", o.origin);
 		goto done;
 	}
 	for (i = 0; i < o.nrecords; i++) {

@@ -143,44 +143,41 @@ static tlsa_status open_out(tlsa_zone_edit *ed, const char *path, int zone, int 
 
 /*
  * Give the temp file fd the extended attributes of the file it replaces
- * (read through the locked zone_fd, or by path): POSIX ACLs and security
- * labels live there, and a rename would otherwise drop them.  One that
- * cannot be set (no permission, a file system without them) is counted in
- * ed->xattrs_lost, not an error: the records must still be published.
+ * (by path: o->target is the file locked or stat'ed before): POSIX ACLs
+ * and security labels live there, and a rename would otherwise drop them.
+ * One that cannot be set (no permission, a file system without them) is
+ * counted in ed->xattrs_lost, not an error: the records must still be
+ * published.
  */
 static void copy_xattrs(tlsa_zone_edit *ed, const struct outfile *o, int fd)
 {
-	int from = o->zone && ed->output == NULL ? ed->zone_fd : -1;
 	char *names = NULL, *val = NULL, *cur = NULL, *name;
-	ssize_t len, vlen, clen;
+	ssize_t len, vlen;
 
-	if (ed->scratch != NULL || (from < 0 && !o->existed))
+	if (ed->scratch != NULL || !o->existed)
 		return;
-	len = from >= 0 ? flistxattr(from, NULL, 0) : listxattr(o->target, NULL, 0);
+	len = listxattr(o->target, NULL, 0);
 	if (len <= 0)
 		return;
 	names = malloc((size_t)len);
-	if (names == NULL)
-		goto lost;
-	len = from >= 0 ? flistxattr(from, names, (size_t)len) : listxattr(o->target, names, (size_t)len);
-	if (len <= 0)
-		goto lost;
+	if (names == NULL || (len = listxattr(o->target, names, (size_t)len)) <= 0) {
+		free(names);
+		ed->xattrs_lost++;
+		return;
+	}
 	for (name = names; name < names + len; name += strlen(name) + 1) {
-		vlen = from >= 0 ? fgetxattr(from, name, NULL, 0) : getxattr(o->target, name, NULL, 0);
+		vlen = getxattr(o->target, name, NULL, 0);
 		free(val);
 		val = vlen >= 0 ? malloc((size_t)vlen + 1) : NULL;
-		if (val == NULL ||
-		    (vlen = from >= 0 ? fgetxattr(from, name, val, (size_t)vlen)
-				      : getxattr(o->target, name, val, (size_t)vlen)) < 0) {
+		if (val == NULL || (vlen = getxattr(o->target, name, val, (size_t)vlen)) < 0) {
 			ed->xattrs_lost++;
 			continue;
 		}
 		/* Already so (a label the directory gives every new file): keep it. */
-		clen = fgetxattr(fd, name, NULL, 0);
-		if (clen == vlen) {
+		if (fgetxattr(fd, name, NULL, 0) == vlen) {
 			free(cur);
-			cur = malloc((size_t)clen + 1);
-			if (cur != NULL && fgetxattr(fd, name, cur, (size_t)clen) == clen &&
+			cur = malloc((size_t)vlen + 1);
+			if (cur != NULL && fgetxattr(fd, name, cur, (size_t)vlen) == vlen &&
 			    memcmp(cur, val, (size_t)vlen) == 0)
 				continue;
 		}
@@ -190,10 +187,6 @@ static void copy_xattrs(tlsa_zone_edit *ed, const struct outfile *o, int fd)
 	free(cur);
 	free(val);
 	free(names);
-	return;
-lost:
-	free(names);
-	ed->xattrs_lost++;
 }
 
 /* Keep mode, owner, group and extended attributes of the file replaced; then flush to disk. */

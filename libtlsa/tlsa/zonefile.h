@@ -5,8 +5,8 @@
  * Owns: the streaming scanner ($ORIGIN, $TTL, $INCLUDE, blank owners,
  * parentheses, comments, quotes, CRLF), the edit plan (which byte ranges
  * change and into what), and the safe replacement of files (lock, temp
- * file in the same directory, fsync, rename, directory fsync, mode and
- * owner kept, symlinks kept).  Does not own serial arithmetic (serial.c)
+ * file in the same directory, fsync, rename, directory fsync, mode,
+ * owner and extended attributes kept, symlinks kept).  Does not own serial arithmetic (serial.c)
  * or TLSA rdata (record.c), and never prints or installs signal handlers:
  * a caller that wants temp files gone on a signal calls
  * tlsa_zone_edit_unlink_temps() from its own handler.
