@@ -281,7 +281,7 @@ static inline int is_soa_type(const char *s, size_t n)
 	return token_is(s, n, "SOA") || token_is(s, n, "TYPE6");
 }
 
-static inline int tlsa_zone_is_cname_type(const char *s, size_t n)
+static inline int is_cname_type(const char *s, size_t n)
 {
 	return token_is(s, n, "CNAME") || token_is(s, n, "TYPE5");
 }

@@ -162,9 +162,9 @@ tlsa_status tlsa_zone_cname_parsed(struct scan *sc, const struct entry *e, const
 /* Types that may sit beside a CNAME: the CNAME and DNSSEC's own. */
 static int beside_cname(const char *ty, size_t n)
 {
-	return tlsa_zone_is_cname_type(ty, n) || token_is(ty, n, "RRSIG") ||
-	       token_is(ty, n, "TYPE46") || token_is(ty, n, "NSEC") || token_is(ty, n, "TYPE47") ||
-	       token_is(ty, n, "NSEC3") || token_is(ty, n, "TYPE50");
+	return is_cname_type(ty, n) || token_is(ty, n, "RRSIG") || token_is(ty, n, "TYPE46") ||
+	       token_is(ty, n, "NSEC") || token_is(ty, n, "TYPE47") || token_is(ty, n, "NSEC3") ||
+	       token_is(ty, n, "TYPE50");
 }
 
 tlsa_status tlsa_zone_cname_other(struct scan *sc, const struct entry *e, const char *owner,

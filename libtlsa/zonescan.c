@@ -357,7 +357,7 @@ static tlsa_status scan_entry(struct scan *sc, struct entry *e, int full)
 		}
 	}
 	is_soa = is_soa_type(ty, tyl);
-	is_cname = tlsa_zone_is_cname_type(ty, tyl);
+	is_cname = is_cname_type(ty, tyl);
 	if (sc->mode == SCAN_CNAMES) {
 		/* Every entry, light or full: its owner and type are enough. */
 		if ((owner = cur_owner_abs(sc)) == NULL)
@@ -466,8 +466,7 @@ static int needs_full(struct scan *sc, const char *text, const struct toks *t)
 	if (sc->mode != SCAN_EDIT || sc->ed->ntargets == 0)
 		return 0;
 	/* A CNAME at an owner given records stops the edit (zonecname.c). */
-	if (!tlsa_zone_is_cname_type(ty, tyl) &&
-	    (!is_tlsa_type(ty, tyl) || sc->ed->tlsa_in_snippet))
+	if (!is_cname_type(ty, tyl) && (!is_tlsa_type(ty, tyl) || sc->ed->tlsa_in_snippet))
 		return 0;
 	if (explicit_owner) {
 		if (tlsa_zone_absolute(text + t->t[0].off, t->t[0].len,
