@@ -115,12 +115,14 @@ int main(void)
 
 	/* RFC 7671 section 7: one service's owner an alias of another's. */
 	snprintf(text, sizeof(text),
-		 HEAD "_25._tcp.mail IN TLSA 3 1 1 " K1 "\n_587._tcp.mail IN CNAME _25._tcp.mail\n");
+		 HEAD "_25._tcp.mail IN TLSA 3 1 1 " K1
+		      "\n_587._tcp.mail IN CNAME _25._tcp.mail\n");
 	put(zone, text);
 	is_int(edit(at587, NULL, 0, NULL), TLSA_ERR_ZONE_CNAME,
 	       "records for an owner that is a CNAME are refused");
-	ok(said(": line 7: ") && said("_587._tcp.mail.example.org. is a CNAME for "
-				      "_25._tcp.mail.example.org.") &&
+	ok(said(": line 7: ") &&
+	       said("_587._tcp.mail.example.org. is a CNAME for "
+		    "_25._tcp.mail.example.org.") &&
 	       said("update the records of _25._tcp.mail.example.org. instead"),
 	   "the error names the CNAME's line, its target and what to do instead");
 	ok(holds(text), "the refused zone is untouched");
@@ -158,11 +160,13 @@ int main(void)
 	ok(access(snip, F_OK) != 0 && holds(text), "and nothing is written");
 
 	/* TLSA_ZONE_CHECK: CNAME and other data anywhere in the new zone. */
-	snprintf(text, sizeof(text), HEAD "ftp IN CNAME ns1\nmail IN A 192.0.2.25\nftp IN MX 10 mail\n");
+	snprintf(text, sizeof(text),
+		 HEAD "ftp IN CNAME ns1\nmail IN A 192.0.2.25\nftp IN MX 10 mail\n");
 	put(zone, text);
 	is_int(edit(at25, NULL, 0, NULL), TLSA_OK,
 	       "without TLSA_ZONE_CHECK a CNAME and other data elsewhere do not stop an edit");
-	snprintf(text, sizeof(text), HEAD "ftp IN CNAME ns1\nmail IN A 192.0.2.25\nftp IN MX 10 mail\n");
+	snprintf(text, sizeof(text),
+		 HEAD "ftp IN CNAME ns1\nmail IN A 192.0.2.25\nftp IN MX 10 mail\n");
 	put(zone, text);
 	is_int(edit(at25, NULL, TLSA_ZONE_CHECK, NULL), TLSA_ERR_ZONE_CNAME,
 	       "TLSA_ZONE_CHECK refuses a CNAME and other data at one name");
