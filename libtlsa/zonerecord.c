@@ -239,7 +239,7 @@ static tlsa_status soa_hex_serial(struct scan *sc, const struct entry *e, const 
 	const struct toks *t = e->t;
 	const char *text = e->text;
 	size_t i, j, k = 0, first, wire = 0, digits = 0;
-	int v;
+	int v, case_here[2] = {0, 0}, case_all[2] = {0, 0};
 
 	for (i = 0; i < ldns_rr_rd_count(rr); i++)
 		wire += ldns_rdf_size(ldns_rr_rdf(rr, i));
@@ -248,14 +248,17 @@ static tlsa_status soa_hex_serial(struct scan *sc, const struct entry *e, const 
 	for (i = e->type_i + 3; i < t->n; i++) {
 		const struct tok *h = &t->t[i];
 		for (j = 0; j < h->len; j++, digits++) {
-			if ((v = hex_value(text[h->off + j])) < 0)
+			const char ch = text[h->off + j];
+			if ((v = hex_value(ch)) < 0)
 				return tlsa_zone_fail(sc->ed, TLSA_ERR_ZONE_SOA, sc->path, e->line,
 						      "bad hex in SOA rdata");
+			if (v > 9)
+				case_all[isupper((unsigned char)ch) ? 1 : 0] = 1;
 			if (digits < first || digits >= first + 8)
 				continue;
+			if (v > 9)
+				case_here[isupper((unsigned char)ch) ? 1 : 0] = 1;
 			*serial = (*serial << 4) | (uint32_t)v;
-			if (isupper((unsigned char)text[h->off + j]))
-				c->upper = 1;
 			if (k > 0 && c->run[k - 1].off + (off_t)c->run[k - 1].len ==
 					 (off_t)(h->off + j)) {
 				c->run[k - 1].len++;
@@ -271,6 +274,11 @@ static tlsa_status soa_hex_serial(struct scan *sc, const struct entry *e, const 
 		return tlsa_zone_fail(sc->ed, TLSA_ERR_ZONE_SOA, sc->path, e->line,
 				      "SOA rdata in \\# form has %zu bytes, its fields %zu",
 				      digits / 2, wire);
+	/* New digits in the case of the old ones, or of the rest of the hex. */
+	if (case_here[0] || case_here[1])
+		c->upper = case_here[1] && !case_here[0];
+	else
+		c->upper = case_all[1] && !case_all[0];
 	c->nrun = k;
 	c->hex = 1;
 	return TLSA_OK;

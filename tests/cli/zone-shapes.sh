@@ -180,6 +180,13 @@ shape generic-soa-split.zone example.org "$T/want" \
 	"a generic SOA whose serial is split over chunks and lines" \
 	update -r "$T/www.rr" --serial 3000000000
 
+# Serial digits with no letter among them take the case of the other hex.
+fresh generic-soa.zone
+sed -i -e 's/\(\\# 61 \)\(.*\)$/\1\U\2/' -e 's/0078A3F17500/001234567800/' "$Z"
+sed 's/001234567800/00713FB30000/' "$Z" >"$T/want"
+run "$TLSA" zone serial --serial 1900000000 "$Z"
+has "serial 305419896 -> 1900000000" "a generic SOA in upper-case hex is bumped"
+same "$Z" "$T/want" "its new serial digits are upper case too"
 fresh generic-soa.zone
 run "$TLSA" zone serial --serial keep "$Z"
 has "unchanged (serial 2024010101)" "--serial keep on a generic SOA reports its serial and changes nothing"
