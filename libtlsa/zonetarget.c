@@ -67,6 +67,26 @@ static tlsa_status parse_want(tlsa_zone_edit *ed, const char *text, const struct
 }
 
 /*
+ * Name text (n bytes) for a message: at most max bytes of it, control
+ * characters as \DDD (a record file's bytes reach the user's terminal).
+ */
+static void show_name(const char *s, size_t n, size_t max, char *out, size_t size)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n && i < max && o + 8 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(out + o, size - o, "\\%03u", c);
+		else
+			out[o++] = (char)c;
+	}
+	if (i < n && o + 4 < size)
+		o += (size_t)snprintf(out + o, size - o, "...");
+	out[o] = '\0';
+}
+
+/*
  * The owner of a record given (n bytes) as --remove owners are checked,
  * and, when an origin completes it, its absolute form too: a name BIND
  * would refuse must not reach the file.
@@ -74,24 +94,26 @@ static tlsa_status parse_want(tlsa_zone_edit *ed, const char *text, const struct
 static tlsa_status owner_check(tlsa_zone_edit *ed, const char *owner, size_t n, const char *origin,
 			       const char *what)
 {
-	char text[NAME_MAX_TEXT], abs[NAME_MAX_TEXT], why[128];
+	char text[NAME_MAX_TEXT], abs[NAME_MAX_TEXT], why[128], shown[128];
 
+	show_name(owner, n, 100, shown, sizeof(shown));
 	if (n >= sizeof(text))
 		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0,
-				      "'%.60s...' is longer than a domain name can be (255 bytes)",
-				      owner);
+				      "%s'%s' is longer than a domain name can be (255 bytes)",
+				      what, shown);
 	memcpy(text, owner, n);
 	text[n] = '\0';
 	if (tlsa_owner_name_check(text, why, sizeof(why)) != TLSA_OK)
-		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0, "'%.100s' %s", text, why);
+		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0, "%s'%s' %s", what, shown,
+				      why);
 	if (origin == NULL || tlsa_zone_is_absolute(text, n))
 		return TLSA_OK;
 	if (tlsa_zone_absolute(text, n, origin, abs, sizeof(abs)) != 0 ||
 	    tlsa_owner_name_check(abs, why, sizeof(why)) != TLSA_OK)
 		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0,
-				      "%s'%.100s' under %.100s is longer than a domain name can be "
+				      "%s'%s' under %.60s is longer than a domain name can be "
 				      "(255 bytes)",
-				      what, text, origin);
+				      what, shown, origin);
 	return TLSA_OK;
 }
 

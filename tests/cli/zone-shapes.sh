@@ -266,6 +266,12 @@ check $(( rc != 1 )) "snippet refuses a relative owner that grows over 255 bytes
 has "$T/rel.rr: line 1: not a valid domain name:" "that refusal names the record"
 has "under example.org. is longer than a domain name can be" "and says it is too long under the origin"
 
+printf '_443._tcp.a\033[31mred.example.org. IN TLSA 3 1 1 %s\n' "$K2" >"$T/esc.rr"
+run "$TLSA" zone snippet -r "$T/esc.rr"
+check $(( rc != 1 )) "snippet refuses a record whose owner holds a control character"
+has "$T/esc.rr: line 1: not a valid domain name: '_443._tcp.a\\027[31mred.example.org.' has a space or control character in it" \
+	"the refusal shows it as \\027, never the raw byte"
+
 fresh generate.zone
 for rr in label long rel; do
 	run "$TLSA" zone update -r "$T/$rr.rr" "$Z"
