@@ -205,7 +205,8 @@ struct tlsa_zone_edit {
 	int have_soa;
 	struct soa_copy *soa; /* every copy of the SOA, in file order */
 	size_t nsoa;
-	ldns_rr *soa_rr; /* the first copy, which the others must equal */
+	ldns_rr *soa_rr;   /* the first copy, which the others must equal */
+	int soa_ttl_known; /* its TTL was given or set by $TTL */
 	uint32_t soa_serial;
 	unsigned long serial_line;
 	char *zone_origin; /* SOA owner, absolute */

@@ -285,7 +285,8 @@ static tlsa_status soa_hex_serial(struct scan *sc, const struct entry *e, const 
 }
 
 /* The field in which SOA b differs from SOA a, in words, or NULL. */
-static const char *soa_differs(const ldns_rr *a, const ldns_rr *b, char *why, size_t size)
+static const char *soa_differs(const ldns_rr *a, const ldns_rr *b, int ttls, char *why,
+			       size_t size)
 {
 	static const char *const field[] = {"MNAME (primary server)", "RNAME (mailbox)", "serial",
 					    "refresh",		      "retry",		 "expire",
@@ -297,7 +298,7 @@ static const char *soa_differs(const ldns_rr *a, const ldns_rr *b, char *why, si
 		snprintf(why, size, "its class");
 		return why;
 	}
-	if (ldns_rr_ttl(a) != ldns_rr_ttl(b)) {
+	if (ttls && ldns_rr_ttl(a) != ldns_rr_ttl(b)) {
 		snprintf(why, size, "its TTL (%lu, not %lu)", (unsigned long)ldns_rr_ttl(b),
 			 (unsigned long)ldns_rr_ttl(a));
 		return why;
@@ -324,13 +325,17 @@ static tlsa_status soa_again(struct scan *sc, const struct entry *e, const ldns_
 {
 	tlsa_zone_edit *ed = sc->ed;
 	char why[200];
+	int ttls;
 
 	if (ldns_dname_compare(ldns_rr_owner(rr), ldns_rr_owner(ed->soa_rr)) != 0)
 		return tlsa_zone_fail(ed, TLSA_ERR_ZONE_SOA, sc->path, e->line,
 				      "a second SOA record, at %s; the zone's SOA (line %lu) is at "
 				      "%s",
 				      owner, ed->soa[0].line, ed->zone_origin);
-	if (soa_differs(ed->soa_rr, rr, why, sizeof(why)) != NULL)
+	/* A TTL neither given nor set by $TTL is whatever came last (RFC
+	 * 1035): not the record's own, so not compared. */
+	ttls = ed->soa_ttl_known && (e->ttl_i >= 0 || sc->has_default_ttl);
+	if (soa_differs(ed->soa_rr, rr, ttls, why, sizeof(why)) != NULL)
 		return tlsa_zone_fail(ed, TLSA_ERR_ZONE_SOA, sc->path, e->line,
 				      "a second SOA record that differs from the one on line %lu "
 				      "in %s",
@@ -405,6 +410,7 @@ tlsa_status tlsa_zone_soa(struct scan *sc, const struct entry *e, const char *ow
 		return TLSA_OK;
 	}
 	ed->soa_rr = rr;
+	ed->soa_ttl_known = e->ttl_i >= 0 || sc->has_default_ttl;
 	ed->have_soa = 1;
 	ed->soa_serial = serial;
 	ed->serial_line = c.line;

@@ -136,6 +136,17 @@ int main(void)
 	       "$ORIGIN example.org.\n@ 60 IN SOA ns1 hm 8 1 1 1 1\n@ 60 IN SOA NS1 HM 8 1 1 1 1\n",
 	       "and each copy keeps its own text");
 
+	/* Without $TTL, an SOA with no TTL takes the last one given (RFC 1035). */
+	put(zone, "$ORIGIN example.org.\n@ IN SOA ns1 hm 7 1 1 1 1\nns1 300 IN A 192.0.2.1\n"
+		  "@ IN SOA ns1 hm 7 1 1 1 1\n");
+	st = edit(NULL, NULL, TLSA_SERIAL_INCREMENT, 0, TLSA_ZONE_SERIAL_ONLY, &rep);
+	is_int(st, TLSA_OK,
+	       "a TTL an SOA copy only inherits from the record before it is not compared");
+	put(zone, "$ORIGIN example.org.\n$TTL 60\n@ IN SOA ns1 hm 7 1 1 1 1\n@ 61 IN SOA ns1 hm 7 "
+		  "1 1 1 1\n");
+	st = edit(NULL, NULL, TLSA_SERIAL_INCREMENT, 0, TLSA_ZONE_SERIAL_ONLY, &rep);
+	is_int(st, TLSA_ERR_ZONE_SOA, "a TTL set by $TTL is compared: 60 and 61 differ");
+
 	/* ---- an SOA in RFC 3597 form ---- */
 	put(zone, "$TTL 60\nexample.org. IN TYPE6 \\# 61 ( " SOA_NAMES_HEX
 		  "\n 78A3 F1\n75 " SOA_REST_HEX " )\n");
