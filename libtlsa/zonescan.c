@@ -15,6 +15,8 @@
  *
  * Relative $INCLUDE paths are resolved beside the including file first
  * (as Knot does), then against the working directory (as BIND and NSD do).
+ * An included file starts with the owner in effect at its $INCLUDE (as in
+ * BIND).  $GENERATE is passed over; lone-CR line ends are refused.
  */
 #include "config.h"
 
