@@ -5,11 +5,10 @@
  *
  * Owns: the SOA serial's place in every copy of the SOA, in text or RFC
  * 3597 form, and the check that the copies are one record
- * (tlsa_zone_soa), the TLSA records found
- * at targets with the layout of their first line (tlsa_zone_found_add),
- * and the records of an --include snippet (tlsa_zone_snip_add).  Does
- * not own finding entries (zonescan.c) or deciding what changes
- * (zoneedit.c).
+ * (tlsa_zone_soa), the TLSA records found at targets with the layout of
+ * their first line (tlsa_zone_found_add), and the records of an
+ * --include snippet (tlsa_zone_snip_add).  Does not own finding entries
+ * (zonescan.c) or deciding what changes (zoneedit.c).
  */
 #include "config.h"
 
