@@ -53,6 +53,7 @@ struct check_opts {
 	tlsa_verify_ctx *vctx;       /* a fleet's shared TLS context, or NULL */
 	const struct check_format *fmt;
 	char problem[1024]; /* why the check could not run, for the output format too */
+	int said;           /* a result or status line is on stdout */
 };
 
 enum {
@@ -585,11 +586,14 @@ static int check_target(struct check_opts *o, const char *host)
 	if (examine(o, res, &t, &conf, &start) != 0)
 		goto out;
 	o->fmt->print(stdout, &t, &conf);
+	o->said = 1;
 	rc = (int)t.verdict;
 	o->problem[0] = '\0';
 out:
-	if (o->problem[0] != '\0' && o->fmt->unknown != NULL)
+	if (o->problem[0] != '\0' && o->fmt->unknown != NULL) {
 		o->fmt->unknown(stdout, &t, o->problem);
+		o->said = 1;
+	}
 	target_free(&t);
 	tlsa_resolver_free(res);
 	return rc;
@@ -678,6 +682,7 @@ static int check_group(struct check_opts *o, const char *name)
 	if (res == NULL || examine_group(o, res, name, &g, &conf) != 0)
 		goto out;
 	check_print_group(stdout, &g, &conf, o->fmt);
+	o->said = 1;
 	rc = (int)g.verdict;
 	o->problem[0] = '\0';
 out:
@@ -688,6 +693,7 @@ out:
 		u.host = name;
 		u.port = o->mx ? 25 : 0;
 		o->fmt->unknown(stdout, &u, o->problem);
+		o->said = 1;
 	}
 	group_free(&g);
 	tlsa_resolver_free(res);
@@ -791,6 +797,7 @@ static int run_fleet(struct check_opts *o)
 	f.release = fleet_release;
 	f.ctx = &fc;
 	rc = f.out != NULL ? check_fleet(&f) : V_UNKNOWN;
+	o->said = f.out != NULL; /* check_fleet says even why it stopped */
 	tlsa_resolver_free(fc.res);
 	tlsa_verify_ctx_free(o->vctx);
 	o->vctx = NULL;
@@ -856,7 +863,7 @@ static int parse_address(const char *text)
 int cmd_check(int argc, char **argv)
 {
 	struct check_opts o;
-	const char *host;
+	const char *host = NULL, *named = NULL;
 	char hostwhy[256];
 	int hk;
 	size_t i;
@@ -983,6 +990,7 @@ int cmd_check(int argc, char **argv)
 							      : "");
 		goto done;
 	}
+	named = host;
 	for (i = 0; i < o.naddresses; i++) {
 		fam = parse_address(o.addresses[i]);
 		if (o.family != AF_UNSPEC && fam != o.family) {
@@ -1023,6 +1031,20 @@ int cmd_check(int argc, char **argv)
 		o.port = tlsa_starttls_port(o.starttls);
 	rc = o.targets != NULL ? run_fleet(&o) : check_target(&o, host);
 done:
+	/*
+	 * Every UNKNOWN says why on stdout too, in the format asked for
+	 * (text: stderr says enough), however early it came: a monitoring
+	 * system shows stdout.
+	 */
+	if (rc == V_UNKNOWN && !o.said && o.fmt != NULL && o.fmt->unknown != NULL) {
+		struct check_target u;
+		const char *why = cli_first_error();
+
+		memset(&u, 0, sizeof(u));
+		u.host = named;
+		u.port = o.mx ? 25 : (unsigned)o.port;
+		o.fmt->unknown(stdout, &u, why[0] != '\0' ? why : "the check could not run");
+	}
 	for (i = 0; i < o.ncands; i++)
 		tlsa_input_free(o.cands[i].in);
 	free(o.cands);

@@ -370,6 +370,11 @@ static void json_unknown(FILE *fp, const struct check_target *t, const char *why
 {
 	fputs("{\"status\": \"UNKNOWN\", \"exit\": 3, \"error\": ", fp);
 	json_string(fp, why);
+	/* A usage error may come before there is a target to name. */
+	if (t->host == NULL) {
+		fputs(", \"targets\": []}\n", fp);
+		return;
+	}
 	fputs(", \"targets\": [{\"target\": ", fp);
 	json_string(fp, t->host);
 	fprintf(fp, ", \"port\": %u, \"status\": \"UNKNOWN\"}]}\n", t->port);
@@ -417,7 +422,7 @@ static void print_nagios(FILE *fp, const struct check_target *t, const struct ch
 	fprintf(fp, "DANE %s - %s | addresses=%zu;;;0 matched=%zu;;;0 failed=%zu;;;0",
 		verdict_name(t->verdict), buf, t->naddr, count_ok(t), t->naddr - count_ok(t));
 	if (have_days)
-		fprintf(fp, " days_left=%d;%d;0", days, c->warn_days);
+		fprintf(fp, " days_left=%d;%d:;0:", days, c->warn_days);
 	fprintf(fp, " time=%.3fs;;;0\n", t->seconds);
 }
 
@@ -426,7 +431,9 @@ static void nagios_unknown(FILE *fp, const struct check_target *t, const char *w
 {
 	size_t i;
 
-	fprintf(fp, "DANE UNKNOWN - %s:%u: ", t->host, t->port);
+	fputs("DANE UNKNOWN - ", fp);
+	if (t->host != NULL)
+		fprintf(fp, "%s:%u: ", t->host, t->port);
 	for (i = 0; why[i] != '\0'; i++)
 		fputc(why[i] == '|' ? '/' : why[i], fp);
 	fputc('\n', fp);

@@ -431,8 +431,15 @@ void check_print_prometheus(FILE *fp, const struct check_target *t, const struct
 
 void check_prometheus_unknown(FILE *fp, const struct check_target *t, const char *why)
 {
-	struct prom *pm = prom_new(0);
+	struct prom *pm;
 
+	/*
+	 * A usage error before any target: nothing, as when a fleet stops,
+	 * so that a textfile collector keeps the last whole exposition.
+	 */
+	if (t->host == NULL)
+		return;
+	pm = prom_new(0);
 	/* The reason is on stderr; a comment keeps it next to the sample. */
 	fputs("# tlsa check: ", fp);
 	for (; *why != '\0'; why++)
