@@ -125,6 +125,15 @@ int check_records_trust(struct check_target *t, const struct check_conf *c)
 					"TLSA record %zu is malformed: %zu bytes of rdata", i + 1,
 					t->recs[i].rdlen);
 	if (t->source == SRC_GIVEN) {
+		/* A --tlsa-file whose every record is for another owner: none for this one. */
+		if (t->nrecs == 0)
+			return rc | notes_add(&t->notes, V_CRITICAL,
+					      "no TLSA records for _%u._%s.%s%s in %s (%zu for other "
+					      "owners skipped)",
+					      t->port, t->proto, t->host,
+					      t->host[strlen(t->host) - 1] == '.' ? "" : ".",
+					      t->source_file != NULL ? t->source_file : "--tlsa",
+					      t->skipped);
 		t->use_records = 1;
 		return rc;
 	}

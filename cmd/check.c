@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -124,7 +125,8 @@ static void help(void)
 	       "                         (at best WARNING)\n"
 	       "      --tlsa \"U S M HEX\" check against this record instead of DNS (repeatable)\n"
 	       "      --tlsa-file FILE   check against the records in FILE ('U S M HEX' or zone\n"
-	       "                         lines, as tlsa create prints them)\n\n"
+	       "                         lines, as tlsa create prints them); lines for other\n"
+	       "                         owners than _PORT._PROTO.HOST are skipped\n\n"
 	       "Checks:\n"
 	       "      --timeout SEC      bound on each network step (default 10)\n"
 	       "      --warn-days N      warn when a certificate in use expires within N days\n"
@@ -205,64 +207,179 @@ static int add_rec(struct check_target *t, tlsa_record *rec, size_t rdlen)
 	return 0;
 }
 
-/* The rdata part of a --tlsa-file line: after "TLSA" or "TYPE52" when present. */
-static const char *rdata_part(const char *line)
-{
-	const char *p = line;
-	size_t n;
+/*
+ * --tlsa-file: records for the owner checked, from lines as `tlsa create`
+ * prints them (rfc, generic) or bare rdata.
+ *
+ * A zone-file line names its owner: only records whose owner is the one
+ * checked (_PORT._PROTO.HOST.) are used, so that a file for a whole site
+ * cannot make one host's check pass on another's records; a bare
+ * "U S M HEX" line carries no owner and is always used.  $ORIGIN
+ * completes relative owners and "@", a line that starts with a blank
+ * has the previous line's owner (as in a zone file), $TTL is ignored.
+ */
+struct file_owner {
+	char expect[300]; /* _PORT._PROTO.HOST, lowercase, no final dot */
+	char origin[300]; /* $ORIGIN, no final dot; "" when none */
+	char last[300];   /* the previous record's owner, completed; "" when none */
+	int have_last;
+};
 
+/* name into buf: completed from the origin, lowercase, without a final dot. */
+static void owner_complete(const struct file_owner *fo, const char *name, size_t n, char *buf,
+			   size_t size)
+{
+	char tmp[600];
+	size_t i;
+	int k;
+
+	if (n == 1 && name[0] == '@')
+		k = snprintf(tmp, sizeof(tmp), "%s", fo->origin);
+	else if (n > 0 && name[n - 1] == '.')
+		k = snprintf(tmp, sizeof(tmp), "%.*s", (int)(n - 1), name);
+	else if (fo->origin[0] != '\0')
+		k = snprintf(tmp, sizeof(tmp), "%.*s.%s", (int)n, name, fo->origin);
+	else
+		k = snprintf(tmp, sizeof(tmp), "%.*s", (int)n, name);
+	if (k < 0 || (size_t)k >= size)
+		k = 0; /* longer than any name: matches no owner */
+	for (i = 0; i < (size_t)k; i++)
+		buf[i] = (char)tolower((unsigned char)tmp[i]);
+	buf[k] = '\0';
+}
+
+static int is_class_or_ttl(const char *p, size_t n)
+{
+	return (n == 2 && (strncasecmp(p, "IN", 2) == 0 || strncasecmp(p, "CH", 2) == 0 ||
+			   strncasecmp(p, "HS", 2) == 0 || strncasecmp(p, "CS", 2) == 0)) ||
+	       (n > 0 && p[0] >= '0' && p[0] <= '9');
+}
+
+/*
+ * One line (comments removed, not empty): its rdata into *rdata, and
+ * whether it is for the owner checked.  0 used, 1 skipped (owner into
+ * skipped_owner), 2 a directive.
+ */
+static int line_owner(struct file_owner *fo, char *line, const char **rdata, char *skipped_owner,
+		      size_t size)
+{
+	const char *p = line + strspn(line, " \t"), *first = p, *tok = NULL;
+	size_t n, first_n = strcspn(p, " \t");
+	char owner[300];
+
+	if (line[0] == '$') {
+		if (strncasecmp(line, "$ORIGIN", 7) == 0 && (line[7] == ' ' || line[7] == '\t')) {
+			p = line + 7 + strspn(line + 7, " \t");
+			n = strcspn(p, " \t");
+			fo->origin[0] = '\0';
+			owner_complete(fo, p, n, fo->origin, sizeof(fo->origin));
+			return 2;
+		}
+		if (strncasecmp(line, "$TTL", 4) == 0)
+			return 2;
+	}
+	*rdata = p;
 	while (*p != '\0') {
 		p += strspn(p, " \t");
 		n = strcspn(p, " \t");
 		if ((n == 4 && strncasecmp(p, "TLSA", 4) == 0) ||
-		    (n == 6 && strncasecmp(p, "TYPE52", 6) == 0))
-			return p + n;
+		    (n == 6 && strncasecmp(p, "TYPE52", 6) == 0)) {
+			tok = p;
+			*rdata = p + n;
+			break;
+		}
 		p += n;
 	}
-	return line;
+	if (tok == NULL)
+		return 0; /* bare rdata: no owner */
+	if (line[0] == ' ' || line[0] == '\t') {
+		if (!fo->have_last)
+			return 0;
+		snprintf(owner, sizeof(owner), "%s", fo->last);
+	} else if (first == tok || is_class_or_ttl(first, first_n)) {
+		fo->have_last = 0;
+		return 0; /* "IN TLSA ...": no owner */
+	} else {
+		owner_complete(fo, first, first_n, owner, sizeof(owner));
+		snprintf(fo->last, sizeof(fo->last), "%s", owner);
+		fo->have_last = 1;
+	}
+	if (strcmp(owner, fo->expect) == 0)
+		return 0;
+	if (snprintf(skipped_owner, size, "%s.", owner) >= (int)size)
+		skipped_owner[0] = '\0';
+	return 1;
 }
 
 /* Records from --tlsa-file; errors name the line.  0, or -1 after an error message. */
 static int read_tlsa_file(struct check_target *t, struct check_opts *o, const char *path)
 {
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	char *line = NULL, *p;
-	size_t cap = 0;
+	char *line = NULL, *p, *c, first_skipped[300] = "", other[300];
+	const char *rdata;
+	size_t cap = 0, skipped = 0, used = 0;
 	ssize_t len;
-	unsigned long lineno = 0;
+	unsigned long lineno = 0, first_line = 0;
+	struct file_owner fo;
 	tlsa_record *rec;
 	tlsa_status st;
-	int rc = 0;
+	int rc = 0, k;
 
 	if (fp == NULL) {
 		problem(o, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	memset(&fo, 0, sizeof(fo));
+	snprintf(fo.expect, sizeof(fo.expect), "_%u._%s.%s", t->port, t->proto, t->host);
+	owner_complete(&fo, fo.expect, strlen(fo.expect), fo.expect, sizeof(fo.expect));
 	while (rc == 0 && (len = getline(&line, &cap, fp)) >= 0) {
 		lineno++;
-		/* Zone-file comments start with ';', ours with '#'. */
-		line[strcspn(line, ";#\r\n")] = '\0';
+		/* Zone-file comments start with ';', ours with '#' (but "\#" is RFC 3597's). */
+		line[strcspn(line, ";\r\n")] = '\0';
+		for (c = line; (c = strchr(c, '#')) != NULL; c++)
+			if (c == line || c[-1] != '\\') {
+				*c = '\0';
+				break;
+			}
 		p = line + strspn(line, " \t");
 		if (*p == '\0')
 			continue;
-		st = tlsa_record_parse(rdata_part(p), &rec);
+		k = line_owner(&fo, line, &rdata, other, sizeof(other));
+		if (k == 2)
+			continue;
+		st = tlsa_record_parse(rdata, &rec);
 		if (st != TLSA_OK) {
 			problem(o, "%s: line %lu: %s", path, lineno, tlsa_strerror(st));
 			rc = -1;
+		} else if (k == 1) {
+			tlsa_record_free(rec);
+			if (skipped++ == 0) {
+				first_line = lineno;
+				snprintf(first_skipped, sizeof(first_skipped), "%s", other);
+			}
 		} else if (add_rec(t, rec, 0) != 0) {
 			tlsa_record_free(rec);
 			problem(o, "out of memory");
 			rc = -1;
+		} else {
+			used++;
 		}
 	}
 	if (rc == 0 && ferror(fp)) {
 		problem(o, "%s: %s", path, strerror(errno));
 		rc = -1;
 	}
-	if (rc == 0 && t->nrecs == 0) {
+	if (rc == 0 && used + skipped == 0) {
 		problem(o, "%s: no TLSA records in the file", path);
 		rc = -1;
 	}
+	t->skipped = skipped;
+	/* The count is in the output too; a fleet's threads say nothing on stderr. */
+	if (rc == 0 && skipped > 0 && !o->fleet)
+		cli_warn("%s: %zu record%s for other owners skipped (line %lu: %s); checking "
+			 "%s.",
+			 path, skipped, skipped == 1 ? "" : "s", first_line, first_skipped,
+			 fo.expect);
 	free(line);
 	if (fp != stdin)
 		fclose(fp);

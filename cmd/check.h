@@ -72,6 +72,7 @@ struct check_target {
 	const tlsa_starttls *starttls; /* NULL: direct TLS */
 	enum rec_source source;
 	const char *source_file;      /* --tlsa-file, or NULL */
+	size_t skipped;               /* --tlsa-file records for other owners, not used */
 	tlsa_tlsa_result *tlsa;       /* the DNS lookup (SRC_DNS), or NULL */
 	tlsa_addr_result *addrs;      /* the address lookup, NULL with --address */
 	char *base_domain;

@@ -114,6 +114,9 @@ static void print_text(FILE *fp, const struct check_target *t, const struct chec
 		if (t->source == SRC_DNS)
 			fprintf(fp, " (%s, %zu record%s)", tlsa_dnssec_name(t->tlsa->answer.state),
 				t->nrecs, t->nrecs == 1 ? "" : "s");
+		else if (t->skipped > 0)
+			fprintf(fp, " (%zu record%s; %zu for other owners skipped)", t->nrecs,
+				t->nrecs == 1 ? "" : "s", t->skipped);
 		else
 			fprintf(fp, " (%zu record%s)", t->nrecs, t->nrecs == 1 ? "" : "s");
 		fputc('\n', fp);
@@ -319,6 +322,11 @@ void check_json_target(FILE *fp, const struct check_target *t)
 	json_string(fp, t->source == SRC_DNS ? "dns" : "given");
 	fputs(", \"base_domain\": ", fp);
 	json_str_or_null(fp, t->base_domain);
+	if (t->source_file != NULL) {
+		fputs(", \"file\": ", fp);
+		json_string(fp, t->source_file);
+		fprintf(fp, ", \"skipped\": %zu", t->skipped);
+	}
 	if (t->source == SRC_DNS) {
 		fputs(", \"owner\": ", fp);
 		json_str_or_null(fp, t->tlsa->owner);
