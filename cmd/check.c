@@ -20,6 +20,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
+
 #include <tlsa.h>
 
 #include "check.h"
@@ -48,6 +50,9 @@ struct check_opts {
 	size_t ncands;
 	const char **cand_files;
 	size_t ncand_files;
+	int candidate_only;          /* --candidate-only: that question alone */
+	int single_key_ok;           /* --single-key-ok */
+	const char *passin;          /* --passin SOURCE, for encrypted --candidate keys */
 	const char *targets;         /* --targets FILE (check-targets.c) */
 	unsigned long jobs;          /* --jobs */
 	int fleet;                   /* a fleet's check: problems are said in input order */
@@ -60,7 +65,8 @@ struct check_opts {
 enum {
 	OPT_PROTO = 256, OPT_SNI, OPT_RESOLVER, OPT_TRUST_ANCHOR, OPT_INSECURE, OPT_TLSA,
 	OPT_TLSA_FILE, OPT_TIMEOUT, OPT_WARN_DAYS, OPT_CA_FILE, OPT_CA_PATH, OPT_HELO,
-	OPT_SERVICE_DOMAIN, OPT_MX, OPT_SRV, OPT_CANDIDATE, OPT_TARGETS
+	OPT_SERVICE_DOMAIN, OPT_MX, OPT_SRV, OPT_CANDIDATE, OPT_TARGETS, OPT_CANDIDATE_ONLY,
+	OPT_SINGLE_KEY_OK, OPT_PASSIN
 };
 
 static const struct option long_options[] = {
@@ -76,6 +82,9 @@ static const struct option long_options[] = {
 	{ "mx", no_argument, NULL, OPT_MX },
 	{ "srv", no_argument, NULL, OPT_SRV },
 	{ "candidate", required_argument, NULL, OPT_CANDIDATE },
+	{ "candidate-only", no_argument, NULL, OPT_CANDIDATE_ONLY },
+	{ "passin", required_argument, NULL, OPT_PASSIN },
+	{ "single-key-ok", no_argument, NULL, OPT_SINGLE_KEY_OK },
 	{ "resolver", required_argument, NULL, OPT_RESOLVER },
 	{ "trust-anchor", required_argument, NULL, OPT_TRUST_ANCHOR },
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
@@ -134,8 +143,14 @@ static void help(void)
 	       "      --ca-file FILE     CA certificates for PKIX usages 0 and 1\n"
 	       "      --ca-path DIR      CA directory for PKIX usages 0 and 1 (default: system)\n"
 	       "      --candidate FILE   also say whether the published records match this\n"
-	       "                         certificate, chain or key before it is deployed\n"
-	       "                         (repeatable; no match is CRITICAL)\n\n"
+	       "                         certificate, chain, key or CSR before it is deployed\n"
+	       "                         (repeatable; no match is CRITICAL)\n"
+	       "      --candidate-only   answer only that: no live check (exit 0 every\n"
+	       "                         candidate matches, 2 one does not or no records)\n"
+	       "      --passin SOURCE    passphrase of an encrypted --candidate key:\n"
+	       "                         env:VAR, file:PATH or fd:N\n"
+	       "      --single-key-ok    one key published (no rollover record) is not a\n"
+	       "                         WARNING: for a site that means it\n\n"
 	       "Fleets:\n"
 	       "      --targets FILE     check every target in FILE ('-': stdin), one\n"
 	       "                         'HOST [PORT [STARTTLS]]' or '--mx DOMAIN' per line;\n"
@@ -187,6 +202,7 @@ static int add_rec(struct check_target *t, tlsa_record *rec, size_t rdlen)
 	r->rec = rec;
 	r->rdlen = rdlen;
 	r->slot = -1;
+	r->cand_match = 0;
 	if (rec != NULL) {
 		size_t i;
 
@@ -539,6 +555,20 @@ static int gather_addresses(struct check_target *t, struct check_opts *o,
 	return 0;
 }
 
+static void drop_addresses(struct check_target *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->naddr; i++) {
+		tlsa_verify_result_free(t->addr[i].res);
+		free(t->addr[i].message);
+		notes_free(&t->addr[i].notes);
+	}
+	free(t->addr);
+	t->addr = NULL;
+	t->naddr = 0;
+}
+
 static void target_free(struct check_target *t)
 {
 	size_t i;
@@ -548,12 +578,7 @@ static void target_free(struct check_target *t)
 		free(t->recs[i].text);
 	}
 	free(t->recs);
-	for (i = 0; i < t->naddr; i++) {
-		tlsa_verify_result_free(t->addr[i].res);
-		free(t->addr[i].message);
-		notes_free(&t->addr[i].notes);
-	}
-	free(t->addr);
+	drop_addresses(t);
 	notes_free(&t->notes);
 	check_cands_free(t);
 	tlsa_tlsa_result_free(t->tlsa);
@@ -603,6 +628,8 @@ static void target_conf(const struct check_opts *o, const struct check_target *t
 	conf->smtp = t->port == 25 && t->starttls != NULL &&
 		     strcmp(tlsa_starttls_name(t->starttls), "smtp") == 0;
 	conf->now = time(NULL);
+	conf->single_key_ok = o->single_key_ok;
+	conf->candidate_only = o->candidate_only;
 }
 
 /*
@@ -618,9 +645,17 @@ static int examine(struct check_opts *o, const tlsa_resolver *res, struct check_
 	const tlsa_record **recs = NULL;
 	const char *names[3];
 	size_t i, n = 0;
+	int live;
 
 	t->verdict = V_UNKNOWN;
-	if (gather_records(t, o, res) != 0 || gather_addresses(t, o, res) != 0)
+	if (gather_records(t, o, res) != 0)
+		return -1;
+	/*
+	 * --candidate-only asks about the records, not the service: a server
+	 * is contacted only for the issuer of a lone certificate.
+	 */
+	live = !o->candidate_only || check_cands_need_chain(t, o->cands, o->ncands, conf->smtp);
+	if (live && gather_addresses(t, o, res) != 0)
 		return -1;
 	if (check_records_trust(t, conf) != 0) {
 		problem(o, "out of memory");
@@ -662,11 +697,19 @@ static int examine(struct check_opts *o, const tlsa_resolver *res, struct check_
 		for (i = 0; i < t->naddr; i++)
 			t->addr[i].verified_with_records = n > 0;
 	}
-	run_sessions(t, &vo);
+	if (live)
+		run_sessions(t, &vo);
 	free(recs);
 	t->seconds = seconds_since(start);
-	if (check_candidates(t, o->cands, o->ncands, conf->smtp) != 0 ||
-	    check_policy(t, conf) != 0) {
+	if (check_candidates(t, o->cands, o->ncands, conf->smtp) != 0) {
+		problem(o, "out of memory");
+		t->verdict = V_UNKNOWN;
+		return -1;
+	}
+	/* The sessions only lent their chains: the live service is not the question. */
+	if (o->candidate_only)
+		drop_addresses(t);
+	if (check_policy(t, conf) != 0) {
 		problem(o, "out of memory");
 		t->verdict = V_UNKNOWN;
 		return -1;
@@ -981,6 +1024,7 @@ int cmd_check(int argc, char **argv)
 {
 	struct check_opts o;
 	const char *host = NULL, *named = NULL;
+	char *pass = NULL;
 	char hostwhy[256];
 	int hk;
 	size_t i;
@@ -1043,6 +1087,9 @@ int cmd_check(int argc, char **argv)
 			if (push(&o.cand_files, &o.ncand_files, optarg) != 0)
 				rc = cli_usage_error("out of memory");
 			break;
+		case OPT_CANDIDATE_ONLY: o.candidate_only = 1; break;
+		case OPT_SINGLE_KEY_OK: o.single_key_ok = 1; break;
+		case OPT_PASSIN: o.passin = optarg; break;
 		case OPT_RESOLVER:
 			if (push(&o.resolvers, &o.nresolvers, optarg) != 0)
 				rc = cli_usage_error("out of memory");
@@ -1122,6 +1169,23 @@ int cmd_check(int argc, char **argv)
 		cli_warn("--trust-anchor has no effect: records and addresses are given");
 	if ((o.mx || o.srv) && (rc = group_usage(&o)) >= 0)
 		goto done;
+	if (o.candidate_only && o.ncand_files == 0) {
+		rc = cli_usage_error("--candidate-only needs a --candidate FILE to ask about");
+		goto done;
+	}
+	if (o.passin != NULL && o.ncand_files == 0) {
+		rc = cli_usage_error("--passin is for an encrypted --candidate key: give --candidate");
+		goto done;
+	}
+	if (o.passin != NULL) {
+		tlsa_status st = tlsa_passin_read(o.passin, &pass);
+
+		if (st != TLSA_OK) {
+			rc = cli_usage_error("--passin %s: %s", o.passin,
+					     st == TLSA_ERR_IO ? strerror(errno) : tlsa_strerror(st));
+			goto done;
+		}
+	}
 	if (o.ncand_files > 0) {
 		char why[1024];
 
@@ -1131,7 +1195,7 @@ int cmd_check(int argc, char **argv)
 			goto done;
 		}
 		for (i = 0; i < o.ncand_files; i++, o.ncands++)
-			if (check_cand_load(&o.cands[i], o.cand_files[i], why, sizeof(why)) != 0) {
+			if (check_cand_load(&o.cands[i], o.cand_files[i], pass, why, sizeof(why)) != 0) {
 				cli_error("%s", why);
 				rc = V_UNKNOWN;
 				goto done;
@@ -1161,6 +1225,10 @@ done:
 		u.host = named;
 		u.port = o.mx ? 25 : (unsigned)o.port;
 		o.fmt->unknown(stdout, &u, why[0] != '\0' ? why : "the check could not run");
+	}
+	if (pass != NULL) {
+		OPENSSL_cleanse(pass, strlen(pass));
+		free(pass);
 	}
 	for (i = 0; i < o.ncands; i++)
 		tlsa_input_free(o.cands[i].in);
