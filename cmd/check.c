@@ -852,7 +852,11 @@ out:
 		memset(&u, 0, sizeof(u));
 		u.host = name;
 		u.port = o->mx ? 25 : 0;
-		o->fmt->unknown(stdout, &u, o->problem);
+		/* Prometheus has a series for the group itself: it says 3. */
+		if (o->fmt->unknown == check_prometheus_unknown)
+			check_prometheus_group_unknown(stdout, o->mx, name, o->problem);
+		else
+			o->fmt->unknown(stdout, &u, o->problem);
 		o->said = 1;
 	}
 	group_free(&g);

@@ -324,5 +324,6 @@ int prom_write(struct prom *pm, FILE *fp);
 void check_print_prometheus(FILE *fp, const struct check_target *t, const struct check_conf *c);
 void check_prometheus_unknown(FILE *fp, const struct check_target *t, const char *why);
 void check_prometheus_group(FILE *fp, const struct check_group *g, const struct check_conf *c);
+void check_prometheus_group_unknown(FILE *fp, int mx, const char *name, const char *why);
 
 #endif

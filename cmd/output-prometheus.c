@@ -489,6 +489,20 @@ void check_prometheus_unknown(FILE *fp, const struct check_target *t, const char
 	prom_free(pm);
 }
 
+/* A --mx or --srv group that could not be checked: its own series says 3. */
+void check_prometheus_group_unknown(FILE *fp, int mx, const char *name, const char *why)
+{
+	struct prom *pm = prom_new(0);
+
+	fputs("# tlsa check: ", fp);
+	for (; *why != '\0'; why++)
+		fputc(*why == '\n' ? ' ' : *why, fp);
+	fputc('\n', fp);
+	if (pm == NULL || prom_group_unknown(pm, mx, name) != 0 || prom_write(pm, fp) != 0)
+		fputs("# tlsa check: out of memory\n", fp);
+	prom_free(pm);
+}
+
 /* A whole --mx or --srv group: a row of output-check-group.c's table. */
 void check_prometheus_group(FILE *fp, const struct check_group *g, const struct check_conf *c)
 {
