@@ -1024,6 +1024,35 @@ static int parse_address(const char *text)
 	return -1;
 }
 
+/*
+ * The format asked for, looked up before the options are parsed, so that
+ * a usage error in an option before -o (a Nagios command line with a bad
+ * $ARG1$) still gets its status line in that format.  getopt_long decides
+ * for real afterwards.
+ */
+static const struct check_format *early_format(int argc, char **argv,
+					       const struct check_format *dflt)
+{
+	const struct check_format *f = dflt, *k;
+	const char *v;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		v = NULL;
+		if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--format") == 0) && i + 1 < argc)
+			v = argv[++i];
+		else if (strncmp(argv[i], "--format=", 9) == 0)
+			v = argv[i] + 9;
+		else if (strncmp(argv[i], "-o", 2) == 0)
+			v = argv[i] + 2;
+		if (v != NULL && (k = check_format_find(v)) != NULL)
+			f = k;
+	}
+	return f;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct check_opts o;
@@ -1046,6 +1075,7 @@ int cmd_check(int argc, char **argv)
 	rc = -1;
 	opterr = 0;
 	o.jobs = 1;
+	o.fmt = early_format(argc, argv, o.fmt);
 	while (rc < 0 && (c = getopt_long(argc, argv, ":p:t:a:46j:o:qvh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'p':

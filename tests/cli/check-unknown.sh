@@ -59,6 +59,17 @@ printf 'not a certificate\n' >"$T/notcert.pem"
 
 # Usage errors once the format is known.
 nagios_unknown "a port out of range after -o" "bad port '70000'" -p 70000 host.test
+# A usage error before -o (a Nagios command line with a bad $ARG1$): the format is still known.
+run "$TLSA" check -p 70000 -o nagios host.test
+is "$rc:$out" "3:DANE UNKNOWN - bad port '70000' (want 1-65535)" \
+	"a usage error before -o nagios still prints the DANE UNKNOWN line"
+run "$TLSA" check --frobnicate --format=json host.test
+printf '%s\n' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["status"] == "UNKNOWN" and "--frobnicate" in d["error"], d
+'
+ok $? "a usage error before --format=json still prints the JSON document"
 nagios_unknown "a second HOST" "unexpected argument 'extra'" host.test extra
 nagios_unknown "an unknown option after -o" "unknown option '--frobnicate'" --frobnicate host.test
 nagios_unknown "-4 with -6" "-4 and -6 exclude each other" -4 -6 host.test
