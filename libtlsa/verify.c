@@ -147,10 +147,10 @@ static tlsa_key_type leaf_key_type(SSL *ssl)
 
 /*
  * Did the handshake fail because the server has no certificate for the
- * signature algorithms offered?  OpenSSL servers (Postfix, nginx,
- * Dovecot, Python's ssl) answer with a handshake_failure alert, others
- * with insufficient_security; a server that sends a certificate of
- * another type anyway fails on our side for its signature.
+ * signature algorithms offered?  OpenSSL servers (Postfix, nginx, Python's
+ * ssl) and GnuTLS answer with a handshake_failure alert, others with
+ * insufficient_security; a server that sends a certificate of another
+ * type anyway fails on our side for its signature.
  */
 static int refused_family(void)
 {
@@ -696,13 +696,17 @@ have_ctx:
 		add_records(ssl, o, r);
 	}
 	st = handshake(ssl, fd, timeout, o->starttls != NULL, r);
-	if (st == TLSA_ERR_HANDSHAKE && fam != NULL && refused_family()) {
-		ssl_reason(reason, sizeof(reason));
+	/*
+	 * Dovecot and slapd hang up without an alert: a server that closes
+	 * before it says hello to an offer of one family has none of it.
+	 */
+	if (st == TLSA_ERR_HANDSHAKE && fam != NULL &&
+	    (refused_family() || SSL_get_state(ssl) == TLS_ST_CW_CLNT_HELLO))
 		fail(r, TLSA_ERR_NOT_OFFERED,
 		     "no %s certificate: the server refused a handshake offering only %s "
 		     "signature algorithms (%s)",
-		     fam->name, fam->name, reason);
-	}
+		     fam->name, fam->name,
+		     strncmp(r->why, "TLS handshake failed: ", 22) == 0 ? r->why + 22 : r->why);
 	if (st != TLSA_OK)
 		goto out;
 	r->handshake = 1;

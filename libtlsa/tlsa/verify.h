@@ -156,9 +156,9 @@ void tlsa_verify_result_free(tlsa_verify_result *res);
  * TLSA_KEY_FIRST, an unrestricted session comes first (what an ordinary
  * client gets); then one session restricted to each family of types
  * (TLSA_KEY_RSA...) that no earlier session saw.  A restricted handshake
- * the server refuses with a handshake_failure or insufficient_security
- * alert (or answers with a certificate of another type) means the family
- * is not offered: such sessions are left out, so only the families the
+ * the server refuses (a handshake_failure or insufficient_security alert,
+ * or a close before its ServerHello) or answers with a certificate of
+ * another type means the family is not offered: such sessions are left out, so only the families the
  * server has are reported.  A session that fails before TLS (connect,
  * STARTTLS, a timeout) ends the series: the others would fare the same.
  *

@@ -74,8 +74,16 @@ struct server {
 static void *serve_pair(void *arg)
 {
 	struct server *s = arg;
+	char hello[512];
 
-	serve_one(s->ctx, s->fd);
+	if (s->ctx != NULL) {
+		serve_one(s->ctx, s->fd);
+		return NULL;
+	}
+	/* As Dovecot and slapd do when no certificate fits: hang up without an alert. */
+	if (read(s->fd, hello, sizeof(hello)) < 0)
+		perror("read");
+	close(s->fd);
 	return NULL;
 }
 
@@ -293,6 +301,15 @@ int main(void)
 	r = pair_session(rsa_kx, TLSA_KEY_ECDSA, both, 2);
 	is_int(r->status, TLSA_ERR_NOT_OFFERED,
 	       "TLS 1.2 with RSA key exchange: an ECDSA-only offer finds no ECDSA key either");
+	tlsa_verify_result_free(r);
+
+	r = pair_session(NULL, TLSA_KEY_RSA, both, 2);
+	is_int(r->status, TLSA_ERR_NOT_OFFERED,
+	       "a server that hangs up on an RSA-only hello, without an alert, has no RSA key");
+	tlsa_verify_result_free(r);
+	r = pair_session(NULL, TLSA_KEY_UNKNOWN, both, 2);
+	is_int(r->status, TLSA_ERR_HANDSHAKE,
+	       "a server that hangs up on an ordinary hello fails the handshake");
 	tlsa_verify_result_free(r);
 
 	/* ---- every family of a server ---- */
