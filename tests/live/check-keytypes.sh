@@ -7,6 +7,8 @@
 # the lab: records come from --tlsa and addresses from --address.
 #   - tlsd.py (Python's ssl, that is OpenSSL) with one context holding an
 #     RSA and an ECDSA chain, an ECDSA chain alone, RSA and Ed25519;
+#   - Postfix with smtpd_tls_chain_files naming an RSA and an ECDSA chain,
+#     behind STARTTLS on port 25;
 #   - gnutls-serv with RSA and ECDSA, when installed: a TLS stack that is
 #     not OpenSSL must refuse a family it lacks in a way we recognise.
 # The expected record data comes from the openssl CLI, not from tlsa.
@@ -27,6 +29,7 @@ DUAL=127.0.0.50   # RSA and ECDSA
 EC=127.0.0.51     # ECDSA alone
 RSAED=127.0.0.52  # RSA and Ed25519
 GNUTLS_PORT=8443  # gnutls-serv, RSA and ECDSA, on 127.0.0.1
+POSTFIX=127.0.0.53 # Postfix on port 25, RSA and ECDSA
 
 # ---- certificates: one CA, a leaf per key type -----------------------------------
 (
@@ -44,6 +47,7 @@ GNUTLS_PORT=8443  # gnutls-serv, RSA and ECDSA, on 127.0.0.1
 		openssl x509 -req -in $t.csr -CA ca.crt -CAkey ca.key -set_serial "$RANDOM" \
 			-days 30 -extfile san.ext -out $t.crt
 		cat $t.crt ca.crt >$t.chain.pem
+		cat $t.key $t.chain.pem >$t.combo.pem
 	done
 ) >"$T/certs.log" 2>&1 || { cat "$T/certs.log"; echo "Bail out! cannot make the certificates"; exit 1; }
 
@@ -70,10 +74,54 @@ if command -v gnutls-serv >/dev/null 2>&1; then
 		--x509certfile "$T/ec.chain.pem" --x509keyfile "$T/ec.key" </dev/null >"$T/gnutls.log" 2>&1 &
 	have_gnutls=1
 fi
+# A Postfix that only greets, offers STARTTLS and shows its certificates.
+start_postfix() {
+	local d=$T/postfix
+	mkdir -p "$d/conf" "$d/queue" "$d/data" && chmod 755 "$T" && chown postfix "$d/data" || return 1
+	cat >"$d/conf/main.cf" <<EOF
+compatibility_level = 3.6
+myhostname = $HOST
+mydestination =
+relayhost =
+inet_interfaces = all
+inet_protocols = ipv4
+queue_directory = $d/queue
+data_directory = $d/data
+maillog_file = $d/postfix.log
+maillog_file_prefixes = $d
+mail_owner = postfix
+setgid_group = postdrop
+biff = no
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = reject
+smtpd_tls_security_level = may
+smtpd_tls_loglevel = 1
+EOF
+	cat >"$d/conf/master.cf" <<EOF
+postlog   unix-dgram n  -       n       -       1       postlogd
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+anvil     unix  -       -       n       -       1       anvil
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+proxymap  unix  -       -       n       -       -       proxymap
+scache    unix  -       -       n       -       1       scache
+error     unix  -       -       n       -       -       error
+$POSTFIX:25 inet n - n - - smtpd -o smtpd_tls_chain_files=$T/rsa.combo.pem,$T/ec.combo.pem
+EOF
+	postfix -c "$d/conf" start </dev/null >"$d/start.log" 2>&1
+}
+have_postfix=0
+start_postfix && have_postfix=1
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 for _ in $(seq 50); do
 	port_open "$DUAL" 443 && port_open "$EC" 443 && port_open "$RSAED" 443 &&
-		{ [ $have_gnutls = 0 ] || port_open 127.0.0.1 "$GNUTLS_PORT"; } && break
+		{ [ $have_gnutls = 0 ] || port_open 127.0.0.1 "$GNUTLS_PORT"; } &&
+		{ [ $have_postfix = 0 ] || port_open "$POSTFIX" 25; } && break
 	sleep 0.1
 done
 
@@ -156,6 +204,27 @@ check -a "$DUAL" --tlsa "3 1 1 $EC_DATA" --key-types dsa
 is "$rc" 3 "--key-types dsa is a usage error (exit 3)"
 echo "$err" | grep -q "^tlsa check: bad --key-types 'dsa'"
 ok $? "the usage error names the value"
+
+# ---- Postfix, behind STARTTLS ---------------------------------------------------------
+if [ $have_postfix = 1 ]; then
+	run "$TLSA" check --timeout 3 -p 25 -a "$POSTFIX" --tlsa "3 1 1 $EC_DATA" "$HOST"
+	is "$rc" 2 "Postfix with RSA and ECDSA chains, only ECDSA published: CRITICAL"
+	echo "$out" | grep -q "^$POSTFIX:25 RSA: CRITICAL: no TLSA record matches" &&
+		echo "$out" | grep -q "^$POSTFIX:25 ECDSA: OK"
+	ok $? "Postfix: the RSA key fails and the ECDSA key matches, each after its own STARTTLS"
+	run "$TLSA" check --timeout 3 -p 25 -a "$POSTFIX" --tlsa "3 1 1 $EC_DATA" --tlsa "3 1 1 $RSA_DATA" "$HOST"
+	is "$rc" 0 "Postfix with both keys published: OK"
+	run "$TLSA" create -q -p 25 -a "$POSTFIX" -o rdata "$HOST"
+	is "$(echo "$out" | sort | tr '\n' ';')" "$(printf '3 1 1 %s\n' "$RSA_DATA" "$EC_DATA" | sort | tr '\n' ';')" \
+		"create from Postfix prints both keys' records"
+	postfix -c "$T/postfix/conf" stop >/dev/null 2>&1
+else
+	sed 's/^/# /' "$T/postfix/start.log" 2>/dev/null
+	skip "Postfix did not start"
+	skip "Postfix did not start"
+	skip "Postfix did not start"
+	skip "Postfix did not start"
+fi
 
 # ---- a TLS stack other than OpenSSL ----------------------------------------------
 if [ $have_gnutls = 1 ]; then
