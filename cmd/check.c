@@ -1007,8 +1007,8 @@ int cmd_check(int argc, char **argv)
 		case OPT_CA_PATH: o.ca_path = optarg; break;
 		case OPT_KEY_TYPES:
 			if (tlsa_key_types_parse(optarg, &o.key_types) != TLSA_OK)
-				rc = cli_usage_error("bad --key-types '%s' (want all, first, or a list "
-						     "of rsa, ecdsa, ed25519, ed448)",
+				rc = cli_usage_error("bad --key-types '%s' (want all, first, or "
+						     "a list of rsa, ecdsa, ed25519, ed448)",
 						     optarg);
 			break;
 		case OPT_TARGETS: o.targets = optarg; break;

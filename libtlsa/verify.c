@@ -116,7 +116,8 @@ tlsa_status tlsa_key_types_parse(const char *text, unsigned *mask)
 		end = strchr(p, ',');
 		n = end != NULL ? (size_t)(end - p) : strlen(p);
 		for (i = 0; i < NFAMILIES; i++)
-			if (strlen(families[i].word) == n && strncasecmp(p, families[i].word, n) == 0)
+			if (strlen(families[i].word) == n &&
+			    strncasecmp(p, families[i].word, n) == 0)
 				break;
 		if (i == NFAMILIES)
 			return TLSA_ERR_INVALID;
@@ -840,7 +841,8 @@ static int result_cmp(const void *pa, const void *pb)
 /* A session that failed before TLS, or in it for a reason no other family changes. */
 static int ends_series(const tlsa_verify_result *r)
 {
-	return !r->handshake && r->status != TLSA_ERR_HANDSHAKE && r->status != TLSA_ERR_NOT_OFFERED;
+	return !r->handshake && r->status != TLSA_ERR_HANDSHAKE &&
+	       r->status != TLSA_ERR_NOT_OFFERED;
 }
 
 tlsa_status tlsa_verify_each(const char *address, unsigned port, const tlsa_verify_opts *opts,
@@ -894,8 +896,8 @@ tlsa_status tlsa_verify_each(const char *address, unsigned port, const tlsa_veri
 		for (i = 0; i < NFAMILIES; i++)
 			if (types & (unsigned)families[i].type) {
 				len = strlen(asked);
-				snprintf(asked + len, sizeof(asked) - len, "%s%s", len > 0 ? ", " : "",
-					 families[i].name);
+				snprintf(asked + len, sizeof(asked) - len, "%s%s",
+					 len > 0 ? ", " : "", families[i].name);
 			}
 		snprintf(refused->why, sizeof(refused->why),
 			 "no certificate of the key types asked for (%s): the server refused "

@@ -158,8 +158,8 @@ void tlsa_verify_result_free(tlsa_verify_result *res);
  * (TLSA_KEY_RSA...) that no earlier session saw.  A restricted handshake
  * the server refuses (a handshake_failure or insufficient_security alert,
  * or a close before its ServerHello) or answers with a certificate of
- * another type means the family is not offered: such sessions are left out, so only the families the
- * server has are reported.  A session that fails before TLS (connect,
+ * another type means the family is not offered: such sessions are left
+ * out, so only the families the server has are reported.  A session that fails before TLS (connect,
  * STARTTLS, a timeout) ends the series: the others would fare the same.
  *
  * *out is an array of *nout results (free each with

@@ -242,7 +242,8 @@ int main(void)
 
 	/* ---- names and masks ---- */
 	is_str(tlsa_key_type_name(TLSA_KEY_RSA), "RSA", "TLSA_KEY_RSA is called RSA");
-	is_str(tlsa_key_type_name(TLSA_KEY_ED25519), "Ed25519", "TLSA_KEY_ED25519 is called Ed25519");
+	is_str(tlsa_key_type_name(TLSA_KEY_ED25519), "Ed25519",
+	       "TLSA_KEY_ED25519 is called Ed25519");
 	is_str(tlsa_key_type_name(TLSA_KEY_UNKNOWN), "unknown", "an unknown key type is 'unknown'");
 	ok(tlsa_key_types_parse("rsa,ECDSA", &mask) == TLSA_OK &&
 		   mask == (TLSA_KEY_RSA | TLSA_KEY_ECDSA),
@@ -252,7 +253,8 @@ int main(void)
 	ok(tlsa_key_types_parse("first", &mask) == TLSA_OK && mask == TLSA_KEY_FIRST,
 	   "'first' is the unrestricted session alone");
 	is_int(tlsa_key_types_parse("rsa,dsa", &mask), TLSA_ERR_INVALID, "'dsa' is not a family");
-	is_int(tlsa_key_types_parse("rsa,", &mask), TLSA_ERR_INVALID, "an empty list item is refused");
+	is_int(tlsa_key_types_parse("rsa,", &mask), TLSA_ERR_INVALID,
+	       "an empty list item is refused");
 	is_int(tlsa_key_types_parse("", &mask), TLSA_ERR_INVALID, "an empty list is refused");
 
 	/* ---- one session, restricted ---- */
@@ -263,7 +265,8 @@ int main(void)
 	tlsa_verify_result_free(r);
 
 	r = pair_session(dual, TLSA_KEY_ECDSA, both, 2);
-	is_int(r->key_type, TLSA_KEY_ECDSA, "restricted to ECDSA, the server presents its ECDSA key");
+	is_int(r->key_type, TLSA_KEY_ECDSA,
+	       "restricted to ECDSA, the server presents its ECDSA key");
 	is_int(r->match_index, 1, "restricted to ECDSA, the ECDSA key's record matches");
 	tlsa_verify_result_free(r);
 
@@ -358,7 +361,8 @@ int main(void)
 		opts_init(&o, both, 2);
 		fd = listener(&port);
 		close(fd); /* nothing listens there now */
-		is_int(tlsa_verify_each("127.0.0.1", port, &o, TLSA_KEY_FIRST | TLSA_KEY_ALL, &v, &n),
+		is_int(tlsa_verify_each("127.0.0.1", port, &o, TLSA_KEY_FIRST | TLSA_KEY_ALL, &v,
+					&n),
 		       TLSA_ERR_CONNECT, "a refused connection fails the series");
 		is_int((int)n, 1, "a refused connection is tried once, not once per family");
 		while (n > 0)
