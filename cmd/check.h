@@ -41,7 +41,11 @@ struct check_rec {
 	int slot;         /* its index among a session's records, -1 when malformed */
 };
 
-/* One address of a host and its session. */
+/*
+ * One address of a host and its session; an address that offered several
+ * certificate types (RSA and ECDSA...) has one entry per key type, side by
+ * side, each with its own session and verdict.
+ */
 struct check_addr {
 	char address[46];
 	int dnssec;                /* tlsa_dnssec of its A/AAAA RRset, -1 when given */
