@@ -99,6 +99,17 @@ void addr_port(const char *address, unsigned port, char buf[64])
 		snprintf(buf, 64, "%s:%u", address, port);
 }
 
+void addr_where(const struct check_addr *a, unsigned port, char buf[80])
+{
+	char ap[64];
+
+	addr_port(a->address, port, ap);
+	if (a->several)
+		snprintf(buf, 80, "%s %s", ap, tlsa_key_type_name((tlsa_key_type)a->key_type));
+	else
+		snprintf(buf, 80, "%s", ap);
+}
+
 static enum verdict worst_note(const struct notes *ns)
 {
 	enum verdict v = V_OK;

@@ -57,6 +57,7 @@ struct check_opts {
 	unsigned long jobs;          /* --jobs */
 	int fleet;                   /* a fleet's check: problems are said in input order */
 	tlsa_verify_ctx *vctx;       /* a fleet's shared TLS context, or NULL */
+	unsigned key_types;          /* --key-types: a TLSA_KEY_* mask */
 	const struct check_format *fmt;
 	char problem[1024]; /* why the check could not run, for the output format too */
 	int said;           /* a result or status line is on stdout */
@@ -66,7 +67,7 @@ enum {
 	OPT_PROTO = 256, OPT_SNI, OPT_RESOLVER, OPT_TRUST_ANCHOR, OPT_INSECURE, OPT_TLSA,
 	OPT_TLSA_FILE, OPT_TIMEOUT, OPT_WARN_DAYS, OPT_CA_FILE, OPT_CA_PATH, OPT_HELO,
 	OPT_SERVICE_DOMAIN, OPT_MX, OPT_SRV, OPT_CANDIDATE, OPT_TARGETS, OPT_CANDIDATE_ONLY,
-	OPT_SINGLE_KEY_OK, OPT_PASSIN
+	OPT_SINGLE_KEY_OK, OPT_PASSIN, OPT_KEY_TYPES
 };
 
 static const struct option long_options[] = {
@@ -94,6 +95,7 @@ static const struct option long_options[] = {
 	{ "warn-days", required_argument, NULL, OPT_WARN_DAYS },
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ "ca-path", required_argument, NULL, OPT_CA_PATH },
+	{ "key-types", required_argument, NULL, OPT_KEY_TYPES },
 	{ "targets", required_argument, NULL, OPT_TARGETS },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "format", required_argument, NULL, 'o' },
@@ -142,6 +144,10 @@ static void help(void)
 	       "                         (default 21)\n"
 	       "      --ca-file FILE     CA certificates for PKIX usages 0 and 1\n"
 	       "      --ca-path DIR      CA directory for PKIX usages 0 and 1 (default: system)\n"
+	       "      --key-types LIST   certificate types to check on each address: all\n"
+	       "                         (default: the one a client gets, then one handshake\n"
+	       "                         each for RSA, ECDSA, Ed25519, Ed448), first (one\n"
+	       "                         handshake), or some of rsa,ecdsa,ed25519,ed448\n"
 	       "      --candidate FILE   also say whether the published records match this\n"
 	       "                         certificate, chain, key or CSR before it is deployed\n"
 	       "                         (repeatable; no match is CRITICAL)\n"
@@ -421,6 +427,9 @@ static int add_addr(struct check_target *t, const char *text, int dnssec)
 struct pool {
 	struct check_target *t;
 	const tlsa_verify_opts *o;
+	unsigned key_types;
+	tlsa_verify_result ***v; /* per address: a result per key type offered */
+	size_t *nv;
 	size_t next;
 	pthread_mutex_t mu;
 };
@@ -436,19 +445,60 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (i >= p->t->naddr)
 			return NULL;
-		/* The outcome is in res (NULL only when out of memory). */
-		(void)tlsa_verify(p->t->addr[i].address, p->t->port, p->o, &p->t->addr[i].res);
+		/* The outcome is in v (empty only when out of memory). */
+		(void)tlsa_verify_each(p->t->addr[i].address, p->t->port, p->o, p->key_types,
+				       &p->v[i], &p->nv[i]);
 	}
 }
 
-static void run_sessions(struct check_target *t, const tlsa_verify_opts *o)
+/*
+ * An address whose server holds several certificates becomes one entry
+ * per key type, side by side, each judged and printed on its own.
+ * -1 when out of memory.
+ */
+static int spread_key_types(struct check_target *t, tlsa_verify_result ***v, const size_t *nv)
+{
+	struct check_addr *na;
+	size_t i, j, n = 0, k = 0;
+
+	for (i = 0; i < t->naddr; i++)
+		n += nv[i] > 0 ? nv[i] : 1;
+	na = calloc(n + 1, sizeof(*na));
+	if (na == NULL)
+		return -1;
+	for (i = 0; i < t->naddr; i++) {
+		for (j = 0; j < nv[i] || (j == 0 && nv[i] == 0); j++, k++) {
+			na[k] = t->addr[i];
+			na[k].res = nv[i] > 0 ? v[i][j] : NULL;
+			na[k].key_type = na[k].res != NULL ? (int)na[k].res->key_type : 0;
+			na[k].several = nv[i] > 1;
+		}
+		free(v[i]);
+		v[i] = NULL;
+	}
+	free(t->addr);
+	t->addr = na;
+	t->naddr = n;
+	return 0;
+}
+
+static int run_sessions(struct check_target *t, const tlsa_verify_opts *o, unsigned key_types)
 {
 	pthread_t th[MAX_THREADS];
 	size_t n = t->naddr < MAX_THREADS ? t->naddr : MAX_THREADS, started = 0, i;
 	struct pool p;
+	int rc;
 
 	p.t = t;
 	p.o = o;
+	p.key_types = key_types;
+	p.v = calloc(t->naddr + 1, sizeof(*p.v));
+	p.nv = calloc(t->naddr + 1, sizeof(*p.nv));
+	if (p.v == NULL || p.nv == NULL) {
+		free(p.v);
+		free(p.nv);
+		return -1;
+	}
 	p.next = 0;
 	pthread_mutex_init(&p.mu, NULL);
 	/* One address needs no thread of its own (a fleet has thousands). */
@@ -462,6 +512,15 @@ static void run_sessions(struct check_target *t, const tlsa_verify_opts *o)
 	for (i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	pthread_mutex_destroy(&p.mu);
+	rc = spread_key_types(t, p.v, p.nv);
+	for (i = 0; i < t->naddr && rc != 0; i++) {
+		while (p.nv[i] > 0)
+			tlsa_verify_result_free(p.v[i][--p.nv[i]]);
+		free(p.v[i]);
+	}
+	free(p.v);
+	free(p.nv);
+	return rc;
 }
 
 /* ---- gathering ------------------------------------------------------------- */
@@ -697,8 +756,12 @@ static int examine(struct check_opts *o, const tlsa_resolver *res, struct check_
 		for (i = 0; i < t->naddr; i++)
 			t->addr[i].verified_with_records = n > 0;
 	}
-	if (live)
-		run_sessions(t, &vo);
+	/* Without records to check there is nothing to tell the key types apart for. */
+	if (live && run_sessions(t, &vo, n > 0 ? o->key_types : TLSA_KEY_FIRST) != 0) {
+		free(recs);
+		problem(o, "out of memory");
+		return -1;
+	}
 	free(recs);
 	t->seconds = seconds_since(start);
 	if (check_candidates(t, o->cands, o->ncands, conf->smtp) != 0) {
@@ -1069,6 +1132,7 @@ int cmd_check(int argc, char **argv)
 	o.timeout = 10;
 	o.warn_days = 21;
 	o.family = AF_UNSPEC;
+	o.key_types = TLSA_KEY_FIRST | TLSA_KEY_ALL;
 	o.fmt = check_format_find("text");
 	cli.cmd = "check";
 	cli.usage_status = 3;
@@ -1145,6 +1209,12 @@ int cmd_check(int argc, char **argv)
 			break;
 		case OPT_CA_FILE: o.ca_file = optarg; break;
 		case OPT_CA_PATH: o.ca_path = optarg; break;
+		case OPT_KEY_TYPES:
+			if (tlsa_key_types_parse(optarg, &o.key_types) != TLSA_OK)
+				rc = cli_usage_error("bad --key-types '%s' (want all, first, or "
+						     "a list of rsa, ecdsa, ed25519, ed448)",
+						     optarg);
+			break;
 		case OPT_TARGETS: o.targets = optarg; break;
 		case 'j':
 			if (cli_parse_ulong(optarg, 1, 256, &o.jobs) != 0)

@@ -42,7 +42,11 @@ struct check_rec {
 	int cand_match;   /* some --candidate gives its data (check-candidate.c) */
 };
 
-/* One address of a host and its session. */
+/*
+ * One address of a host and its session; an address that offered several
+ * certificate types (RSA and ECDSA...) has one entry per key type, side by
+ * side, each with its own session and verdict.
+ */
 struct check_addr {
 	char address[46];
 	int dnssec;                /* tlsa_dnssec of its A/AAAA RRset, -1 when given */
@@ -53,6 +57,8 @@ struct check_addr {
 	struct notes notes;        /* further findings for this address */
 	int days_left;             /* of the certificate in use that expires first */
 	int have_days;
+	int key_type;              /* tlsa_key_type of the certificate it saw, 0 unknown */
+	int several;               /* its address offered several key types: this is one */
 };
 
 /* Where the records came from and how far they can be trusted. */
@@ -111,6 +117,8 @@ void notes_free(struct notes *ns);
 
 /* "127.0.0.1:25" or "[::1]:25" into buf. */
 void addr_port(const char *address, unsigned port, char buf[64]);
+/* As addr_port, then the key type when the address offered several: "127.0.0.1:25 RSA". */
+void addr_where(const struct check_addr *a, unsigned port, char buf[80]);
 
 /* Output formats: a table of small printers. */
 struct check_format {

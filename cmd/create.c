@@ -45,7 +45,31 @@ struct create_opts {
 	const struct out_format *fmt;
 	char *pass;
 	time_t now;
+	struct rec_seen *seen; /* records printed so far, to print each once; NULL: all */
 };
+
+/* Records already printed for one owner (the chains of a server's key types). */
+struct rec_seen {
+	tlsa_record **v;
+	size_t n;
+};
+
+/* 1 when rec was printed before; else 0, and rec is kept (-1: out of memory). */
+static int seen_before(struct rec_seen *s, tlsa_record *rec)
+{
+	tlsa_record **nv;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (tlsa_record_equal(s->v[i], rec))
+			return 1;
+	nv = realloc(s->v, (s->n + 1) * sizeof(*nv));
+	if (nv == NULL)
+		return -1;
+	s->v = nv;
+	s->v[s->n++] = rec;
+	return 0;
+}
 
 enum {
 	OPT_CSR = 256, OPT_PASSIN, OPT_PARAMS, OPT_DEPTH, OPT_PROTO, OPT_OWNER,
@@ -104,7 +128,8 @@ static void help(void)
 	       "  -t, --starttls PROTO  the service speaks PROTO: %s\n"
 	       "      --owner NAME      use NAME as the owner, verbatim\n"
 	       "      --ttl TTL         add a TTL (seconds, or units: 1h, 2d, 1w)\n\n"
-	       "Fetching from HOST (no input file):\n"
+	       "Fetching from HOST (no input file; records for each certificate type the\n"
+	       "server offers, RSA, ECDSA, Ed25519, Ed448: up to four handshakes):\n"
 	       "  -a, --address ADDR    connect to ADDR instead of resolving HOST\n"
 	       "      --timeout SEC     bound on each network step (default 10)\n"
 	       "      --sni NAME        server name to send (default HOST)\n"
@@ -365,6 +390,22 @@ static int emit_records(const struct create_opts *o, const tlsa_input *in, const
 				snprintf(err, errsize, "%s: %s", file, tlsa_strerror(s));
 				return -1;
 			}
+			if (o->seen != NULL) {
+				int k = seen_before(o->seen, rec);
+
+				if (k != 0) {
+					tlsa_record_free(rec);
+					if (k > 0)
+						continue;
+					snprintf(err, errsize, "out of memory");
+					return -1;
+				}
+				rec = tlsa_record_dup(rec); /* the list keeps the first */
+				if (rec == NULL) {
+					snprintf(err, errsize, "out of memory");
+					return -1;
+				}
+			}
 			lint(where, in, d, p, port, o->now, d < sizeof(linted) && !linted[d]++);
 			r.owner = owner;
 			r.ttl = o->ttl;
@@ -428,7 +469,9 @@ static int create_one(struct create_opts *o, const char *host)
 	char *owner = NULL, *buf = NULL;
 	size_t buflen = 0;
 	struct out_state st = { NULL, 0, NULL };
-	tlsa_input *in;
+	struct rec_seen seen = { NULL, 0 };
+	tlsa_input *in = NULL, **ins = &in;
+	size_t nin, i;
 	int rc = 1, live = o->cert == NULL && o->key == NULL && o->csr == NULL;
 
 	if (live) {
@@ -444,18 +487,23 @@ static int create_one(struct create_opts *o, const char *host)
 		path = o->csr;
 		want = TLSA_KIND_CSR;
 	}
-	if (live)
-		in = create_fetch_chain(&(struct fetch_opts){ o->address, o->sni, o->starttls,
-								     o->port, o->timeout },
-					host, err, sizeof(err));
-	else
+	/* A live server may hold several certificates (RSA, ECDSA...): records for each. */
+	if (live) {
+		nin = create_fetch_chains(&(struct fetch_opts){ o->address, o->sni, o->starttls,
+								       o->port, o->timeout },
+					  host, &ins, err, sizeof(err));
+	} else {
 		in = load_file(path, want, o->pass, err, sizeof(err));
-	if (in == NULL) {
+		nin = in != NULL;
+	}
+	if (nin == 0) {
 		cli_error("%s", err);
 		return 1;
 	}
-	warn_key_mode(path, in);
-	chain_warnings(path, in);
+	for (i = 0; i < nin; i++) {
+		warn_key_mode(path, ins[i]);
+		chain_warnings(path, ins[i]);
+	}
 	if (o->owner != NULL)
 		owner = strdup(o->owner);
 	else if (host != NULL)
@@ -472,11 +520,13 @@ static int create_one(struct create_opts *o, const char *host)
 	}
 	if (o->fmt->begin != NULL)
 		o->fmt->begin(&st);
-	if (emit_records(o, in, path, path, owner, o->port, o->params, o->nparams, &st, err,
-			 sizeof(err)) != 0) {
-		cli_error("%s", err);
-		goto out;
-	}
+	o->seen = nin > 1 ? &seen : NULL; /* two key types may share an issuer's record */
+	for (i = 0; i < nin; i++)
+		if (emit_records(o, ins[i], path, path, owner, o->port, o->params, o->nparams, &st,
+				 err, sizeof(err)) != 0) {
+			cli_error("%s", err);
+			goto out;
+		}
 	out_end(o->fmt, &st);
 	if (fclose(st.fp) != 0) {
 		st.fp = NULL;
@@ -492,7 +542,14 @@ out:
 	free(st.last_owner);
 	free(buf);
 	free(owner);
-	tlsa_input_free(in);
+	for (i = 0; i < nin; i++)
+		tlsa_input_free(ins[i]);
+	if (ins != &in)
+		free(ins);
+	for (i = 0; i < seen.n; i++)
+		tlsa_record_free(seen.v[i]);
+	free(seen.v);
+	o->seen = NULL;
 	return rc;
 }
 

@@ -19,8 +19,12 @@ struct fetch_opts {
 	unsigned long timeout; /* seconds, each network step */
 };
 
-/* The chain HOST presents, or NULL with the sentence in err. */
-tlsa_input *create_fetch_chain(const struct fetch_opts *o, const char *host, char *err,
-			       size_t errsize);
+/*
+ * The chains HOST presents, one per certificate type it offers (RSA,
+ * ECDSA, Ed25519, Ed448): how many are in *chains (free each with
+ * tlsa_input_free(), then the array), or 0 with the sentence in err.
+ */
+size_t create_fetch_chains(const struct fetch_opts *o, const char *host, tlsa_input ***chains,
+			   char *err, size_t errsize);
 
 #endif

@@ -66,11 +66,12 @@ int cmd_zone(int argc, char **argv)
 	return 1;
 }
 
-tlsa_input *create_fetch_chain(const struct fetch_opts *o, const char *host, char *err,
-			       size_t errsize)
+size_t create_fetch_chains(const struct fetch_opts *o, const char *host, tlsa_input ***chains,
+			   char *err, size_t errsize)
 {
 	(void)o;
+	*chains = NULL;
 	exec_full();
 	snprintf(err, errsize, "%s: cannot fetch a live chain: tlsa-full is not installed", host);
-	return NULL;
+	return 0;
 }

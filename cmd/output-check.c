@@ -28,12 +28,32 @@ static const char *records_from(const struct check_target *t)
 	return t->source_file != NULL ? t->source_file : "--tlsa";
 }
 
-static size_t count_ok(const struct check_target *t)
+/*
+ * Addresses, and those verified on every key type they offered (an
+ * address with several certificates has an entry per key type, side by
+ * side).
+ */
+static size_t count_addrs(const struct check_target *t)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < t->naddr; i++)
-		n += t->addr[i].verdict == V_OK || t->addr[i].verdict == V_WARNING;
+		n += i == 0 || strcmp(t->addr[i].address, t->addr[i - 1].address) != 0;
+	return n;
+}
+
+static size_t count_ok(const struct check_target *t)
+{
+	size_t i, n = 0;
+	int good = 1;
+
+	for (i = 0; i < t->naddr; i++) {
+		good &= t->addr[i].verdict == V_OK || t->addr[i].verdict == V_WARNING;
+		if (i + 1 == t->naddr || strcmp(t->addr[i].address, t->addr[i + 1].address) != 0) {
+			n += good;
+			good = 1;
+		}
+	}
 	return n;
 }
 
@@ -111,8 +131,8 @@ static size_t count_cands(const struct check_target *t)
 
 static void print_text(FILE *fp, const struct check_target *t, const struct check_conf *c)
 {
-	char where[64], target[300];
-	size_t i;
+	char where[80], target[300];
+	size_t i, naddrs = count_addrs(t);
 
 	snprintf(target, sizeof(target), "%s:%u", t->host, t->port);
 	if (!cli.quiet) {
@@ -132,7 +152,7 @@ static void print_text(FILE *fp, const struct check_target *t, const struct chec
 	for (i = 0; i < t->naddr; i++) {
 		const struct check_addr *a = &t->addr[i];
 
-		addr_port(a->address, t->port, where);
+		addr_where(a, t->port, where);
 		if (!cli.quiet || a->verdict != V_OK)
 			fprintf(fp, "%s: %s: %s\n", where, verdict_name(a->verdict),
 				a->message != NULL ? a->message : "");
@@ -155,13 +175,13 @@ static void print_text(FILE *fp, const struct check_target *t, const struct chec
 	else if (!cli.quiet || t->verdict != V_OK) {
 		if (t->naddr == 0)
 			fprintf(fp, "%s: %s\n", target, verdict_name(t->verdict));
-		else if (count_ok(t) == t->naddr)
+		else if (count_ok(t) == naddrs)
 			fprintf(fp, "%s: %s: %zu of %zu address%s verified\n", target,
-				verdict_name(t->verdict), t->naddr, t->naddr, t->naddr == 1 ? "" : "es");
+				verdict_name(t->verdict), naddrs, naddrs, naddrs == 1 ? "" : "es");
 		else
 			fprintf(fp, "%s: %s: %zu of %zu address%s failed\n", target,
-				verdict_name(t->verdict), t->naddr - count_ok(t), t->naddr,
-				t->naddr == 1 ? "" : "es");
+				verdict_name(t->verdict), naddrs - count_ok(t), naddrs,
+				naddrs == 1 ? "" : "es");
 	}
 }
 
@@ -278,6 +298,9 @@ static void json_address(FILE *fp, const struct check_target *t, const struct ch
 
 	fputs("{\"address\": ", fp);
 	json_string(fp, a->address);
+	fputs(", \"key_type\": ", fp);
+	json_str_or_null(fp, a->key_type != 0 ? tlsa_key_type_name((tlsa_key_type)a->key_type)
+					       : NULL);
 	fputs(", \"dnssec\": ", fp);
 	if (a->dnssec >= 0)
 		fprintf(fp, "\"%s\"", tlsa_dnssec_name((tlsa_dnssec)a->dnssec));
@@ -407,8 +430,8 @@ static void json_unknown(FILE *fp, const struct check_target *t, const char *why
 /* Perfdata labels are quoted when they hold spaces; ours never do. */
 static void print_nagios(FILE *fp, const struct check_target *t, const struct check_conf *c)
 {
-	char where[64], buf[1200] = "";
-	size_t i, k;
+	char where[80], buf[1200] = "";
+	size_t i, k, naddrs = count_addrs(t);
 	int days = 0, have_days = 0;
 
 	/* The first finding at the verdict's level: it is what the operator sees. */
@@ -426,7 +449,7 @@ static void print_nagios(FILE *fp, const struct check_target *t, const struct ch
 				text = a->notes.v[k].text;
 				break;
 			}
-		addr_port(a->address, t->port, where);
+		addr_where(a, t->port, where);
 		snprintf(buf, sizeof(buf), "%s: %s", where, text);
 	}
 	if (buf[0] == '\0' && c->candidate_only)
@@ -435,7 +458,7 @@ static void print_nagios(FILE *fp, const struct check_target *t, const struct ch
 			 t->ncands == 1 ? "" : "s", count_cands(t) == 1 ? "es" : "");
 	if (buf[0] == '\0')
 		snprintf(buf, sizeof(buf), "%s:%u: %zu of %zu address%s matched", t->host, t->port,
-			 count_ok(t), t->naddr, t->naddr == 1 ? "" : "es");
+			 count_ok(t), naddrs, naddrs == 1 ? "" : "es");
 	for (i = 0; i < t->naddr; i++)
 		if (t->addr[i].have_days && (!have_days || t->addr[i].days_left < days)) {
 			days = t->addr[i].days_left;
@@ -451,8 +474,7 @@ static void print_nagios(FILE *fp, const struct check_target *t, const struct ch
 			t->ncands - count_cands(t));
 	else
 		fprintf(fp, "DANE %s - %s | addresses=%zu;;;0 matched=%zu;;;0 failed=%zu;;;0",
-			verdict_name(t->verdict), buf, t->naddr, count_ok(t),
-			t->naddr - count_ok(t));
+			verdict_name(t->verdict), buf, naddrs, count_ok(t), naddrs - count_ok(t));
 	if (have_days)
 		fprintf(fp, " days_left=%d;%d:;0:", days, c->warn_days);
 	fprintf(fp, " time=%.3fs;;;0\n", t->seconds);

@@ -12,7 +12,7 @@
  *
  * Metrics (the man page's table says the same):
  *   tlsa_check_status{target,port}                   0 OK .. 3 UNKNOWN
- *   tlsa_check_address_status{target,port,address}   0 OK .. 3 UNKNOWN
+ *   tlsa_check_address_status{target,port,address,key_type}   0 OK .. 3 UNKNOWN
  *   tlsa_certificate_expiry_seconds{...,address}     until notAfter of the
  *                                                    certificate in use
  *   tlsa_record_matched{...,address,record}          1 matched, else 0
@@ -26,7 +26,9 @@
  *   tlsa_srv_status{service}                         an --srv owner's verdict
  *   tlsa_check_last_run_timestamp_seconds
  * A host of a mail domain (--mx) also carries domain="...", a target of an
- * SRV owner (--srv) service="...".
+ * SRV owner (--srv) service="...".  Address samples carry key_type="RSA"
+ * (ECDSA, Ed25519, Ed448) for the certificate checked, one series per
+ * key type a server offers; none when no certificate was seen.
  */
 #include "config.h"
 
@@ -239,6 +241,9 @@ static void addr_labels(FILE *fp, const struct check_target *t, const struct gla
 	fputs(",address=\"", fp);
 	label_value(fp, a->address);
 	fputc('"', fp);
+	/* One series per certificate of a server that holds several. */
+	if (a->key_type != 0)
+		fprintf(fp, ",key_type=\"%s\"", tlsa_key_type_name((tlsa_key_type)a->key_type));
 }
 
 /*

@@ -51,6 +51,7 @@ const char *tlsa_strerror(tlsa_status status)
 	case TLSA_ERR_NO_MATCH: return "no TLSA record matches";
 	case TLSA_ERR_NO_USABLE: return "no usable TLSA records";
 	case TLSA_ERR_VERIFY: return "certificate verification failed";
+	case TLSA_ERR_NOT_OFFERED: return "the server has no certificate of that key type";
 
 	case TLSA_ERR_RESOLVER_ADDR: return "bad resolver address (want ADDR[@PORT], e.g. 127.0.0.1, ::1@5353 or [::1]@5353)";
 	case TLSA_ERR_RESOLV_CONF: return "no usable nameserver in /etc/resolv.conf (give --resolver)";

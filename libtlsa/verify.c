@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,6 +55,115 @@ const char *tlsa_rec_state_name(tlsa_rec_state state)
 	case TLSA_REC_IGNORED: return "ignored";
 	}
 	return "unknown";
+}
+
+/* ---- key types --------------------------------------------------------------- */
+
+/*
+ * The signature algorithms that make a server pick one family's
+ * certificate (RFC 8446 section 4.2.3; TLS 1.2 uses the same code
+ * points).  RSA-PSS keys (rsa_pss_pss_*) count as RSA.
+ */
+static const struct family {
+	tlsa_key_type type;
+	const char *name, *word, *sigalgs;
+} families[] = {
+	{ TLSA_KEY_RSA, "RSA", "rsa",
+	  "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:"
+	  "rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512:"
+	  "rsa_pkcs1_sha256:rsa_pkcs1_sha384:rsa_pkcs1_sha512" },
+	{ TLSA_KEY_ECDSA, "ECDSA", "ecdsa",
+	  "ecdsa_secp256r1_sha256:ecdsa_secp384r1_sha384:ecdsa_secp521r1_sha512" },
+	{ TLSA_KEY_ED25519, "Ed25519", "ed25519", "ed25519" },
+	{ TLSA_KEY_ED448, "Ed448", "ed448", "ed448" },
+};
+#define NFAMILIES (sizeof(families) / sizeof(families[0]))
+
+static const struct family *family_of(tlsa_key_type type)
+{
+	size_t i;
+
+	for (i = 0; i < NFAMILIES; i++)
+		if (families[i].type == type)
+			return &families[i];
+	return NULL;
+}
+
+const char *tlsa_key_type_name(tlsa_key_type type)
+{
+	const struct family *f = family_of(type);
+
+	return f != NULL ? f->name : "unknown";
+}
+
+tlsa_status tlsa_key_types_parse(const char *text, unsigned *mask)
+{
+	const char *p = text, *end;
+	unsigned m = 0;
+	size_t i, n;
+
+	if (text == NULL || mask == NULL)
+		return TLSA_ERR_INVALID;
+	if (strcasecmp(text, "all") == 0) {
+		*mask = TLSA_KEY_FIRST | TLSA_KEY_ALL;
+		return TLSA_OK;
+	}
+	if (strcasecmp(text, "first") == 0) {
+		*mask = TLSA_KEY_FIRST;
+		return TLSA_OK;
+	}
+	for (;;) {
+		end = strchr(p, ',');
+		n = end != NULL ? (size_t)(end - p) : strlen(p);
+		for (i = 0; i < NFAMILIES; i++)
+			if (strlen(families[i].word) == n &&
+			    strncasecmp(p, families[i].word, n) == 0)
+				break;
+		if (i == NFAMILIES)
+			return TLSA_ERR_INVALID;
+		m |= (unsigned)families[i].type;
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+	*mask = m;
+	return TLSA_OK;
+}
+
+/* The family of the peer's certificate, or TLSA_KEY_UNKNOWN. */
+static tlsa_key_type leaf_key_type(SSL *ssl)
+{
+	X509 *x = SSL_get0_peer_certificate(ssl);
+	EVP_PKEY *k = x != NULL ? X509_get0_pubkey(x) : NULL;
+
+	switch (k != NULL ? EVP_PKEY_get_base_id(k) : EVP_PKEY_NONE) {
+	case EVP_PKEY_RSA:
+	case EVP_PKEY_RSA_PSS: return TLSA_KEY_RSA;
+	case EVP_PKEY_EC: return TLSA_KEY_ECDSA;
+	case EVP_PKEY_ED25519: return TLSA_KEY_ED25519;
+	case EVP_PKEY_ED448: return TLSA_KEY_ED448;
+	}
+	return TLSA_KEY_UNKNOWN;
+}
+
+/*
+ * Did the handshake fail because the server has no certificate for the
+ * signature algorithms offered?  OpenSSL servers (Postfix, nginx, Python's
+ * ssl) and GnuTLS answer with a handshake_failure alert, others with
+ * insufficient_security; a server that sends a certificate of another
+ * type anyway fails on our side for its signature.
+ */
+static int refused_family(void)
+{
+	unsigned long e = ERR_peek_last_error();
+	int reason = ERR_GET_REASON(e);
+
+	if (e == 0 || ERR_GET_LIB(e) != ERR_LIB_SSL)
+		return 0;
+	return reason == SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE ||
+	       reason == SSL_R_TLSV1_ALERT_INSUFFICIENT_SECURITY ||
+	       reason == SSL_R_NO_SHARED_CIPHER || reason == SSL_R_WRONG_SIGNATURE_TYPE ||
+	       reason == SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM;
 }
 
 /* The first verification error OpenSSL met, and at which depth. */
@@ -517,9 +627,13 @@ static tlsa_status session_fd(int fd, const tlsa_verify_opts *o, tlsa_verify_res
 	tlsa_starttls_opts so;
 	char base[256], sni[256], name[256], reason[256];
 	int timeout = o->timeout_ms > 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
+	const struct family *fam = family_of(o->key_type);
 	size_t i;
 	tlsa_status st;
 	unsigned char ip[16];
+
+	if (o->key_type != TLSA_KEY_UNKNOWN && fam == NULL)
+		return fail(r, TLSA_ERR_INVALID, "key type %d is not one family", (int)o->key_type);
 
 	undot(o->base_domain != NULL ? o->base_domain : "", base, sizeof(base));
 	undot(o->sni != NULL ? o->sni : base, sni, sizeof(sni));
@@ -570,6 +684,8 @@ have_ctx:
 	if (sni[0] != '\0' && inet_pton(AF_INET, sni, ip) != 1 && inet_pton(AF_INET6, sni, ip) != 1 &&
 	    SSL_set_tlsext_host_name(ssl, sni) != 1)
 		goto internal;
+	if (o->key_type != TLSA_KEY_UNKNOWN && SSL_set1_sigalgs_list(ssl, fam->sigalgs) != 1)
+		goto internal;
 	if (o->nrecords > 0) {
 		if (SSL_dane_enable(ssl, base[0] != '\0' ? base : NULL) <= 0)
 			goto internal;
@@ -581,6 +697,17 @@ have_ctx:
 		add_records(ssl, o, r);
 	}
 	st = handshake(ssl, fd, timeout, o->starttls != NULL, r);
+	/*
+	 * Dovecot and slapd hang up without an alert: a server that closes
+	 * before it says hello to an offer of one family has none of it.
+	 */
+	if (st == TLSA_ERR_HANDSHAKE && fam != NULL &&
+	    (refused_family() || SSL_get_state(ssl) == TLS_ST_CW_CLNT_HELLO))
+		fail(r, TLSA_ERR_NOT_OFFERED,
+		     "no %s certificate: the server refused a handshake offering only %s "
+		     "signature algorithms (%s)",
+		     fam->name, fam->name,
+		     strncmp(r->why, "TLS handshake failed: ", 22) == 0 ? r->why + 22 : r->why);
 	if (st != TLSA_OK)
 		goto out;
 	r->handshake = 1;
@@ -589,6 +716,18 @@ have_ctx:
 	st = keep_chain(ssl, r);
 	if (st != TLSA_OK) {
 		fail(r, st, "cannot keep the certificate chain: %s", tlsa_strerror(st));
+		goto out;
+	}
+	r->key_type = leaf_key_type(ssl);
+	if (fam != NULL && r->key_type != fam->type) {
+		/* No signature needed (RSA key exchange in TLS 1.2): it fell back. */
+		fail(r, TLSA_ERR_NOT_OFFERED,
+		     "no %s certificate: offered only %s signature algorithms, the server "
+		     "presented its %s certificate",
+		     fam->name, fam->name, tlsa_key_type_name(r->key_type));
+		r->key_type = fam->type;
+		ERR_clear_error();
+		(void)SSL_shutdown(ssl);
 		goto out;
 	}
 	st = judge(ssl, o, &fe, r);
@@ -629,6 +768,7 @@ static tlsa_verify_result *result_new(const tlsa_verify_opts *opts)
 		return NULL;
 	r->match_depth = -1;
 	r->match_index = -1;
+	r->key_type = opts->key_type;
 	r->nrecords = opts->nrecords;
 	if (opts->nrecords > 0) {
 		r->records = calloc(opts->nrecords, sizeof(*r->records));
@@ -676,6 +816,112 @@ tlsa_status tlsa_verify(const char *address, unsigned port, const tlsa_verify_op
 		return TLSA_ERR_NOMEM;
 	*out = r;
 	return session(address, port, opts, r);
+}
+
+/* Report order: RSA, ECDSA, Ed25519, Ed448, then anything else. */
+static size_t family_rank(tlsa_key_type type)
+{
+	size_t i;
+
+	for (i = 0; i < NFAMILIES; i++)
+		if (families[i].type == type)
+			return i;
+	return NFAMILIES;
+}
+
+static int result_cmp(const void *pa, const void *pb)
+{
+	const tlsa_verify_result *a = *(tlsa_verify_result *const *)pa;
+	const tlsa_verify_result *b = *(tlsa_verify_result *const *)pb;
+	size_t x = family_rank(a->key_type), y = family_rank(b->key_type);
+
+	return x < y ? -1 : x > y;
+}
+
+/* A session that failed before TLS, or in it for a reason no other family changes. */
+static int ends_series(const tlsa_verify_result *r)
+{
+	return !r->handshake && r->status != TLSA_ERR_HANDSHAKE &&
+	       r->status != TLSA_ERR_NOT_OFFERED;
+}
+
+tlsa_status tlsa_verify_each(const char *address, unsigned port, const tlsa_verify_opts *opts,
+			     unsigned types, tlsa_verify_result ***out, size_t *nout)
+{
+	tlsa_verify_opts o;
+	tlsa_verify_result **v, *r, *refused = NULL;
+	unsigned seen = 0;
+	size_t n = 0, i, len;
+	tlsa_status st;
+
+	*out = NULL;
+	*nout = 0;
+	if (opts == NULL || (types & ~(TLSA_KEY_FIRST | TLSA_KEY_ALL)) != 0 || types == 0)
+		return TLSA_ERR_INVALID;
+	v = calloc(NFAMILIES + 1, sizeof(*v));
+	if (v == NULL)
+		return TLSA_ERR_NOMEM;
+	o = *opts;
+	if (types & TLSA_KEY_FIRST) {
+		o.key_type = TLSA_KEY_UNKNOWN;
+		(void)tlsa_verify(address, port, &o, &r);
+		if (r == NULL)
+			goto nomem;
+		v[n++] = r;
+		seen |= (unsigned)r->key_type;
+		if (!r->handshake)
+			goto done; /* a restricted session would not get further */
+	}
+	for (i = 0; i < NFAMILIES; i++) {
+		if (!(types & (unsigned)families[i].type) || (seen & (unsigned)families[i].type))
+			continue;
+		o.key_type = families[i].type;
+		(void)tlsa_verify(address, port, &o, &r);
+		if (r == NULL)
+			goto nomem;
+		if (r->status == TLSA_ERR_NOT_OFFERED) {
+			tlsa_verify_result_free(refused);
+			refused = r;
+			continue;
+		}
+		v[n++] = r;
+		seen |= (unsigned)families[i].type;
+		if (ends_series(r))
+			break;
+	}
+	if (n == 0 && refused != NULL) {
+		/* Nothing asked for is there: say so, once, naming what was asked. */
+		char asked[64] = "";
+
+		for (i = 0; i < NFAMILIES; i++)
+			if (types & (unsigned)families[i].type) {
+				len = strlen(asked);
+				snprintf(asked + len, sizeof(asked) - len, "%s%s",
+					 len > 0 ? ", " : "", families[i].name);
+			}
+		snprintf(refused->why, sizeof(refused->why),
+			 "no certificate of the key types asked for (%s): the server refused "
+			 "handshakes offering only their signature algorithms",
+			 asked);
+		refused->key_type = TLSA_KEY_UNKNOWN;
+		v[n++] = refused;
+		refused = NULL;
+	}
+done:
+	tlsa_verify_result_free(refused);
+	qsort(v, n, sizeof(*v), result_cmp);
+	st = TLSA_OK;
+	for (i = 0; i < n && st == TLSA_OK; i++)
+		st = v[i]->status;
+	*out = v;
+	*nout = n;
+	return st;
+nomem:
+	for (i = 0; i < n; i++)
+		tlsa_verify_result_free(v[i]);
+	tlsa_verify_result_free(refused);
+	free(v);
+	return TLSA_ERR_NOMEM;
 }
 
 void tlsa_verify_result_free(tlsa_verify_result *res)

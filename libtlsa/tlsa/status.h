@@ -93,6 +93,8 @@ typedef enum tlsa_status {
 	TLSA_ERR_NO_MATCH = 511,         /* the chain matches no usable TLSA record */
 	TLSA_ERR_NO_USABLE = 512,        /* none of the TLSA records given is usable */
 	TLSA_ERR_VERIFY = 513,           /* a record matched but the chain failed checks */
+	TLSA_ERR_NOT_OFFERED = 514,      /* the server has no certificate of the key type
+					    the session was restricted to */
 
 	TLSA_STATUS_MAX
 } tlsa_status;

@@ -42,6 +42,39 @@ typedef struct tlsa_verify_ctx tlsa_verify_ctx;
 tlsa_status tlsa_verify_ctx_new(const char *ca_file, const char *ca_path, tlsa_verify_ctx **out);
 void tlsa_verify_ctx_free(tlsa_verify_ctx *ctx);
 
+/*
+ * Certificate key types, by the signature algorithms a client offers.
+ * A server may hold several certificates (Postfix, nginx and Dovecot
+ * commonly serve an RSA and an ECDSA one) and picks one per handshake
+ * from the signature algorithms the client offers; a client that offers
+ * only one family's algorithms sees only that family's certificate:
+ *   RSA      rsa_pss_rsae_*, rsa_pss_pss_*, rsa_pkcs1_*
+ *   ECDSA    ecdsa_*
+ *   Ed25519  ed25519
+ *   Ed448    ed448
+ * The values are bits, for masks of several.
+ */
+typedef enum tlsa_key_type {
+	TLSA_KEY_UNKNOWN = 0, /* not known (no certificate, another algorithm);
+				 in opts: no restriction */
+	TLSA_KEY_RSA = 1,
+	TLSA_KEY_ECDSA = 2,
+	TLSA_KEY_ED25519 = 4,
+	TLSA_KEY_ED448 = 8
+} tlsa_key_type;
+#define TLSA_KEY_ALL 0x0fu   /* every family above */
+#define TLSA_KEY_FIRST 0x100u /* in a mask: begin with an unrestricted session */
+
+/* "RSA", "ECDSA", "Ed25519", "Ed448"; "unknown" for anything else. */
+const char *tlsa_key_type_name(tlsa_key_type type);
+
+/*
+ * A mask from text: "all" (TLSA_KEY_FIRST | TLSA_KEY_ALL), "first"
+ * (TLSA_KEY_FIRST alone) or a comma-separated list of rsa, ecdsa,
+ * ed25519, ed448 (any case).  TLSA_ERR_INVALID for anything else.
+ */
+tlsa_status tlsa_key_types_parse(const char *text, unsigned *mask);
+
 /* What to connect to and how to verify. */
 typedef struct tlsa_verify_opts {
 	const char *base_domain;      /* TLSA base domain: DANE-TA name checks */
@@ -60,6 +93,8 @@ typedef struct tlsa_verify_opts {
 	size_t nrecords;
 	const tlsa_verify_ctx *ctx;   /* shared context (same ca_file, ca_path), or
 					 NULL: each session builds its own */
+	tlsa_key_type key_type;       /* offer only this family's signature
+					 algorithms; TLSA_KEY_UNKNOWN (0): all */
 } tlsa_verify_opts;
 
 /* What became of one record. */
@@ -98,6 +133,8 @@ typedef struct tlsa_verify_result {
 	tlsa_input *chain;  /* the chain presented, leaf first, or NULL */
 	unsigned char spki_sha256[32]; /* the leaf's SPKI digest (3 1 1 data) */
 	int have_spki;
+	tlsa_key_type key_type; /* the leaf's key type; without a leaf, the
+				   family the session was restricted to */
 } tlsa_verify_result;
 
 /*
@@ -112,6 +149,29 @@ typedef struct tlsa_verify_result {
 tlsa_status tlsa_verify(const char *address, unsigned port, const tlsa_verify_opts *opts,
 			tlsa_verify_result **out);
 void tlsa_verify_result_free(tlsa_verify_result *res);
+
+/*
+ * Every certificate type the server at address offers, one session each
+ * (so one handshake per family tried).  types is a mask: with
+ * TLSA_KEY_FIRST, an unrestricted session comes first (what an ordinary
+ * client gets); then one session restricted to each family of types
+ * (TLSA_KEY_RSA...) that no earlier session saw.  A restricted handshake
+ * the server refuses (a handshake_failure or insufficient_security alert,
+ * or a close before its ServerHello) or answers with a certificate of
+ * another type means the family is not offered: such sessions are left
+ * out, so only the families the server has are reported.  A session that fails before TLS (connect,
+ * STARTTLS, a timeout) ends the series: the others would fare the same.
+ *
+ * *out is an array of *nout results (free each with
+ * tlsa_verify_result_free(), then the array with free()), in family order
+ * RSA, ECDSA, Ed25519, Ed448, unknown; never empty unless out of memory:
+ * when no family asked for is offered, the one result says so
+ * (TLSA_ERR_NOT_OFFERED).  Returns TLSA_OK when every result verified,
+ * else the first failure's status (TLSA_ERR_NOMEM, TLSA_ERR_INVALID: no
+ * results).
+ */
+tlsa_status tlsa_verify_each(const char *address, unsigned port, const tlsa_verify_opts *opts,
+			     unsigned types, tlsa_verify_result ***out, size_t *nout);
 
 /*
  * As tlsa_verify(), over a socket the caller has connected (a proxy, a

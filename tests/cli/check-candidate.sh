@@ -154,7 +154,7 @@ is "$rc" 2 "a lone leaf of another issuer does not match the 2 1 1 (exit 2)"
 check --tlsa "$leaf311" --tlsa "$next311" --tlsa "$other311" --candidate next.pem -o prometheus
 printf '%s\n' "$out" | python3 "$promcheck" >/dev/null
 ok $? "prometheus output with candidates is well formed"
-echo "$out" | grep -qF "tlsa_record_matched{target=\"host.test\",port=\"4431\",address=\"127.0.0.1\",record=\"$leaf311\"} 1"
+echo "$out" | grep -qF "tlsa_record_matched{target=\"host.test\",port=\"4431\",address=\"127.0.0.1\",key_type=\"ECDSA\",record=\"$leaf311\"} 1"
 ok $? "tlsa_record_matched keeps its series: 1 for the record that matched"
 echo "$out" | grep -qF "tlsa_record_known{target=\"host.test\",port=\"4431\",record=\"$next311\"} 1"
 ok $? "tlsa_record_known is 1 for a record that matches a candidate (the next key)"

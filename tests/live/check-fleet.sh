@@ -123,17 +123,17 @@ f1=$(grep -v '^#' "$fleet" | head -1 | awk '{ print $1 }')
 grep -q "^tlsa_check_status{target=\"$f1\",port=\"4443\"} 0$" "$T/fleet.prom"
 ok $? "tlsa_check_status of $f1 is 0 (OK)"
 is "$(grep -c '^tlsa_check_status{' "$T/fleet.prom")" "$LAB_FLEET_COUNT" "one tlsa_check_status per target"
-grep -q "^tlsa_check_address_status{target=\"$f1\",port=\"4443\",address=\"127.0.1.1\"} 0$" "$T/fleet.prom"
+grep -q "^tlsa_check_address_status{target=\"$f1\",port=\"4443\",address=\"127.0.1.1\",key_type=\"ECDSA\"} 0$" "$T/fleet.prom"
 ok $? "tlsa_check_address_status of $f1 at 127.0.1.1 is 0"
-is "$(grep -c "^tlsa_record_matched{target=\"$f1\",port=\"4443\",address=\"127.0.1.1\",record=\"3 1 1 [0-9a-f]*\"} [01]$" "$T/fleet.prom")" 2 \
+is "$(grep -c "^tlsa_record_matched{target=\"$f1\",port=\"4443\",address=\"127.0.1.1\",key_type=\"ECDSA\",record=\"3 1 1 [0-9a-f]*\"} [01]$" "$T/fleet.prom")" 2 \
 	"tlsa_record_matched has a sample for each of $f1's two records"
-grep -q "^tlsa_record_matched{target=\"$f1\",port=\"4443\",address=\"127.0.1.1\",record=\"3 1 1 $(lab_tlsa_data 1 1 fleet)\"} 1$" "$T/fleet.prom" &&
+grep -q "^tlsa_record_matched{target=\"$f1\",port=\"4443\",address=\"127.0.1.1\",key_type=\"ECDSA\",record=\"3 1 1 $(lab_tlsa_data 1 1 fleet)\"} 1$" "$T/fleet.prom" &&
 	grep -q "record=\"3 1 1 $(lab_tlsa_data 1 1 next)\"} 0$" "$T/fleet.prom"
 ok $? "the current key's record matched (1), the next key's did not (0)"
 grep -q "^tlsa_dnssec_state{target=\"$f1\",port=\"4443\",state=\"secure\"} 1$" "$T/fleet.prom" &&
 	grep -q "^tlsa_dnssec_state{target=\"$f1\",port=\"4443\",state=\"bogus\"} 0$" "$T/fleet.prom"
 ok $? "tlsa_dnssec_state says the TLSA lookup was secure"
-exp=$(sed -n "s/^tlsa_certificate_expiry_seconds{target=\"$f1\",port=\"4443\",address=\"127.0.1.1\"} //p" "$T/fleet.prom")
+exp=$(sed -n "s/^tlsa_certificate_expiry_seconds{target=\"$f1\",port=\"4443\",address=\"127.0.1.1\",key_type=\"ECDSA\"} //p" "$T/fleet.prom")
 na=$(date -d "$(openssl x509 -noout -enddate -in "$LAB_CERT_FLEET" | cut -d= -f2)" +%s)
 now=$(date +%s)
 [ -n "$exp" ] && [ $((na - now - exp)) -ge -5 ] && [ $((na - now - exp)) -le 60 ]
@@ -146,7 +146,7 @@ run "$TLSA" check --timeout 2 -j 16 --service-domain "$LAB_XMPP_DOMAIN" -o prome
 printf '%s\n' "$out" >"$T/mixed.prom"
 is "$rc" "$want_rc" "-o prometheus for the mixed fleet exits with the worst verdict"
 prom_ok "$T/mixed.prom" "the mixed fleet's exposition"
-grep -q "^tlsa_check_address_status{target=\"$LAB_NOMATCH_SMTP_HOST\",port=\"25\",address=\"$LAB_NOMATCH_SMTP_ADDR\"} 2$" "$T/mixed.prom"
+grep -q "^tlsa_check_address_status{target=\"$LAB_NOMATCH_SMTP_HOST\",port=\"25\",address=\"$LAB_NOMATCH_SMTP_ADDR\",key_type=\"ECDSA\"} 2$" "$T/mixed.prom"
 ok $? "nomatch_smtp's address status is 2 (CRITICAL)"
 grep -q "^tlsa_dnssec_state{target=\"$LAB_BOGUS_HTTPS_HOST\",port=\"443\",state=\"bogus\"} 1$" "$T/mixed.prom"
 ok $? "bogus_https's TLSA lookup is bogus in tlsa_dnssec_state"

@@ -7,6 +7,9 @@
 # PostgreSQL and vsftpd serve the other protocols.
 #
 #   tlsd.py tls ADDR PORT CHAIN KEY [tls|starttls|silent ...]
+#     (CHAIN and KEY may be comma-separated lists, pair by pair: a server
+#     with several certificates, RSA and ECDSA side by side as nginx and
+#     Postfix serve them, picks one by the client's signature algorithms)
 #   tlsd.py starttls nntp ADDR PORT CHAIN KEY
 #   tlsd.py silent ADDR PORT
 #
@@ -120,7 +123,8 @@ def main(argv):
             addr, port, chain, key = args[:4]
             del args[:4]
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            ctx.load_cert_chain(chain, key)
+            for one_chain, one_key in zip(chain.split(","), key.split(",")):
+                ctx.load_cert_chain(one_chain, one_key)
             where = "[%s]:%s" % (addr, port)
             handler = (lambda c, p, w, ctx=ctx: serve_tls(c, p, ctx, w))
         elif mode == "starttls" and len(args) >= 5 and args[0] == "nntp":
