@@ -94,8 +94,7 @@ int cli_parse_ulong(const char *text, unsigned long min, unsigned long max,
 	return 0;
 }
 
-/* name into out, quoted, with control characters as \xNN. */
-static void quote_name(const char *name, char *out, size_t size)
+void cli_quote(const char *name, char *out, size_t size)
 {
 	size_t o = 0;
 
@@ -124,7 +123,7 @@ int cli_host_check(const char *host, char *why, size_t whysize)
 	size_t n = strlen(host), label = 0, i;
 	int kind = CLI_HOST_BAD;
 
-	quote_name(host, q, sizeof(q));
+	cli_quote(host, q, sizeof(q));
 	if (strstr(host, "://") != NULL) {
 		what = "is a URL, not a host name";
 	} else if (inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1) {
@@ -192,9 +191,42 @@ int cli_owner_check(const char *owner, char *why, size_t whysize)
 
 	if (tlsa_owner_name_check(owner, what, sizeof(what)) == TLSA_OK)
 		return 0;
-	quote_name(owner, q, sizeof(q));
+	cli_quote(owner, q, sizeof(q));
 	snprintf(why, whysize, "%s %s", q, what);
 	return -1;
+}
+
+int cli_passin_read(const char *source, char **pass)
+{
+	char q[128];
+	const char *var;
+	tlsa_status st;
+	int e;
+
+	st = tlsa_passin_read(source, pass);
+	if (st == TLSA_OK)
+		return 0;
+	e = errno;
+	cli_quote(source, q, sizeof(q));
+	if (st == TLSA_ERR_NOMEM) {
+		cli_error("out of memory");
+		return 1;
+	}
+	if (strncmp(source, "env:", 4) == 0) {
+		var = source + 4;
+		if (*var == '\0')
+			return cli_usage_error("--passin %s: names no variable (want env:VAR)", q);
+		if (getenv(var) == NULL)
+			return cli_usage_error("--passin %s: %s is not set", q, var);
+	}
+	if (st == TLSA_ERR_IO && strncmp(source, "fd:", 3) == 0)
+		return cli_usage_error("--passin %s: cannot read file descriptor %s: %s", q,
+				       source + 3, strerror(e));
+	if (st == TLSA_ERR_IO)
+		return cli_usage_error("--passin %s: %s", q, strerror(e));
+	if (strncmp(source, "fd:", 3) == 0)
+		return cli_usage_error("--passin %s: want fd:N, a file descriptor number", q);
+	return cli_usage_error("--passin %s: want env:VAR, file:PATH or fd:N", q);
 }
 
 int cli_flush_stdout(void)
