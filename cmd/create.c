@@ -271,10 +271,13 @@ static void load_error(char *buf, size_t size, const char *path, tlsa_status st,
 			 hint);
 		return;
 	}
+	/* The library knows no option names: the hint is ours. */
+	if (st == TLSA_ERR_PASSPHRASE)
+		hint = " (give it with --passin)";
 	if (w->line > 0)
-		snprintf(buf, size, "%s: line %lu: %s", path, w->line, tlsa_strerror(st));
+		snprintf(buf, size, "%s: line %lu: %s%s", path, w->line, tlsa_strerror(st), hint);
 	else
-		snprintf(buf, size, "%s: %s", path, tlsa_strerror(st));
+		snprintf(buf, size, "%s: %s%s", path, tlsa_strerror(st), hint);
 }
 
 /* Read and load one input file; on failure the sentence is in err. */
