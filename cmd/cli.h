@@ -81,6 +81,15 @@ int cli_passin_read(const char *source, char **pass);
 /* Flush and check stdout; 0 when everything written reached it. */
 int cli_flush_stdout(void);
 
+/*
+ * argv is hash-slinger's command line (argv[1] is an option, as in
+ * `tlsa --create --certificate FILE HOST`): *out becomes ours
+ * (`tlsa create --cert FILE HOST`, malloc'd, argv[0] kept) and the
+ * return is its argc, with cli.cmd set; or -1 after a usage error was
+ * said.
+ */
+int hashslinger_translate(int argc, char **argv, char ***out);
+
 /* Subcommands: return the process exit status. */
 int cmd_create(int argc, char **argv);
 int cmd_check(int argc, char **argv);

@@ -966,7 +966,7 @@ int cmd_create(int argc, char **argv)
 		return cli_usage_error("nothing to do: give --cert, --key, --csr, "
 				       "--manifest, or a HOST to fetch from");
 	}
-	if (inputs == 0 && host != NULL && host_is_a_file(host)) {
+	if (inputs == 0 && host != NULL && strstr(host, "://") == NULL && host_is_a_file(host)) {
 		free(o.params);
 		return cli_usage_error("'%s' is a file, not a host: give it with --cert, --key "
 				       "or --csr",
