@@ -221,13 +221,15 @@ int cli_host_check(const char *host, char *why, size_t whysize)
 	if (strstr(host, "://") != NULL) {
 		url_host(host, why, whysize, q);
 		return kind;
-	} else if (host[0] == '-' ||
-		   ((unsigned char)host[0] == 0xe2 && (unsigned char)host[1] == 0x80 &&
-		    (unsigned char)host[2] >= 0x90 && (unsigned char)host[2] <= 0x95)) {
-		/* An option, or one whose '--' a word processor made a dash. */
+	} else if (host[0] == '-') {
+		snprintf(why, whysize, "%s looks like an option, not a host name", q);
+		return kind;
+	} else if ((unsigned char)host[0] == 0xe2 && (unsigned char)host[1] == 0x80 &&
+		   (unsigned char)host[2] >= 0x90 && (unsigned char)host[2] <= 0x95) {
+		/* An option whose '--' a word processor turned into a dash. */
 		snprintf(why, whysize,
-			 "%s looks like an option, not a host name (options start with "
-			 "'-' or '--' typed as such, and come before a '--')",
+			 "%s starts with a typographic dash: type an option with '-' or "
+			 "'--'",
 			 q);
 		return kind;
 	} else if ((oh = owner_host(host)) != NULL) {

@@ -484,11 +484,8 @@ int cmd_zone(int argc, char **argv)
 			help();
 			rc = 0;
 			goto done;
-		case ':':
-			rc = cli_usage_error("option '%s' needs an argument", argv[optind - 1]);
-			goto done;
-		default:
-			rc = cli_usage_error("unknown option '%s'", argv[optind - 1]);
+		default: /* ':' or '?' */
+			rc = cli_option_error(argv, c);
 			goto done;
 		}
 	}
