@@ -37,7 +37,9 @@ static void usage(FILE *out)
 	      "Commands:\n", out);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nSee tlsa(1) and tlsa-COMMAND(1) for details.\n", out);
+	fputs("\nhash-slinger's command line ('tlsa --create --certificate FILE HOST',\n"
+	      "'tlsa --verify HOST') runs as tlsa create and tlsa check.\n"
+	      "See tlsa(1) and tlsa-COMMAND(1) for details.\n", out);
 }
 
 static const struct command *find(const char *name)
