@@ -644,8 +644,10 @@ static int create_manifest(struct create_opts *o)
 		if (cli_parse_ulong(words[1], 1, 65535, &port) != 0 ||
 		    (strcmp(proto, "tcp") != 0 && strcmp(proto, "udp") != 0 &&
 		     strcmp(proto, "sctp") != 0)) {
-			cli_error("%s: bad port '%s%s%s' (want PORT or PORT/tcp|udp|sctp)", where,
-				  words[1], slash ? "/" : "", slash ? proto : "");
+			if (slash != NULL)
+				words[1][strlen(words[1])] = '/';
+			cli_quote(words[1], quoted, sizeof(quoted));
+			cli_error("%s: bad port %s (want PORT or PORT/tcp|udp|sctp)", where, quoted);
 			bad++;
 			continue;
 		}
@@ -659,6 +661,14 @@ static int create_manifest(struct create_opts *o)
 		if (i < n) {
 			cli_quote(words[i], quoted, sizeof(quoted));
 			cli_error("%s: bad record parameters %s: %s", where, quoted, hostwhy);
+			bad++;
+			continue;
+		}
+		if (strcspn(words[2], "\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
+				      "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
+				      "\x1c\x1d\x1e\x1f\x7f") != strlen(words[2])) {
+			cli_quote(words[2], quoted, sizeof(quoted));
+			cli_error("%s: file name %s has a control character in it", where, quoted);
 			bad++;
 			continue;
 		}
@@ -961,16 +971,16 @@ int cmd_create(int argc, char **argv)
 		free(o.params);
 		return cli_usage_error("--manifest names its hosts: no HOST or --owner with it");
 	}
+	if (inputs == 0 && host == NULL) {
+		free(o.params);
+		return cli_usage_error("nothing to do: give --cert, --key, --csr, "
+				       "--manifest, or a HOST to fetch from");
+	}
 	if (o.manifest == NULL && o.fmt->needs_owner && host == NULL && o.owner == NULL) {
 		free(o.params);
 		return cli_usage_error("the %s format needs an owner: give HOST or --owner "
 				       "(or use -o rdata)",
 				       o.fmt->name);
-	}
-	if (inputs == 0 && host == NULL) {
-		free(o.params);
-		return cli_usage_error("nothing to do: give --cert, --key, --csr, "
-				       "--manifest, or a HOST to fetch from");
 	}
 	if (inputs == 0 && host != NULL && strstr(host, "://") == NULL && host_is_a_file(host)) {
 		free(o.params);

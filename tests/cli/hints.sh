@@ -112,7 +112,21 @@ like "$err" "line 4: '_25._tcp.x.example.org' is a TLSA owner name.*'x.example.o
 	"an owner name in a targets line names the host and port to give"
 like "$err" "line 5: unknown STARTTLS protocol '\\\\x1bx'" "a control byte in a protocol is shown as \\x1b"
 
+printf 'a.example.org 2\0335/tcp x.pem\nb.example.org 25 a\033b.pem\n' >"$T/manifest"
+run "$TLSA" create --manifest "$T/manifest"
+is "$rc" 1 "a manifest with control bytes in its lines is refused"
+if LC_ALL=C grep -q "$(printf '\033')" "$T/err"; then
+	ok 1 "no control byte of a manifest reaches the terminal"
+else
+	ok 0 "no control byte of a manifest reaches the terminal"
+fi
+like "$err" "line 1: bad port '2\\\\x1b5/tcp'" "a control byte in a manifest port is shown as \\x1b"
+like "$err" "line 2: file name 'a\\\\x1bb.pem' has a control character" \
+	"a control byte in a manifest file name is shown as \\x1b"
+
 # ---- item 14: every diagnostic starts 'tlsa COMMAND: ' --------------------------
+
+hint 2 "create with nothing to do" "^tlsa create: nothing to do: give --cert" create
 
 for cmd in create check zone; do
 	status=2
