@@ -35,6 +35,7 @@ struct zone_opts {
 	const char *origin, *include, *output, *backup, *zonefile;
 	tlsa_serial_spec serial;
 	int dry_run, allow_signed, check, force;
+	int unchanged_status; /* exit status when nothing changes (0: none asked) */
 };
 
 enum {
@@ -45,7 +46,8 @@ enum {
 	OPT_BACKUP,
 	OPT_ALLOW_SIGNED,
 	OPT_CHECK,
-	OPT_FORCE
+	OPT_FORCE,
+	OPT_UNCHANGED_STATUS
 };
 
 static const struct option long_options[] = {{"records", required_argument, NULL, 'r'},
@@ -59,6 +61,8 @@ static const struct option long_options[] = {{"records", required_argument, NULL
 					     {"check", no_argument, NULL, OPT_CHECK},
 					     {"output", required_argument, NULL, 'o'},
 					     {"force", no_argument, NULL, OPT_FORCE},
+					     {"unchanged-status", required_argument, NULL,
+					      OPT_UNCHANGED_STATUS},
 					     {"quiet", no_argument, NULL, 'q'},
 					     {"verbose", no_argument, NULL, 'v'},
 					     {"help", no_argument, NULL, 'h'},
@@ -75,25 +79,33 @@ static void help(void)
 	       "snippet: print the records given as a zone-file snippet for $INCLUDE\n\n"
 	       "Options:\n"
 	       "  -r, --records FILE    records as `tlsa create` prints them (rfc or generic);\n"
-	       "                        repeatable; '-' is stdin\n"
+	       "                        repeatable; '-' is stdin; a FILE with no records is\n"
+	       "                        an error (a warning beside --remove)\n"
 	       "      --remove OWNER    delete the TLSA RRset of OWNER (repeatable)\n"
 	       "      --origin NAME     origin for relative names (default: the SOA owner)\n"
 	       "      --serial POLICY   auto (default: keep the zone's style), increment, date\n"
 	       "                        (YYYYMMDDnn, UTC), unixtime, keep, or a NUMBER\n"
 	       "      --include FILE    keep the TLSA records in snippet FILE (rewritten whole)\n"
-	       "                        and bump ZONEFILE's serial when it changes\n"
+	       "                        and bump ZONEFILE's serial when it changes;\n"
+	       "                        ZONEFILE must $INCLUDE FILE\n"
 	       "  -n, --dry-run         print a unified diff; write nothing\n"
 	       "      --backup[=SUFFIX] keep the old file as FILE.SUFFIX (default .bak)\n"
 	       "      --allow-signed    edit a zone holding RRSIG records (then re-sign it)\n"
-	       "      --check           parse the whole new zone with ldns before replacing\n"
+	       "      --check           parse the whole new zone with ldns before replacing,\n"
+	       "                        and refuse a CNAME with other data at its name\n"
 	       "  -o, --output FILE     write the new zone to FILE; ZONEFILE stays as it is\n"
 	       "      --force           allow serial moves RFC 1982 refuses (backwards, 2^31)\n"
+	       "      --unchanged-status N\n"
+	       "                        exit with status N (3-125), not 0, when nothing\n"
+	       "                        changes, so that a script reloads only after a change\n"
 	       "  -q, --quiet           print errors only\n"
 	       "  -v, --verbose         say more\n"
 	       "  -h, --help            this help\n\n"
 	       "The report (\"changed\" or \"unchanged\") goes to stderr; stdout carries only\n"
 	       "diffs and snippets.\n"
-	       "Exit status: 0 changed or unchanged, 1 error (nothing written), 2 usage error.\n"
+	       "Records for an owner that is a CNAME are refused: update its target's.\n"
+	       "Exit status: 0 changed or unchanged, 1 error (nothing written), 2 usage error;\n"
+	       "N instead of 0 when nothing changes, with --unchanged-status N.\n"
 	       "See tlsa-zone(1).\n");
 }
 
@@ -151,8 +163,10 @@ static void edit_error(tlsa_zone_edit *ed, tlsa_status st, const char *file)
 }
 
 /* Add the records of path ('-': stdin): one a line, blank and ';' or '#'
- * comment lines skipped. */
-static int read_records(tlsa_zone_edit *ed, const char *path)
+ * comment lines skipped.  A source with no records is an error (a
+ * pipeline whose first command failed), or only a warning beside --remove
+ * (removals_too). */
+static int read_records(tlsa_zone_edit *ed, const char *path, int removals_too)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	const char *shown = strcmp(path, "-") == 0 ? "(stdin)" : path;
@@ -190,8 +204,16 @@ static int read_records(tlsa_zone_edit *ed, const char *path)
 		cli_error("%s: %s", shown, strerror(errno));
 		rc = -1;
 	}
-	if (rc == 0 && count == 0)
-		cli_warn("%s: no records", shown);
+	if (rc == 0 && count == 0) {
+		const char *what =
+		    f == stdin ? " (standard input): did the command feeding it fail?" : "";
+		if (removals_too) {
+			cli_warn("no records in %s%s", path, what);
+		} else {
+			cli_error("no records in %s%s", path, what);
+			rc = -1;
+		}
+	}
 	free(line);
 	if (f != stdin)
 		fclose(f);
@@ -258,7 +280,8 @@ static void serial_warnings(const tlsa_zone_report *r, const char *file)
 			 (unsigned long)r->new_serial);
 }
 
-/* -v: one line per owner, naming the file and line that holds its set. */
+/* -v: one line per owner, naming the file and line that holds its set.
+ * Always (but with -q): an owner to remove that had no set. */
 static void report_sets(tlsa_zone_edit *ed, int dry_run)
 {
 	static const char *const done[] = {"unchanged", "replaced", "added", "removed"};
@@ -271,6 +294,8 @@ static void report_sets(tlsa_zone_edit *ed, int dry_run)
 	for (i = 0; i < tlsa_zone_edit_change_count(ed); i++) {
 		if (tlsa_zone_edit_change(ed, i, &c) != TLSA_OK)
 			continue;
+		if (c.kind == TLSA_ZONE_SET_UNCHANGED && c.old_count == 0 && c.new_count == 0)
+			cli_warn("%s: %s: no TLSA records to remove", c.file, c.owner);
 		line[0] = '\0';
 		if (c.line > 0)
 			snprintf(line, sizeof(line), "line %lu: ", c.line);
@@ -352,9 +377,6 @@ static int run_edit(const struct zone_opts *o, tlsa_zone_edit *ed)
 	}
 	if (rep.signed_zone)
 		cli_warn("%s: the zone is signed: re-sign it before it is published", o->zonefile);
-	if (rep.snippet_not_included)
-		cli_warn("%s: does not $INCLUDE %s; the records there are not served", o->zonefile,
-			 o->include);
 	serial_warnings(&rep, o->zonefile);
 	if (rep.xattrs_lost > 0)
 		cli_warn("%s: %zu extended attribute%s of the old version (ACL, security label...) "
@@ -387,8 +409,11 @@ static int run_edit(const struct zone_opts *o, tlsa_zone_edit *ed)
 			}
 		}
 	}
-	if (rc == 0)
+	if (rc == 0) {
 		report(o, &rep);
+		if (!rep.changed && o->unchanged_status != 0)
+			rc = o->unchanged_status;
+	}
 out:
 	/* The handler must not see the edit once it is being freed; free()
 	 * itself removes whatever temp file is left. */
@@ -474,6 +499,19 @@ int cmd_zone(int argc, char **argv)
 		case OPT_FORCE:
 			o.force = 1;
 			break;
+		case OPT_UNCHANGED_STATUS: {
+			unsigned long n;
+			/* 1 and 2 are taken; above 125 the shell's own meanings. */
+			if (cli_parse_ulong(optarg, 3, 125, &n) != 0) {
+				rc = cli_usage_error("--unchanged-status '%s': want 3-125 (0, 1 "
+						     "and 2 already mean changed, error, usage "
+						     "error)",
+						     optarg);
+				goto done;
+			}
+			o.unchanged_status = (int)n;
+			break;
+		}
 		case 'q':
 			cli.quiet = 1;
 			break;
@@ -515,7 +553,8 @@ int cmd_zone(int argc, char **argv)
 			goto done;
 		}
 		if (o.nremoves || o.include || o.output || o.dry_run || o.backup || o.check ||
-		    o.allow_signed || o.force || o.serial.policy != TLSA_SERIAL_AUTO) {
+		    o.allow_signed || o.force || o.unchanged_status ||
+		    o.serial.policy != TLSA_SERIAL_AUTO) {
 			rc = cli_usage_error("snippet takes only --records and --origin");
 			goto done;
 		}
@@ -569,7 +608,7 @@ int cmd_zone(int argc, char **argv)
 		goto done;
 	}
 	for (i = 0; i < o.nrecords; i++) {
-		if (read_records(ed, o.records[i]) != 0) {
+		if (read_records(ed, o.records[i], o.nremoves > 0) != 0) {
 			tlsa_zone_edit_free(ed);
 			rc = 1;
 			goto done;

@@ -78,6 +78,8 @@ const char *tlsa_strerror(tlsa_status status)
 	case TLSA_ERR_ZONE_OWNER: return "cannot give the new file the owner and group of the old one";
 	case TLSA_ERR_ZONE_CONFLICT: return "an owner is both removed and given records";
 	case TLSA_ERR_ZONE_OUT_OF_ZONE: return "owner name outside the zone";
+	case TLSA_ERR_ZONE_CNAME: return "CNAME and other data at the same name";
+	case TLSA_ERR_ZONE_NOT_INCLUDED: return "the zone does not $INCLUDE the snippet";
 
 	case TLSA_STATUS_MAX: break;
 	}

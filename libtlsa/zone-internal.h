@@ -12,6 +12,8 @@
  *   zoneedit.c   the plan: wire-form comparison, patches, the serial,
  *                the snippet's text
  *   zonewrite.c  lock, temp files, read-back, commit, abort, cleanup
+ *   zonecname.c  the CNAME rule: no TLSA records at a CNAME owner, and
+ *                CNAME and other data found by --check
  *
  * The small lexical helpers below are inline: the scanner calls them for
  * every record of a zone of millions.
@@ -202,6 +204,8 @@ struct tlsa_zone_edit {
 	int snippet_included;
 	struct stat snippet_st;
 	int snippet_exists;
+	int tlsa_in_snippet;   /* the zone's own TLSA records are not the sets edited */
+	struct cnames *cnames; /* CNAME owners, during --check (zonecname.c) */
 
 	int zone_fd;
 	struct stat zone_st;	  /* the zone file when locked */
@@ -277,6 +281,11 @@ static inline int is_soa_type(const char *s, size_t n)
 	return token_is(s, n, "SOA") || token_is(s, n, "TYPE6");
 }
 
+static inline int is_cname_type(const char *s, size_t n)
+{
+	return token_is(s, n, "CNAME") || token_is(s, n, "TYPE5");
+}
+
 struct tok {
 	size_t off, len;
 };
@@ -328,10 +337,11 @@ head_fields(const char *text, const struct toks *t, size_t i, int *ttl_i, int *c
 /* ---- zonescan.c: the scanner ------------------------------------------ */
 
 enum scan_mode {
-	SCAN_EDIT,   /* collect the SOA and TLSA records at targets */
-	SCAN_SOA,    /* stop at the SOA: only its owner is wanted */
-	SCAN_CHECK,  /* parse every record with ldns (--check) */
-	SCAN_SNIPPET /* collect every TLSA record (an --include snippet) */
+	SCAN_EDIT,    /* collect the SOA and TLSA records at targets */
+	SCAN_SOA,     /* stop at the SOA: only its owner is wanted */
+	SCAN_CHECK,   /* parse every record with ldns (--check) */
+	SCAN_SNIPPET, /* collect every TLSA record (an --include snippet) */
+	SCAN_CNAMES   /* after SCAN_CHECK: other data at the CNAME owners noted */
 };
 
 struct snip;
@@ -428,6 +438,24 @@ tlsa_status tlsa_zone_plan_sets(tlsa_zone_edit *ed, tlsa_zone_report *rep, int *
 tlsa_status tlsa_zone_plan_snippet(tlsa_zone_edit *ed, tlsa_zone_report *rep, int *changed);
 /* The serial's patch when something changed (or the serial alone is asked). */
 tlsa_status tlsa_zone_plan_serial(tlsa_zone_edit *ed, tlsa_zone_report *rep, int changed);
+
+/* ---- zonecname.c: the CNAME rule -------------------------------------- */
+
+struct cnames;
+
+/* A CNAME at target's owner: an error when records are asked for it. */
+tlsa_status tlsa_zone_cname_at_target(struct scan *sc, const struct entry *e, size_t target,
+				      const char *owner);
+/* A record parsed by --check: note it when it is a CNAME. */
+tlsa_status tlsa_zone_cname_parsed(struct scan *sc, const struct entry *e, const char *owner,
+				   const ldns_rr *rr);
+/* An entry of type ty at owner: an error when owner has a CNAME and ty is
+ * not allowed beside it. */
+tlsa_status tlsa_zone_cname_other(struct scan *sc, const struct entry *e, const char *owner,
+				  const char *ty, size_t tyl);
+/* --check of the file open on fd: every record parses, and no CNAME owner
+ * holds other data. */
+tlsa_status tlsa_zone_check_scan(tlsa_zone_edit *ed, int fd, const char *shown);
 
 /* ---- zonewrite.c: files ----------------------------------------------- */
 

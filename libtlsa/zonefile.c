@@ -210,11 +210,11 @@ tlsa_status tlsa_zone_edit_prepare(tlsa_zone_edit *ed, const char *zonefile, tls
 		return st;
 
 	if (ed->snippet != NULL) {
-		/* The snippet holds the records: scan the zone for its SOA only. */
-		size_t nt = ed->ntargets;
-		ed->ntargets = 0;
+		/* The snippet holds the records: scan the zone for its SOA (and
+		 * the CNAMEs at the owners given) only. */
+		ed->tlsa_in_snippet = 1;
 		st = scan_zone(ed, SCAN_EDIT, ed->origin);
-		ed->ntargets = nt;
+		ed->tlsa_in_snippet = 0;
 	} else {
 		st = scan_zone(ed, SCAN_EDIT, ed->origin);
 	}
@@ -233,9 +233,15 @@ tlsa_status tlsa_zone_edit_prepare(tlsa_zone_edit *ed, const char *zonefile, tls
 		rep->signed_zone = 1;
 	}
 
+	/* Records in a snippet nobody includes would never be served. */
+	if (ed->snippet != NULL && !ed->snippet_included)
+		return tlsa_zone_fail(ed, TLSA_ERR_ZONE_NOT_INCLUDED, zonefile, 0,
+				      "add \"$INCLUDE %s\" to it first: records in a snippet "
+				      "it does not include are not served",
+				      ed->snippet);
+
 	if (ed->snippet != NULL) {
 		st = tlsa_zone_plan_snippet(ed, rep, &changed);
-		rep->snippet_not_included = !ed->snippet_included;
 	} else {
 		st = tlsa_zone_plan_sets(ed, rep, &changed);
 	}

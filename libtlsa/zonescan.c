@@ -286,7 +286,7 @@ static tlsa_status scan_entry(struct scan *sc, struct entry *e, int full)
 	const char *text = e->text;
 	const struct toks *t = e->t;
 	int explicit_owner = text[0] != ' ' && text[0] != '\t';
-	int is_tlsa, is_soa;
+	int is_tlsa, is_soa, is_cname;
 	size_t i, target = NONE, this_found = NONE;
 	char prev_abs[NAME_MAX_TEXT];
 	int had_prev = 0;
@@ -357,6 +357,13 @@ static tlsa_status scan_entry(struct scan *sc, struct entry *e, int full)
 		}
 	}
 	is_soa = is_soa_type(ty, tyl);
+	is_cname = is_cname_type(ty, tyl);
+	if (sc->mode == SCAN_CNAMES) {
+		/* Every entry, light or full: its owner and type are enough. */
+		if ((owner = cur_owner_abs(sc)) == NULL)
+			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line, NULL);
+		return tlsa_zone_cname_other(sc, e, owner, ty, tyl);
+	}
 
 	switch (full ? sc->mode : SCAN_EDIT) {
 	case SCAN_SOA:
@@ -368,12 +375,16 @@ static tlsa_status scan_entry(struct scan *sc, struct entry *e, int full)
 		}
 		break;
 	case SCAN_EDIT:
-		if (full && (is_soa || (is_tlsa && ed->ntargets > 0))) {
+		if (full && (is_soa || (((is_tlsa && !ed->tlsa_in_snippet) || is_cname) &&
+					ed->ntargets > 0))) {
 			if ((owner = cur_owner_abs(sc)) == NULL)
 				return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line,
 						      NULL);
 			if (is_soa) {
 				st = tlsa_zone_soa(sc, e, owner);
+			} else if (is_cname) {
+				if ((target = tlsa_zone_find_target(ed, owner)) != NONE)
+					st = tlsa_zone_cname_at_target(sc, e, target, owner);
 			} else if ((target = tlsa_zone_find_target(ed, owner)) != NONE) {
 				st = tlsa_zone_found_add(
 				    sc, e, target, owner,
@@ -397,9 +408,13 @@ static tlsa_status scan_entry(struct scan *sc, struct entry *e, int full)
 		if ((owner = cur_owner_abs(sc)) == NULL)
 			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line, NULL);
 		st = tlsa_zone_parse_rr(sc, e, owner, &rr);
+		if (st == TLSA_OK)
+			st = tlsa_zone_cname_parsed(sc, e, owner, rr);
 		ldns_rr_free(rr);
 		break;
 	}
+	case SCAN_CNAMES:
+		break; /* done above */
 	}
 	if (st != TLSA_OK)
 		return st;
@@ -448,7 +463,10 @@ static int needs_full(struct scan *sc, const char *text, const struct toks *t)
 	tyl = t->t[i].len;
 	if (is_soa_type(ty, tyl))
 		return 1;
-	if (sc->mode != SCAN_EDIT || sc->ed->ntargets == 0 || !is_tlsa_type(ty, tyl))
+	if (sc->mode != SCAN_EDIT || sc->ed->ntargets == 0)
+		return 0;
+	/* A CNAME at an owner given records stops the edit (zonecname.c). */
+	if (!is_cname_type(ty, tyl) && (!is_tlsa_type(ty, tyl) || sc->ed->tlsa_in_snippet))
 		return 0;
 	if (explicit_owner) {
 		if (tlsa_zone_absolute(text + t->t[0].off, t->t[0].len,

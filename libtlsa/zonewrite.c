@@ -363,14 +363,12 @@ static tlsa_status read_back(tlsa_zone_edit *ed, int fd, const char *path)
 	return st;
 }
 
-/* Parse the whole new zone with ldns (--check); shown names it. */
+/* Parse the whole new zone with ldns and apply the CNAME rule (--check);
+ * shown names it. */
 static tlsa_status check_file(tlsa_zone_edit *ed, int fd, const char *shown)
 {
-	struct scan sc;
-	tlsa_status st;
+	tlsa_status st = tlsa_zone_check_scan(ed, fd, shown);
 
-	tlsa_zone_scan_init(&sc, ed, SCAN_CHECK, shown, ed->origin);
-	st = tlsa_zone_scan(&sc, fd);
 	if (st == TLSA_ERR_ZONE_RECORD || st == TLSA_ERR_ZONE_SYNTAX)
 		return TLSA_ERR_ZONE_CHECK; /* where names the line of the new file */
 	return st;

@@ -67,6 +67,8 @@ typedef enum tlsa_status {
 	TLSA_ERR_ZONE_OWNER = 322,       /* cannot give the new file the old owner and group */
 	TLSA_ERR_ZONE_CONFLICT = 323,    /* an owner both removed and given records */
 	TLSA_ERR_ZONE_OUT_OF_ZONE = 324, /* an owner outside the zone's origin */
+	TLSA_ERR_ZONE_CNAME = 325,       /* a CNAME and other data at one name */
+	TLSA_ERR_ZONE_NOT_INCLUDED = 326, /* the zone does not $INCLUDE the snippet */
 
 	/* 400-499: DNS and DNSSEC (dns.c) */
 	TLSA_ERR_RESOLVER_ADDR = 400, /* resolver not of the form ADDR[@PORT] */

@@ -63,7 +63,8 @@ typedef struct tlsa_zone_change {
 /* Flags for tlsa_zone_edit_set_flags(). */
 enum {
 	TLSA_ZONE_ALLOW_SIGNED = 1 << 0, /* edit zones holding RRSIG records */
-	TLSA_ZONE_CHECK = 1 << 1,	 /* parse the whole result with ldns first */
+	TLSA_ZONE_CHECK = 1 << 1,	 /* parse the whole result with ldns first, and
+					    refuse CNAME and other data at one name */
 	TLSA_ZONE_FORCE = 1 << 2,	 /* allow serial moves RFC 1982 refuses */
 	TLSA_ZONE_SERIAL_ONLY = 1 << 3	 /* bump the serial even with nothing to change */
 };
@@ -83,7 +84,8 @@ typedef struct tlsa_zone_report {
 	unsigned serial_warnings; /* TLSA_SERIAL_WARN_* */
 	unsigned long soa_line;	  /* line of the SOA serial in the zone file */
 	int signed_zone;	  /* RRSIG records seen (and allowed) */
-	int snippet_not_included; /* --include file is not $INCLUDEd by the zone */
+	int snippet_not_included; /* never set: a snippet the zone does not $INCLUDE
+				     is TLSA_ERR_ZONE_NOT_INCLUDED */
 	size_t sets_replaced;	  /* existing RRsets given new records */
 	size_t sets_added;	  /* owners that had no TLSA records */
 	size_t sets_removed;	  /* RRsets deleted */
@@ -118,7 +120,8 @@ void tlsa_zone_edit_set_flags(tlsa_zone_edit *ed, unsigned flags);
 tlsa_status tlsa_zone_edit_set_output(tlsa_zone_edit *ed, const char *path);
 /*
  * Keep the TLSA records in this snippet file (rewritten in full), and
- * bump the zone's serial only when the snippet changes.
+ * bump the zone's serial only when the snippet changes.  The zone must
+ * $INCLUDE it (else TLSA_ERR_ZONE_NOT_INCLUDED from _prepare()).
  */
 tlsa_status tlsa_zone_edit_set_snippet(tlsa_zone_edit *ed, const char *path);
 /* Put temp files in dir instead of beside the files (for dry runs). */
@@ -139,7 +142,10 @@ tlsa_status tlsa_zone_edit_remove(tlsa_zone_edit *ed, const char *owner);
 /*
  * Lock the zone file, scan it, plan the edit and, when something changes,
  * write the new files to temp files (fsynced and read back).  Nothing is
- * replaced yet.  On error no temp file is left.
+ * replaced yet.  On error no temp file is left.  Records asked for an
+ * owner that has a CNAME are TLSA_ERR_ZONE_CNAME (RFC 7671 section 7:
+ * the records belong at the CNAME's target); so, with TLSA_ZONE_CHECK,
+ * is a new zone with a CNAME and other data at one name.
  */
 tlsa_status tlsa_zone_edit_prepare(tlsa_zone_edit *ed, const char *zonefile,
 				   tlsa_zone_report *report);

@@ -42,7 +42,10 @@ command -v ldns-read-zone >/dev/null || { echo "1..0 # SKIP ldns-read-zone (ldns
 mkdir -p "$T/le/archive/mail" "$T/le/live/mail"
 cp "$EX/ca.pem" "$T/le/archive/mail/cert1.pem"   # the certificate in use before
 cp "$EX/mail.pem" "$T/le/archive/mail/cert2.pem" # the renewed one
+cp "$EX/ca.pem" "$T/le/archive/mail/fullchain1.pem"
+cp "$EX/fullchain.pem" "$T/le/archive/mail/fullchain2.pem"
 ln -s ../../archive/mail/cert2.pem "$T/le/live/mail/cert.pem"
+ln -s ../../archive/mail/fullchain2.pem "$T/le/live/mail/fullchain.pem"
 cat >"$T/example.org.zone" <<EOF
 ; hand-kept; the hook changes only the TLSA set and the serial
 \$TTL 3600
@@ -96,6 +99,75 @@ run env RENEWED_LINEAGE="$T/le/live/mail" RENEWED_DOMAINS="mail.example.net" \
 check $(( rc != 1 )) "a domain outside the zone makes the hook fail"
 cmp -s "$T/before" "$T/example.org.zone"
 check $? "and the zone is left as it was"
+
+# ---- the hook with whole chains, -q, and a next key -----------------------------
+
+# A lineage as certbot leaves it: fullchain1.pem (leaf and CA before) and
+# fullchain2.pem (the renewed leaf and its CA).
+key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
+mkdir -p "$T/le2/archive/mx" "$T/le2/live/mx" "$T/pki"
+key "$T/pki/ca.key" && key "$T/pki/leaf.key" && key "$T/pki/next.key" &&
+	openssl req -x509 -new -key "$T/pki/ca.key" -subj /CN=Old-CA -days 3650 \
+		-addext basicConstraints=critical,CA:TRUE -out "$T/pki/ca.pem" 2>/dev/null &&
+	openssl req -new -key "$T/pki/leaf.key" -subj /CN=mail.example.org -out "$T/pki/leaf.csr" \
+		2>/dev/null &&
+	openssl x509 -req -in "$T/pki/leaf.csr" -CA "$T/pki/ca.pem" -CAkey "$T/pki/ca.key" \
+		-CAcreateserial -days 3650 -out "$T/pki/leaf.pem" 2>/dev/null &&
+	openssl req -new -key "$T/pki/next.key" -subj /CN=mail.example.org -out "$T/pki/next.csr" \
+		2>/dev/null
+ok $? "openssl makes an old chain and a next key for the hook's lineage"
+cat "$T/pki/leaf.pem" "$T/pki/ca.pem" >"$T/le2/archive/mx/fullchain1.pem"
+cp "$EX/fullchain.pem" "$T/le2/archive/mx/fullchain2.pem"
+cp "$EX/mail.pem" "$T/le2/archive/mx/cert2.pem"
+ln -s ../../archive/mx/fullchain2.pem "$T/le2/live/mx/fullchain.pem"
+ln -s ../../archive/mx/cert2.pem "$T/le2/live/mx/cert.pem"
+cp "$T/zone.orig" "$T/chain.zone"
+hook2() {
+	run env RENEWED_LINEAGE="$T/le2/live/mx" RENEWED_DOMAINS="mail.example.org" \
+		TLSA_HOOK_CONF="$T/none.conf" TLSA_ZONEFILE="$T/chain.zone" TLSA_SERVICES="25/tcp" \
+		TLSA_PARAMS="3,1,1 2,1,1" TLSA_RELOAD="echo reload >>'$T/reloads2'" "$@" sh "$HOOK"
+}
+hook2
+check $(( rc != 0 )) "the hook's own example TLSA_PARAMS=\"3,1,1 2,1,1\" works on a certbot lineage"
+{
+	"$TLSA" create -c "$EX/fullchain.pem" --params 3,1,1 --params 2,1,1 -p 25 mail.example.org
+	"$TLSA" create -c "$T/le2/archive/mx/fullchain1.pem" --params 3,1,1 --params 2,1,1 \
+		-p 25 mail.example.org
+} | awk '{ print $4, $5, $6, $7 }' | sort >"$T/want2"
+tlsa_set "$T/chain.zone" _25._tcp.mail.example.org. >"$T/got2"
+cmp -s "$T/got2" "$T/want2"
+check $? "the set holds 3 1 1 and 2 1 1 of the new chain and of the previous lineage's chain"
+[ "$(wc -l <"$T/got2")" -eq 4 ] && grep -q '^2 1 1 ' "$T/got2"
+check $? "four records, the issuers' 2 1 1 among them"
+is "$(cat "$T/reloads2" 2>/dev/null)" "reload" "and the reload ran"
+
+# -q in TLSA_ZONE_OPTS silences the report, not the reload.
+cp "$T/zone.orig" "$T/quiet.zone"
+quiet() {
+	hook TLSA_ZONEFILE="$T/quiet.zone" TLSA_RELOAD="echo reload >>'$T/reloads3'" \
+		TLSA_ZONE_OPTS="-q --check" "$@"
+}
+quiet
+check $(( rc != 0 || ${#err} != 0 )) "the hook with -q in TLSA_ZONE_OPTS succeeds quietly"
+is "$(cat "$T/reloads3" 2>/dev/null)" "reload" "with -q in TLSA_ZONE_OPTS a change still reloads"
+quiet
+check $(( rc != 0 )) "a second run with -q succeeds"
+is "$(cat "$T/reloads3" 2>/dev/null)" "reload" "with -q in TLSA_ZONE_OPTS no change does not reload"
+quiet TLSA_ZONEFILE="$T/missing.zone"
+check $(( rc != 1 )) "a failed update with -q fails the hook"
+is "$(cat "$T/reloads3" 2>/dev/null)" "reload" "and does not reload"
+
+# A next key, published before it is used.
+cp "$T/chain.zone" "$T/chain.before"
+hook2 TLSA_NEXT_KEYS="$T/pki/next.csr"
+check $(( rc != 0 )) "the hook publishes a next key's records (TLSA_NEXT_KEYS, a CSR)"
+"$TLSA" create --csr "$T/pki/next.csr" -p 25 mail.example.org | awk '{ print $4, $5, $6, $7 }' >"$T/next"
+tlsa_set "$T/chain.zone" _25._tcp.mail.example.org. | grep -qxF -f "$T/next"
+check $? "the set holds the next key's 3 1 1 record"
+[ "$(tlsa_set "$T/chain.zone" _25._tcp.mail.example.org. | wc -l)" -eq 5 ]
+check $? "beside the four of the chains, with no 2 1 1 for the key"
+hook2 TLSA_NEXT_KEYS="$T/pki/next.key" TLSA_PARAMS="2,1,1"
+check $(( rc != 1 )) "a next key without a 3,1,M or 1,1,M entry in TLSA_PARAMS is an error"
 
 # ---- provisioning from a manifest ---------------------------------------------
 
