@@ -60,18 +60,18 @@ const char *tlsa_strerror(tlsa_status status)
 	case TLSA_ERR_DNS_NAME: return "not a valid domain name";
 
 	case TLSA_ERR_SERIAL_SYNTAX: return "bad serial (want auto, increment, date, unixtime, keep or a number 0-4294967295)";
-	case TLSA_ERR_SERIAL_BACKWARDS: return "new serial is not greater than the old one in serial arithmetic (RFC 1982); --force allows it";
-	case TLSA_ERR_SERIAL_JUMP: return "serial jump of 2^31 or more, which secondaries read as going backwards (RFC 1982); --force allows it";
-	case TLSA_ERR_SERIAL_ZERO: return "serial 0 is refused (some software reads it as no serial); --force allows it";
+	case TLSA_ERR_SERIAL_BACKWARDS: return "new serial is not greater than the old one in serial arithmetic (RFC 1982)";
+	case TLSA_ERR_SERIAL_JUMP: return "serial jump of 2^31 or more, which secondaries read as going backwards (RFC 1982)";
+	case TLSA_ERR_SERIAL_ZERO: return "serial 0 is refused (some software reads it as no serial)";
 	case TLSA_ERR_ZONE_SYNTAX: return "zone file syntax error";
 	case TLSA_ERR_ZONE_NO_SOA: return "no SOA record in the zone file";
 	case TLSA_ERR_ZONE_SOA: return "bad SOA record";
-	case TLSA_ERR_ZONE_SIGNED: return "zone is signed (holds RRSIG records); --allow-signed edits it anyway, then re-sign it";
+	case TLSA_ERR_ZONE_SIGNED: return "zone is signed (holds RRSIG records)";
 	case TLSA_ERR_ZONE_INCLUDE: return "cannot read $INCLUDE file";
 	case TLSA_ERR_ZONE_IN_INCLUDE: return "records to change are in an included file";
 	case TLSA_ERR_ZONE_RECORD: return "bad resource record";
 	case TLSA_ERR_ZONE_NOT_TLSA: return "not a TLSA record";
-	case TLSA_ERR_ZONE_ORIGIN: return "relative name and no origin (use --origin)";
+	case TLSA_ERR_ZONE_ORIGIN: return "relative name and no origin";
 	case TLSA_ERR_ZONE_CHECK: return "the new zone does not parse";
 	case TLSA_ERR_ZONE_READBACK: return "records written did not read back as intended";
 	case TLSA_ERR_ZONE_CHANGED: return "the file changed while it was being updated; nothing written, try again";

@@ -147,4 +147,10 @@ fi
 hint 3 "a bad --resolver" "^tlsa check: --resolver 'x y': bad resolver address" \
 	check --resolver 127.0.0.1 --resolver "x y" mail.example.org
 
+# The library knows no option: zone names the one that answers its status.
+cp "$top_srcdir/tests/data/zones/signed.example.org.zone" "$T/signed.zone"
+"$TLSA" create -q -c "$EX/mail.pem" -p 25 mail.example.org >"$T/mail.rr"
+hint 1 "a signed zone" "^tlsa zone: .*zone is signed.*; --allow-signed edits it anyway" \
+	zone update -r "$T/mail.rr" "$T/signed.zone"
+
 done_testing
