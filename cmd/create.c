@@ -493,7 +493,7 @@ static int create_one(struct create_opts *o, const char *host)
 	size_t buflen = 0;
 	struct out_state st = { NULL, 0, NULL };
 	tlsa_input *in;
-	int e, rc = 1, live = o->cert == NULL && o->key == NULL && o->csr == NULL;
+	int rc = 1, live = o->cert == NULL && o->key == NULL && o->csr == NULL;
 
 	if (live) {
 		path = host;
@@ -541,8 +541,8 @@ static int create_one(struct create_opts *o, const char *host)
 		cli_error("%s", err);
 		goto out;
 	}
-	e = out_end(o->fmt, &st);
-	if (fclose(st.fp) != 0 || e != 0) {
+	out_end(o->fmt, &st);
+	if (fclose(st.fp) != 0) {
 		st.fp = NULL;
 		cli_error("out of memory");
 		goto out;
@@ -600,7 +600,6 @@ static int create_manifest(struct create_opts *o)
 	size_t nlp;
 	struct out_state st = { NULL, 0, NULL };
 	tlsa_input *in;
-	int e;
 
 	mf = strcmp(o->manifest, "-") == 0 ? stdin : fopen(o->manifest, "r");
 	if (mf == NULL) {
@@ -697,8 +696,8 @@ static int create_manifest(struct create_opts *o)
 		cli_error("%s: %s", o->manifest, strerror(errno));
 		bad++;
 	}
-	e = out_end(o->fmt, &st);
-	if (fclose(st.fp) != 0 || e != 0) {
+	out_end(o->fmt, &st);
+	if (fclose(st.fp) != 0) {
 		cli_error("out of memory");
 		bad++;
 	}

@@ -126,10 +126,9 @@ static int print_json(struct out_state *st, const struct out_rec *r)
 	return 0;
 }
 
-static int json_end(struct out_state *st)
+static void json_end(struct out_state *st)
 {
 	fputs(st->count > 0 ? "\n]\n" : "]\n", st->fp);
-	return 0;
 }
 
 /*
@@ -225,13 +224,13 @@ static int print_nsupdate(struct out_state *st, const struct out_rec *r)
 	return 0;
 }
 
-static int nsupdate_end(struct out_state *st)
+static void nsupdate_end(struct out_state *st)
 {
 	struct ns_collect *c = st->collect;
 	size_t i, j, first;
 
 	if (c == NULL || c->n == 0)
-		return 0;
+		return;
 	/* Each owner's records together, identical ones side by side. */
 	qsort(c->v, c->n, sizeof(c->v[0]), ns_by_owner_text);
 	for (i = 0; i < c->n; i = j) {
@@ -255,7 +254,6 @@ static int nsupdate_end(struct out_state *st)
 		fprintf(st->fp, "update add %s %ld IN TLSA %s\n", e->owner, e->ttl, e->text);
 	}
 	fputs("send\n", st->fp);
-	return 0;
 }
 
 static const struct out_format formats[] = {
@@ -276,12 +274,11 @@ const struct out_format *out_format_find(const char *name)
 	return NULL;
 }
 
-int out_end(const struct out_format *fmt, struct out_state *st)
+void out_end(const struct out_format *fmt, struct out_state *st)
 {
-	int rc = fmt->end != NULL ? fmt->end(st) : 0;
-
+	if (fmt->end != NULL)
+		fmt->end(st);
 	out_free(st);
-	return rc;
 }
 
 void out_free(struct out_state *st)

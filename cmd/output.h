@@ -36,16 +36,15 @@ struct out_format {
 	int needs_absolute; /* owners must end in '.': read without a zone's origin */
 	void (*begin)(struct out_state *st);
 	int (*record)(struct out_state *st, const struct out_rec *r);
-	int (*end)(struct out_state *st); /* 0, or -1 out of memory */
+	void (*end)(struct out_state *st);
 };
 
 /*
  * The format called name, or NULL.  out_end() calls end and frees the
- * state (0, or -1 when out of memory); out_free() only frees it, for a
- * run abandoned on an error.
+ * state; out_free() only frees it, for a run abandoned on an error.
  */
 const struct out_format *out_format_find(const char *name);
-int out_end(const struct out_format *fmt, struct out_state *st);
+void out_end(const struct out_format *fmt, struct out_state *st);
 void out_free(struct out_state *st);
 
 /* Write s as a JSON string literal (quoted, escaped). */
