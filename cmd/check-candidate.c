@@ -12,6 +12,9 @@
  * This is a computation, not a TLS session: a DANE-TA(2) match here
  * means the candidate's chain carries the published issuer, not that the
  * chain would validate (the live check says that once it is deployed).
+ * A lone leaf borrows its issuer from a chain the server presented, when
+ * the leaf's issuer name is that certificate's subject.  Candidates may
+ * be keys (encrypted ones with --passin) and CSRs (their key).
  */
 #include "config.h"
 
@@ -25,7 +28,8 @@
 #include "cli.h"
 #include "output.h"
 
-int check_cand_load(struct check_cand *c, const char *file, char *why, size_t whysize)
+int check_cand_load(struct check_cand *c, const char *file, const char *pass, char *why,
+		    size_t whysize)
 {
 	unsigned char *buf = NULL;
 	size_t len = 0;
@@ -39,7 +43,7 @@ int check_cand_load(struct check_cand *c, const char *file, char *why, size_t wh
 	e = errno;
 	if (st == TLSA_OK)
 		st = tlsa_input_load(&c->in, buf, len, TLSA_KIND_CERT | TLSA_KIND_PUBKEY |
-				     TLSA_KIND_PRIVKEY, NULL, &where);
+				     TLSA_KIND_PRIVKEY | TLSA_KIND_CSR, pass, &where);
 	if (buf != NULL) {
 		/* it may hold a private key */
 		OPENSSL_cleanse(buf, len);
@@ -50,10 +54,11 @@ int check_cand_load(struct check_cand *c, const char *file, char *why, size_t wh
 	if (st == TLSA_ERR_IO)
 		snprintf(why, whysize, "--candidate %s: %s", file, strerror(e));
 	else if (where.line > 0)
-		snprintf(why, whysize, "--candidate %s: line %lu: %s", file, where.line,
-			 tlsa_strerror(st));
+		snprintf(why, whysize, "--candidate %s: line %lu: %s%s", file, where.line,
+			 tlsa_strerror(st), st == TLSA_ERR_PASSPHRASE ? " (give it with --passin)" : "");
 	else
-		snprintf(why, whysize, "--candidate %s: %s", file, tlsa_strerror(st));
+		snprintf(why, whysize, "--candidate %s: %s%s", file, tlsa_strerror(st),
+			 st == TLSA_ERR_PASSPHRASE ? " (give it with --passin)" : "");
 	return -1;
 }
 
@@ -76,6 +81,64 @@ static int matches_at(const tlsa_input *in, size_t d, const tlsa_record *r)
 	eq = mine->len == r->len && memcmp(mine->data, r->data, r->len) == 0;
 	tlsa_record_free(mine);
 	return eq;
+}
+
+/* A lone certificate (no issuer in the file) whose issuer a live chain may supply. */
+static int lone_cert(const tlsa_input *in)
+{
+	return tlsa_input_kind(in) == TLSA_KIND_CERT && tlsa_input_count(in) == 1;
+}
+
+int check_cands_need_chain(const struct check_target *t, const struct check_cand *c, size_t n,
+			   int smtp)
+{
+	size_t k, i;
+
+	for (k = 0; k < n; k++)
+		for (i = 0; lone_cert(c[k].in) && i < t->nrecs; i++)
+			if (considered(t->recs[i].rec, smtp) && t->recs[i].rec->usage % 2 == 0)
+				return 1;
+	return 0;
+}
+
+/*
+ * A lone leaf against a trust-anchor record: find, in a chain an address
+ * presented, the certificate whose subject is the leaf's issuer; the
+ * leaf's chain would be the leaf and that certificate on up.  1 when r
+ * matches one of them (its depth in the leaf's chain into *depth).
+ */
+static int matches_live_issuer(const struct check_target *t, const tlsa_input *in,
+			       const tlsa_record *r, int *depth)
+{
+	const unsigned char *der;
+	tlsa_cert_info leaf, live;
+	size_t len, i, d, k, n;
+	int found = 0;
+
+	der = tlsa_input_cert(in, 0, &len);
+	if (der == NULL || tlsa_cert_info_get(der, len, &leaf) != TLSA_OK)
+		return 0;
+	for (i = 0; i < t->naddr && !found; i++) {
+		const tlsa_input *chain = t->addr[i].res != NULL ? t->addr[i].res->chain : NULL;
+
+		n = chain != NULL ? tlsa_input_count(chain) : 0;
+		for (k = 1; k < n && !found; k++) {
+			der = tlsa_input_cert(chain, k, &len);
+			if (der == NULL || tlsa_cert_info_get(der, len, &live) != TLSA_OK)
+				continue;
+			if (strcmp(live.subject, leaf.issuer) == 0) {
+				for (d = k; d < n && !found; d++)
+					if (matches_at(chain, d, r)) {
+						*depth = (int)(d - k + 1);
+						found = 1;
+					}
+				k = n; /* the issuer is found: higher certificates are its */
+			}
+			tlsa_cert_info_clear(&live);
+		}
+	}
+	tlsa_cert_info_clear(&leaf);
+	return found;
 }
 
 /* The TLSA owner of the target, absolute, into buf. */
@@ -174,6 +237,30 @@ static int what_to_publish(struct cand_result *cr, const struct check_target *t,
 	return rc;
 }
 
+/*
+ * Every record some depth of the candidate (or a live issuer of a lone
+ * leaf) gives: such a record describes a key the site has, not deployed
+ * yet (Prometheus's tlsa_record_known).
+ */
+static void mark_records(struct check_target *t, const struct check_cand *c, int smtp)
+{
+	size_t i, d, lo, hi, count = tlsa_input_count(c->in);
+	int depth;
+
+	for (i = 0; i < t->nrecs; i++) {
+		const tlsa_record *r = t->recs[i].rec;
+
+		if (!considered(r, smtp) || t->recs[i].cand_match)
+			continue;
+		lo = r->usage % 2 == 1 ? 0 : 1;
+		hi = r->usage % 2 == 1 ? 1 : count;
+		for (d = lo; d < hi && !t->recs[i].cand_match; d++)
+			t->recs[i].cand_match = matches_at(c->in, d, r);
+		if (!t->recs[i].cand_match && r->usage % 2 == 0 && lone_cert(c->in))
+			t->recs[i].cand_match = matches_live_issuer(t, c->in, r, &depth);
+	}
+}
+
 int check_candidates(struct check_target *t, const struct check_cand *c, size_t n, int smtp)
 {
 	struct cand_result *cr;
@@ -208,8 +295,21 @@ int check_candidates(struct check_target *t, const struct check_cand *c, size_t 
 					break;
 				}
 		}
+		/* A lone leaf: its issuer may be the one the server presents now. */
+		for (i = 0; i < t->nrecs && cr->rec < 0 && lone_cert(c[k].in); i++) {
+			const tlsa_record *r = t->recs[i].rec;
+			int depth;
+
+			if (considered(r, smtp) && r->usage % 2 == 0 &&
+			    matches_live_issuer(t, c[k].in, r, &depth)) {
+				cr->rec = (int)i;
+				cr->depth = depth;
+				cr->live_issuer = 1;
+			}
+		}
 		if (cr->rec < 0 && what_to_publish(cr, t, &c[k], smtp) != 0)
 			return -1;
+		mark_records(t, &c[k], smtp);
 	}
 	return 0;
 }
@@ -237,8 +337,9 @@ void check_text_candidates(FILE *fp, const struct check_target *t)
 		cr = &t->cands[k];
 		if (cr->rec >= 0) {
 			if (!cli.quiet)
-				fprintf(fp, "candidate %s: matches %s at depth %d\n", cr->file,
-					t->recs[cr->rec].text, cr->depth);
+				fprintf(fp, "candidate %s: matches %s at depth %d%s\n", cr->file,
+					t->recs[cr->rec].text, cr->depth,
+					cr->live_issuer ? " (its issuer, from the live chain)" : "");
 			continue;
 		}
 		fprintf(fp, "candidate %s: matches none of the published records; publish first:\n",
@@ -262,7 +363,8 @@ void check_json_candidates(FILE *fp, const struct check_target *t)
 			cr->rec >= 0 ? "OK" : "CRITICAL", cr->rec >= 0 ? "true" : "false");
 		if (cr->rec >= 0) {
 			json_string(fp, t->recs[cr->rec].text);
-			fprintf(fp, ", \"depth\": %d", cr->depth);
+			fprintf(fp, ", \"depth\": %d, \"issuer_from_live_chain\": %s", cr->depth,
+				cr->live_issuer ? "true" : "false");
 		} else {
 			fputs("null, \"depth\": null", fp);
 		}

@@ -15,6 +15,9 @@
  *   timed out), a bogus lookup, or no secure TLSA records.
  * - UNKNOWN: the check could not run (no DNS server answered, internal
  *   error).  Usage errors never get here.
+ * With --single-key-ok one key published is no WARNING.  With
+ * --candidate-only there are no addresses: the DNS findings and the
+ * candidates (no match is CRITICAL) are the verdict.
  */
 #include "config.h"
 
@@ -125,6 +128,15 @@ int check_records_trust(struct check_target *t, const struct check_conf *c)
 					"TLSA record %zu is malformed: %zu bytes of rdata", i + 1,
 					t->recs[i].rdlen);
 	if (t->source == SRC_GIVEN) {
+		/* A --tlsa-file whose every record is for another owner: none for this one. */
+		if (t->nrecs == 0)
+			return rc | notes_add(&t->notes, V_CRITICAL,
+					      "no TLSA records for _%u._%s.%s%s in %s (%zu for other "
+					      "owners skipped)",
+					      t->port, t->proto, t->host,
+					      t->host[strlen(t->host) - 1] == '.' ? "" : ".",
+					      t->source_file != NULL ? t->source_file : "--tlsa",
+					      t->skipped);
 		t->use_records = 1;
 		return rc;
 	}
@@ -381,14 +393,19 @@ int check_policy(struct check_target *t, const struct check_conf *c)
 	int rc = 0, no_rollover = 0;
 
 	rc |= record_notes(t);
-	rc |= address_notes(t);
+	/* --candidate-only: the records and the candidates are the whole question. */
+	if (!c->candidate_only)
+		rc |= address_notes(t);
 	rc |= check_policy_candidates(t);
 	for (i = 0; i < t->naddr; i++) {
 		rc |= judge_addr(t, &t->addr[i], c, &no_rollover);
 		if (t->addr[i].verdict != V_OK && t->addr[i].verdict != V_WARNING)
 			failed++;
 	}
-	if (no_rollover && failed == 0)
+	if (no_rollover && failed == 0 && c->single_key_ok)
+		rc |= notes_add(&t->notes, V_OK, "only one key published (accepted with "
+				"--single-key-ok)");
+	else if (no_rollover && failed == 0)
 		rc |= notes_add(&t->notes, V_WARNING,
 				"only one key published so no rollover is possible: publish the "
 				"next key's record (or a 2 1 1 for the issuer) before changing keys");

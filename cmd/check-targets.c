@@ -281,6 +281,30 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/*
+ * The fleet stops before its first result (a bad targets file, no
+ * resolver, no memory, no thread): say why on stdout in a machine-read
+ * format's own way as well (the reason is on stderr already), so that a monitoring
+ * system never shows an empty status.
+ */
+static void stop_early(const struct fleet_run *f, size_t total)
+{
+	struct fleet_out out;
+	const char *why = cli_first_error();
+
+	/* Text has no target to print: stderr says enough, as for one target. */
+	if (f->fmt->unknown == NULL)
+		return;
+	memset(&out, 0, sizeof(out));
+	out.fp = stdout;
+	out.fmt = f->fmt;
+	out.total = total;
+	if (f->out->begin != NULL)
+		(void)f->out->begin(&out); /* a discard without state still says why */
+	if (f->out->discard != NULL)
+		f->out->discard(&out, why[0] != '\0' ? why : "the check could not run");
+}
+
 int check_fleet(const struct fleet_run *f)
 {
 	struct pool p;
@@ -294,9 +318,12 @@ int check_fleet(const struct fleet_run *f)
 	FILE *fp;
 
 	fp = validate(f->file, &f->defaults, &total, &mem);
-	if (fp == NULL)
+	if (fp == NULL) {
+		stop_early(f, 0);
 		return V_UNKNOWN;
+	}
 	if (f->ready != NULL && f->ready(f->ctx) != 0) {
+		stop_early(f, total);
 		fclose(fp);
 		free(mem);
 		return V_UNKNOWN;
@@ -310,6 +337,7 @@ int check_fleet(const struct fleet_run *f)
 	th = calloc(f->jobs, sizeof(*th));
 	if (p.slot == NULL || p.finished == NULL || th == NULL) {
 		cli_error("out of memory");
+		stop_early(f, total);
 		goto out;
 	}
 	pthread_mutex_init(&p.mu, NULL);
@@ -322,6 +350,7 @@ int check_fleet(const struct fleet_run *f)
 	}
 	if (started == 0) {
 		cli_error("cannot start a thread: %s", strerror(errno));
+		stop_early(f, total);
 		goto destroy;
 	}
 	out.fp = stdout;

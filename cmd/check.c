@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -18,6 +19,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+
+#include <openssl/crypto.h>
 
 #include <tlsa.h>
 
@@ -47,18 +50,23 @@ struct check_opts {
 	size_t ncands;
 	const char **cand_files;
 	size_t ncand_files;
+	int candidate_only;          /* --candidate-only: that question alone */
+	int single_key_ok;           /* --single-key-ok */
+	const char *passin;          /* --passin SOURCE, for encrypted --candidate keys */
 	const char *targets;         /* --targets FILE (check-targets.c) */
 	unsigned long jobs;          /* --jobs */
 	int fleet;                   /* a fleet's check: problems are said in input order */
 	tlsa_verify_ctx *vctx;       /* a fleet's shared TLS context, or NULL */
 	const struct check_format *fmt;
 	char problem[1024]; /* why the check could not run, for the output format too */
+	int said;           /* a result or status line is on stdout */
 };
 
 enum {
 	OPT_PROTO = 256, OPT_SNI, OPT_RESOLVER, OPT_TRUST_ANCHOR, OPT_INSECURE, OPT_TLSA,
 	OPT_TLSA_FILE, OPT_TIMEOUT, OPT_WARN_DAYS, OPT_CA_FILE, OPT_CA_PATH, OPT_HELO,
-	OPT_SERVICE_DOMAIN, OPT_MX, OPT_SRV, OPT_CANDIDATE, OPT_TARGETS
+	OPT_SERVICE_DOMAIN, OPT_MX, OPT_SRV, OPT_CANDIDATE, OPT_TARGETS, OPT_CANDIDATE_ONLY,
+	OPT_SINGLE_KEY_OK, OPT_PASSIN
 };
 
 static const struct option long_options[] = {
@@ -74,6 +82,9 @@ static const struct option long_options[] = {
 	{ "mx", no_argument, NULL, OPT_MX },
 	{ "srv", no_argument, NULL, OPT_SRV },
 	{ "candidate", required_argument, NULL, OPT_CANDIDATE },
+	{ "candidate-only", no_argument, NULL, OPT_CANDIDATE_ONLY },
+	{ "passin", required_argument, NULL, OPT_PASSIN },
+	{ "single-key-ok", no_argument, NULL, OPT_SINGLE_KEY_OK },
 	{ "resolver", required_argument, NULL, OPT_RESOLVER },
 	{ "trust-anchor", required_argument, NULL, OPT_TRUST_ANCHOR },
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
@@ -123,7 +134,8 @@ static void help(void)
 	       "                         (at best WARNING)\n"
 	       "      --tlsa \"U S M HEX\" check against this record instead of DNS (repeatable)\n"
 	       "      --tlsa-file FILE   check against the records in FILE ('U S M HEX' or zone\n"
-	       "                         lines, as tlsa create prints them)\n\n"
+	       "                         lines, as tlsa create prints them); lines for other\n"
+	       "                         owners than _PORT._PROTO.HOST are skipped\n\n"
 	       "Checks:\n"
 	       "      --timeout SEC      bound on each network step (default 10)\n"
 	       "      --warn-days N      warn when a certificate in use expires within N days\n"
@@ -131,8 +143,14 @@ static void help(void)
 	       "      --ca-file FILE     CA certificates for PKIX usages 0 and 1\n"
 	       "      --ca-path DIR      CA directory for PKIX usages 0 and 1 (default: system)\n"
 	       "      --candidate FILE   also say whether the published records match this\n"
-	       "                         certificate, chain or key before it is deployed\n"
-	       "                         (repeatable; no match is CRITICAL)\n\n"
+	       "                         certificate, chain, key or CSR before it is deployed\n"
+	       "                         (repeatable; no match is CRITICAL)\n"
+	       "      --candidate-only   answer only that: no live check (exit 0 every\n"
+	       "                         candidate matches, 2 one does not or no records)\n"
+	       "      --passin SOURCE    passphrase of an encrypted --candidate key:\n"
+	       "                         env:VAR, file:PATH or fd:N\n"
+	       "      --single-key-ok    one key published (no rollover record) is not a\n"
+	       "                         WARNING: for a site that means it\n\n"
 	       "Fleets:\n"
 	       "      --targets FILE     check every target in FILE ('-': stdin), one\n"
 	       "                         'HOST [PORT [STARTTLS]]' or '--mx DOMAIN' per line;\n"
@@ -184,6 +202,7 @@ static int add_rec(struct check_target *t, tlsa_record *rec, size_t rdlen)
 	r->rec = rec;
 	r->rdlen = rdlen;
 	r->slot = -1;
+	r->cand_match = 0;
 	if (rec != NULL) {
 		size_t i;
 
@@ -204,64 +223,179 @@ static int add_rec(struct check_target *t, tlsa_record *rec, size_t rdlen)
 	return 0;
 }
 
-/* The rdata part of a --tlsa-file line: after "TLSA" or "TYPE52" when present. */
-static const char *rdata_part(const char *line)
-{
-	const char *p = line;
-	size_t n;
+/*
+ * --tlsa-file: records for the owner checked, from lines as `tlsa create`
+ * prints them (rfc, generic) or bare rdata.
+ *
+ * A zone-file line names its owner: only records whose owner is the one
+ * checked (_PORT._PROTO.HOST.) are used, so that a file for a whole site
+ * cannot make one host's check pass on another's records; a bare
+ * "U S M HEX" line carries no owner and is always used.  $ORIGIN
+ * completes relative owners and "@", a line that starts with a blank
+ * has the previous line's owner (as in a zone file), $TTL is ignored.
+ */
+struct file_owner {
+	char expect[300]; /* _PORT._PROTO.HOST, lowercase, no final dot */
+	char origin[300]; /* $ORIGIN, no final dot; "" when none */
+	char last[300];   /* the previous record's owner, completed; "" when none */
+	int have_last;
+};
 
+/* name into buf: completed from the origin, lowercase, without a final dot. */
+static void owner_complete(const struct file_owner *fo, const char *name, size_t n, char *buf,
+			   size_t size)
+{
+	char tmp[600];
+	size_t i;
+	int k;
+
+	if (n == 1 && name[0] == '@')
+		k = snprintf(tmp, sizeof(tmp), "%s", fo->origin);
+	else if (n > 0 && name[n - 1] == '.')
+		k = snprintf(tmp, sizeof(tmp), "%.*s", (int)(n - 1), name);
+	else if (fo->origin[0] != '\0')
+		k = snprintf(tmp, sizeof(tmp), "%.*s.%s", (int)n, name, fo->origin);
+	else
+		k = snprintf(tmp, sizeof(tmp), "%.*s", (int)n, name);
+	if (k < 0 || (size_t)k >= size)
+		k = 0; /* longer than any name: matches no owner */
+	for (i = 0; i < (size_t)k; i++)
+		buf[i] = (char)tolower((unsigned char)tmp[i]);
+	buf[k] = '\0';
+}
+
+static int is_class_or_ttl(const char *p, size_t n)
+{
+	return (n == 2 && (strncasecmp(p, "IN", 2) == 0 || strncasecmp(p, "CH", 2) == 0 ||
+			   strncasecmp(p, "HS", 2) == 0 || strncasecmp(p, "CS", 2) == 0)) ||
+	       (n > 0 && p[0] >= '0' && p[0] <= '9');
+}
+
+/*
+ * One line (comments removed, not empty): its rdata into *rdata, and
+ * whether it is for the owner checked.  0 used, 1 skipped (owner into
+ * skipped_owner), 2 a directive.
+ */
+static int line_owner(struct file_owner *fo, char *line, const char **rdata, char *skipped_owner,
+		      size_t size)
+{
+	const char *p = line + strspn(line, " \t"), *first = p, *tok = NULL;
+	size_t n, first_n = strcspn(p, " \t");
+	char owner[300];
+
+	if (line[0] == '$') {
+		if (strncasecmp(line, "$ORIGIN", 7) == 0 && (line[7] == ' ' || line[7] == '\t')) {
+			p = line + 7 + strspn(line + 7, " \t");
+			n = strcspn(p, " \t");
+			fo->origin[0] = '\0';
+			owner_complete(fo, p, n, fo->origin, sizeof(fo->origin));
+			return 2;
+		}
+		if (strncasecmp(line, "$TTL", 4) == 0)
+			return 2;
+	}
+	*rdata = p;
 	while (*p != '\0') {
 		p += strspn(p, " \t");
 		n = strcspn(p, " \t");
 		if ((n == 4 && strncasecmp(p, "TLSA", 4) == 0) ||
-		    (n == 6 && strncasecmp(p, "TYPE52", 6) == 0))
-			return p + n;
+		    (n == 6 && strncasecmp(p, "TYPE52", 6) == 0)) {
+			tok = p;
+			*rdata = p + n;
+			break;
+		}
 		p += n;
 	}
-	return line;
+	if (tok == NULL)
+		return 0; /* bare rdata: no owner */
+	if (line[0] == ' ' || line[0] == '\t') {
+		if (!fo->have_last)
+			return 0;
+		snprintf(owner, sizeof(owner), "%s", fo->last);
+	} else if (first == tok || is_class_or_ttl(first, first_n)) {
+		fo->have_last = 0;
+		return 0; /* "IN TLSA ...": no owner */
+	} else {
+		owner_complete(fo, first, first_n, owner, sizeof(owner));
+		snprintf(fo->last, sizeof(fo->last), "%s", owner);
+		fo->have_last = 1;
+	}
+	if (strcmp(owner, fo->expect) == 0)
+		return 0;
+	if (snprintf(skipped_owner, size, "%s.", owner) >= (int)size)
+		skipped_owner[0] = '\0';
+	return 1;
 }
 
 /* Records from --tlsa-file; errors name the line.  0, or -1 after an error message. */
 static int read_tlsa_file(struct check_target *t, struct check_opts *o, const char *path)
 {
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	char *line = NULL, *p;
-	size_t cap = 0;
+	char *line = NULL, *p, *c, first_skipped[300] = "", other[300];
+	const char *rdata;
+	size_t cap = 0, skipped = 0, used = 0;
 	ssize_t len;
-	unsigned long lineno = 0;
+	unsigned long lineno = 0, first_line = 0;
+	struct file_owner fo;
 	tlsa_record *rec;
 	tlsa_status st;
-	int rc = 0;
+	int rc = 0, k;
 
 	if (fp == NULL) {
 		problem(o, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	memset(&fo, 0, sizeof(fo));
+	snprintf(fo.expect, sizeof(fo.expect), "_%u._%s.%s", t->port, t->proto, t->host);
+	owner_complete(&fo, fo.expect, strlen(fo.expect), fo.expect, sizeof(fo.expect));
 	while (rc == 0 && (len = getline(&line, &cap, fp)) >= 0) {
 		lineno++;
-		/* Zone-file comments start with ';', ours with '#'. */
-		line[strcspn(line, ";#\r\n")] = '\0';
+		/* Zone-file comments start with ';', ours with '#' (but "\#" is RFC 3597's). */
+		line[strcspn(line, ";\r\n")] = '\0';
+		for (c = line; (c = strchr(c, '#')) != NULL; c++)
+			if (c == line || c[-1] != '\\') {
+				*c = '\0';
+				break;
+			}
 		p = line + strspn(line, " \t");
 		if (*p == '\0')
 			continue;
-		st = tlsa_record_parse(rdata_part(p), &rec);
+		k = line_owner(&fo, line, &rdata, other, sizeof(other));
+		if (k == 2)
+			continue;
+		st = tlsa_record_parse(rdata, &rec);
 		if (st != TLSA_OK) {
 			problem(o, "%s: line %lu: %s", path, lineno, tlsa_strerror(st));
 			rc = -1;
+		} else if (k == 1) {
+			tlsa_record_free(rec);
+			if (skipped++ == 0) {
+				first_line = lineno;
+				snprintf(first_skipped, sizeof(first_skipped), "%s", other);
+			}
 		} else if (add_rec(t, rec, 0) != 0) {
 			tlsa_record_free(rec);
 			problem(o, "out of memory");
 			rc = -1;
+		} else {
+			used++;
 		}
 	}
 	if (rc == 0 && ferror(fp)) {
 		problem(o, "%s: %s", path, strerror(errno));
 		rc = -1;
 	}
-	if (rc == 0 && t->nrecs == 0) {
+	if (rc == 0 && used + skipped == 0) {
 		problem(o, "%s: no TLSA records in the file", path);
 		rc = -1;
 	}
+	t->skipped = skipped;
+	/* The count is in the output too; a fleet's threads say nothing on stderr. */
+	if (rc == 0 && skipped > 0 && !o->fleet)
+		cli_warn("%s: %zu record%s for other owners skipped (line %lu: %s); checking "
+			 "%s.",
+			 path, skipped, skipped == 1 ? "" : "s", first_line, first_skipped,
+			 fo.expect);
 	free(line);
 	if (fp != stdin)
 		fclose(fp);
@@ -421,6 +555,20 @@ static int gather_addresses(struct check_target *t, struct check_opts *o,
 	return 0;
 }
 
+static void drop_addresses(struct check_target *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->naddr; i++) {
+		tlsa_verify_result_free(t->addr[i].res);
+		free(t->addr[i].message);
+		notes_free(&t->addr[i].notes);
+	}
+	free(t->addr);
+	t->addr = NULL;
+	t->naddr = 0;
+}
+
 static void target_free(struct check_target *t)
 {
 	size_t i;
@@ -430,12 +578,7 @@ static void target_free(struct check_target *t)
 		free(t->recs[i].text);
 	}
 	free(t->recs);
-	for (i = 0; i < t->naddr; i++) {
-		tlsa_verify_result_free(t->addr[i].res);
-		free(t->addr[i].message);
-		notes_free(&t->addr[i].notes);
-	}
-	free(t->addr);
+	drop_addresses(t);
 	notes_free(&t->notes);
 	check_cands_free(t);
 	tlsa_tlsa_result_free(t->tlsa);
@@ -508,6 +651,8 @@ static void target_conf(const struct check_opts *o, const struct check_target *t
 	conf->smtp = t->port == 25 && t->starttls != NULL &&
 		     strcmp(tlsa_starttls_name(t->starttls), "smtp") == 0;
 	conf->now = time(NULL);
+	conf->single_key_ok = o->single_key_ok;
+	conf->candidate_only = o->candidate_only;
 }
 
 /*
@@ -523,9 +668,17 @@ static int examine(struct check_opts *o, const tlsa_resolver *res, struct check_
 	const tlsa_record **recs = NULL;
 	const char *names[3];
 	size_t i, n = 0;
+	int live;
 
 	t->verdict = V_UNKNOWN;
-	if (gather_records(t, o, res) != 0 || gather_addresses(t, o, res) != 0)
+	if (gather_records(t, o, res) != 0)
+		return -1;
+	/*
+	 * --candidate-only asks about the records, not the service: a server
+	 * is contacted only for the issuer of a lone certificate.
+	 */
+	live = !o->candidate_only || check_cands_need_chain(t, o->cands, o->ncands, conf->smtp);
+	if (live && gather_addresses(t, o, res) != 0)
 		return -1;
 	if (check_records_trust(t, conf) != 0) {
 		problem(o, "out of memory");
@@ -567,11 +720,19 @@ static int examine(struct check_opts *o, const tlsa_resolver *res, struct check_
 		for (i = 0; i < t->naddr; i++)
 			t->addr[i].verified_with_records = n > 0;
 	}
-	run_sessions(t, &vo);
+	if (live)
+		run_sessions(t, &vo);
 	free(recs);
 	t->seconds = seconds_since(start);
-	if (check_candidates(t, o->cands, o->ncands, conf->smtp) != 0 ||
-	    check_policy(t, conf) != 0) {
+	if (check_candidates(t, o->cands, o->ncands, conf->smtp) != 0) {
+		problem(o, "out of memory");
+		t->verdict = V_UNKNOWN;
+		return -1;
+	}
+	/* The sessions only lent their chains: the live service is not the question. */
+	if (o->candidate_only)
+		drop_addresses(t);
+	if (check_policy(t, conf) != 0) {
 		problem(o, "out of memory");
 		t->verdict = V_UNKNOWN;
 		return -1;
@@ -608,11 +769,14 @@ static int check_target(struct check_opts *o, const char *host)
 	if (examine(o, res, &t, &conf, &start) != 0)
 		goto out;
 	o->fmt->print(stdout, &t, &conf);
+	o->said = 1;
 	rc = (int)t.verdict;
 	o->problem[0] = '\0';
 out:
-	if (o->problem[0] != '\0' && o->fmt->unknown != NULL)
+	if (o->problem[0] != '\0' && o->fmt->unknown != NULL) {
 		o->fmt->unknown(stdout, &t, o->problem);
+		o->said = 1;
+	}
 	target_free(&t);
 	tlsa_resolver_free(res);
 	return rc;
@@ -701,6 +865,7 @@ static int check_group(struct check_opts *o, const char *name)
 	if (res == NULL || examine_group(o, res, name, &g, &conf) != 0)
 		goto out;
 	check_print_group(stdout, &g, &conf, o->fmt);
+	o->said = 1;
 	rc = (int)g.verdict;
 	o->problem[0] = '\0';
 out:
@@ -710,7 +875,12 @@ out:
 		memset(&u, 0, sizeof(u));
 		u.host = name;
 		u.port = o->mx ? 25 : 0;
-		o->fmt->unknown(stdout, &u, o->problem);
+		/* Prometheus has a series for the group itself: it says 3. */
+		if (o->fmt->unknown == check_prometheus_unknown)
+			check_prometheus_group_unknown(stdout, o->mx, name, o->problem);
+		else
+			o->fmt->unknown(stdout, &u, o->problem);
+		o->said = 1;
 	}
 	group_free(&g);
 	tlsa_resolver_free(res);
@@ -814,6 +984,7 @@ static int run_fleet(struct check_opts *o)
 	f.release = fleet_release;
 	f.ctx = &fc;
 	rc = f.out != NULL ? check_fleet(&f) : V_UNKNOWN;
+	o->said = f.out != NULL; /* check_fleet says even why it stopped */
 	tlsa_resolver_free(fc.res);
 	tlsa_verify_ctx_free(o->vctx);
 	o->vctx = NULL;
@@ -876,10 +1047,40 @@ static int parse_address(const char *text)
 	return -1;
 }
 
+/*
+ * The format asked for, looked up before the options are parsed, so that
+ * a usage error in an option before -o (a Nagios command line with a bad
+ * $ARG1$) still gets its status line in that format.  getopt_long decides
+ * for real afterwards.
+ */
+static const struct check_format *early_format(int argc, char **argv,
+					       const struct check_format *dflt)
+{
+	const struct check_format *f = dflt, *k;
+	const char *v;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		v = NULL;
+		if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--format") == 0) && i + 1 < argc)
+			v = argv[++i];
+		else if (strncmp(argv[i], "--format=", 9) == 0)
+			v = argv[i] + 9;
+		else if (strncmp(argv[i], "-o", 2) == 0)
+			v = argv[i] + 2;
+		if (v != NULL && (k = check_format_find(v)) != NULL)
+			f = k;
+	}
+	return f;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct check_opts o;
-	const char *host;
+	const char *host = NULL, *named = NULL;
+	char *pass = NULL;
 	char hostwhy[256];
 	int hk;
 	size_t i;
@@ -897,6 +1098,7 @@ int cmd_check(int argc, char **argv)
 	rc = -1;
 	opterr = 0;
 	o.jobs = 1;
+	o.fmt = early_format(argc, argv, o.fmt);
 	while (rc < 0 && (c = getopt_long(argc, argv, ":p:t:a:46j:o:qvh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -942,6 +1144,9 @@ int cmd_check(int argc, char **argv)
 			if (push(&o.cand_files, &o.ncand_files, optarg) != 0)
 				rc = cli_usage_error("out of memory");
 			break;
+		case OPT_CANDIDATE_ONLY: o.candidate_only = 1; break;
+		case OPT_SINGLE_KEY_OK: o.single_key_ok = 1; break;
+		case OPT_PASSIN: o.passin = optarg; break;
 		case OPT_RESOLVER:
 			if (push(&o.resolvers, &o.nresolvers, optarg) != 0)
 				rc = cli_usage_error("out of memory");
@@ -1006,6 +1211,7 @@ int cmd_check(int argc, char **argv)
 							      : "");
 		goto done;
 	}
+	named = host;
 	for (i = 0; i < o.naddresses; i++) {
 		fam = parse_address(o.addresses[i]);
 		if (o.family != AF_UNSPEC && fam != o.family) {
@@ -1020,6 +1226,16 @@ int cmd_check(int argc, char **argv)
 		cli_warn("--trust-anchor has no effect: records and addresses are given");
 	if ((o.mx || o.srv) && (rc = group_usage(&o)) >= 0)
 		goto done;
+	if (o.candidate_only && o.ncand_files == 0) {
+		rc = cli_usage_error("--candidate-only needs a --candidate FILE to ask about");
+		goto done;
+	}
+	if (o.passin != NULL && o.ncand_files == 0) {
+		rc = cli_usage_error("--passin is for an encrypted --candidate key: give --candidate");
+		goto done;
+	}
+	if (o.passin != NULL && (rc = cli_passin_read(o.passin, &pass)) != 0)
+		goto done;
 	if (o.ncand_files > 0) {
 		char why[1024];
 
@@ -1029,7 +1245,7 @@ int cmd_check(int argc, char **argv)
 			goto done;
 		}
 		for (i = 0; i < o.ncand_files; i++, o.ncands++)
-			if (check_cand_load(&o.cands[i], o.cand_files[i], why, sizeof(why)) != 0) {
+			if (check_cand_load(&o.cands[i], o.cand_files[i], pass, why, sizeof(why)) != 0) {
 				cli_error("%s", why);
 				rc = V_UNKNOWN;
 				goto done;
@@ -1046,6 +1262,24 @@ int cmd_check(int argc, char **argv)
 		o.port = tlsa_starttls_port(o.starttls);
 	rc = o.targets != NULL ? run_fleet(&o) : check_target(&o, host);
 done:
+	/*
+	 * Every UNKNOWN says why on stdout too, in the format asked for
+	 * (text: stderr says enough), however early it came: a monitoring
+	 * system shows stdout.
+	 */
+	if (rc == V_UNKNOWN && !o.said && o.fmt != NULL && o.fmt->unknown != NULL) {
+		struct check_target u;
+		const char *why = cli_first_error();
+
+		memset(&u, 0, sizeof(u));
+		u.host = named;
+		u.port = o.mx ? 25 : (unsigned)o.port;
+		o.fmt->unknown(stdout, &u, why[0] != '\0' ? why : "the check could not run");
+	}
+	if (pass != NULL) {
+		OPENSSL_cleanse(pass, strlen(pass));
+		free(pass);
+	}
 	for (i = 0; i < o.ncands; i++)
 		tlsa_input_free(o.cands[i].in);
 	free(o.cands);

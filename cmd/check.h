@@ -39,6 +39,7 @@ struct check_rec {
 	char *text;	  /* "3 1 1 ab12..." or "(malformed: N bytes of rdata)" */
 	size_t rdlen;	  /* the rdata's length, for the note on a malformed one */
 	int slot;         /* its index among a session's records, -1 when malformed */
+	int cand_match;   /* some --candidate gives its data (check-candidate.c) */
 };
 
 /* One address of a host and its session. */
@@ -63,6 +64,8 @@ struct check_conf {
 	int warn_days;      /* --warn-days */
 	int smtp;           /* RFC 7672 rules: usages 0 and 1 ignored */
 	time_t now;
+	int single_key_ok;  /* --single-key-ok: one key published is not a WARNING */
+	int candidate_only; /* --candidate-only: judge the candidates, not the live service */
 };
 
 struct check_target {
@@ -72,6 +75,7 @@ struct check_target {
 	const tlsa_starttls *starttls; /* NULL: direct TLS */
 	enum rec_source source;
 	const char *source_file;      /* --tlsa-file, or NULL */
+	size_t skipped;               /* --tlsa-file records for other owners, not used */
 	tlsa_tlsa_result *tlsa;       /* the DNS lookup (SRC_DNS), or NULL */
 	tlsa_addr_result *addrs;      /* the address lookup, NULL with --address */
 	char *base_domain;
@@ -199,15 +203,31 @@ struct cand_result {
 	int rec;            /* index in t->recs of the first record that matches, -1 none */
 	int depth;          /* the depth in the candidate it matched at */
 	int usable;         /* the published records could be used (t->use_records) */
+	int live_issuer;    /* matched with the issuer from the live chain (a lone leaf) */
 	char **publish;     /* no match: the records to publish first, rfc lines */
 	size_t npublish;
 };
 
-/* Load a --candidate file; on failure why holds the sentence. */
-int check_cand_load(struct check_cand *c, const char *file, char *why, size_t whysize);
+/*
+ * Load a --candidate file (a certificate, chain, key or CSR; pass: the
+ * --passin passphrase of an encrypted key, or NULL); on failure why holds
+ * the sentence.
+ */
+int check_cand_load(struct check_cand *c, const char *file, const char *pass, char *why,
+		    size_t whysize);
+/*
+ * Whether matching needs the live chain: a candidate that is a lone
+ * certificate, and a trust-anchor record (usage 0 or 2) to match its
+ * issuer against.
+ */
+int check_cands_need_chain(const struct check_target *t, const struct check_cand *c, size_t n,
+			   int smtp);
 /*
  * Match every candidate against t's records (usages 2 and 3 only when
- * smtp, RFC 7672): fills t->cands.  -1 when out of memory.
+ * smtp, RFC 7672): fills t->cands.  A lone certificate is matched against
+ * trust-anchor records with the issuers of a chain an address presented
+ * (t->addr[].res->chain) when its issuer's name is the name of one of
+ * them.  -1 when out of memory.
  */
 int check_candidates(struct check_target *t, const struct check_cand *c, size_t n, int smtp);
 void check_cands_free(struct check_target *t);
@@ -304,5 +324,6 @@ int prom_write(struct prom *pm, FILE *fp);
 void check_print_prometheus(FILE *fp, const struct check_target *t, const struct check_conf *c);
 void check_prometheus_unknown(FILE *fp, const struct check_target *t, const char *why);
 void check_prometheus_group(FILE *fp, const struct check_group *g, const struct check_conf *c);
+void check_prometheus_group_unknown(FILE *fp, int mx, const char *name, const char *why);
 
 #endif

@@ -18,6 +18,20 @@
 
 struct cli cli = { "tlsa", 0, 0, 2, NULL };
 
+/* The run's first error, for a format that must say it on stdout too. */
+static char first_error[1024];
+
+static void keep_first(const char *fmt, va_list ap)
+{
+	va_list copy;
+
+	if (first_error[0] != '\0')
+		return;
+	va_copy(copy, ap);
+	vsnprintf(first_error, sizeof(first_error), fmt, copy);
+	va_end(copy);
+}
+
 static void vsay(const char *kind, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "tlsa %s: %s", cli.cmd, kind);
@@ -25,11 +39,17 @@ static void vsay(const char *kind, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+const char *cli_first_error(void)
+{
+	return first_error;
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
+	keep_first(fmt, ap);
 	vsay("", fmt, ap);
 	va_end(ap);
 }
@@ -61,6 +81,7 @@ int cli_usage_error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	keep_first(fmt, ap);
 	vsay("", fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "Try 'tlsa %s --help' for more information.\n", cli.cmd);
@@ -323,7 +344,8 @@ int cli_passin_read(const char *source, char **pass)
 	cli_quote(source, q, sizeof(q));
 	if (st == TLSA_ERR_NOMEM) {
 		cli_error("out of memory");
-		return 1;
+		/* A check that cannot start is UNKNOWN; create's error is 1. */
+		return cli.usage_status == 3 ? 3 : 1;
 	}
 	if (strncmp(source, "env:", 4) == 0) {
 		var = source + 4;

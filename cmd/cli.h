@@ -24,6 +24,12 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* As cli_warn, shown only with -v (level 1) or -vv (level 2). */
 void cli_info(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * The first message cli_error() or cli_usage_error() printed in this run
+ * ("" when none): for an output format that says why on stdout too.
+ */
+const char *cli_first_error(void);
+
 /* Parse a decimal number in [min, max]; 0 on success, -1 otherwise. */
 int cli_parse_ulong(const char *text, unsigned long min, unsigned long max,
 		    unsigned long *out);

@@ -234,7 +234,7 @@ static void nagios_group(FILE *fp, const struct check_group *g, const struct che
 	fprintf(fp, "DANE %s - %s | hosts=%zu;;;0 verified=%zu;;;0 failed=%zu;;;0",
 		verdict_name(g->verdict), buf, g->nt, g->nt - bad, bad);
 	if (have_days)
-		fprintf(fp, " days_left=%d;%d;0", days, c->warn_days);
+		fprintf(fp, " days_left=%d;%d:;0:", days, c->warn_days);
 	fprintf(fp, " time=%.3fs;;;0\n", g->seconds);
 }
 

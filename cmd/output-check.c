@@ -100,12 +100,20 @@ static void text_records(FILE *fp, const struct check_target *t, const tlsa_veri
 	}
 }
 
+static size_t count_cands(const struct check_target *t)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < t->ncands; k++)
+		n += t->cands[k].rec >= 0;
+	return n;
+}
+
 static void print_text(FILE *fp, const struct check_target *t, const struct check_conf *c)
 {
 	char where[64], target[300];
 	size_t i;
 
-	(void)c;
 	snprintf(target, sizeof(target), "%s:%u", t->host, t->port);
 	if (!cli.quiet) {
 		fprintf(fp, "%s: %s, TLSA from %s", target,
@@ -114,6 +122,9 @@ static void print_text(FILE *fp, const struct check_target *t, const struct chec
 		if (t->source == SRC_DNS)
 			fprintf(fp, " (%s, %zu record%s)", tlsa_dnssec_name(t->tlsa->answer.state),
 				t->nrecs, t->nrecs == 1 ? "" : "s");
+		else if (t->skipped > 0)
+			fprintf(fp, " (%zu record%s; %zu for other owners skipped)", t->nrecs,
+				t->nrecs == 1 ? "" : "s", t->skipped);
 		else
 			fprintf(fp, " (%zu record%s)", t->nrecs, t->nrecs == 1 ? "" : "s");
 		fputc('\n', fp);
@@ -137,7 +148,11 @@ static void print_text(FILE *fp, const struct check_target *t, const struct chec
 	text_notes(fp, target, &t->notes);
 	if (t->ncands > 0)
 		check_text_candidates(fp, t);
-	if (!cli.quiet || t->verdict != V_OK) {
+	if (c->candidate_only && (!cli.quiet || t->verdict != V_OK))
+		fprintf(fp, "%s: %s: %zu of %zu candidate%s match%s the published records\n",
+			target, verdict_name(t->verdict), count_cands(t), t->ncands,
+			t->ncands == 1 ? "" : "s", count_cands(t) == 1 ? "es" : "");
+	else if (!cli.quiet || t->verdict != V_OK) {
 		if (t->naddr == 0)
 			fprintf(fp, "%s: %s\n", target, verdict_name(t->verdict));
 		else if (count_ok(t) == t->naddr)
@@ -319,6 +334,11 @@ void check_json_target(FILE *fp, const struct check_target *t)
 	json_string(fp, t->source == SRC_DNS ? "dns" : "given");
 	fputs(", \"base_domain\": ", fp);
 	json_str_or_null(fp, t->base_domain);
+	if (t->source_file != NULL) {
+		fputs(", \"file\": ", fp);
+		json_string(fp, t->source_file);
+		fprintf(fp, ", \"skipped\": %zu", t->skipped);
+	}
 	if (t->source == SRC_DNS) {
 		fputs(", \"owner\": ", fp);
 		json_str_or_null(fp, t->tlsa->owner);
@@ -359,9 +379,11 @@ void check_json_target(FILE *fp, const struct check_target *t)
 
 static void print_json(FILE *fp, const struct check_target *t, const struct check_conf *c)
 {
-	(void)c;
-	fprintf(fp, "{\"status\": \"%s\", \"exit\": %d, \"targets\": [",
-		verdict_name(t->verdict), (int)t->verdict);
+	fprintf(fp, "{\"status\": \"%s\", \"exit\": %d, ", verdict_name(t->verdict),
+		(int)t->verdict);
+	if (c->candidate_only)
+		fputs("\"candidate_only\": true, ", fp);
+	fputs("\"targets\": [", fp);
 	check_json_target(fp, t);
 	fputs("]}\n", fp);
 }
@@ -370,6 +392,11 @@ static void json_unknown(FILE *fp, const struct check_target *t, const char *why
 {
 	fputs("{\"status\": \"UNKNOWN\", \"exit\": 3, \"error\": ", fp);
 	json_string(fp, why);
+	/* A usage error may come before there is a target to name. */
+	if (t->host == NULL) {
+		fputs(", \"targets\": []}\n", fp);
+		return;
+	}
 	fputs(", \"targets\": [{\"target\": ", fp);
 	json_string(fp, t->host);
 	fprintf(fp, ", \"port\": %u, \"status\": \"UNKNOWN\"}]}\n", t->port);
@@ -402,6 +429,10 @@ static void print_nagios(FILE *fp, const struct check_target *t, const struct ch
 		addr_port(a->address, t->port, where);
 		snprintf(buf, sizeof(buf), "%s: %s", where, text);
 	}
+	if (buf[0] == '\0' && c->candidate_only)
+		snprintf(buf, sizeof(buf), "%s:%u: %zu of %zu candidate%s match%s the published "
+			 "records", t->host, t->port, count_cands(t), t->ncands,
+			 t->ncands == 1 ? "" : "s", count_cands(t) == 1 ? "es" : "");
 	if (buf[0] == '\0')
 		snprintf(buf, sizeof(buf), "%s:%u: %zu of %zu address%s matched", t->host, t->port,
 			 count_ok(t), t->naddr, t->naddr == 1 ? "" : "es");
@@ -414,10 +445,16 @@ static void print_nagios(FILE *fp, const struct check_target *t, const struct ch
 	for (i = 0; buf[i] != '\0'; i++)
 		if (buf[i] == '|')
 			buf[i] = '/';
-	fprintf(fp, "DANE %s - %s | addresses=%zu;;;0 matched=%zu;;;0 failed=%zu;;;0",
-		verdict_name(t->verdict), buf, t->naddr, count_ok(t), t->naddr - count_ok(t));
+	if (c->candidate_only)
+		fprintf(fp, "DANE %s - %s | candidates=%zu;;;0 matched=%zu;;;0 failed=%zu;;;0",
+			verdict_name(t->verdict), buf, t->ncands, count_cands(t),
+			t->ncands - count_cands(t));
+	else
+		fprintf(fp, "DANE %s - %s | addresses=%zu;;;0 matched=%zu;;;0 failed=%zu;;;0",
+			verdict_name(t->verdict), buf, t->naddr, count_ok(t),
+			t->naddr - count_ok(t));
 	if (have_days)
-		fprintf(fp, " days_left=%d;%d;0", days, c->warn_days);
+		fprintf(fp, " days_left=%d;%d:;0:", days, c->warn_days);
 	fprintf(fp, " time=%.3fs;;;0\n", t->seconds);
 }
 
@@ -426,7 +463,9 @@ static void nagios_unknown(FILE *fp, const struct check_target *t, const char *w
 {
 	size_t i;
 
-	fprintf(fp, "DANE UNKNOWN - %s:%u: ", t->host, t->port);
+	fputs("DANE UNKNOWN - ", fp);
+	if (t->host != NULL)
+		fprintf(fp, "%s:%u: ", t->host, t->port);
 	for (i = 0; why[i] != '\0'; i++)
 		fputc(why[i] == '|' ? '/' : why[i], fp);
 	fputc('\n', fp);

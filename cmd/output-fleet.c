@@ -43,6 +43,13 @@ static int text_end(struct fleet_out *out, enum verdict worst)
 	return ferror(out->fp) ? -1 : 0;
 }
 
+/* The fleet stopped: what was checked so far, and why the rest was not. */
+static void text_discard(struct fleet_out *out, const char *why)
+{
+	fprintf(out->fp, "%zu of %zu target%s checked: UNKNOWN: %s\n", out->printed, out->total,
+		out->total == 1 ? "" : "s", why);
+}
+
 /* ---- json ------------------------------------------------------------------ */
 
 static int json_begin(struct fleet_out *out)
@@ -256,7 +263,7 @@ static int prom_end(struct fleet_out *out, enum verdict worst)
 }
 
 static const struct fleet_format formats[] = {
-    {"text", NULL, text_result, text_end, NULL},
+    {"text", NULL, text_result, text_end, text_discard},
     {"json", json_begin, json_result, json_end, json_discard},
     {"nagios", nagios_begin, nagios_result, nagios_end, nagios_discard},
     {"prometheus", prom_begin, prom_result, prom_end, prom_discard},

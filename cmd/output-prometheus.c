@@ -16,6 +16,9 @@
  *   tlsa_certificate_expiry_seconds{...,address}     until notAfter of the
  *                                                    certificate in use
  *   tlsa_record_matched{...,address,record}          1 matched, else 0
+ *   tlsa_record_known{target,port,record}            1 describes a certificate
+ *                                                    presented or a candidate,
+ *                                                    0 nothing known (stale)
  *   tlsa_dnssec_state{target,port,state}             1 for the TLSA lookup's
  *                                                    state, 0 for the others
  *   tlsa_check_duration_seconds{target,port}
@@ -41,6 +44,7 @@ enum family {
 	F_ADDR_STATUS,
 	F_EXPIRY,
 	F_MATCHED,
+	F_KNOWN,
 	F_DNSSEC,
 	F_DURATION,
 	F_GROUP,
@@ -60,6 +64,10 @@ static const struct {
      "matched depth) expires; negative once expired."},
     {"tlsa_record_matched",
      "1 when the published TLSA record authenticated the address's chain, else 0."},
+    {"tlsa_record_known",
+     "1 when the published TLSA record matches a certificate some address presented "
+     "or a --candidate (a backup, the next or another key type), 0 when it matches "
+     "nothing known."},
     {"tlsa_dnssec_state",
      "DNSSEC state of the TLSA lookup: 1 for the state it had, 0 for the others."},
     {"tlsa_check_duration_seconds", "Wall time of the check of a target, in seconds."},
@@ -303,6 +311,32 @@ static void address_samples(struct prom *pm, const struct check_target *t,
 	}
 }
 
+/*
+ * Whether record i describes something the site has: a certificate some
+ * address presented (matched or not: another address's, another key
+ * type's), or a --candidate.  A valid record that no session used is then
+ * told apart from a stale one that matches nothing.
+ */
+static int record_known(const struct check_target *t, size_t i)
+{
+	const tlsa_rec_result *rr;
+	size_t k;
+
+	if (t->recs[i].slot < 0)
+		return 0;
+	if (t->recs[i].cand_match)
+		return 1;
+	for (k = 0; k < t->naddr; k++) {
+		if (!t->addr[k].verified_with_records || t->addr[k].res == NULL ||
+		    t->addr[k].res->records == NULL)
+			continue;
+		rr = &t->addr[k].res->records[t->recs[i].slot];
+		if (rr->state == TLSA_REC_MATCHED || rr->presented >= 0)
+			return 1;
+	}
+	return 0;
+}
+
 static int target_samples(struct prom *pm, const struct check_target *t, const struct check_conf *c,
 			  const struct glabel *gl)
 {
@@ -318,6 +352,11 @@ static int target_samples(struct prom *pm, const struct check_target *t, const s
 	fprintf(pm->fam[F_STATUS], "} %d\n", (int)t->verdict);
 	for (i = 0; i < t->naddr; i++)
 		address_samples(pm, t, c, gl, &t->addr[i]);
+	for (i = 0; i < t->nrecs; i++) {
+		target_labels(start(pm, F_KNOWN), t->host, t->port, gl);
+		record_label(pm->fam[F_KNOWN], t->recs[i].text);
+		fprintf(pm->fam[F_KNOWN], "} %d\n", record_known(t, i));
+	}
 	if (t->source == SRC_DNS && t->tlsa != NULL)
 		for (k = 0; k < 4; k++) {
 			target_labels(start(pm, F_DNSSEC), t->host, t->port, gl);
@@ -431,14 +470,35 @@ void check_print_prometheus(FILE *fp, const struct check_target *t, const struct
 
 void check_prometheus_unknown(FILE *fp, const struct check_target *t, const char *why)
 {
-	struct prom *pm = prom_new(0);
+	struct prom *pm;
 
+	/*
+	 * A usage error before any target: nothing, as when a fleet stops,
+	 * so that a textfile collector keeps the last whole exposition.
+	 */
+	if (t->host == NULL)
+		return;
+	pm = prom_new(0);
 	/* The reason is on stderr; a comment keeps it next to the sample. */
 	fputs("# tlsa check: ", fp);
 	for (; *why != '\0'; why++)
 		fputc(*why == '\n' ? ' ' : *why, fp);
 	fputc('\n', fp);
 	if (pm == NULL || prom_unknown(pm, t->host, t->port) != 0 || prom_write(pm, fp) != 0)
+		fputs("# tlsa check: out of memory\n", fp);
+	prom_free(pm);
+}
+
+/* A --mx or --srv group that could not be checked: its own series says 3. */
+void check_prometheus_group_unknown(FILE *fp, int mx, const char *name, const char *why)
+{
+	struct prom *pm = prom_new(0);
+
+	fputs("# tlsa check: ", fp);
+	for (; *why != '\0'; why++)
+		fputc(*why == '\n' ? ' ' : *why, fp);
+	fputc('\n', fp);
+	if (pm == NULL || prom_group_unknown(pm, mx, name) != 0 || prom_write(pm, fp) != 0)
 		fputs("# tlsa check: out of memory\n", fp);
 	prom_free(pm);
 }

@@ -121,6 +121,8 @@ struct found {
 	char *fix_text;		       /* owner text a following blank-owner line needs */
 	size_t prev_found, next_found; /* neighbouring entries when found */
 	int next_blank;		       /* the next entry has a blank owner */
+	char *incl_blank_file;	       /* an included file's first line inherits */
+	unsigned long incl_blank_line; /* this owner (blank), at that line */
 	off_t next_start;
 	int removed;
 };
@@ -137,6 +139,22 @@ struct target {
 	size_t old_count;
 	unsigned long line;
 	int in_snippet;
+};
+
+/*
+ * Where one copy of the SOA holds its serial: a decimal number, or (in
+ * the RFC 3597 form "TYPE6 \# LEN HEX") eight hex digits, which may be
+ * split over several chunks of hex, so up to eight runs of digits.
+ */
+struct serial_run {
+	off_t off;
+	size_t len;
+};
+struct soa_copy {
+	struct serial_run run[8];
+	size_t nrun;
+	int hex, upper; /* hex digits; in upper case */
+	unsigned long line;
 };
 
 /* A raw name given before the origin is known. */
@@ -187,8 +205,10 @@ struct tlsa_zone_edit {
 
 	/* What the scan of the main file learnt. */
 	int have_soa;
-	off_t serial_off;
-	size_t serial_len;
+	struct soa_copy *soa; /* every copy of the SOA, in file order */
+	size_t nsoa;
+	ldns_rr *soa_rr;   /* the first copy, which the others must equal */
+	int soa_ttl_known; /* its TTL was given or set by $TTL */
 	uint32_t soa_serial;
 	unsigned long serial_line;
 	char *zone_origin; /* SOA owner, absolute */
@@ -364,6 +384,8 @@ struct scan {
 	int abs_valid;
 	unsigned origin_gen, owner_gen;
 	size_t last_found; /* found index of the previous entry, or NONE */
+	int seen_record;   /* an entry that is not a directive */
+	size_t inherit_found; /* found entry whose owner this file starts with */
 	int done;	   /* SCAN_SOA: found it */
 	/* Records of a snippet (SCAN_SNIPPET). */
 	struct snip *snip;

@@ -256,12 +256,25 @@ static tlsa_status fix_blank_owners(tlsa_zone_edit *ed)
 	for (i = 0; i < ed->nfound; i++) {
 		struct found *f = &ed->found[i], *r1 = f;
 		const char *before;
-		if (!f->removed || !f->next_blank || f->next_found != NONE || f->fix_text == NULL)
+		if (!f->removed)
 			continue;
 		while (r1->prev_found != NONE && ed->found[r1->prev_found].removed)
 			r1 = &ed->found[r1->prev_found];
 		before = r1->prev_owner;
 		if (before != NULL && names_equal(before, ed->targets[f->target].owner))
+			continue;
+		if (f->incl_blank_file != NULL) {
+			/* An included file's first line inherits the owner: it
+			 * cannot be given one here, and this removal changes it. */
+			free(b.p);
+			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_IN_INCLUDE, f->incl_blank_file,
+					      f->incl_blank_line,
+					      "this line's blank owner is %s, from the record on "
+					      "line %lu of %s that the update removes; give "
+					      "this line its owner",
+					      ed->targets[f->target].display, f->line, ed->zone_path);
+		}
+		if (!f->next_blank || f->next_found != NONE || f->fix_text == NULL)
 			continue;
 		b.len = 0;
 		if (buf_str(&b, f->fix_text) ||
@@ -442,12 +455,42 @@ out:
 	return st;
 }
 
+/* The patches that write serial into copy c of the SOA, in its form. */
+static tlsa_status serial_patches(tlsa_zone_edit *ed, const struct soa_copy *c, uint32_t serial)
+{
+	struct buf b = {0};
+	char hex[9];
+	size_t i, used = 0;
+
+	if (!c->hex) {
+		if (buf_num(&b, (unsigned long)serial) ||
+		    add_patch(ed, c->run[0].off, c->run[0].off + (off_t)c->run[0].len, &b, 0,
+			      NONE) != TLSA_OK)
+			goto nomem;
+		return TLSA_OK;
+	}
+	/* Eight hex digits into the runs they were found in: only those
+	 * digits change, each chunk keeps its length. */
+	snprintf(hex, sizeof(hex), c->upper ? "%08lX" : "%08lx", (unsigned long)serial);
+	for (i = 0; i < c->nrun; i++) {
+		if (buf_reserve(&b, c->run[i].len) || buf_add(&b, hex + used, c->run[i].len) ||
+		    add_patch(ed, c->run[i].off, c->run[i].off + (off_t)c->run[i].len, &b, 0,
+			      NONE) != TLSA_OK)
+			goto nomem;
+		used += c->run[i].len;
+	}
+	return TLSA_OK;
+nomem:
+	free(b.p);
+	return TLSA_ERR_NOMEM;
+}
+
 tlsa_status tlsa_zone_plan_serial(tlsa_zone_edit *ed, tlsa_zone_report *rep, int changed)
 {
-	struct buf sb = {0};
 	uint32_t next;
 	unsigned warn = 0;
 	tlsa_status st;
+	size_t i;
 
 	if (!changed && !(ed->flags & TLSA_ZONE_SERIAL_ONLY))
 		return TLSA_OK;
@@ -461,11 +504,9 @@ tlsa_status tlsa_zone_plan_serial(tlsa_zone_edit *ed, tlsa_zone_report *rep, int
 	if (next == ed->soa_serial)
 		return TLSA_OK;
 	rep->serial_changed = 1;
-	if (buf_num(&sb, (unsigned long)next) ||
-	    add_patch(ed, ed->serial_off, ed->serial_off + (off_t)ed->serial_len, &sb, 0, NONE) !=
-		TLSA_OK) {
-		free(sb.p);
-		return TLSA_ERR_NOMEM;
-	}
+	/* Every copy of the SOA (a saved transfer has two) gets the new serial. */
+	for (i = 0; i < ed->nsoa; i++)
+		if ((st = serial_patches(ed, &ed->soa[i], next)) != TLSA_OK)
+			return st;
 	return TLSA_OK;
 }

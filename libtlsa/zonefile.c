@@ -98,6 +98,8 @@ void tlsa_zone_edit_free(tlsa_zone_edit *ed)
 	free(ed->scratch);
 	free(ed->zone_origin);
 	free(ed->eof_origin);
+	free(ed->soa);
+	ldns_rr_free(ed->soa_rr);
 	free(ed);
 }
 

@@ -15,6 +15,8 @@
  *
  * Relative $INCLUDE paths are resolved beside the including file first
  * (as Knot does), then against the working directory (as BIND and NSD do).
+ * An included file starts with the owner in effect at its $INCLUDE (as in
+ * BIND).  $GENERATE is passed over; lone-CR line ends are refused.
  */
 #include "config.h"
 
@@ -120,6 +122,7 @@ void tlsa_zone_scan_init(struct scan *sc, tlsa_zone_edit *ed, enum scan_mode mod
 	sc->mode = mode;
 	sc->path = path;
 	sc->last_found = NONE;
+	sc->inherit_found = NONE;
 	if (origin != NULL) {
 		snprintf(sc->origin, sizeof(sc->origin), "%s", origin);
 		sc->has_origin = 1;
@@ -237,6 +240,14 @@ static tlsa_status include(struct scan *sc, const char *text, const struct toks 
 	sub.has_last_ttl = sc->has_last_ttl;
 	sub.last_found = NONE;
 	sub.snip = sc->snip;
+	/* The owner in effect carries over too (BIND's rule): a blank owner
+	 * on the first line of the included file is that owner. */
+	if (sc->has_owner && cur_owner_abs(sc) != NULL) {
+		memcpy(sub.owner_text, sc->owner_abs, sizeof(sub.owner_text));
+		memcpy(sub.owner_abs, sc->owner_abs, sizeof(sub.owner_abs));
+		sub.has_owner = sub.abs_valid = 1;
+	}
+	sub.inherit_found = sc->seen_record ? sc->last_found : sc->inherit_found;
 	s = tlsa_zone_scan(&sub, fd);
 	close(fd);
 	if (sub.done)
@@ -337,7 +348,16 @@ static tlsa_status scan_entry(struct scan *sc, struct entry *e, int full)
 	} else if (!sc->has_owner) {
 		return tlsa_zone_fail(ed, TLSA_ERR_ZONE_SYNTAX, sc->path, e->line,
 				      "blank owner and no previous owner");
+	} else if (!sc->seen_record && sc->inherit_found != NONE) {
+		/* It inherits the owner of a record being changed in the file
+		 * that includes this one, which we cannot edit. */
+		struct found *pf = &ed->found[sc->inherit_found];
+		free(pf->incl_blank_file);
+		if ((pf->incl_blank_file = strdup(sc->path)) == NULL)
+			return TLSA_ERR_NOMEM;
+		pf->incl_blank_line = e->line;
 	}
+	sc->seen_record = 1;
 	if (i >= t->n)
 		return tlsa_zone_fail(ed, TLSA_ERR_ZONE_SYNTAX, sc->path, e->line,
 				      "no record type");
@@ -479,6 +499,32 @@ static int needs_full(struct scan *sc, const char *text, const struct toks *t)
 	return tlsa_zone_find_target(sc->ed, owner) != NONE;
 }
 
+/*
+ * Line ends of a lone CR (classic Mac OS) are not supported: the file
+ * would read as one line.  A CR followed by more text on the first line
+ * (up to the first LF) is taken for them.
+ */
+static int cr_line_ends(const char *line, size_t len)
+{
+	const char *cr = line, *end = line + len;
+
+	while ((cr = memchr(cr, '\r', (size_t)(end - cr))) != NULL) {
+		cr++;
+		while (cr < end && *cr == '\r')
+			cr++;
+		if (cr < end && *cr != '\n')
+			return 1;
+	}
+	return 0;
+}
+
+static tlsa_status cr_error(struct scan *sc)
+{
+	return tlsa_zone_fail(sc->ed, TLSA_ERR_ZONE_SYNTAX, sc->path, 0,
+			      "line ends of a lone CR (old Mac OS) are not supported; convert "
+			      "the file to LF or CRLF line ends");
+}
+
 static tlsa_status syntax_error(struct scan *sc, unsigned long line, int tr)
 {
 	return tlsa_zone_fail(sc->ed, TLSA_ERR_ZONE_SYNTAX, sc->path, line,
@@ -516,6 +562,10 @@ static tlsa_status scan_file(struct scan *sc, int fd)
 	}
 	while (!sc->done && (rc = reader_line(&r, &line, &len)) > 0) {
 		lineno++;
+		if (lineno == 1 && cr_line_ends(line, len)) {
+			st = cr_error(sc);
+			break;
+		}
 		if (sc->is_main && lineno == 1 && len >= 2 && line[len - 1] == '\n' &&
 		    line[len - 2] == '\r')
 			memcpy(ed->eol, "\r\n", 3);
@@ -602,6 +652,8 @@ static tlsa_status scan_file(struct scan *sc, int fd)
 					    strerror(errno));
 		else if (rc == -2)
 			st = TLSA_ERR_NOMEM;
+		else if (rc == -3 && lineno == 0 && cr_line_ends(r.buf + r.start, r.end - r.start))
+			st = cr_error(sc);
 		else if (rc == -3)
 			st = tlsa_zone_fail(ed, TLSA_ERR_ZONE_SYNTAX, sc->path, lineno + 1,
 					    "line longer than %u MiB: not a zone file",

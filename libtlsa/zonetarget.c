@@ -66,6 +66,57 @@ static tlsa_status parse_want(tlsa_zone_edit *ed, const char *text, const struct
 	return st != TLSA_OK ? tlsa_zone_fail(ed, st, NULL, 0, NULL) : TLSA_OK;
 }
 
+/*
+ * Name text (n bytes) for a message: at most max bytes of it, control
+ * characters as \DDD (a record file's bytes reach the user's terminal).
+ */
+static void show_name(const char *s, size_t n, size_t max, char *out, size_t size)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n && i < max && o + 8 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(out + o, size - o, "\\%03u", c);
+		else
+			out[o++] = (char)c;
+	}
+	if (i < n && o + 4 < size)
+		o += (size_t)snprintf(out + o, size - o, "...");
+	out[o] = '\0';
+}
+
+/*
+ * The owner of a record given (n bytes) as --remove owners are checked,
+ * and, when an origin completes it, its absolute form too: a name BIND
+ * would refuse must not reach the file.
+ */
+static tlsa_status owner_check(tlsa_zone_edit *ed, const char *owner, size_t n, const char *origin,
+			       const char *what)
+{
+	char text[NAME_MAX_TEXT], abs[NAME_MAX_TEXT], why[128], shown[128];
+
+	show_name(owner, n, 100, shown, sizeof(shown));
+	if (n >= sizeof(text))
+		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0,
+				      "%s'%s' is longer than a domain name can be (255 bytes)",
+				      what, shown);
+	memcpy(text, owner, n);
+	text[n] = '\0';
+	if (tlsa_owner_name_check(text, why, sizeof(why)) != TLSA_OK)
+		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0, "%s'%s' %s", what, shown,
+				      why);
+	if (origin == NULL || tlsa_zone_is_absolute(text, n))
+		return TLSA_OK;
+	if (tlsa_zone_absolute(text, n, origin, abs, sizeof(abs)) != 0 ||
+	    tlsa_owner_name_check(abs, why, sizeof(why)) != TLSA_OK)
+		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0,
+				      "%s'%s' under %.60s is longer than a domain name can be "
+				      "(255 bytes)",
+				      what, shown, origin);
+	return TLSA_OK;
+}
+
 tlsa_status tlsa_zone_edit_add_record(tlsa_zone_edit *ed, const char *text)
 {
 	struct toks t = {0};
@@ -81,7 +132,9 @@ tlsa_status tlsa_zone_edit_add_record(tlsa_zone_edit *ed, const char *text)
 		return tlsa_zone_fail(ed, TLSA_ERR_ZONE_RECORD, NULL, 0,
 				      "want OWNER [TTL] [IN] TLSA U S M HEX");
 	}
-	st = parse_want(ed, text, &t, &w);
+	st = owner_check(ed, text + t.t[0].off, t.t[0].len, ed->origin, "");
+	if (st == TLSA_OK)
+		st = parse_want(ed, text, &t, &w);
 	if (st == TLSA_OK) {
 		st = add_pending(ed, text + t.t[0].off, t.t[0].len, &w, 0);
 		if (st != TLSA_OK)
@@ -176,6 +229,15 @@ tlsa_status tlsa_zone_resolve_targets(tlsa_zone_edit *ed, const char *origin)
 
 	for (i = 0; i < ed->npend; i++) {
 		struct pending *p = &ed->pend[i];
+		tlsa_status st;
+		if (origin == NULL && !tlsa_zone_is_absolute(p->owner_text, strlen(p->owner_text)))
+			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, NULL, 0, "%s",
+					      p->owner_text);
+		/* Completed by the SOA's owner, a name may grow too long. */
+		st = owner_check(ed, p->owner_text, strlen(p->owner_text), origin,
+				 p->remove ? "the owner to remove " : "the owner of a record given ");
+		if (st != TLSA_OK)
+			return st;
 		if (tlsa_zone_absolute(p->owner_text, strlen(p->owner_text), origin, abs,
 				       sizeof(abs)) != 0)
 			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, NULL, 0, "%s",

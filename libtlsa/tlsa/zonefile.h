@@ -131,8 +131,10 @@ tlsa_status tlsa_zone_edit_set_scratch_dir(tlsa_zone_edit *ed, const char *dir);
  * One resource record in presentation form, as `tlsa create` prints it:
  * "OWNER [TTL] [IN] TLSA U S M HEX" or "... TYPE52 \# LEN HEX".  TTL and
  * class may come in either order.  The owner's whole TLSA RRset becomes
- * the records given for it.  TLSA_ERR_ZONE_RECORD or _NOT_TLSA, with the
- * detail in tlsa_zone_edit_where().
+ * the records given for it.  TLSA_ERR_ZONE_RECORD or _NOT_TLSA, or
+ * TLSA_ERR_DNS_NAME for an owner tlsa_owner_name_check() refuses (or, when
+ * an origin is set, one too long once completed by it), with the detail
+ * in tlsa_zone_edit_where().
  */
 tlsa_status tlsa_zone_edit_add_record(tlsa_zone_edit *ed, const char *text);
 /* Delete the TLSA RRset of owner (TLSA_ERR_DNS_NAME for a name

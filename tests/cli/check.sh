@@ -352,7 +352,7 @@ check -q -a 127.0.0.1 -p 4431 --tlsa "$other311"
 echo "$out" | grep -q "CRITICAL"; ok $? "-q still prints the problems"
 
 # Records from a file, in the format tlsa create prints.
-"$TLSA" create -c leaf.pem host.test >records.zone 2>/dev/null
+"$TLSA" create -p 4431 -c leaf.pem host.test >records.zone 2>/dev/null
 echo "$other311" >>records.zone
 check -a 127.0.0.1 -p 4431 --tlsa-file records.zone
 is "$rc" 0 "--tlsa-file reads the zone lines tlsa create prints"

@@ -147,6 +147,10 @@ fi
 hint 3 "a bad --resolver" "^tlsa check: --resolver 'x y': bad resolver address" \
 	check --resolver 127.0.0.1 --resolver "x y" mail.example.org
 
+unset TLSA_TEST_UNSET
+hint 3 "check --passin env:UNSET" "^tlsa check: --passin 'env:TLSA_TEST_UNSET': TLSA_TEST_UNSET is not set" \
+	check --candidate "$EX/mail.pem" --passin env:TLSA_TEST_UNSET mail.example.org
+
 # The library knows no option: zone names the one that answers its status.
 cp "$top_srcdir/tests/data/zones/signed.example.org.zone" "$T/signed.zone"
 "$TLSA" create -q -c "$EX/mail.pem" -p 25 mail.example.org >"$T/mail.rr"
