@@ -54,10 +54,11 @@ int check_cand_load(struct check_cand *c, const char *file, const char *pass, ch
 	if (st == TLSA_ERR_IO)
 		snprintf(why, whysize, "--candidate %s: %s", file, strerror(e));
 	else if (where.line > 0)
-		snprintf(why, whysize, "--candidate %s: line %lu: %s", file, where.line,
-			 tlsa_strerror(st));
+		snprintf(why, whysize, "--candidate %s: line %lu: %s%s", file, where.line,
+			 tlsa_strerror(st), st == TLSA_ERR_PASSPHRASE ? " (give it with --passin)" : "");
 	else
-		snprintf(why, whysize, "--candidate %s: %s", file, tlsa_strerror(st));
+		snprintf(why, whysize, "--candidate %s: %s%s", file, tlsa_strerror(st),
+			 st == TLSA_ERR_PASSPHRASE ? " (give it with --passin)" : "");
 	return -1;
 }
 

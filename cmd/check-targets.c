@@ -36,7 +36,7 @@
 static int parse_line(char *line, const struct fleet_defaults *d, struct fleet_line *l, char *why,
 		      size_t whysize)
 {
-	char *field[4], *save = NULL, *p, bad[256];
+	char *field[4], *save = NULL, *p, bad[256], q[128];
 	int rc;
 	unsigned long port;
 	size_t n = 0;
@@ -56,10 +56,11 @@ static int parse_line(char *line, const struct fleet_defaults *d, struct fleet_l
 	memset(l, 0, sizeof(*l));
 	if (field[0][0] == '-') {
 		if (strcmp(field[0], "--mx") != 0) {
+			cli_quote(field[0], q, sizeof(q));
 			snprintf(why, whysize,
-				 "unknown option '%s' (a line is HOST [PORT [STARTTLS]] "
+				 "unknown option %s (a line is HOST [PORT [STARTTLS]] "
 				 "or --mx DOMAIN)",
-				 field[0]);
+				 q);
 			return -1;
 		}
 		if (n != 2) {
@@ -82,14 +83,16 @@ static int parse_line(char *line, const struct fleet_defaults *d, struct fleet_l
 		return -1;
 	}
 	if (n == 4) {
-		snprintf(why, whysize, "unexpected '%s' (want HOST [PORT [STARTTLS]])", field[3]);
+		cli_quote(field[3], q, sizeof(q));
+		snprintf(why, whysize, "unexpected %s (want HOST [PORT [STARTTLS]])", q);
 		return -1;
 	}
 	l->port = d->port;
 	l->starttls = d->starttls;
 	if (n >= 2) {
 		if (cli_parse_ulong(field[1], 1, 65535, &port) != 0) {
-			snprintf(why, whysize, "bad port '%s' (want 1-65535)", field[1]);
+			cli_quote(field[1], q, sizeof(q));
+			snprintf(why, whysize, "bad port %s (want 1-65535)", q);
 			return -1;
 		}
 		l->port = (unsigned)port;
@@ -100,10 +103,11 @@ static int parse_line(char *line, const struct fleet_defaults *d, struct fleet_l
 		l->starttls = NULL;
 		if (strcmp(field[2], "none") != 0 &&
 		    (l->starttls = tlsa_starttls_find(field[2])) == NULL) {
+			cli_quote(field[2], q, sizeof(q));
 			snprintf(why, whysize,
-				 "unknown STARTTLS protocol '%s' (want one of: %s, or "
+				 "unknown STARTTLS protocol %s (want one of: %s, or "
 				 "none)",
-				 field[2], tlsa_starttls_names());
+				 q, tlsa_starttls_names());
 			return -1;
 		}
 	} else if (n == 1 && d->starttls_set) {

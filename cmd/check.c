@@ -653,6 +653,25 @@ static double seconds_since(const struct timespec *start)
 	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
+/* The first --resolver that is no ADDR[@PORT], quoted (a static buffer). */
+static const char *bad_resolver(const struct check_opts *o)
+{
+	static char q[128];
+	tlsa_resolver *r;
+	size_t i;
+
+	snprintf(q, sizeof(q), "(one of them)");
+	for (i = 0; i < o->nresolvers; i++) {
+		r = NULL;
+		if (tlsa_resolver_new(&r, &o->resolvers[i], 1, 1000, NULL) == TLSA_ERR_RESOLVER_ADDR) {
+			cli_quote(o->resolvers[i], q, sizeof(q));
+			break;
+		}
+		tlsa_resolver_free(r);
+	}
+	return q;
+}
+
 /* The resolver every lookup of the run shares; NULL with o->problem set on failure. */
 static tlsa_resolver *make_resolver(struct check_opts *o, int warn_remote)
 {
@@ -666,6 +685,10 @@ static tlsa_resolver *make_resolver(struct check_opts *o, int warn_remote)
 		if (o->trust_anchor != NULL && st != TLSA_ERR_RESOLVER_ADDR &&
 		    st != TLSA_ERR_RESOLV_CONF)
 			problem(o, "--trust-anchor %s: %s", o->trust_anchor, tlsa_strerror(st));
+		else if (st == TLSA_ERR_RESOLVER_ADDR)
+			problem(o, "--resolver %s: %s", bad_resolver(o), tlsa_strerror(st));
+		else if (st == TLSA_ERR_RESOLV_CONF)
+			problem(o, "%s (give --resolver)", tlsa_strerror(st));
 		else
 			problem(o, "resolver: %s", tlsa_strerror(st));
 		return NULL;
@@ -1281,15 +1304,8 @@ int cmd_check(int argc, char **argv)
 		rc = cli_usage_error("--passin is for an encrypted --candidate key: give --candidate");
 		goto done;
 	}
-	if (o.passin != NULL) {
-		tlsa_status st = tlsa_passin_read(o.passin, &pass);
-
-		if (st != TLSA_OK) {
-			rc = cli_usage_error("--passin %s: %s", o.passin,
-					     st == TLSA_ERR_IO ? strerror(errno) : tlsa_strerror(st));
-			goto done;
-		}
-	}
+	if (o.passin != NULL && (rc = cli_passin_read(o.passin, &pass)) != 0)
+		goto done;
 	if (o.ncand_files > 0) {
 		char why[1024];
 

@@ -88,15 +88,53 @@ int cli_usage_error(const char *fmt, ...)
 	return cli.usage_status;
 }
 
+/*
+ * hash-slinger's spellings after one of our commands, and what to give
+ * instead.  cmd NULL: any command.
+ */
+static const struct {
+	const char *cmd, *option, *hint;
+} hs_hints[] = {
+	{ "create", "--create", "'tlsa create' creates: drop --create" },
+	{ "create", "--verify", "servers are checked with 'tlsa check'" },
+	{ "check", "--verify", "'tlsa check' verifies: drop --verify" },
+	{ "check", "--create", "records are made with 'tlsa create'" },
+	{ "check", "--certificate",
+	  "check reads the server's chain; to test a file before deploying it, give "
+	  "--candidate FILE" },
+	{ "check", "--usage", "check takes the parameters from the published records" },
+	{ "check", "--selector", "check takes the parameters from the published records" },
+	{ "check", "--mtype", "check takes the parameters from the published records" },
+	{ "check", "--output", "the report's format is -o/--format" },
+	{ "check", "--rootkey", "give --trust-anchor FILE" },
+	{ "check", "--ca-cert", "give --ca-file FILE or --ca-path DIR" },
+	{ "check", "--ipv4", "give -4" },
+	{ "check", "--ipv6", "give -6" },
+	{ NULL, "--protocol", "give --proto" },
+	{ NULL, "--resolvconf", "give each resolver with 'tlsa check --resolver ADDR'" },
+	{ NULL, "--only-rr",
+	  "'tlsa check' checks the records against the server; 'dig TLSA' shows them alone" },
+	{ NULL, "--debug", "give -v (twice for more)" },
+};
+
 int cli_option_error(char **argv, int c)
 {
 	const char *opt = argv[optind - 1];
+	char q[128];
+	size_t i, n;
 
+	cli_quote(opt, q, sizeof(q));
 	if (c == ':')
-		return cli_usage_error("option '%s' needs a value", opt);
+		return cli_usage_error("option %s needs a value", q);
 	if (optopt != 0 && opt[0] == '-' && opt[1] != '-')
 		return cli_usage_error("unknown option '-%c'", optopt);
-	return cli_usage_error("unknown option '%s'", opt);
+	n = strcspn(opt, "=");
+	for (i = 0; i < sizeof(hs_hints) / sizeof(hs_hints[0]); i++)
+		if ((hs_hints[i].cmd == NULL || strcmp(hs_hints[i].cmd, cli.cmd) == 0) &&
+		    strlen(hs_hints[i].option) == n && strncmp(hs_hints[i].option, opt, n) == 0)
+			return cli_usage_error("unknown option %s (hash-slinger's; here, %s)", q,
+					       hs_hints[i].hint);
+	return cli_usage_error("unknown option %s", q);
 }
 
 int cli_parse_ulong(const char *text, unsigned long min, unsigned long max,
@@ -115,8 +153,7 @@ int cli_parse_ulong(const char *text, unsigned long min, unsigned long max,
 	return 0;
 }
 
-/* name into out, quoted, with control characters as \xNN. */
-static void quote_name(const char *name, char *out, size_t size)
+void cli_quote(const char *name, char *out, size_t size)
 {
 	size_t o = 0;
 
@@ -137,17 +174,92 @@ static void quote_name(const char *name, char *out, size_t size)
 	out[o] = '\0';
 }
 
+/*
+ * The host of a TLSA owner name (_PORT._PROTO.HOST), or NULL when host
+ * is not one.  SRV owners (_xmpp-client._tcp...) have no number first.
+ */
+static const char *owner_host(const char *host)
+{
+	size_t n;
+
+	if (host[0] != '_')
+		return NULL;
+	n = strspn(host + 1, "0123456789");
+	if (n == 0 || host[1 + n] != '.')
+		return NULL;
+	host += n + 2;
+	if (strncmp(host, "_tcp.", 5) == 0 || strncmp(host, "_udp.", 5) == 0)
+		return host[5] != '\0' ? host + 5 : NULL;
+	if (strncmp(host, "_sctp.", 6) == 0)
+		return host[6] != '\0' ? host + 6 : NULL;
+	return NULL;
+}
+
+/* why for a URL: the host in it, and its port, as what to give instead. */
+static void url_host(const char *url, char *why, size_t whysize, const char *q)
+{
+	const char *h = strstr(url, "://") + 3, *end, *at, *port = NULL;
+	char hq[128], buf[256];
+	size_t n, pn = 0;
+
+	end = h + strcspn(h, "/?#");
+	at = memchr(h, '@', (size_t)(end - h));
+	if (at != NULL)
+		h = at + 1;
+	if (*h == '[') {
+		snprintf(why, whysize, "%s is a URL, not a host name: give the host's name (not "
+			 "its address), and the port with -p", q);
+		return;
+	}
+	n = strcspn(h, ":/?#");
+	if (h[n] == ':') {
+		port = h + n + 1;
+		pn = strspn(port, "0123456789");
+	}
+	if (n == 0 || n >= sizeof(buf)) {
+		snprintf(why, whysize, "%s is a URL, not a host name: give the host's name", q);
+		return;
+	}
+	memcpy(buf, h, n);
+	buf[n] = '\0';
+	cli_quote(buf, hq, sizeof(hq));
+	if (pn > 0)
+		snprintf(why, whysize, "%s is a URL, not a host name: give %s and port %.*s", q, hq,
+			 (int)pn, port);
+	else
+		snprintf(why, whysize, "%s is a URL, not a host name: give %s", q, hq);
+}
+
 int cli_host_check(const char *host, char *why, size_t whysize)
 {
 	unsigned char addr[16];
-	const char *colon = strrchr(host, ':'), *what = NULL;
-	char q[128];
+	const char *colon = strrchr(host, ':'), *what = NULL, *oh;
+	char q[128], hq[128];
 	size_t n = strlen(host), label = 0, i;
 	int kind = CLI_HOST_BAD;
 
-	quote_name(host, q, sizeof(q));
+	cli_quote(host, q, sizeof(q));
 	if (strstr(host, "://") != NULL) {
-		what = "is a URL, not a host name";
+		url_host(host, why, whysize, q);
+		return kind;
+	} else if (host[0] == '-') {
+		snprintf(why, whysize, "%s looks like an option, not a host name", q);
+		return kind;
+	} else if ((unsigned char)host[0] == 0xe2 && (unsigned char)host[1] == 0x80 &&
+		   (unsigned char)host[2] >= 0x90 && (unsigned char)host[2] <= 0x95) {
+		/* An option whose '--' a word processor turned into a dash. */
+		snprintf(why, whysize,
+			 "%s starts with a typographic dash: type an option with '-' or "
+			 "'--'",
+			 q);
+		return kind;
+	} else if ((oh = owner_host(host)) != NULL) {
+		cli_quote(oh, hq, sizeof(hq));
+		snprintf(why, whysize,
+			 "%s is a TLSA owner name, not a host name: give the host %s and "
+			 "port %.*s",
+			 q, hq, (int)strcspn(host + 1, "."), host + 1);
+		return kind;
 	} else if (inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1) {
 		what = "is an IP address: TLSA records are published under host names";
 		kind = CLI_HOST_ADDRESS;
@@ -213,9 +325,43 @@ int cli_owner_check(const char *owner, char *why, size_t whysize)
 
 	if (tlsa_owner_name_check(owner, what, sizeof(what)) == TLSA_OK)
 		return 0;
-	quote_name(owner, q, sizeof(q));
+	cli_quote(owner, q, sizeof(q));
 	snprintf(why, whysize, "%s %s", q, what);
 	return -1;
+}
+
+int cli_passin_read(const char *source, char **pass)
+{
+	char q[128];
+	const char *var;
+	tlsa_status st;
+	int e;
+
+	st = tlsa_passin_read(source, pass);
+	if (st == TLSA_OK)
+		return 0;
+	e = errno;
+	cli_quote(source, q, sizeof(q));
+	if (st == TLSA_ERR_NOMEM) {
+		cli_error("out of memory");
+		/* A check that cannot start is UNKNOWN; create's error is 1. */
+		return cli.usage_status == 3 ? 3 : 1;
+	}
+	if (strncmp(source, "env:", 4) == 0) {
+		var = source + 4;
+		if (*var == '\0')
+			return cli_usage_error("--passin %s: names no variable (want env:VAR)", q);
+		if (getenv(var) == NULL)
+			return cli_usage_error("--passin %s: %s is not set", q, var);
+	}
+	if (st == TLSA_ERR_IO && strncmp(source, "fd:", 3) == 0)
+		return cli_usage_error("--passin %s: cannot read file descriptor %s: %s", q,
+				       source + 3, strerror(e));
+	if (st == TLSA_ERR_IO)
+		return cli_usage_error("--passin %s: %s", q, strerror(e));
+	if (strncmp(source, "fd:", 3) == 0)
+		return cli_usage_error("--passin %s: want fd:N, a file descriptor number", q);
+	return cli_usage_error("--passin %s: want env:VAR, file:PATH or fd:N", q);
 }
 
 int cli_flush_stdout(void)

@@ -70,8 +70,31 @@ int cli_host_check(const char *host, char *why, size_t whysize);
  */
 int cli_owner_check(const char *owner, char *why, size_t whysize);
 
+/*
+ * name into out, quoted with '', control characters as \xNN, cut with
+ * "..." when it does not fit: a value from a file or the command line,
+ * safe to print in a diagnostic.
+ */
+void cli_quote(const char *name, char *out, size_t size);
+
+/*
+ * Read the passphrase SOURCE of --passin (env:VAR, file:PATH, fd:N) into
+ * *pass.  0, or the exit status after saying what is wrong (a usage
+ * error: "VAR is not set", "PATH: No such file or directory").
+ */
+int cli_passin_read(const char *source, char **pass);
+
 /* Flush and check stdout; 0 when everything written reached it. */
 int cli_flush_stdout(void);
+
+/*
+ * argv is hash-slinger's command line (argv[1] is an option, as in
+ * `tlsa --create --certificate FILE HOST`): *out becomes ours
+ * (`tlsa create --cert FILE HOST`, malloc'd, argv[0] kept) and the
+ * return is its argc, with cli.cmd set; or -1 after a usage error was
+ * said.
+ */
+int hashslinger_translate(int argc, char **argv, char ***out);
 
 /* Subcommands: return the process exit status. */
 int cmd_create(int argc, char **argv);

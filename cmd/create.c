@@ -31,7 +31,7 @@ struct params {
 };
 
 struct create_opts {
-	const char *cert, *key, *csr, *passin, *owner, *manifest, *proto;
+	const char *cert, *key, *csr, *passin, *owner, *manifest, *proto, *origin;
 	const tlsa_starttls *starttls;
 	const char *address, *sni; /* fetching from a live server */
 	unsigned long timeout;
@@ -44,6 +44,8 @@ struct create_opts {
 	long ttl; /* -1: none */
 	const struct out_format *fmt;
 	char *pass;
+	char *owner_abs; /* --owner completed by --origin (owned) */
+	int allow_private;
 	time_t now;
 	struct rec_seen *seen; /* records printed so far, to print each once; NULL: all */
 };
@@ -73,11 +75,12 @@ static int seen_before(struct rec_seen *s, tlsa_record *rec)
 
 enum {
 	OPT_CSR = 256, OPT_PASSIN, OPT_PARAMS, OPT_DEPTH, OPT_PROTO, OPT_OWNER,
-	OPT_TTL, OPT_MANIFEST, OPT_TIMEOUT, OPT_SNI
+	OPT_TTL, OPT_MANIFEST, OPT_TIMEOUT, OPT_SNI, OPT_ORIGIN, OPT_ALLOW_PRIVATE
 };
 
 static const struct option long_options[] = {
 	{ "cert", required_argument, NULL, 'c' },
+	{ "certificate", required_argument, NULL, 'c' }, /* hash-slinger's name */
 	{ "key", required_argument, NULL, 'k' },
 	{ "csr", required_argument, NULL, OPT_CSR },
 	{ "passin", required_argument, NULL, OPT_PASSIN },
@@ -85,6 +88,7 @@ static const struct option long_options[] = {
 	{ "selector", required_argument, NULL, 's' },
 	{ "mtype", required_argument, NULL, 'm' },
 	{ "params", required_argument, NULL, OPT_PARAMS },
+	{ "allow-private", no_argument, NULL, OPT_ALLOW_PRIVATE },
 	{ "depth", required_argument, NULL, OPT_DEPTH },
 	{ "port", required_argument, NULL, 'p' },
 	{ "proto", required_argument, NULL, OPT_PROTO },
@@ -93,8 +97,10 @@ static const struct option long_options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "sni", required_argument, NULL, OPT_SNI },
 	{ "owner", required_argument, NULL, OPT_OWNER },
+	{ "origin", required_argument, NULL, OPT_ORIGIN },
 	{ "ttl", required_argument, NULL, OPT_TTL },
 	{ "format", required_argument, NULL, 'o' },
+	{ "output", required_argument, NULL, 'o' }, /* hash-slinger's name */
 	{ "manifest", required_argument, NULL, OPT_MANIFEST },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -108,18 +114,23 @@ static void help(void)
 	       "       tlsa create --manifest FILE [OPTIONS]\n\n"
 	       "Print TLSA records for a certificate, chain, key or CSR.\n\n"
 	       "Input (one of):\n"
-	       "  -c, --cert FILE       certificate or chain, PEM or DER ('-' is stdin)\n"
+	       "  -c, --cert FILE       certificate or chain, PEM or DER ('-' is stdin);\n"
+	       "                        --certificate is hash-slinger's name for it\n"
 	       "  -k, --key FILE        public or private key, PEM or DER\n"
 	       "      --csr FILE        certificate signing request (PKCS#10), PEM or DER\n"
 	       "      --manifest FILE   many inputs, one a line:\n"
 	       "                        HOST PORT[/PROTO] FILE [U,S,M ...]\n"
 	       "      --passin SOURCE   passphrase of an encrypted key: env:VAR, file:PATH,\n"
-	       "                        fd:N\n\n"
-	       "Record parameters (numbers or RFC 7218 names, any case):\n"
+	       "                        fd:N\n"
+	       "  Give each option once: a second, different value is a usage error.\n\n"
+	       "Record parameters (numbers or RFC 7218 names, any case; only those RFC 6698\n"
+	       "defines):\n"
 	       "  -u, --usage U         0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE (default 3)\n"
 	       "  -s, --selector S      0 Cert, 1 SPKI (default 1)\n"
 	       "  -m, --mtype M         0 Full, 1 SHA2-256, 2 SHA2-512 (default 1)\n"
-	       "      --params U,S,M    a record with these parameters; repeat for several\n"
+	       "      --params U,S,M    a record with these parameters, instead of -u -s -m;\n"
+	       "                        repeat for several\n"
+	       "      --allow-private   allow the private-use value 255 (PrivCert)\n"
 	       "      --depth N|all     certificate of the chain: 0 is the leaf (default 0 for\n"
 	       "                        usages 1 and 3, 1 for usages 0 and 2); all: every one\n\n"
 	       "Owner name _PORT._PROTO.HOST.:\n"
@@ -127,6 +138,8 @@ static void help(void)
 	       "      --proto PROTO     tcp, udp or sctp (default tcp)\n"
 	       "  -t, --starttls PROTO  the service speaks PROTO: %s\n"
 	       "      --owner NAME      use NAME as the owner, verbatim\n"
+	       "      --origin ZONE     complete a relative --owner (or @) with ZONE: needed\n"
+	       "                        for such an owner with -o nsupdate\n"
 	       "      --ttl TTL         add a TTL (seconds, or units: 1h, 2d, 1w)\n\n"
 	       "Fetching from HOST (no input file; records for each certificate type the\n"
 	       "server offers, RSA, ECDSA, Ed25519, Ed448: up to four handshakes):\n"
@@ -136,7 +149,8 @@ static void help(void)
 	       "  (--starttls defaults from the port: 25 and 587 smtp, 143 imap, 110 pop3...)\n\n"
 	       "Output:\n"
 	       "  -o, --format FORMAT   rfc (default), generic (RFC 3597), rdata, json,\n"
-	       "                        nsupdate\n"
+	       "                        nsupdate (one delete per owner, before its adds);\n"
+	       "                        --output is hash-slinger's name for it\n"
 	       "  -q, --quiet           print errors only, no warnings\n"
 	       "  -v, --verbose         say more\n"
 	       "  -h, --help            this help\n\n"
@@ -145,30 +159,77 @@ static void help(void)
 	       cli_fold(tlsa_starttls_names(), 48, 24));
 }
 
-/* "U,S,M" with numbers or mnemonics. */
-static int parse_params(const char *text, struct params *p)
+/* What RFC 6698 defines for each field, for messages. */
+static const struct field_info {
+	const char *name, *option, *want, *private_name;
+	uint8_t max; /* the highest value defined */
+} fields[] = {
+	[TLSA_FIELD_USAGE] = { "usage", "--usage", "0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA or 3 DANE-EE",
+			       "PrivCert", 3 },
+	[TLSA_FIELD_SELECTOR] = { "selector", "--selector", "0 Cert or 1 SPKI", "PrivSel", 1 },
+	[TLSA_FIELD_MTYPE] = { "matching type", "--mtype", "0 Full, 1 SHA2-256 or 2 SHA2-512",
+			       "PrivMatch", 2 },
+};
+
+/*
+ * One field of a record to publish: a number or an RFC 7218 name that
+ * RFC 6698 defines.  255 is for private use: only usage 255 (PrivCert),
+ * and only with --allow-private, since a private selector or matching
+ * type has no data tlsa could compute.  0, or -1 with why set.
+ */
+static int field_value(tlsa_field f, const char *text, int allow_private, uint8_t *v,
+		       char *why, size_t whysize)
 {
-	char buf[64], *a, *b, *c;
+	const struct field_info *fi = &fields[f];
+
+	if (tlsa_field_parse(f, text, v) != TLSA_OK || (*v > fi->max && *v != 255)) {
+		snprintf(why, whysize, "not a %s RFC 6698 defines (want %s)", fi->name, fi->want);
+		return -1;
+	}
+	if (*v == 255 && !allow_private) {
+		snprintf(why, whysize, "255 (%s) is for private use (give --allow-private to publish it)",
+			 fi->private_name);
+		return -1;
+	}
+	if (*v == 255 && f != TLSA_FIELD_USAGE) {
+		snprintf(why, whysize, "255 (%s) is private: tlsa cannot compute its data (want %s)",
+			 fi->private_name, fi->want);
+		return -1;
+	}
+	return 0;
+}
+
+/* "U,S,M" with numbers or mnemonics; 0, or -1 with why set. */
+static int parse_params(const char *text, int allow_private, struct params *p, char *why,
+			size_t whysize)
+{
+	char buf[64], *w[3], *comma, sub[160];
+	size_t i;
+	uint8_t *v[3] = { &p->usage, &p->selector, &p->mtype };
 
 	if (strlen(text) >= sizeof(buf))
-		return -1;
+		goto syntax;
 	strcpy(buf, text);
-	a = buf;
-	b = strchr(a, ',');
-	if (b == NULL)
-		return -1;
-	*b++ = '\0';
-	c = strchr(b, ',');
-	if (c == NULL)
-		return -1;
-	*c++ = '\0';
-	if (strchr(c, ',') != NULL)
-		return -1;
-	if (tlsa_field_parse(TLSA_FIELD_USAGE, a, &p->usage) != TLSA_OK ||
-	    tlsa_field_parse(TLSA_FIELD_SELECTOR, b, &p->selector) != TLSA_OK ||
-	    tlsa_field_parse(TLSA_FIELD_MTYPE, c, &p->mtype) != TLSA_OK)
-		return -1;
+	w[0] = buf;
+	for (i = 1; i < 3; i++) {
+		comma = strchr(w[i - 1], ',');
+		if (comma == NULL)
+			goto syntax;
+		*comma = '\0';
+		w[i] = comma + 1;
+	}
+	if (strchr(w[2], ',') != NULL)
+		goto syntax;
+	for (i = 0; i < 3; i++) {
+		if (field_value((tlsa_field)i, w[i], allow_private, v[i], sub, sizeof(sub)) != 0) {
+			snprintf(why, whysize, "%s '%s': %s", fields[i].name, w[i], sub);
+			return -1;
+		}
+	}
 	return 0;
+syntax:
+	snprintf(why, whysize, "want U,S,M such as 3,1,1 or DANE-EE,SPKI,SHA2-256");
+	return -1;
 }
 
 static int add_params(struct create_opts *o, const struct params *p)
@@ -241,10 +302,13 @@ static void load_error(char *buf, size_t size, const char *path, tlsa_status st,
 			 hint);
 		return;
 	}
+	/* The library knows no option names: the hint is ours. */
+	if (st == TLSA_ERR_PASSPHRASE)
+		hint = " (give it with --passin)";
 	if (w->line > 0)
-		snprintf(buf, size, "%s: line %lu: %s", path, w->line, tlsa_strerror(st));
+		snprintf(buf, size, "%s: line %lu: %s%s", path, w->line, tlsa_strerror(st), hint);
 	else
-		snprintf(buf, size, "%s: %s", path, tlsa_strerror(st));
+		snprintf(buf, size, "%s: %s%s", path, tlsa_strerror(st), hint);
 }
 
 /* Read and load one input file; on failure the sentence is in err. */
@@ -539,7 +603,7 @@ static int create_one(struct create_opts *o, const char *host)
 out:
 	if (st.fp != NULL)
 		fclose(st.fp);
-	free(st.last_owner);
+	out_free(&st);
 	free(buf);
 	free(owner);
 	for (i = 0; i < nin; i++)
@@ -584,7 +648,7 @@ static int create_manifest(struct create_opts *o)
 {
 	FILE *mf;
 	char *line = NULL, *words[MANIFEST_MAX_WORDS + 1], *buf = NULL;
-	char err[1536], where[1200], path[4096], hostwhy[256], *owner;
+	char err[1536], where[1200], path[4096], hostwhy[256], quoted[128], *owner;
 	size_t cap = 0, buflen = 0, n, i, dirlen;
 	ssize_t len;
 	unsigned long lineno = 0, bad = 0, port;
@@ -636,20 +700,31 @@ static int create_manifest(struct create_opts *o)
 		if (cli_parse_ulong(words[1], 1, 65535, &port) != 0 ||
 		    (strcmp(proto, "tcp") != 0 && strcmp(proto, "udp") != 0 &&
 		     strcmp(proto, "sctp") != 0)) {
-			cli_error("%s: bad port '%s%s%s' (want PORT or PORT/tcp|udp|sctp)", where,
-				  words[1], slash ? "/" : "", slash ? proto : "");
+			if (slash != NULL)
+				words[1][strlen(words[1])] = '/';
+			cli_quote(words[1], quoted, sizeof(quoted));
+			cli_error("%s: bad port %s (want PORT or PORT/tcp|udp|sctp)", where, quoted);
 			bad++;
 			continue;
 		}
 		nlp = 0;
 		for (i = 3; i < n; i++) {
-			if (parse_params(words[i], &lp[nlp]) != 0)
+			if (parse_params(words[i], o->allow_private, &lp[nlp], hostwhy,
+					 sizeof(hostwhy)) != 0)
 				break;
 			nlp++;
 		}
 		if (i < n) {
-			cli_error("%s: bad record parameters '%s' (want U,S,M such as 3,1,1)", where,
-				  words[i]);
+			cli_quote(words[i], quoted, sizeof(quoted));
+			cli_error("%s: bad record parameters %s: %s", where, quoted, hostwhy);
+			bad++;
+			continue;
+		}
+		if (strcspn(words[2], "\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
+				      "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
+				      "\x1c\x1d\x1e\x1f\x7f") != strlen(words[2])) {
+			cli_quote(words[2], quoted, sizeof(quoted));
+			cli_error("%s: file name %s has a control character in it", where, quoted);
 			bad++;
 			continue;
 		}
@@ -694,22 +769,103 @@ done:
 		fclose(mf);
 	free(line);
 	free(buf);
-	free(st.last_owner);
+	out_free(&st);
 	return bad > 0 || st.fp != NULL ? 1 : 0;
+}
+
+/*
+ * An option that takes one value, given again: the same value is
+ * harmless, another is a conflict (never a silent last-wins).  Returns 0,
+ * or the usage error's exit status.
+ */
+static int once(const char **slot, const char *option, const char *value)
+{
+	if (*slot != NULL && strcmp(*slot, value) != 0)
+		return cli_usage_error("%s given twice ('%s', then '%s'): give it once", option,
+				       *slot, value);
+	*slot = value;
+	return 0;
+}
+
+/* Whether a zone-file name ends in an unescaped dot. */
+static int name_is_absolute(const char *name)
+{
+	size_t n = strlen(name), bs = 0;
+
+	if (n == 0 || name[n - 1] != '.')
+		return 0;
+	while (bs + 1 < n && name[n - 2 - bs] == '\\')
+		bs++;
+	return bs % 2 == 0;
+}
+
+/*
+ * --owner completed by --origin ('@' is the origin itself; a relative
+ * name gets it appended), or refused for nsupdate, which reads names
+ * without a zone's origin.  Returns 0, or the usage error's status.
+ */
+static int owner_complete(struct create_opts *o)
+{
+	char why[256];
+	size_t len;
+
+	if (o->origin != NULL) {
+		if (o->owner == NULL)
+			return cli_usage_error("--origin completes a relative --owner: give --owner "
+					       "too (owners made from HOST are absolute)");
+		if (strcmp(o->origin, "@") == 0 ||
+		    cli_owner_check(o->origin, why, sizeof(why)) != 0)
+			return cli_usage_error("--origin %s",
+					       strcmp(o->origin, "@") == 0 ? "'@' names no zone" : why);
+	}
+	if (o->owner == NULL || name_is_absolute(o->owner))
+		return 0;
+	if (o->origin == NULL) {
+		if (!o->fmt->needs_absolute)
+			return 0;
+		if (strcmp(o->owner, "@") == 0)
+			return cli_usage_error("--owner '@' stands for a zone's origin, which the %s "
+					       "format cannot know: give --origin ZONE",
+					       o->fmt->name);
+		return cli_usage_error("--owner '%s' is relative, and the %s format needs absolute "
+				       "names: end it with '.', or give --origin ZONE",
+				       o->owner, o->fmt->name);
+	}
+	len = strlen(o->owner) + strlen(o->origin) + 3;
+	o->owner_abs = malloc(len);
+	if (o->owner_abs == NULL) {
+		cli_error("out of memory");
+		return 1;
+	}
+	if (strcmp(o->owner, "@") == 0)
+		snprintf(o->owner_abs, len, "%s", o->origin);
+	else
+		snprintf(o->owner_abs, len, "%s.%s", o->owner, o->origin);
+	if (!name_is_absolute(o->owner_abs))
+		strcat(o->owner_abs, ".");
+	if (cli_owner_check(o->owner_abs, why, sizeof(why)) != 0)
+		return cli_usage_error("--owner with --origin: %s", why);
+	o->owner = o->owner_abs;
+	return 0;
 }
 
 int cmd_create(int argc, char **argv)
 {
 	struct create_opts o;
 	struct params p = { 3, 1, 1 };
-	int c, rc, params_given = 0, inputs;
+	int c, rc, inputs;
 	unsigned long v;
-	const char *host = NULL;
+	const char *host = NULL, **ptexts = NULL, *other;
+	/* Each single-valued option as given, to refuse a conflicting repeat. */
+	struct {
+		const char *u, *s, *m, *depth, *port, *proto, *starttls, *timeout, *ttl, *format;
+	} raw;
+	size_t nptexts = 0, i;
 	char hostwhy[256];
 	int hk;
-	tlsa_status st;
 
 	memset(&o, 0, sizeof(o));
+	memset(&raw, 0, sizeof(raw));
 	o.depth = -1;
 	o.ttl = -1;
 	o.port = 443;
@@ -719,91 +875,134 @@ int cmd_create(int argc, char **argv)
 	cli.cmd = "create";
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":c:k:u:s:m:p:t:a:o:qvh", long_options, NULL)) != -1) {
+		rc = 0;
 		switch (c) {
-		case 'c': o.cert = optarg; break;
-		case 'k': o.key = optarg; break;
-		case OPT_CSR: o.csr = optarg; break;
-		case OPT_PASSIN: o.passin = optarg; break;
-		case 'u':
-			if (tlsa_field_parse(TLSA_FIELD_USAGE, optarg, &p.usage) != TLSA_OK)
-				return cli_usage_error("bad usage '%s': %s", optarg,
-						       tlsa_strerror(TLSA_ERR_USAGE));
-			break;
-		case 's':
-			if (tlsa_field_parse(TLSA_FIELD_SELECTOR, optarg, &p.selector) != TLSA_OK)
-				return cli_usage_error("bad selector '%s': %s", optarg,
-						       tlsa_strerror(TLSA_ERR_SELECTOR));
-			break;
-		case 'm':
-			if (tlsa_field_parse(TLSA_FIELD_MTYPE, optarg, &p.mtype) != TLSA_OK)
-				return cli_usage_error("bad matching type '%s': %s", optarg,
-						       tlsa_strerror(TLSA_ERR_MTYPE));
-			break;
+		case 'c': rc = once(&o.cert, "--cert", optarg); break;
+		case 'k': rc = once(&o.key, "--key", optarg); break;
+		case OPT_CSR: rc = once(&o.csr, "--csr", optarg); break;
+		case OPT_PASSIN: rc = once(&o.passin, "--passin", optarg); break;
+		/* Record parameters are read once --allow-private is known. */
+		case 'u': rc = once(&raw.u, "--usage", optarg); break;
+		case 's': rc = once(&raw.s, "--selector", optarg); break;
+		case 'm': rc = once(&raw.m, "--mtype", optarg); break;
 		case OPT_PARAMS: {
-			struct params q;
+			const char **np = realloc(ptexts, (nptexts + 1) * sizeof(*np));
 
-			if (parse_params(optarg, &q) != 0)
-				return cli_usage_error("bad --params '%s' (want U,S,M such as 3,1,1 "
-						       "or DANE-EE,SPKI,SHA2-256)",
-						       optarg);
-			if (add_params(&o, &q) != 0) {
+			if (np == NULL) {
 				cli_error("out of memory");
 				return 1;
 			}
-			params_given = 1;
+			ptexts = np;
+			ptexts[nptexts++] = optarg;
 			break;
 		}
+		case OPT_ALLOW_PRIVATE: o.allow_private = 1; break;
 		case OPT_DEPTH:
+			if ((rc = once(&raw.depth, "--depth", optarg)) != 0)
+				break;
 			if (strcmp(optarg, "all") == 0) {
 				o.depth_all = 1;
 			} else if (cli_parse_ulong(optarg, 0, 63, &v) == 0) {
 				o.depth = (long)v;
 			} else {
-				return cli_usage_error("bad --depth '%s' (want 0-63 or all)", optarg);
+				rc = cli_usage_error("--depth '%s': want 0-63 or all", optarg);
 			}
 			break;
 		case 'p':
+			if ((rc = once(&raw.port, "--port", optarg)) != 0)
+				break;
 			if (cli_parse_ulong(optarg, 1, 65535, &o.port) != 0)
-				return cli_usage_error("bad port '%s' (want 1-65535)", optarg);
+				rc = cli_usage_error("--port '%s': want 1-65535", optarg);
 			o.port_set = 1;
 			break;
 		case OPT_PROTO:
+			if ((rc = once(&raw.proto, "--proto", optarg)) != 0)
+				break;
 			if (strcmp(optarg, "tcp") != 0 && strcmp(optarg, "udp") != 0 &&
 			    strcmp(optarg, "sctp") != 0)
-				return cli_usage_error("bad --proto '%s' (want tcp, udp or sctp)", optarg);
+				rc = cli_usage_error("--proto '%s': want tcp, udp or sctp", optarg);
 			o.proto = optarg;
 			break;
 		case 't':
+			if ((rc = once(&raw.starttls, "--starttls", optarg)) != 0)
+				break;
 			o.starttls = tlsa_starttls_find(optarg);
 			if (o.starttls == NULL)
-				return cli_usage_error("unknown STARTTLS protocol '%s' (want one of: %s)",
-						       optarg, tlsa_starttls_names());
+				rc = cli_usage_error("--starttls '%s': unknown protocol (want one of: %s)",
+						     optarg, tlsa_starttls_names());
 			break;
-		case OPT_OWNER: o.owner = optarg; break;
-		case 'a': o.address = optarg; break;
-		case OPT_SNI: o.sni = optarg; break;
+		case OPT_OWNER: rc = once(&o.owner, "--owner", optarg); break;
+		case OPT_ORIGIN: rc = once(&o.origin, "--origin", optarg); break;
+		case 'a': rc = once(&o.address, "--address", optarg); break;
+		case OPT_SNI: rc = once(&o.sni, "--sni", optarg); break;
 		case OPT_TIMEOUT:
+			if ((rc = once(&raw.timeout, "--timeout", optarg)) != 0)
+				break;
 			if (cli_parse_ulong(optarg, 1, 3600, &o.timeout) != 0)
-				return cli_usage_error("bad --timeout '%s' (want 1-3600 seconds)", optarg);
+				rc = cli_usage_error("--timeout '%s': want 1-3600 seconds", optarg);
 			break;
 		case OPT_TTL:
+			if ((rc = once(&raw.ttl, "--ttl", optarg)) != 0)
+				break;
 			if (parse_ttl(optarg, &o.ttl) != 0)
-				return cli_usage_error("bad --ttl '%s' (want seconds, or units such as 1h)",
-						       optarg);
+				rc = cli_usage_error("--ttl '%s': want seconds, or units such as 1h",
+						     optarg);
 			break;
 		case 'o':
+			if ((rc = once(&raw.format, "--format", optarg)) != 0)
+				break;
 			o.fmt = out_format_find(optarg);
-			if (o.fmt == NULL)
-				return cli_usage_error("unknown format '%s' (want rfc, generic, rdata, "
-						       "json or nsupdate)",
-						       optarg);
+			if (o.fmt == NULL && strcmp(optarg, "both") == 0)
+				rc = cli_usage_error("--format 'both' is hash-slinger's: run tlsa create "
+						     "twice, with -o rfc and -o generic");
+			else if (o.fmt == NULL)
+				rc = cli_usage_error("--format '%s': unknown (want rfc, generic, rdata, "
+						     "json or nsupdate)",
+						     optarg);
 			break;
-		case OPT_MANIFEST: o.manifest = optarg; break;
+		case OPT_MANIFEST: rc = once(&o.manifest, "--manifest", optarg); break;
 		case 'q': cli.quiet = 1; break;
 		case 'v': cli.verbose++; break;
-		case 'h': help(); return 0;
-		default: return cli_option_error(argv, c);
+		case 'h': help(); free(ptexts); return 0;
+		default: rc = cli_option_error(argv, c); break;
 		}
+		if (rc != 0) {
+			free(ptexts);
+			return rc;
+		}
+	}
+	other = raw.u != NULL ? "--usage" : raw.s != NULL ? "--selector"
+					   : raw.m != NULL ? "--mtype" : NULL;
+	if (other != NULL && nptexts > 0) {
+		free(ptexts);
+		return cli_usage_error("%s and --params both give record parameters: put every "
+				       "record in --params",
+				       other);
+	}
+	for (i = 0; i < nptexts; i++) {
+		struct params q;
+
+		if (parse_params(ptexts[i], o.allow_private, &q, hostwhy, sizeof(hostwhy)) != 0) {
+			rc = cli_usage_error("--params '%s': %s", ptexts[i], hostwhy);
+			free(ptexts);
+			return rc;
+		}
+		if (add_params(&o, &q) != 0) {
+			cli_error("out of memory");
+			free(ptexts);
+			return 1;
+		}
+	}
+	free(ptexts);
+	{
+		const char *text[3] = { raw.u, raw.s, raw.m };
+		uint8_t *val[3] = { &p.usage, &p.selector, &p.mtype };
+
+		for (i = 0; i < 3; i++)
+			if (text[i] != NULL && field_value((tlsa_field)i, text[i], o.allow_private,
+							   val[i], hostwhy, sizeof(hostwhy)) != 0)
+				return cli_usage_error("%s '%s': %s", fields[i].option, text[i],
+						       hostwhy);
 	}
 	if (optind < argc)
 		host = argv[optind++];
@@ -811,18 +1010,27 @@ int cmd_create(int argc, char **argv)
 		return cli_usage_error("unexpected argument '%s'", argv[optind]);
 	if (!o.port_set && o.starttls != NULL)
 		o.port = tlsa_starttls_port(o.starttls);
-	if (!params_given && add_params(&o, &p) != 0) {
+	if (o.nparams == 0 && add_params(&o, &p) != 0) {
 		cli_error("out of memory");
 		return 1;
 	}
 	inputs = (o.cert != NULL) + (o.key != NULL) + (o.csr != NULL) + (o.manifest != NULL);
 	if (inputs > 1) {
 		free(o.params);
-		return cli_usage_error("give one of --cert, --key, --csr and --manifest");
+		return cli_usage_error("%s and %s are two inputs: give one of --cert, --key, --csr "
+				       "and --manifest",
+				       o.cert != NULL ? "--cert" : o.key != NULL ? "--key" : "--csr",
+				       o.manifest != NULL ? "--manifest" : o.csr != NULL ? "--csr"
+									  : "--key");
 	}
 	if (o.manifest != NULL && (host != NULL || o.owner != NULL)) {
 		free(o.params);
 		return cli_usage_error("--manifest names its hosts: no HOST or --owner with it");
+	}
+	if (inputs == 0 && host == NULL) {
+		free(o.params);
+		return cli_usage_error("nothing to do: give --cert, --key, --csr, "
+				       "--manifest, or a HOST to fetch from");
 	}
 	if (o.manifest == NULL && o.fmt->needs_owner && host == NULL && o.owner == NULL) {
 		free(o.params);
@@ -830,12 +1038,7 @@ int cmd_create(int argc, char **argv)
 				       "(or use -o rdata)",
 				       o.fmt->name);
 	}
-	if (inputs == 0 && host == NULL) {
-		free(o.params);
-		return cli_usage_error("nothing to do: give --cert, --key, --csr, "
-				       "--manifest, or a HOST to fetch from");
-	}
-	if (inputs == 0 && host != NULL && host_is_a_file(host)) {
+	if (inputs == 0 && host != NULL && strstr(host, "://") == NULL && host_is_a_file(host)) {
 		free(o.params);
 		return cli_usage_error("'%s' is a file, not a host: give it with --cert, --key "
 				       "or --csr",
@@ -844,6 +1047,11 @@ int cmd_create(int argc, char **argv)
 	if (o.owner != NULL && cli_owner_check(o.owner, hostwhy, sizeof(hostwhy)) != 0) {
 		free(o.params);
 		return cli_usage_error("--owner %s", hostwhy);
+	}
+	if ((rc = owner_complete(&o)) != 0) {
+		free(o.params);
+		free(o.owner_abs);
+		return rc;
 	}
 	if (host != NULL && (hk = cli_host_check(host, hostwhy, sizeof(hostwhy))) != 0) {
 		free(o.params);
@@ -859,14 +1067,10 @@ int cmd_create(int argc, char **argv)
 		return cli_usage_error("--address and --sni are for fetching from HOST, "
 				       "not with an input file");
 	}
-	if (o.passin != NULL) {
-		st = tlsa_passin_read(o.passin, &o.pass);
-		if (st != TLSA_OK) {
-			cli_error("--passin %s: %s", o.passin,
-				  st == TLSA_ERR_IO ? strerror(errno) : tlsa_strerror(st));
-			free(o.params);
-			return 1;
-		}
+	if (o.passin != NULL && (rc = cli_passin_read(o.passin, &o.pass)) != 0) {
+		free(o.params);
+		free(o.owner_abs);
+		return rc;
 	}
 	o.now = time(NULL);
 	rc = o.manifest != NULL ? create_manifest(&o) : create_one(&o, host);
@@ -875,5 +1079,6 @@ int cmd_create(int argc, char **argv)
 		free(o.pass);
 	}
 	free(o.params);
+	free(o.owner_abs);
 	return rc;
 }

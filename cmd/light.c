@@ -46,7 +46,7 @@ static int exec_full(void)
 	}
 	snprintf(path, sizeof(path), "%s/tlsa-full", PKGLIBEXECDIR);
 	execv(path, cli.argv);
-	fprintf(stderr, "tlsa: cannot run %s: %s\n", path, strerror(errno));
+	fprintf(stderr, "tlsa %s: cannot run %s: %s\n", cli.cmd, path, strerror(errno));
 	return -1;
 }
 

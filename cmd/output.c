@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "output.h"
 
@@ -130,40 +131,137 @@ static void json_end(struct out_state *st)
 	fputs(st->count > 0 ? "\n]\n" : "]\n", st->fp);
 }
 
+/*
+ * nsupdate: RFC 2136 section 3.4.2 applies updates in order, so a delete
+ * after an owner's first adds would throw them away.  Records are held
+ * until the end and printed grouped by owner: one delete per owner (in
+ * the order owners first appear), then that owner's adds in the order
+ * they came, each distinct record once.  A few dozen bytes a record, so
+ * a manifest of thousands of lines stays small.
+ */
+struct ns_rec {
+	char *owner; /* owned */
+	char *text;  /* "U S M HEX", owned */
+	long ttl;
+	size_t seq;   /* arrival order */
+	size_t group; /* seq of the first record of its owner */
+	int dup;
+};
+
+struct ns_collect {
+	struct ns_rec *v;
+	size_t n, cap;
+};
+
+/* Owners compare as DNS names do: ASCII case does not matter. */
+static int ns_by_owner_text(const void *a, const void *b)
+{
+	const struct ns_rec *x = a, *y = b;
+	int c = strcasecmp(x->owner, y->owner);
+
+	if (c == 0)
+		c = strcmp(x->text, y->text);
+	if (c == 0)
+		c = x->seq < y->seq ? -1 : x->seq > y->seq;
+	return c;
+}
+
+static int ns_by_group_seq(const void *a, const void *b)
+{
+	const struct ns_rec *x = a, *y = b;
+
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void ns_free(struct ns_collect *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n; i++) {
+		free(c->v[i].owner);
+		free(c->v[i].text);
+	}
+	free(c->v);
+	free(c);
+}
+
 /* nsupdate needs a TTL for additions; 3600 when none was given. */
 static int print_nsupdate(struct out_state *st, const struct out_rec *r)
 {
-	char *text = tlsa_record_to_text(r->rec);
+	struct ns_collect *c = st->collect;
+	struct ns_rec *e;
 
-	if (text == NULL)
-		return -1;
-	if (st->last_owner == NULL || strcmp(st->last_owner, r->owner) != 0) {
-		fprintf(st->fp, "update delete %s TLSA\n", r->owner);
-		free(st->last_owner);
-		st->last_owner = strdup(r->owner);
-		if (st->last_owner == NULL) {
-			free(text);
+	if (c == NULL) {
+		c = calloc(1, sizeof(*c));
+		if (c == NULL)
 			return -1;
-		}
+		st->collect = c;
 	}
-	fprintf(st->fp, "update add %s %ld IN TLSA %s\n", r->owner, r->ttl >= 0 ? r->ttl : 3600L,
-		text);
-	free(text);
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		struct ns_rec *nv = realloc(c->v, cap * sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		c->v = nv;
+		c->cap = cap;
+	}
+	e = &c->v[c->n];
+	memset(e, 0, sizeof(*e));
+	e->owner = strdup(r->owner);
+	e->text = tlsa_record_to_text(r->rec);
+	if (e->owner == NULL || e->text == NULL) {
+		free(e->owner);
+		free(e->text);
+		return -1;
+	}
+	e->ttl = r->ttl >= 0 ? r->ttl : 3600L;
+	e->seq = c->n++;
 	return 0;
 }
 
 static void nsupdate_end(struct out_state *st)
 {
-	if (st->count > 0)
-		fputs("send\n", st->fp);
+	struct ns_collect *c = st->collect;
+	size_t i, j, first;
+
+	if (c == NULL || c->n == 0)
+		return;
+	/* Each owner's records together, identical ones side by side. */
+	qsort(c->v, c->n, sizeof(c->v[0]), ns_by_owner_text);
+	for (i = 0; i < c->n; i = j) {
+		first = c->v[i].seq;
+		for (j = i; j < c->n && strcasecmp(c->v[j].owner, c->v[i].owner) == 0; j++) {
+			if (c->v[j].seq < first)
+				first = c->v[j].seq;
+			c->v[j].dup = j > i && strcmp(c->v[j].text, c->v[j - 1].text) == 0;
+		}
+		while (i < j)
+			c->v[i++].group = first;
+	}
+	qsort(c->v, c->n, sizeof(c->v[0]), ns_by_group_seq);
+	for (i = 0; i < c->n; i++) {
+		const struct ns_rec *e = &c->v[i];
+
+		if (e->dup)
+			continue;
+		if (i == 0 || e->group != c->v[i - 1].group)
+			fprintf(st->fp, "update delete %s TLSA\n", e->owner);
+		fprintf(st->fp, "update add %s %ld IN TLSA %s\n", e->owner, e->ttl, e->text);
+	}
+	fputs("send\n", st->fp);
 }
 
 static const struct out_format formats[] = {
-	{ "rfc", 1, NULL, print_rfc, NULL },
-	{ "generic", 1, NULL, print_generic, NULL },
-	{ "rdata", 0, NULL, print_rdata, NULL },
-	{ "json", 0, json_begin, print_json, json_end },
-	{ "nsupdate", 1, NULL, print_nsupdate, nsupdate_end },
+	{ "rfc", 1, 0, NULL, print_rfc, NULL },
+	{ "generic", 1, 0, NULL, print_generic, NULL },
+	{ "rdata", 0, 0, NULL, print_rdata, NULL },
+	{ "json", 0, 0, json_begin, print_json, json_end },
+	{ "nsupdate", 1, 1, NULL, print_nsupdate, nsupdate_end },
 };
 
 const struct out_format *out_format_find(const char *name)
@@ -180,6 +278,11 @@ void out_end(const struct out_format *fmt, struct out_state *st)
 {
 	if (fmt->end != NULL)
 		fmt->end(st);
-	free(st->last_owner);
-	st->last_owner = NULL;
+	out_free(st);
+}
+
+void out_free(struct out_state *st)
+{
+	ns_free(st->collect);
+	st->collect = NULL;
 }

@@ -1,8 +1,9 @@
 /*
  * Output formats of `tlsa create`: a table of small printers.
  *
- * Each format prints records as they come; begin and end frame the whole
- * output (JSON's brackets, nsupdate's send).
+ * Each format prints records as they come (nsupdate holds them, to group
+ * them by owner); begin and end frame the whole output (JSON's brackets,
+ * nsupdate's deletes, adds and send).
  */
 #ifndef TLSA_OUTPUT_H
 #define TLSA_OUTPUT_H
@@ -26,20 +27,25 @@ struct out_rec {
 struct out_state {
 	FILE *fp;
 	unsigned long count;    /* records printed so far */
-	char *last_owner;       /* nsupdate: the owner last deleted (owned) */
+	void *collect;          /* nsupdate: records held until the end (owned) */
 };
 
 struct out_format {
 	const char *name;
 	int needs_owner;
+	int needs_absolute; /* owners must end in '.': read without a zone's origin */
 	void (*begin)(struct out_state *st);
 	int (*record)(struct out_state *st, const struct out_rec *r);
 	void (*end)(struct out_state *st);
 };
 
-/* The format called name, or NULL.  out_end() calls end and frees state. */
+/*
+ * The format called name, or NULL.  out_end() calls end and frees the
+ * state; out_free() only frees it, for a run abandoned on an error.
+ */
 const struct out_format *out_format_find(const char *name);
 void out_end(const struct out_format *fmt, struct out_state *st);
+void out_free(struct out_state *st);
 
 /* Write s as a JSON string literal (quoted, escaped). */
 void json_string(FILE *fp, const char *s);

@@ -37,7 +37,9 @@ static void usage(FILE *out)
 	      "Commands:\n", out);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nSee tlsa(1) and tlsa-COMMAND(1) for details.\n", out);
+	fputs("\nhash-slinger's command line ('tlsa --create --certificate FILE HOST',\n"
+	      "'tlsa --verify HOST') runs as tlsa create and tlsa check.\n"
+	      "See tlsa(1) and tlsa-COMMAND(1) for details.\n", out);
 }
 
 static const struct command *find(const char *name)
@@ -53,7 +55,11 @@ static const struct command *find(const char *name)
 static int finish(int status, int error_status)
 {
 	if (cli_flush_stdout() != 0) {
-		fprintf(stderr, "tlsa: write failure on standard output\n");
+		/* As every diagnostic of a command: "tlsa COMMAND: ". */
+		if (strcmp(cli.cmd, "tlsa") == 0)
+			fprintf(stderr, "tlsa: write failure on standard output\n");
+		else
+			fprintf(stderr, "tlsa %s: write failure on standard output\n", cli.cmd);
 		return status == 0 ? error_status : status;
 	}
 	return status;
@@ -62,7 +68,8 @@ static int finish(int status, int error_status)
 int main(int argc, char **argv)
 {
 	const struct command *c;
-	char *help_argv[3];
+	char *help_argv[3], **hs_argv = NULL;
+	int rc;
 
 	cli.argv = argv;
 	if (argc < 2) {
@@ -92,12 +99,25 @@ int main(int argc, char **argv)
 		help_argv[2] = NULL;
 		return finish(c->run(2, help_argv), c->error_status);
 	}
+	if (argv[1][0] == '-' && argv[1][1] != '\0') {
+		/* hash-slinger's `tlsa --create ...`: ours is `tlsa create ...`. */
+		argc = hashslinger_translate(argc, argv, &hs_argv);
+		if (argc < 0)
+			return cli.usage_status;
+		argv = cli.argv = hs_argv; /* tlsa-full, when exec'd, sees ours */
+	}
 	c = find(argv[1]);
 	if (c == NULL) {
-		fprintf(stderr, "tlsa: unknown command '%s'\n", argv[1]);
+		fprintf(stderr, "tlsa: unknown command '%s'%s\n", argv[1],
+			strchr(argv[1], '.') != NULL
+				? ": to check a host, 'tlsa check HOST'; to make its records, "
+				  "'tlsa create HOST'"
+				: "");
 		fprintf(stderr, "Try 'tlsa --help' for more information.\n");
 		return 2;
 	}
 	cli.cmd = c->name;
-	return finish(c->run(argc - 1, argv + 1), c->error_status);
+	rc = finish(c->run(argc - 1, argv + 1), c->error_status);
+	free(hs_argv);
+	return rc;
 }

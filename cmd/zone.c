@@ -148,6 +148,20 @@ static int push(const char ***list, size_t *n, const char *s)
 	return 0;
 }
 
+/* The option that answers a library status: the library knows none. */
+static const char *zone_hint(tlsa_status st)
+{
+	switch (st) {
+	case TLSA_ERR_SERIAL_BACKWARDS:
+	case TLSA_ERR_SERIAL_JUMP:
+	case TLSA_ERR_SERIAL_ZERO: return "; --force allows it";
+	case TLSA_ERR_ZONE_SIGNED: return "; --allow-signed edits it anyway, then re-sign it";
+	case TLSA_ERR_ZONE_ORIGIN: return " (give --origin)";
+	case TLSA_ERR_ZONE_IN_INCLUDE: return " (name the snippet with --include)";
+	default: return "";
+	}
+}
+
 /* "FILE: line N: what: detail", or without the parts that are empty. */
 static void edit_error(tlsa_zone_edit *ed, tlsa_status st, const char *file)
 {
@@ -158,8 +172,8 @@ static void edit_error(tlsa_zone_edit *ed, tlsa_status st, const char *file)
 		file = w->file;
 	if (w->line > 0)
 		snprintf(line, sizeof(line), "line %lu: ", w->line);
-	cli_error("%s: %s%s%s%s", file, line, tlsa_strerror(st), w->detail[0] ? ": " : "",
-		  w->detail);
+	cli_error("%s: %s%s%s%s%s", file, line, tlsa_strerror(st), w->detail[0] ? ": " : "",
+		  w->detail, zone_hint(st));
 }
 
 /* Add the records of path ('-': stdin): one a line, blank and ';' or '#'
@@ -193,8 +207,8 @@ static int read_records(tlsa_zone_edit *ed, const char *path, int removals_too)
 		st = tlsa_zone_edit_add_record(ed, p);
 		if (st != TLSA_OK) {
 			const tlsa_zone_where *w = tlsa_zone_edit_where(ed);
-			cli_error("%s: line %lu: %s%s%s", shown, lineno, tlsa_strerror(st),
-				  w->detail[0] ? ": " : "", w->detail);
+			cli_error("%s: line %lu: %s%s%s%s", shown, lineno, tlsa_strerror(st),
+				  w->detail[0] ? ": " : "", w->detail, zone_hint(st));
 			rc = -1;
 			break;
 		}
@@ -430,7 +444,8 @@ static int run_snippet(tlsa_zone_edit *ed)
 
 	if (st != TLSA_OK) {
 		const tlsa_zone_where *w = tlsa_zone_edit_where(ed);
-		cli_error("%s%s%s", tlsa_strerror(st), w->detail[0] ? ": " : "", w->detail);
+		cli_error("%s%s%s%s", tlsa_strerror(st), w->detail[0] ? ": " : "", w->detail,
+			  zone_hint(st));
 		tlsa_zone_edit_free(ed);
 		return 1;
 	}
@@ -522,11 +537,8 @@ int cmd_zone(int argc, char **argv)
 			help();
 			rc = 0;
 			goto done;
-		case ':':
-			rc = cli_usage_error("option '%s' needs an argument", argv[optind - 1]);
-			goto done;
-		default:
-			rc = cli_usage_error("unknown option '%s'", argv[optind - 1]);
+		default: /* ':' or '?' */
+			rc = cli_option_error(argv, c);
 			goto done;
 		}
 	}

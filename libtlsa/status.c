@@ -30,7 +30,7 @@ const char *tlsa_strerror(tlsa_status status)
 	case TLSA_ERR_DER: return "truncated or malformed DER";
 	case TLSA_ERR_UNRECOGNISED: return "not a certificate, key or CSR in PEM or DER";
 	case TLSA_ERR_WRONG_KIND: return "holds another kind of object than was asked for";
-	case TLSA_ERR_PASSPHRASE: return "encrypted private key: passphrase missing or wrong (see --passin)";
+	case TLSA_ERR_PASSPHRASE: return "encrypted private key: passphrase missing or wrong";
 	case TLSA_ERR_PASSIN: return "bad passphrase source (want env:VAR, file:PATH or fd:N)";
 	case TLSA_ERR_KEY: return "key cannot be decoded";
 	case TLSA_ERR_SELECTOR_NEEDS_CERT: return "selector 0 (Cert) needs a certificate; a key or CSR has only selector 1 (SPKI)";
@@ -54,25 +54,25 @@ const char *tlsa_strerror(tlsa_status status)
 	case TLSA_ERR_NOT_OFFERED: return "the server has no certificate of that key type";
 
 	case TLSA_ERR_RESOLVER_ADDR: return "bad resolver address (want ADDR[@PORT], e.g. 127.0.0.1, ::1@5353 or [::1]@5353)";
-	case TLSA_ERR_RESOLV_CONF: return "no usable nameserver in /etc/resolv.conf (give --resolver)";
+	case TLSA_ERR_RESOLV_CONF: return "no usable nameserver in /etc/resolv.conf";
 	case TLSA_ERR_ANCHOR_READ: return "cannot read the trust anchor file";
 	case TLSA_ERR_ANCHOR_SYNTAX: return "trust anchor file: not a DS or DNSKEY record in zone-file format";
 	case TLSA_ERR_ANCHOR_EMPTY: return "trust anchor file holds no DS or DNSKEY record";
 	case TLSA_ERR_DNS_NAME: return "not a valid domain name";
 
 	case TLSA_ERR_SERIAL_SYNTAX: return "bad serial (want auto, increment, date, unixtime, keep or a number 0-4294967295)";
-	case TLSA_ERR_SERIAL_BACKWARDS: return "new serial is not greater than the old one in serial arithmetic (RFC 1982); --force allows it";
-	case TLSA_ERR_SERIAL_JUMP: return "serial jump of 2^31 or more, which secondaries read as going backwards (RFC 1982); --force allows it";
-	case TLSA_ERR_SERIAL_ZERO: return "serial 0 is refused (some software reads it as no serial); --force allows it";
+	case TLSA_ERR_SERIAL_BACKWARDS: return "new serial is not greater than the old one in serial arithmetic (RFC 1982)";
+	case TLSA_ERR_SERIAL_JUMP: return "serial jump of 2^31 or more, which secondaries read as going backwards (RFC 1982)";
+	case TLSA_ERR_SERIAL_ZERO: return "serial 0 is refused (some software reads it as no serial)";
 	case TLSA_ERR_ZONE_SYNTAX: return "zone file syntax error";
 	case TLSA_ERR_ZONE_NO_SOA: return "no SOA record in the zone file";
 	case TLSA_ERR_ZONE_SOA: return "bad SOA record";
-	case TLSA_ERR_ZONE_SIGNED: return "zone is signed (holds RRSIG records); --allow-signed edits it anyway, then re-sign it";
+	case TLSA_ERR_ZONE_SIGNED: return "zone is signed (holds RRSIG records)";
 	case TLSA_ERR_ZONE_INCLUDE: return "cannot read $INCLUDE file";
 	case TLSA_ERR_ZONE_IN_INCLUDE: return "records to change are in an included file";
 	case TLSA_ERR_ZONE_RECORD: return "bad resource record";
 	case TLSA_ERR_ZONE_NOT_TLSA: return "not a TLSA record";
-	case TLSA_ERR_ZONE_ORIGIN: return "relative name and no origin (use --origin)";
+	case TLSA_ERR_ZONE_ORIGIN: return "relative name and no origin";
 	case TLSA_ERR_ZONE_CHECK: return "the new zone does not parse";
 	case TLSA_ERR_ZONE_READBACK: return "records written did not read back as intended";
 	case TLSA_ERR_ZONE_CHANGED: return "the file changed while it was being updated; nothing written, try again";

@@ -317,7 +317,7 @@ tlsa_status tlsa_zone_plan_sets(tlsa_zone_edit *ed, tlsa_zone_report *rep, int *
 				return tlsa_zone_fail(ed, TLSA_ERR_ZONE_IN_INCLUDE,
 						      ed->found[i].file, ed->found[i].line,
 						      "the TLSA records of %s are here; keep them "
-						      "in a snippet (--include)",
+						      "in a snippet",
 						      tg->display);
 			}
 			if (first == NONE)

@@ -420,7 +420,7 @@ static tlsa_status scan_entry(struct scan *sc, struct entry *e, int full)
 			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line, NULL);
 		if (!is_tlsa)
 			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_NOT_TLSA, sc->path, e->line,
-					      "an --include snippet holds only TLSA records");
+					      "a snippet holds only TLSA records");
 		st = tlsa_zone_snip_add(sc, e, owner);
 		break;
 	case SCAN_CHECK: {
