@@ -24,7 +24,7 @@
 
 #include <openssl/crypto.h>
 
-#include "check.h"
+#include "check-candidate.h"
 #include "cli.h"
 #include "output.h"
 
@@ -326,54 +326,4 @@ void check_cands_free(struct check_target *t)
 	free(t->cands);
 	t->cands = NULL;
 	t->ncands = 0;
-}
-
-void check_text_candidates(FILE *fp, const struct check_target *t)
-{
-	const struct cand_result *cr;
-	size_t k, i;
-
-	for (k = 0; k < t->ncands; k++) {
-		cr = &t->cands[k];
-		if (cr->rec >= 0) {
-			if (!cli.quiet)
-				fprintf(fp, "candidate %s: matches %s at depth %d%s\n", cr->file,
-					t->recs[cr->rec].text, cr->depth,
-					cr->live_issuer ? " (its issuer, from the live chain)" : "");
-			continue;
-		}
-		fprintf(fp, "candidate %s: matches none of the published records; publish first:\n",
-			cr->file);
-		for (i = 0; i < cr->npublish; i++)
-			fprintf(fp, "%s\n", cr->publish[i]);
-	}
-}
-
-void check_json_candidates(FILE *fp, const struct check_target *t)
-{
-	const struct cand_result *cr;
-	size_t k, i;
-
-	fputs(", \"candidates\": [", fp);
-	for (k = 0; k < t->ncands; k++) {
-		cr = &t->cands[k];
-		fputs(k > 0 ? ", {\"file\": " : "{\"file\": ", fp);
-		json_string(fp, cr->file);
-		fprintf(fp, ", \"status\": \"%s\", \"matched\": %s, \"record\": ",
-			cr->rec >= 0 ? "OK" : "CRITICAL", cr->rec >= 0 ? "true" : "false");
-		if (cr->rec >= 0) {
-			json_string(fp, t->recs[cr->rec].text);
-			fprintf(fp, ", \"depth\": %d, \"issuer_from_live_chain\": %s", cr->depth,
-				cr->live_issuer ? "true" : "false");
-		} else {
-			fputs("null, \"depth\": null", fp);
-		}
-		fprintf(fp, ", \"records_usable\": %s, \"publish\": [", cr->usable ? "true" : "false");
-		for (i = 0; i < cr->npublish; i++) {
-			fputs(i > 0 ? ", " : "", fp);
-			json_string(fp, cr->publish[i]);
-		}
-		fputs("]}", fp);
-	}
-	fputs("]", fp);
 }

@@ -6,14 +6,14 @@
  * (the domain itself when it has no MX, RFC 5321 section 5.1), the
  * service domain of an SRV owner and the STARTTLS protocol its service
  * label implies.  Does not own: checking each endpoint (check.c), the
- * verdicts (check-policy.c) or printing (output-check-group.c).
+ * verdicts (check-policy.c) or printing (check-out-*.c).
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "check-mx.h"
 
 static int add_ep(struct check_group *g, const char *host, unsigned port, int preference,
 		  int implicit, const tlsa_starttls *starttls)

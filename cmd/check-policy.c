@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "check-policy.h"
 
 const char *verdict_name(enum verdict v)
 {

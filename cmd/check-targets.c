@@ -10,7 +10,7 @@
  * earlier one is, then freed.
  * Does not own: what a check does (check.c, through fleet_run.check),
  * the verdicts (check-policy.c) or how results are printed
- * (output-fleet.c).
+ * (the format's fleet hooks, check-out-*.c).
  */
 #include "config.h"
 
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "check.h"
+#include "check-targets.h"
 #include "cli.h"
 
 /* Bad lines named on stderr before the rest are only counted. */
@@ -299,10 +299,10 @@ static void stop_early(const struct fleet_run *f, size_t total)
 	out.fp = stdout;
 	out.fmt = f->fmt;
 	out.total = total;
-	if (f->out->begin != NULL)
-		(void)f->out->begin(&out); /* a discard without state still says why */
-	if (f->out->discard != NULL)
-		f->out->discard(&out, why[0] != '\0' ? why : "the check could not run");
+	if (f->fmt->fleet_begin != NULL)
+		(void)f->fmt->fleet_begin(&out); /* a discard without state still says why */
+	if (f->fmt->fleet_discard != NULL)
+		f->fmt->fleet_discard(&out, why[0] != '\0' ? why : "the check could not run");
 }
 
 int check_fleet(const struct fleet_run *f)
@@ -356,7 +356,7 @@ int check_fleet(const struct fleet_run *f)
 	out.fp = stdout;
 	out.fmt = f->fmt;
 	out.total = total;
-	if (f->out->begin != NULL && f->out->begin(&out) != 0) {
+	if (f->fmt->fleet_begin != NULL && f->fmt->fleet_begin(&out) != 0) {
 		snprintf(stopped, sizeof(stopped), "cannot start the %s output: %s", f->fmt->name,
 			 strerror(errno));
 		cli_error("%s", stopped);
@@ -397,7 +397,7 @@ int check_fleet(const struct fleet_run *f)
 
 			if (r->problem[0] != '\0')
 				cli_error("%s", r->problem);
-			f->out->result(&out, r);
+			f->fmt->fleet_each(&out, r);
 			out.printed++;
 			worst = verdict_worse(worst, r->verdict);
 			out.count[r->verdict]++;
@@ -406,11 +406,11 @@ int check_fleet(const struct fleet_run *f)
 		}
 		printed++;
 	}
-	if (!failed && f->out->end != NULL && f->out->end(&out, worst) != 0) {
+	if (!failed && f->fmt->fleet_end != NULL && f->fmt->fleet_end(&out, worst) != 0) {
 		cli_error("cannot write the %s output: %s", f->fmt->name, strerror(errno));
 		failed = 1;
-	} else if (failed && f->out->discard != NULL) {
-		f->out->discard(&out, stopped);
+	} else if (failed && f->fmt->fleet_discard != NULL) {
+		f->fmt->fleet_discard(&out, stopped);
 	}
 	pthread_mutex_lock(&p.mu);
 	p.closing = 1;

@@ -24,7 +24,11 @@
 
 #include <tlsa.h>
 
-#include "check.h"
+#include "check-candidate.h"
+#include "check-mx.h"
+#include "check-out.h"
+#include "check-policy.h"
+#include "check-targets.h"
 #include "cli.h"
 
 #define MAX_THREADS 8
@@ -831,7 +835,7 @@ static int check_target(struct check_opts *o, const char *host)
 	}
 	if (examine(o, res, &t, &conf, &start) != 0)
 		goto out;
-	o->fmt->print(stdout, &t, &conf);
+	o->fmt->target(stdout, &t, &conf);
 	o->said = 1;
 	rc = (int)t.verdict;
 	o->problem[0] = '\0';
@@ -927,22 +931,13 @@ static int check_group(struct check_opts *o, const char *name)
 	res = make_resolver(o, 1);
 	if (res == NULL || examine_group(o, res, name, &g, &conf) != 0)
 		goto out;
-	check_print_group(stdout, &g, &conf, o->fmt);
+	check_out_group(o->fmt, stdout, &g, &conf);
 	o->said = 1;
 	rc = (int)g.verdict;
 	o->problem[0] = '\0';
 out:
 	if (o->problem[0] != '\0' && o->fmt->unknown != NULL) {
-		struct check_target u;
-
-		memset(&u, 0, sizeof(u));
-		u.host = name;
-		u.port = o->mx ? 25 : 0;
-		/* Prometheus has a series for the group itself: it says 3. */
-		if (o->fmt->unknown == check_prometheus_unknown)
-			check_prometheus_group_unknown(stdout, o->mx, name, o->problem);
-		else
-			o->fmt->unknown(stdout, &u, o->problem);
+		check_out_group_unknown(o->fmt, stdout, o->mx, name, o->problem);
 		o->said = 1;
 	}
 	group_free(&g);
@@ -1041,13 +1036,12 @@ static int run_fleet(struct check_opts *o)
 	f.defaults.starttls = o->starttls;
 	f.defaults.starttls_set = o->starttls_set;
 	f.fmt = o->fmt;
-	f.out = fleet_format_find(o->fmt->name);
 	f.ready = fleet_ready;
 	f.check = fleet_check;
 	f.release = fleet_release;
 	f.ctx = &fc;
-	rc = f.out != NULL ? check_fleet(&f) : V_UNKNOWN;
-	o->said = f.out != NULL; /* check_fleet says even why it stopped */
+	rc = check_fleet(&f);
+	o->said = 1; /* check_fleet says even why it stopped */
 	tlsa_resolver_free(fc.res);
 	tlsa_verify_ctx_free(o->vctx);
 	o->vctx = NULL;
@@ -1337,14 +1331,11 @@ done:
 	 * (text: stderr says enough), however early it came: a monitoring
 	 * system shows stdout.
 	 */
-	if (rc == V_UNKNOWN && !o.said && o.fmt != NULL && o.fmt->unknown != NULL) {
-		struct check_target u;
+	if (rc == V_UNKNOWN && !o.said && o.fmt != NULL) {
 		const char *why = cli_first_error();
 
-		memset(&u, 0, sizeof(u));
-		u.host = named;
-		u.port = o.mx ? 25 : (unsigned)o.port;
-		o.fmt->unknown(stdout, &u, why[0] != '\0' ? why : "the check could not run");
+		check_out_unknown(o.fmt, stdout, named, o.mx ? 25 : (unsigned)o.port,
+				  why[0] != '\0' ? why : "the check could not run");
 	}
 	if (pass != NULL) {
 		OPENSSL_cleanse(pass, strlen(pass));

@@ -38,7 +38,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "check.h"
+#include "check-out.h"
+#include "check-targets.h"
 #include "cli.h"
 
 enum family {
@@ -89,7 +90,9 @@ struct prom {
 	void *seen; /* tsearch tree of the label sets written (series keys) */
 };
 
-struct prom *prom_new(int on_disk)
+static void prom_free(struct prom *pm);
+
+static struct prom *prom_new(int on_disk)
 {
 	struct prom *pm = calloc(1, sizeof(*pm));
 	int i;
@@ -111,7 +114,7 @@ struct prom *prom_new(int on_disk)
 	return pm;
 }
 
-void prom_free(struct prom *pm)
+static void prom_free(struct prom *pm)
 {
 	int i;
 
@@ -376,12 +379,12 @@ static int target_samples(struct prom *pm, const struct check_target *t, const s
 	return 0;
 }
 
-int prom_target(struct prom *pm, const struct check_target *t, const struct check_conf *c)
+static int prom_target(struct prom *pm, const struct check_target *t, const struct check_conf *c)
 {
 	return target_samples(pm, t, c, NULL);
 }
 
-int prom_unknown(struct prom *pm, const char *host, unsigned port)
+static int prom_unknown(struct prom *pm, const char *host, unsigned port)
 {
 	int k = seen_before(pm, host, port, NULL);
 
@@ -393,7 +396,7 @@ int prom_unknown(struct prom *pm, const char *host, unsigned port)
 }
 
 /* The group's own verdict, then each of its hosts labelled with the group. */
-int prom_group(struct prom *pm, const struct check_group *g, const struct check_conf *c)
+static int prom_group(struct prom *pm, const struct check_group *g, const struct check_conf *c)
 {
 	struct glabel gl;
 	int f = g->kind == GROUP_MX ? F_GROUP : F_SRV;
@@ -415,7 +418,7 @@ int prom_group(struct prom *pm, const struct check_group *g, const struct check_
 }
 
 /* A group that could not be expanded: its status alone. */
-int prom_group_unknown(struct prom *pm, int mx, const char *name)
+static int prom_group_unknown(struct prom *pm, int mx, const char *name)
 {
 	int f = mx ? F_GROUP : F_SRV;
 	struct glabel gl = {mx ? "domain" : "service", name};
@@ -431,7 +434,7 @@ int prom_group_unknown(struct prom *pm, int mx, const char *name)
 }
 
 /* Every family, HELP and TYPE first; then the run's timestamp. */
-int prom_write(struct prom *pm, FILE *fp)
+static int prom_write(struct prom *pm, FILE *fp)
 {
 	char chunk[8192];
 	size_t n;
@@ -462,9 +465,9 @@ int prom_write(struct prom *pm, FILE *fp)
 	return ferror(fp) ? -1 : 0;
 }
 
-/* ---- one target: rows of output-check.c's table -------------------------------- */
+/* ---- the hooks for one target and one group ---------------------------------- */
 
-void check_print_prometheus(FILE *fp, const struct check_target *t, const struct check_conf *c)
+static void prom_print_target(FILE *fp, const struct check_target *t, const struct check_conf *c)
 {
 	struct prom *pm = prom_new(0);
 
@@ -473,7 +476,7 @@ void check_print_prometheus(FILE *fp, const struct check_target *t, const struct
 	prom_free(pm);
 }
 
-void check_prometheus_unknown(FILE *fp, const struct check_target *t, const char *why)
+static void prom_print_unknown(FILE *fp, const struct check_target *t, const char *why)
 {
 	struct prom *pm;
 
@@ -495,7 +498,7 @@ void check_prometheus_unknown(FILE *fp, const struct check_target *t, const char
 }
 
 /* A --mx or --srv group that could not be checked: its own series says 3. */
-void check_prometheus_group_unknown(FILE *fp, int mx, const char *name, const char *why)
+static void prom_print_group_unknown(FILE *fp, int mx, const char *name, const char *why)
 {
 	struct prom *pm = prom_new(0);
 
@@ -508,8 +511,8 @@ void check_prometheus_group_unknown(FILE *fp, int mx, const char *name, const ch
 	prom_free(pm);
 }
 
-/* A whole --mx or --srv group: a row of output-check-group.c's table. */
-void check_prometheus_group(FILE *fp, const struct check_group *g, const struct check_conf *c)
+/* A whole --mx or --srv group. */
+static void prom_print_group(FILE *fp, const struct check_group *g, const struct check_conf *c)
 {
 	struct prom *pm = prom_new(0);
 
@@ -517,3 +520,56 @@ void check_prometheus_group(FILE *fp, const struct check_group *g, const struct 
 		fputs("# tlsa check: out of memory\n", fp);
 	prom_free(pm);
 }
+
+/* ---- --targets -------------------------------------------------------------- */
+
+static int prom_fleet_begin(struct fleet_out *out)
+{
+	out->state = prom_new(1);
+	return out->state != NULL ? 0 : -1;
+}
+
+static void prom_fleet_each(struct fleet_out *out, const struct fleet_result *r)
+{
+	struct prom *pm = out->state;
+
+	/* The reason went to stderr; the sample says the check could not run. */
+	if (r->problem[0] != '\0' && r->line.mx)
+		prom_group_unknown(pm, 1, r->line.host);
+	else if (r->problem[0] != '\0')
+		prom_unknown(pm, r->line.host, r->line.port);
+	else if (r->is_group)
+		prom_group(pm, &r->g, &r->conf);
+	else
+		prom_target(pm, &r->t, &r->conf);
+}
+
+/* No partial exposition: a textfile collector keeps the last whole one. */
+static void prom_fleet_discard(struct fleet_out *out, const char *why)
+{
+	(void)why;
+	prom_free(out->state);
+	out->state = NULL;
+}
+
+static int prom_fleet_end(struct fleet_out *out, enum verdict worst)
+{
+	int rc;
+
+	(void)worst;
+	rc = prom_write(out->state, out->fp);
+	prom_fleet_discard(out, NULL);
+	return rc;
+}
+
+const struct check_format check_out_prometheus = {
+	.name = "prometheus",
+	.target = prom_print_target,
+	.unknown = prom_print_unknown,
+	.group = prom_print_group,
+	.group_unknown = prom_print_group_unknown,
+	.fleet_begin = prom_fleet_begin,
+	.fleet_each = prom_fleet_each,
+	.fleet_end = prom_fleet_end,
+	.fleet_discard = prom_fleet_discard,
+};

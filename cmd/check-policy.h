@@ -1,0 +1,25 @@
+/*
+ * tlsa check's policy (check-policy.c): what counts as OK, WARNING,
+ * CRITICAL and UNKNOWN, for a target, its addresses, its candidates and
+ * a --mx or --srv group.  Nothing else decides a verdict.
+ */
+#ifndef TLSA_CHECK_POLICY_H
+#define TLSA_CHECK_POLICY_H
+
+#include "check-result.h"
+
+/*
+ * Before any session: may the records be used (secure, or --insecure)?
+ * Sets t->use_records and notes what DNS said.
+ */
+int check_records_trust(struct check_target *t, const struct check_conf *conf);
+
+/* Judge a target: every address's verdict and message, notes, the verdict. */
+int check_policy(struct check_target *t, const struct check_conf *conf);
+
+/* Judge the group: its DNS findings and the worst of its hosts. */
+int check_policy_group(struct check_group *g, const struct check_conf *conf);
+/* Candidate findings as notes: no match is CRITICAL. */
+int check_policy_candidates(struct check_target *t);
+
+#endif
