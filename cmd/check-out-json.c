@@ -361,8 +361,6 @@ static void json_group(FILE *fp, const struct check_group *g, const struct check
 
 /* ---- --targets -------------------------------------------------------------- */
 
-static const char *const names[4] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
-
 static int json_fleet_begin(struct fleet_out *out)
 {
 	fputs("{\"targets\": [", out->fp);
@@ -401,7 +399,8 @@ static int json_close(struct fleet_out *out, enum verdict worst, const char *why
 	}
 	fputs("\"counts\": {", out->fp);
 	for (i = 0; i < 4; i++)
-		fprintf(out->fp, "%s\"%s\": %zu", i > 0 ? ", " : "", names[i], out->count[i]);
+		fprintf(out->fp, "%s\"%s\": %zu", i > 0 ? ", " : "", verdict_name((enum verdict)i),
+			out->count[i]);
 	fputs("}}\n", out->fp);
 	return ferror(out->fp) ? -1 : 0;
 }

@@ -121,8 +121,6 @@ static void nagios_group(FILE *fp, const struct check_group *g, const struct che
 
 /* ---- --targets -------------------------------------------------------------- */
 
-static const char *const names[4] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
-
 /*
  * A monitoring system shows a plugin's first line as the status and the
  * rest as long output, and reads performance data after a '|'.  So a
@@ -215,10 +213,10 @@ static int nagios_fleet_end(struct fleet_out *out, enum verdict worst)
 	int rc;
 
 	fprintf(out->fp, "DANE %s - %zu target%s: %zu OK, %zu WARNING, %zu CRITICAL, %zu UNKNOWN",
-		names[worst], out->total, out->total == 1 ? "" : "s", out->count[V_OK],
+		verdict_name(worst), out->total, out->total == 1 ? "" : "s", out->count[V_OK],
 		out->count[V_WARNING], out->count[V_CRITICAL], out->count[V_UNKNOWN]);
 	if (worst != V_OK && nf->first[worst] != NULL)
-		fprintf(out->fp, "; first %s: %s", names[worst], nf->first[worst]);
+		fprintf(out->fp, "; first %s: %s", verdict_name(worst), nf->first[worst]);
 	fprintf(out->fp,
 		" | targets=%zu;;;0 ok=%zu;;;0 warning=%zu;;;0 critical=%zu;;;0 unknown=%zu;;;0\n",
 		out->total, out->count[V_OK], out->count[V_WARNING], out->count[V_CRITICAL],
