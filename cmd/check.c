@@ -189,17 +189,6 @@ static void problem(struct check_opts *o, const char *fmt, ...)
 		cli_error("%s", o->problem);
 }
 
-static int push(const char ***v, size_t *n, const char *s)
-{
-	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-
-	if (nv == NULL)
-		return -1;
-	nv[(*n)++] = s;
-	*v = nv;
-	return 0;
-}
-
 static int add_rec(struct check_target *t, tlsa_record *rec, size_t rdlen)
 {
 	struct check_rec *nv = realloc(t->recs, (t->nrecs + 1) * sizeof(*nv));
@@ -1188,7 +1177,7 @@ int cmd_check(int argc, char **argv)
 				rc = cli_usage_error("bad --address '%s' (want a numeric IPv4 or IPv6 "
 						     "address)",
 						     optarg);
-			else if (push(&o.addresses, &o.naddresses, optarg) != 0)
+			else if (cli_push(&o.addresses, &o.naddresses, optarg) != 0)
 				rc = cli_usage_error("out of memory");
 			break;
 		case '4': o.family = o.family == AF_INET6 ? -1 : AF_INET; break;
@@ -1199,20 +1188,20 @@ int cmd_check(int argc, char **argv)
 		case OPT_MX: o.mx = 1; break;
 		case OPT_SRV: o.srv = 1; break;
 		case OPT_CANDIDATE:
-			if (push(&o.cand_files, &o.ncand_files, optarg) != 0)
+			if (cli_push(&o.cand_files, &o.ncand_files, optarg) != 0)
 				rc = cli_usage_error("out of memory");
 			break;
 		case OPT_CANDIDATE_ONLY: o.candidate_only = 1; break;
 		case OPT_SINGLE_KEY_OK: o.single_key_ok = 1; break;
 		case OPT_PASSIN: o.passin = optarg; break;
 		case OPT_RESOLVER:
-			if (push(&o.resolvers, &o.nresolvers, optarg) != 0)
+			if (cli_push(&o.resolvers, &o.nresolvers, optarg) != 0)
 				rc = cli_usage_error("out of memory");
 			break;
 		case OPT_TRUST_ANCHOR: o.trust_anchor = optarg; break;
 		case OPT_INSECURE: o.insecure = 1; break;
 		case OPT_TLSA:
-			if (push(&o.tlsa, &o.ntlsa, optarg) != 0)
+			if (cli_push(&o.tlsa, &o.ntlsa, optarg) != 0)
 				rc = cli_usage_error("out of memory");
 			break;
 		case OPT_TLSA_FILE: o.tlsa_file = optarg; break;

@@ -153,6 +153,17 @@ int cli_parse_ulong(const char *text, unsigned long min, unsigned long max,
 	return 0;
 }
 
+int cli_push(const char ***v, size_t *n, const char *s)
+{
+	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+
+	if (nv == NULL)
+		return -1;
+	nv[(*n)++] = s;
+	*v = nv;
+	return 0;
+}
+
 void cli_quote(const char *name, char *out, size_t size)
 {
 	size_t o = 0;

@@ -34,6 +34,9 @@ const char *cli_first_error(void);
 int cli_parse_ulong(const char *text, unsigned long min, unsigned long max,
 		    unsigned long *out);
 
+/* Append s to *v, a list of *n strings (a repeatable option); -1 when out of memory. */
+int cli_push(const char ***v, size_t *n, const char *s);
+
 /* A usage error: message, then a hint to --help.  Returns cli.usage_status. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
