@@ -26,7 +26,7 @@
 
 #include "check-candidate.h"
 #include "cli.h"
-#include "output.h"
+#include "record-out.h"
 
 int check_cand_load(struct check_cand *c, const char *file, const char *pass, char *why,
 		    size_t whysize)

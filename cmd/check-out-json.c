@@ -12,7 +12,6 @@
 #include "check-out.h"
 #include "check-targets.h"
 #include "cli.h"
-#include "output.h"
 
 static void json_str_or_null(FILE *fp, const char *s)
 {

@@ -11,7 +11,6 @@
 #include "check-out.h"
 #include "check-targets.h"
 #include "cli.h"
-#include "output.h"
 
 /* Perfdata labels are quoted when they hold spaces; ours never do. */
 static void nagios_target(FILE *fp, const struct check_target *t, const struct check_conf *c)

@@ -12,7 +12,6 @@
 #include "check-out.h"
 #include "check-targets.h"
 #include "cli.h"
-#include "output.h"
 
 static void day_string(time_t t, char buf[11])
 {

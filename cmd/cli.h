@@ -1,11 +1,12 @@
 /*
- * Shared by the subcommands: diagnostics, verbosity and small option
- * helpers.  Owns nothing about DANE; the library does that.
+ * Shared by the subcommands: diagnostics, verbosity, small option
+ * helpers and JSON text.  Owns nothing about DANE; the library does that.
  */
 #ifndef TLSA_CLI_H
 #define TLSA_CLI_H
 
 #include <stdio.h>
+#include <time.h>
 
 /* Set by each subcommand before it parses options. */
 struct cli {
@@ -86,6 +87,12 @@ void cli_quote(const char *name, char *out, size_t size);
  * error: "VAR is not set", "PATH: No such file or directory").
  */
 int cli_passin_read(const char *source, char **pass);
+
+/* Write s as a JSON string literal (quoted, escaped): create's and check's JSON. */
+void json_string(FILE *fp, const char *s);
+
+/* A UTC time as ISO 8601 ("2026-11-23T16:14:00Z") into buf[21]. */
+void iso_time(time_t t, char buf[21]);
 
 /* Flush and check stdout; 0 when everything written reached it. */
 int cli_flush_stdout(void);

@@ -21,8 +21,8 @@
 #include <tlsa.h>
 
 #include "cli.h"
-#include "fetch.h"
-#include "output.h"
+#include "create-fetch.h"
+#include "record-out.h"
 
 #define EXPIRY_WARN_DAYS 30
 

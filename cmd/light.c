@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "fetch.h"
+#include "create-fetch.h"
 
 #ifndef PKGLIBEXECDIR
 #define PKGLIBEXECDIR "/usr/local/libexec/tlsa"

@@ -1,6 +1,7 @@
 /*
- * The record printers of `tlsa create`: rfc, generic, rdata, json and
- * nsupdate, each a row in the table at the end.
+ * The record formats: rfc, generic, rdata, json and nsupdate, each a row
+ * in the table at the end.  `tlsa create` prints with them, and check
+ * --candidate's "publish first" lines are rfc.
  */
 #include "config.h"
 
@@ -8,7 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "output.h"
+#include "cli.h"
+#include "record-out.h"
 
 static void owner_ttl(struct out_state *st, const struct out_rec *r)
 {
@@ -50,36 +52,6 @@ static int print_rdata(struct out_state *st, const struct out_rec *r)
 	fprintf(st->fp, "%s\n", text);
 	free(text);
 	return 0;
-}
-
-void json_string(FILE *fp, const char *s)
-{
-	const unsigned char *p;
-
-	fputc('"', fp);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", fp); break;
-		case '\\': fputs("\\\\", fp); break;
-		case '\n': fputs("\\n", fp); break;
-		case '\r': fputs("\\r", fp); break;
-		case '\t': fputs("\\t", fp); break;
-		default:
-			if (*p < 0x20)
-				fprintf(fp, "\\u%04x", *p);
-			else
-				fputc(*p, fp);
-		}
-	}
-	fputc('"', fp);
-}
-
-void iso_time(time_t t, char buf[21])
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static void json_begin(struct out_state *st)

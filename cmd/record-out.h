@@ -1,12 +1,13 @@
 /*
- * Output formats of `tlsa create`: a table of small printers.
+ * The record formats (rfc, generic, rdata, json, nsupdate): a table of
+ * small printers, for `tlsa create` and check --candidate.
  *
  * Each format prints records as they come (nsupdate holds them, to group
  * them by owner); begin and end frame the whole output (JSON's brackets,
  * nsupdate's deletes, adds and send).
  */
-#ifndef TLSA_OUTPUT_H
-#define TLSA_OUTPUT_H
+#ifndef TLSA_RECORD_OUT_H
+#define TLSA_RECORD_OUT_H
 
 #include <stdio.h>
 #include <time.h>
@@ -46,11 +47,5 @@ struct out_format {
 const struct out_format *out_format_find(const char *name);
 void out_end(const struct out_format *fmt, struct out_state *st);
 void out_free(struct out_state *st);
-
-/* Write s as a JSON string literal (quoted, escaped). */
-void json_string(FILE *fp, const char *s);
-
-/* A UTC time as ISO 8601 ("2026-11-23T16:14:00Z") into buf[21]. */
-void iso_time(time_t t, char buf[21]);
 
 #endif

@@ -4,8 +4,8 @@
  * Kept apart from create.c because it is the only part of create that
  * needs libssl and ldns (resolving HOST, STARTTLS, the handshake).
  */
-#ifndef TLSA_FETCH_H
-#define TLSA_FETCH_H
+#ifndef TLSA_CREATE_FETCH_H
+#define TLSA_CREATE_FETCH_H
 
 #include <stddef.h>
 

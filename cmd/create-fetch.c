@@ -1,5 +1,5 @@
 /*
- * tlsa create HOST: the chains a live server presents (see fetch.h).
+ * tlsa create HOST: the chains a live server presents (see create-fetch.h).
  */
 #include "config.h"
 
@@ -11,7 +11,7 @@
 #include <tlsa.h>
 
 #include "cli.h"
-#include "fetch.h"
+#include "create-fetch.h"
 
 /*
  * Every chain one address presents: one per key type it offers
