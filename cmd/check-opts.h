@@ -1,0 +1,63 @@
+/*
+ * The options of one run of tlsa check, as check.c parsed them, and the
+ * sentence that says why a check could not run.  Read by every step of a
+ * check (check-records.c, check-examine.c, check-run.c).
+ */
+#ifndef TLSA_CHECK_OPTS_H
+#define TLSA_CHECK_OPTS_H
+
+#include <stddef.h>
+
+#include <tlsa.h>
+
+#include "check-candidate.h"
+#include "check-out.h"
+
+struct check_opts {
+	unsigned long port;
+	int port_set;
+	const char *proto;
+	const tlsa_starttls *starttls;
+	int starttls_set;
+	const char **addresses;
+	size_t naddresses;
+	int family; /* AF_UNSPEC, AF_INET (-4) or AF_INET6 (-6) */
+	const char *sni, *helo, *service_domain, *trust_anchor, *tlsa_file, *ca_file, *ca_path;
+	const char **resolvers;
+	size_t nresolvers;
+	const char **tlsa; /* --tlsa texts */
+	size_t ntlsa;
+	unsigned long timeout, warn_days;
+	int insecure;
+	int mx, srv;                 /* --mx, --srv: HOST is a mail domain, an SRV owner */
+	struct check_cand *cands;    /* --candidate, loaded */
+	size_t ncands;
+	const char **cand_files;
+	size_t ncand_files;
+	int candidate_only;          /* --candidate-only: that question alone */
+	int single_key_ok;           /* --single-key-ok */
+	const char *passin;          /* --passin SOURCE, for encrypted --candidate keys */
+	const char *targets;         /* --targets FILE */
+	unsigned long jobs;          /* --jobs */
+	int fleet;                   /* a fleet's check: problems are said in input order */
+	tlsa_verify_ctx *vctx;       /* a fleet's shared TLS context, or NULL */
+	unsigned key_types;          /* --key-types: a TLSA_KEY_* mask */
+	const struct check_format *fmt;
+	char problem[1024]; /* why the check could not run, for the output format too */
+	int said;           /* a result or status line is on stdout */
+};
+
+/* The defaults, before any option. */
+void check_opts_init(struct check_opts *o);
+/* Frees what the options own (not the strings: they are argv's). */
+void check_opts_free(struct check_opts *o);
+
+/*
+ * The check cannot run: say why on stderr (a fleet's checks leave that
+ * to the pool, in input order), and keep it in o->problem for the
+ * output format too.
+ */
+void check_problem(struct check_opts *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif
