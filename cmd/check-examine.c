@@ -39,7 +39,7 @@ static int add_addr(struct check_target *t, const char *text, int dnssec)
 static int addr_cmp(const void *pa, const void *pb)
 {
 	const struct check_addr *a = pa, *b = pb;
-	unsigned char x[16] = { 0 }, y[16] = { 0 };
+	unsigned char x[16] = {0}, y[16] = {0};
 	int fa = strchr(a->address, ':') != NULL, fb = strchr(b->address, ':') != NULL;
 
 	if (fa != fb)
@@ -49,8 +49,7 @@ static int addr_cmp(const void *pa, const void *pb)
 	return memcmp(x, y, sizeof(x));
 }
 
-static int gather_addresses(struct check_target *t, struct check_opts *o,
-			    const tlsa_resolver *res)
+static int gather_addresses(struct check_target *t, struct check_opts *o, const tlsa_resolver *res)
 {
 	tlsa_status st;
 	size_t i;
@@ -127,7 +126,8 @@ static const char *bad_resolver(const struct check_opts *o)
 	snprintf(q, sizeof(q), "(one of them)");
 	for (i = 0; i < o->nresolvers; i++) {
 		r = NULL;
-		if (tlsa_resolver_new(&r, &o->resolvers[i], 1, 1000, NULL) == TLSA_ERR_RESOLVER_ADDR) {
+		if (tlsa_resolver_new(&r, &o->resolvers[i], 1, 1000, NULL) ==
+		    TLSA_ERR_RESOLVER_ADDR) {
 			cli_quote(o->resolvers[i], q, sizeof(q));
 			break;
 		}
@@ -148,7 +148,8 @@ tlsa_resolver *check_resolver_new(struct check_opts *o, int warn_remote)
 	if (st != TLSA_OK) {
 		if (o->trust_anchor != NULL && st != TLSA_ERR_RESOLVER_ADDR &&
 		    st != TLSA_ERR_RESOLV_CONF)
-			check_problem(o, "--trust-anchor %s: %s", o->trust_anchor, tlsa_strerror(st));
+			check_problem(o, "--trust-anchor %s: %s", o->trust_anchor,
+				      tlsa_strerror(st));
 		else if (st == TLSA_ERR_RESOLVER_ADDR)
 			check_problem(o, "--resolver %s: %s", bad_resolver(o), tlsa_strerror(st));
 		else if (st == TLSA_ERR_RESOLV_CONF)
@@ -311,8 +312,8 @@ int check_examine_group(struct check_opts *o, const tlsa_resolver *res, const ch
 		t->starttls = g->ep[i].starttls;
 		t->source = SRC_DNS;
 		t->preference = g->ep[i].preference;
-		t->service_domain = o->service_domain != NULL ? o->service_domain
-							       : g->service_domain;
+		t->service_domain =
+		    o->service_domain != NULL ? o->service_domain : g->service_domain;
 		check_target_conf(o, t, conf);
 		/* One host that cannot be checked does not stop the others. */
 		if (check_examine(o, res, t, conf, &tstart) != 0) {
@@ -345,4 +346,3 @@ void check_group_release(struct check_group *g)
 	free(g->t);
 	check_group_free(g);
 }
-

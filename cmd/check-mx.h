@@ -16,8 +16,8 @@
 
 #include "check-result.h"
 
-int check_expand_mx(const tlsa_resolver *res, const char *domain, struct check_group *g,
-		    char *why, size_t whysize);
+int check_expand_mx(const tlsa_resolver *res, const char *domain, struct check_group *g, char *why,
+		    size_t whysize);
 /*
  * starttls: the protocol to speak (-t), or NULL to take it from the
  * service label (_xmpp-client: xmpp, _submission: smtp, _imaps: direct

@@ -29,22 +29,22 @@ struct check_opts {
 	size_t ntlsa;
 	unsigned long timeout, warn_days;
 	int insecure;
-	int mx, srv;                 /* --mx, --srv: HOST is a mail domain, an SRV owner */
-	struct check_cand *cands;    /* --candidate, loaded */
+	int mx, srv;		  /* --mx, --srv: HOST is a mail domain, an SRV owner */
+	struct check_cand *cands; /* --candidate, loaded */
 	size_t ncands;
 	const char **cand_files;
 	size_t ncand_files;
-	int candidate_only;          /* --candidate-only: that question alone */
-	int single_key_ok;           /* --single-key-ok */
-	const char *passin;          /* --passin SOURCE, for encrypted --candidate keys */
-	const char *targets;         /* --targets FILE */
-	unsigned long jobs;          /* --jobs */
-	int fleet;                   /* a fleet's check: problems are said in input order */
-	tlsa_verify_ctx *vctx;       /* a fleet's shared TLS context, or NULL */
-	unsigned key_types;          /* --key-types: a TLSA_KEY_* mask */
+	int candidate_only;    /* --candidate-only: that question alone */
+	int single_key_ok;     /* --single-key-ok */
+	const char *passin;    /* --passin SOURCE, for encrypted --candidate keys */
+	const char *targets;   /* --targets FILE */
+	unsigned long jobs;    /* --jobs */
+	int fleet;	       /* a fleet's check: problems are said in input order */
+	tlsa_verify_ctx *vctx; /* a fleet's shared TLS context, or NULL */
+	unsigned key_types;    /* --key-types: a TLSA_KEY_* mask */
 	const struct check_format *fmt;
 	char problem[1024]; /* why the check could not run, for the output format too */
-	int said;           /* a result or status line is on stdout */
+	int said;	    /* a result or status line is on stdout */
 };
 
 /* The defaults, before any option. */
@@ -58,6 +58,6 @@ void check_opts_free(struct check_opts *o);
  * output format too.
  */
 void check_problem(struct check_opts *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -137,7 +137,8 @@ static void json_candidates(FILE *fp, const struct check_target *t)
 		} else {
 			fputs("null, \"depth\": null", fp);
 		}
-		fprintf(fp, ", \"records_usable\": %s, \"publish\": [", cr->usable ? "true" : "false");
+		fprintf(fp, ", \"records_usable\": %s, \"publish\": [",
+			cr->usable ? "true" : "false");
 		for (i = 0; i < cr->npublish; i++) {
 			fputs(i > 0 ? ", " : "", fp);
 			json_string(fp, cr->publish[i]);
@@ -155,8 +156,8 @@ static void json_address(FILE *fp, const struct check_target *t, const struct ch
 	fputs("{\"address\": ", fp);
 	json_string(fp, a->address);
 	fputs(", \"key_type\": ", fp);
-	json_str_or_null(fp, a->key_type != 0 ? tlsa_key_type_name((tlsa_key_type)a->key_type)
-					       : NULL);
+	json_str_or_null(fp,
+			 a->key_type != 0 ? tlsa_key_type_name((tlsa_key_type)a->key_type) : NULL);
 	fputs(", \"dnssec\": ", fp);
 	if (a->dnssec >= 0)
 		fprintf(fp, "\"%s\"", tlsa_dnssec_name((tlsa_dnssec)a->dnssec));
@@ -167,8 +168,8 @@ static void json_address(FILE *fp, const struct check_target *t, const struct ch
 	fputs(", \"notes\": ", fp);
 	json_notes(fp, &a->notes);
 	if (r != NULL) {
-		fprintf(fp, ", \"connected\": %s, \"handshake\": %s", r->connected ? "true" : "false",
-			r->handshake ? "true" : "false");
+		fprintf(fp, ", \"connected\": %s, \"handshake\": %s",
+			r->connected ? "true" : "false", r->handshake ? "true" : "false");
 		if (r->handshake) {
 			fputs(", \"tls_version\": ", fp);
 			json_string(fp, r->version);
@@ -206,7 +207,8 @@ static void json_target_object(FILE *fp, const struct check_target *t)
 	json_string(fp, t->proto);
 	fputs(", \"starttls\": ", fp);
 	json_str_or_null(fp, t->starttls != NULL ? tlsa_starttls_name(t->starttls) : NULL);
-	fprintf(fp, ", \"status\": \"%s\", \"seconds\": %.3f, \"notes\": ", verdict_name(t->verdict),
+	fprintf(fp,
+		", \"status\": \"%s\", \"seconds\": %.3f, \"notes\": ", verdict_name(t->verdict),
 		t->seconds);
 	json_notes(fp, &t->notes);
 	fputs(", \"tlsa\": {\"source\": ", fp);
@@ -334,7 +336,8 @@ static void json_group_object(FILE *fp, const struct check_group *g)
 
 		fputs(i > 0 ? ",\n  {\"host\": " : "\n  {\"host\": ", fp);
 		json_string(fp, t->host);
-		fprintf(fp, ", \"%s\": %d, \"implicit\": %s, \"port\": %u, \"status\": \"%s\", "
+		fprintf(fp,
+			", \"%s\": %d, \"implicit\": %s, \"port\": %u, \"status\": \"%s\", "
 			"\"check\": ",
 			g->kind == GROUP_MX ? "preference" : "priority", t->preference,
 			g->ep[i].implicit ? "true" : "false", t->port, verdict_name(t->verdict));
@@ -352,8 +355,8 @@ static void json_group_object(FILE *fp, const struct check_group *g)
 static void json_group(FILE *fp, const struct check_group *g, const struct check_conf *c)
 {
 	(void)c;
-	fprintf(fp, "{\"status\": \"%s\", \"exit\": %d, \"targets\": [",
-		verdict_name(g->verdict), (int)g->verdict);
+	fprintf(fp, "{\"status\": \"%s\", \"exit\": %d, \"targets\": [", verdict_name(g->verdict),
+		(int)g->verdict);
 	json_group_object(fp, g);
 	fputs("]}\n", fp);
 }
@@ -416,12 +419,12 @@ static void json_fleet_discard(struct fleet_out *out, const char *why)
 }
 
 const struct check_format check_out_json = {
-	.name = "json",
-	.target = json_target,
-	.unknown = json_unknown,
-	.group = json_group,
-	.fleet_begin = json_fleet_begin,
-	.fleet_each = json_fleet_each,
-	.fleet_end = json_fleet_end,
-	.fleet_discard = json_fleet_discard,
+    .name = "json",
+    .target = json_target,
+    .unknown = json_unknown,
+    .group = json_group,
+    .fleet_begin = json_fleet_begin,
+    .fleet_each = json_fleet_each,
+    .fleet_end = json_fleet_end,
+    .fleet_discard = json_fleet_discard,
 };

@@ -22,7 +22,8 @@ static void nagios_target(FILE *fp, const struct check_target *t, const struct c
 	/* The first finding at the verdict's level: it is what the operator sees. */
 	for (i = 0; i < t->notes.n && buf[0] == '\0' && t->verdict != V_OK; i++)
 		if (t->notes.v[i].level == t->verdict)
-			snprintf(buf, sizeof(buf), "%s:%u: %s", t->host, t->port, t->notes.v[i].text);
+			snprintf(buf, sizeof(buf), "%s:%u: %s", t->host, t->port,
+				 t->notes.v[i].text);
 	for (i = 0; i < t->naddr && buf[0] == '\0' && t->verdict != V_OK; i++) {
 		const struct check_addr *a = &t->addr[i];
 		const char *text = a->message != NULL ? a->message : "";
@@ -38,9 +39,12 @@ static void nagios_target(FILE *fp, const struct check_target *t, const struct c
 		snprintf(buf, sizeof(buf), "%s: %s", where, text);
 	}
 	if (buf[0] == '\0' && c->candidate_only)
-		snprintf(buf, sizeof(buf), "%s:%u: %zu of %zu candidate%s match%s the published "
-			 "records", t->host, t->port, check_out_candidates_matched(t), t->ncands,
-			 t->ncands == 1 ? "" : "s", check_out_candidates_matched(t) == 1 ? "es" : "");
+		snprintf(buf, sizeof(buf),
+			 "%s:%u: %zu of %zu candidate%s match%s the published "
+			 "records",
+			 t->host, t->port, check_out_candidates_matched(t), t->ncands,
+			 t->ncands == 1 ? "" : "s",
+			 check_out_candidates_matched(t) == 1 ? "es" : "");
 	if (buf[0] == '\0')
 		snprintf(buf, sizeof(buf), "%s:%u: %zu of %zu address%s matched", t->host, t->port,
 			 check_out_addresses_ok(t), naddrs, naddrs == 1 ? "" : "es");
@@ -59,7 +63,8 @@ static void nagios_target(FILE *fp, const struct check_target *t, const struct c
 			t->ncands - check_out_candidates_matched(t));
 	else
 		fprintf(fp, "DANE %s - %s | addresses=%zu;;;0 matched=%zu;;;0 failed=%zu;;;0",
-			verdict_name(t->verdict), buf, naddrs, check_out_addresses_ok(t), naddrs - check_out_addresses_ok(t));
+			verdict_name(t->verdict), buf, naddrs, check_out_addresses_ok(t),
+			naddrs - check_out_addresses_ok(t));
 	if (have_days)
 		fprintf(fp, " days_left=%d;%d:;0:", days, c->warn_days);
 	fprintf(fp, " time=%.3fs;;;0\n", t->seconds);
@@ -105,8 +110,8 @@ static void nagios_group(FILE *fp, const struct check_group *g, const struct che
 			}
 	}
 	if (buf[0] == '\0')
-		snprintf(buf, sizeof(buf), "%s: %zu of %zu %s verified", g->name, g->nt - bad, g->nt,
-			 g->kind == GROUP_MX ? "mail hosts" : "SRV targets");
+		snprintf(buf, sizeof(buf), "%s: %zu of %zu %s verified", g->name, g->nt - bad,
+			 g->nt, g->kind == GROUP_MX ? "mail hosts" : "SRV targets");
 	/* '|' separates perfdata: keep it out of the text. */
 	for (i = 0; buf[i] != '\0'; i++)
 		if (buf[i] == '|')
@@ -229,12 +234,12 @@ static int nagios_fleet_end(struct fleet_out *out, enum verdict worst)
 }
 
 const struct check_format check_out_nagios = {
-	.name = "nagios",
-	.target = nagios_target,
-	.unknown = nagios_unknown,
-	.group = nagios_group,
-	.fleet_begin = nagios_fleet_begin,
-	.fleet_each = nagios_fleet_each,
-	.fleet_end = nagios_fleet_end,
-	.fleet_discard = nagios_fleet_discard,
+    .name = "nagios",
+    .target = nagios_target,
+    .unknown = nagios_unknown,
+    .group = nagios_group,
+    .fleet_begin = nagios_fleet_begin,
+    .fleet_each = nagios_fleet_each,
+    .fleet_end = nagios_fleet_end,
+    .fleet_discard = nagios_fleet_discard,
 };

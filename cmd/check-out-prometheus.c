@@ -87,7 +87,7 @@ struct prom {
 	char *buf[F_COUNT]; /* in memory: open_memstream's buffers */
 	size_t len[F_COUNT];
 	int in_memory[F_COUNT]; /* 1: an open_memstream (buf, len), else a tmpfile */
-	void *seen; /* tsearch tree of the label sets written (series keys) */
+	void *seen;		/* tsearch tree of the label sets written (series keys) */
 };
 
 static void prom_free(struct prom *pm);
@@ -563,13 +563,13 @@ static int prom_fleet_end(struct fleet_out *out, enum verdict worst)
 }
 
 const struct check_format check_out_prometheus = {
-	.name = "prometheus",
-	.target = prom_print_target,
-	.unknown = prom_print_unknown,
-	.group = prom_print_group,
-	.group_unknown = prom_print_group_unknown,
-	.fleet_begin = prom_fleet_begin,
-	.fleet_each = prom_fleet_each,
-	.fleet_end = prom_fleet_end,
-	.fleet_discard = prom_fleet_discard,
+    .name = "prometheus",
+    .target = prom_print_target,
+    .unknown = prom_print_unknown,
+    .group = prom_print_group,
+    .group_unknown = prom_print_group_unknown,
+    .fleet_begin = prom_fleet_begin,
+    .fleet_each = prom_fleet_each,
+    .fleet_end = prom_fleet_end,
+    .fleet_discard = prom_fleet_discard,
 };

@@ -41,7 +41,8 @@ static void text_notes(FILE *fp, const char *where, const struct notes *ns)
 		if (ns->v[i].level == V_OK)
 			fprintf(fp, "%s: %s\n", where, ns->v[i].text);
 		else
-			fprintf(fp, "%s: %s: %s\n", where, verdict_name(ns->v[i].level), ns->v[i].text);
+			fprintf(fp, "%s: %s: %s\n", where, verdict_name(ns->v[i].level),
+				ns->v[i].text);
 	}
 }
 
@@ -58,8 +59,8 @@ static void text_chain(FILE *fp, const tlsa_verify_result *r)
 		if (der == NULL || tlsa_cert_info_get(der, len, &info) != TLSA_OK)
 			continue;
 		day_string(info.not_after, day);
-		fprintf(fp, "  depth %zu: %s, issuer %s, notAfter %s\n", d, info.subject, info.issuer,
-			day);
+		fprintf(fp, "  depth %zu: %s, issuer %s, notAfter %s\n", d, info.subject,
+			info.issuer, day);
 		tlsa_cert_info_clear(&info);
 	}
 }
@@ -102,7 +103,8 @@ static void text_candidates(FILE *fp, const struct check_target *t)
 			if (!cli.quiet)
 				fprintf(fp, "candidate %s: matches %s at depth %d%s\n", cr->file,
 					t->recs[cr->rec].text, cr->depth,
-					cr->live_issuer ? " (its issuer, from the live chain)" : "");
+					cr->live_issuer ? " (its issuer, from the live chain)"
+							: "");
 			continue;
 		}
 		fprintf(fp, "candidate %s: matches none of the published records; publish first:\n",
@@ -153,8 +155,9 @@ static void text_target(FILE *fp, const struct check_target *t, const struct che
 		text_candidates(fp, t);
 	if (c->candidate_only && (!cli.quiet || t->verdict != V_OK))
 		fprintf(fp, "%s: %s: %zu of %zu candidate%s match%s the published records\n",
-			target, verdict_name(t->verdict), check_out_candidates_matched(t), t->ncands,
-			t->ncands == 1 ? "" : "s", check_out_candidates_matched(t) == 1 ? "es" : "");
+			target, verdict_name(t->verdict), check_out_candidates_matched(t),
+			t->ncands, t->ncands == 1 ? "" : "s",
+			check_out_candidates_matched(t) == 1 ? "es" : "");
 	else if (!cli.quiet || t->verdict != V_OK) {
 		if (t->naddr == 0)
 			fprintf(fp, "%s: %s\n", target, verdict_name(t->verdict));
@@ -163,8 +166,8 @@ static void text_target(FILE *fp, const struct check_target *t, const struct che
 				verdict_name(t->verdict), naddrs, naddrs, naddrs == 1 ? "" : "es");
 		else
 			fprintf(fp, "%s: %s: %zu of %zu address%s failed\n", target,
-				verdict_name(t->verdict), naddrs - check_out_addresses_ok(t), naddrs,
-				naddrs == 1 ? "" : "es");
+				verdict_name(t->verdict), naddrs - check_out_addresses_ok(t),
+				naddrs, naddrs == 1 ? "" : "es");
 	}
 }
 
@@ -271,10 +274,10 @@ static void text_fleet_discard(struct fleet_out *out, const char *why)
 }
 
 const struct check_format check_out_text = {
-	.name = "text",
-	.target = text_target,
-	.group = text_group,
-	.fleet_each = text_fleet_each,
-	.fleet_end = text_fleet_end,
-	.fleet_discard = text_fleet_discard,
+    .name = "text",
+    .target = text_target,
+    .group = text_group,
+    .fleet_each = text_fleet_each,
+    .fleet_end = text_fleet_end,
+    .fleet_discard = text_fleet_discard,
 };

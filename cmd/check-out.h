@@ -20,10 +20,10 @@ struct fleet_result; /* check-targets.h */
 struct fleet_out {
 	FILE *fp;
 	const struct check_format *fmt;
-	size_t total;    /* targets in the file */
+	size_t total; /* targets in the file */
 	size_t printed;
 	size_t count[4]; /* results so far by verdict */
-	void *state;     /* the format's own */
+	void *state;	 /* the format's own */
 };
 
 struct check_format {

@@ -62,7 +62,7 @@ static int add_rec(struct check_target *t, tlsa_record *rec, size_t rdlen)
 struct file_owner {
 	char expect[300]; /* _PORT._PROTO.HOST, lowercase, no final dot */
 	char origin[300]; /* $ORIGIN, no final dot; "" when none */
-	char last[300];   /* the previous record's owner, completed; "" when none */
+	char last[300];	  /* the previous record's owner, completed; "" when none */
 	int have_last;
 };
 
@@ -238,7 +238,7 @@ int check_records_gather(struct check_target *t, struct check_opts *o, const tls
 			st = tlsa_record_parse(o->tlsa[i], &rec);
 			if (st != TLSA_OK || add_rec(t, rec, 0) != 0) {
 				check_problem(o, "--tlsa '%s': %s", o->tlsa[i],
-					  st != TLSA_OK ? tlsa_strerror(st) : "out of memory");
+					      st != TLSA_OK ? tlsa_strerror(st) : "out of memory");
 				if (st == TLSA_OK)
 					tlsa_record_free(rec);
 				return -1;
@@ -271,4 +271,3 @@ int check_records_gather(struct check_target *t, struct check_opts *o, const tls
 	}
 	return 0;
 }
-

@@ -38,8 +38,8 @@ struct check_rec {
 	tlsa_record *rec; /* NULL when the rdata is too short to be a record */
 	char *text;	  /* "3 1 1 ab12..." or "(malformed: N bytes of rdata)" */
 	size_t rdlen;	  /* the rdata's length, for the note on a malformed one */
-	int slot;         /* its index among a session's records, -1 when malformed */
-	int cand_match;   /* some --candidate gives its data (check-candidate.c) */
+	int slot;	  /* its index among a session's records, -1 when malformed */
+	int cand_match;	  /* some --candidate gives its data (check-candidate.c) */
 };
 
 /*
@@ -49,16 +49,16 @@ struct check_rec {
  */
 struct check_addr {
 	char address[46];
-	int dnssec;                /* tlsa_dnssec of its A/AAAA RRset, -1 when given */
+	int dnssec;		   /* tlsa_dnssec of its A/AAAA RRset, -1 when given */
 	int verified_with_records; /* the session was given the records */
 	tlsa_verify_result *res;   /* NULL only when out of memory */
-	enum verdict verdict;      /* set by the policy */
-	char *message;             /* the policy's one-line summary (owned) */
-	struct notes notes;        /* further findings for this address */
-	int days_left;             /* of the certificate in use that expires first */
+	enum verdict verdict;	   /* set by the policy */
+	char *message;		   /* the policy's one-line summary (owned) */
+	struct notes notes;	   /* further findings for this address */
+	int days_left;		   /* of the certificate in use that expires first */
 	int have_days;
-	int key_type;              /* tlsa_key_type of the certificate it saw, 0 unknown */
-	int several;               /* its address offered several key types: this is one */
+	int key_type; /* tlsa_key_type of the certificate it saw, 0 unknown */
+	int several;  /* its address offered several key types: this is one */
 };
 
 /* Where the records came from and how far they can be trusted. */
@@ -66,9 +66,9 @@ enum rec_source { SRC_DNS, SRC_GIVEN };
 
 /* The options the policy and the printers need. */
 struct check_conf {
-	int insecure;       /* --insecure */
-	int warn_days;      /* --warn-days */
-	int smtp;           /* RFC 7672 rules: usages 0 and 1 ignored */
+	int insecure;  /* --insecure */
+	int warn_days; /* --warn-days */
+	int smtp;      /* RFC 7672 rules: usages 0 and 1 ignored */
 	time_t now;
 	int single_key_ok;  /* --single-key-ok: one key published is not a WARNING */
 	int candidate_only; /* --candidate-only: judge the candidates, not the live service */
@@ -77,25 +77,25 @@ struct check_conf {
 struct check_target {
 	const char *host;
 	unsigned port;
-	const char *proto;            /* "tcp" */
+	const char *proto;	       /* "tcp" */
 	const tlsa_starttls *starttls; /* NULL: direct TLS */
 	enum rec_source source;
-	const char *source_file;      /* --tlsa-file, or NULL */
-	size_t skipped;               /* --tlsa-file records for other owners, not used */
-	tlsa_tlsa_result *tlsa;       /* the DNS lookup (SRC_DNS), or NULL */
-	tlsa_addr_result *addrs;      /* the address lookup, NULL with --address */
+	const char *source_file; /* --tlsa-file, or NULL */
+	size_t skipped;		 /* --tlsa-file records for other owners, not used */
+	tlsa_tlsa_result *tlsa;	 /* the DNS lookup (SRC_DNS), or NULL */
+	tlsa_addr_result *addrs; /* the address lookup, NULL with --address */
 	char *base_domain;
 	struct check_rec *recs;
 	size_t nrecs;
 	struct check_addr *addr;
 	size_t naddr;
-	int use_records;              /* the records may be used (secure, or --insecure) */
-	enum verdict verdict;         /* set by the policy */
-	struct notes notes;           /* findings about the target as a whole */
-	double seconds;               /* wall time of the check */
+	int use_records;      /* the records may be used (secure, or --insecure) */
+	enum verdict verdict; /* set by the policy */
+	struct notes notes;   /* findings about the target as a whole */
+	double seconds;	      /* wall time of the check */
 	/* --mx and --srv (check-mx.c): where this host came from */
-	int preference;               /* MX preference or SRV priority; -1: none */
-	const char *service_domain;   /* SRV: the service domain (XMPP to=), or NULL */
+	int preference;		    /* MX preference or SRV priority; -1: none */
+	const char *service_domain; /* SRV: the service domain (XMPP to=), or NULL */
 	/* --candidate (check-candidate.c): one result per candidate */
 	struct cand_result *cands;
 	size_t ncands;
@@ -103,7 +103,7 @@ struct check_target {
 
 /* Add a note (printf-style); -1 when out of memory. */
 int notes_add(struct notes *ns, enum verdict level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void notes_free(struct notes *ns);
 
 /* "127.0.0.1:25" or "[::1]:25" into buf. */
@@ -118,10 +118,10 @@ void addr_where(const struct check_addr *a, unsigned port, char buf[80]);
  * checked as a target of its own (g->t, same order).
  */
 struct check_endpoint {
-	char *host;                    /* absolute */
-	unsigned port;                 /* 25 for MX; the SRV target's port */
-	int preference;                /* MX preference, SRV priority */
-	int implicit;                  /* no MX: the domain itself (RFC 5321 5.1) */
+	char *host;		       /* absolute */
+	unsigned port;		       /* 25 for MX; the SRV target's port */
+	int preference;		       /* MX preference, SRV priority */
+	int implicit;		       /* no MX: the domain itself (RFC 5321 5.1) */
 	const tlsa_starttls *starttls; /* NULL: direct TLS */
 };
 
@@ -129,16 +129,16 @@ enum group_kind { GROUP_MX, GROUP_SRV };
 
 struct check_group {
 	enum group_kind kind;
-	char *name;                  /* the mail domain or SRV owner as given */
-	char *service_domain;        /* SRV: the owner without its two labels */
-	tlsa_mx_result *mx;          /* GROUP_MX: the MX lookup */
-	tlsa_srv_result *srv;        /* GROUP_SRV: the SRV lookup */
+	char *name;	      /* the mail domain or SRV owner as given */
+	char *service_domain; /* SRV: the owner without its two labels */
+	tlsa_mx_result *mx;   /* GROUP_MX: the MX lookup */
+	tlsa_srv_result *srv; /* GROUP_SRV: the SRV lookup */
 	struct check_endpoint *ep;
 	size_t nep;
-	struct check_target *t;      /* one per endpoint, filled by the caller */
+	struct check_target *t; /* one per endpoint, filled by the caller */
 	size_t nt;
-	enum verdict verdict;        /* set by check_policy_group() */
-	struct notes notes;          /* findings about the group as a whole */
+	enum verdict verdict; /* set by check_policy_group() */
+	struct notes notes;   /* findings about the group as a whole */
 	double seconds;
 };
 
@@ -147,11 +147,11 @@ struct check_group {
 /* Whether the records published now match one candidate. */
 struct cand_result {
 	const char *file;
-	int rec;            /* index in t->recs of the first record that matches, -1 none */
-	int depth;          /* the depth in the candidate it matched at */
-	int usable;         /* the published records could be used (t->use_records) */
-	int live_issuer;    /* matched with the issuer from the live chain (a lone leaf) */
-	char **publish;     /* no match: the records to publish first, rfc lines */
+	int rec;	 /* index in t->recs of the first record that matches, -1 none */
+	int depth;	 /* the depth in the candidate it matched at */
+	int usable;	 /* the published records could be used (t->use_records) */
+	int live_issuer; /* matched with the issuer from the live chain (a lone leaf) */
+	char **publish;	 /* no match: the records to publish first, rfc lines */
 	size_t npublish;
 };
 

@@ -185,4 +185,3 @@ int check_run_fleet(struct check_opts *o)
 	o->vctx = NULL;
 	return rc;
 }
-

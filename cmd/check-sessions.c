@@ -111,4 +111,3 @@ int check_sessions_run(struct check_target *t, const tlsa_verify_opts *o, unsign
 	free(p.nv);
 	return rc;
 }
-

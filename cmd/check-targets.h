@@ -19,27 +19,27 @@ struct fleet_defaults {
 /* One line of a targets file: "HOST [PORT [STARTTLS]]" or "--mx DOMAIN". */
 struct fleet_line {
 	unsigned long lineno;
-	int mx;                         /* an --mx DOMAIN line */
-	char *host;                     /* HOST, or the mail domain (owned) */
+	int mx;	    /* an --mx DOMAIN line */
+	char *host; /* HOST, or the mail domain (owned) */
 	unsigned port;
-	const tlsa_starttls *starttls;  /* NULL: direct TLS */
+	const tlsa_starttls *starttls; /* NULL: direct TLS */
 };
 void fleet_line_clear(struct fleet_line *l);
 
 /* One line's check, filled on a worker thread, printed in input order. */
 struct fleet_result {
 	struct fleet_line line;
-	int is_group;             /* g (an --mx line) rather than t */
+	int is_group; /* g (an --mx line) rather than t */
 	struct check_target t;
 	struct check_group g;
 	struct check_conf conf;
-	enum verdict verdict;     /* of t or g; UNKNOWN when the check could not run */
-	char problem[1024];       /* why it could not run, or "" */
+	enum verdict verdict; /* of t or g; UNKNOWN when the check could not run */
+	char problem[1024];   /* why it could not run, or "" */
 };
 
 struct fleet_run {
-	const char *file;            /* --targets FILE ("-": stdin) */
-	unsigned jobs;               /* --jobs */
+	const char *file; /* --targets FILE ("-": stdin) */
+	unsigned jobs;	  /* --jobs */
 	struct fleet_defaults defaults;
 	const struct check_format *fmt;
 	/* After the file is validated, before any check: 0, or -1 (said) to stop. */

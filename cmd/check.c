@@ -24,46 +24,62 @@
 #include "cli.h"
 
 enum {
-	OPT_PROTO = 256, OPT_SNI, OPT_RESOLVER, OPT_TRUST_ANCHOR, OPT_INSECURE, OPT_TLSA,
-	OPT_TLSA_FILE, OPT_TIMEOUT, OPT_WARN_DAYS, OPT_CA_FILE, OPT_CA_PATH, OPT_HELO,
-	OPT_SERVICE_DOMAIN, OPT_MX, OPT_SRV, OPT_CANDIDATE, OPT_TARGETS, OPT_CANDIDATE_ONLY,
-	OPT_SINGLE_KEY_OK, OPT_PASSIN, OPT_KEY_TYPES
+	OPT_PROTO = 256,
+	OPT_SNI,
+	OPT_RESOLVER,
+	OPT_TRUST_ANCHOR,
+	OPT_INSECURE,
+	OPT_TLSA,
+	OPT_TLSA_FILE,
+	OPT_TIMEOUT,
+	OPT_WARN_DAYS,
+	OPT_CA_FILE,
+	OPT_CA_PATH,
+	OPT_HELO,
+	OPT_SERVICE_DOMAIN,
+	OPT_MX,
+	OPT_SRV,
+	OPT_CANDIDATE,
+	OPT_TARGETS,
+	OPT_CANDIDATE_ONLY,
+	OPT_SINGLE_KEY_OK,
+	OPT_PASSIN,
+	OPT_KEY_TYPES
 };
 
 static const struct option long_options[] = {
-	{ "port", required_argument, NULL, 'p' },
-	{ "proto", required_argument, NULL, OPT_PROTO },
-	{ "starttls", required_argument, NULL, 't' },
-	{ "address", required_argument, NULL, 'a' },
-	{ "ipv4", no_argument, NULL, '4' },
-	{ "ipv6", no_argument, NULL, '6' },
-	{ "sni", required_argument, NULL, OPT_SNI },
-	{ "helo", required_argument, NULL, OPT_HELO },
-	{ "service-domain", required_argument, NULL, OPT_SERVICE_DOMAIN },
-	{ "mx", no_argument, NULL, OPT_MX },
-	{ "srv", no_argument, NULL, OPT_SRV },
-	{ "candidate", required_argument, NULL, OPT_CANDIDATE },
-	{ "candidate-only", no_argument, NULL, OPT_CANDIDATE_ONLY },
-	{ "passin", required_argument, NULL, OPT_PASSIN },
-	{ "single-key-ok", no_argument, NULL, OPT_SINGLE_KEY_OK },
-	{ "resolver", required_argument, NULL, OPT_RESOLVER },
-	{ "trust-anchor", required_argument, NULL, OPT_TRUST_ANCHOR },
-	{ "insecure", no_argument, NULL, OPT_INSECURE },
-	{ "tlsa", required_argument, NULL, OPT_TLSA },
-	{ "tlsa-file", required_argument, NULL, OPT_TLSA_FILE },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "warn-days", required_argument, NULL, OPT_WARN_DAYS },
-	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
-	{ "ca-path", required_argument, NULL, OPT_CA_PATH },
-	{ "key-types", required_argument, NULL, OPT_KEY_TYPES },
-	{ "targets", required_argument, NULL, OPT_TARGETS },
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "format", required_argument, NULL, 'o' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 }
-};
+    {"port", required_argument, NULL, 'p'},
+    {"proto", required_argument, NULL, OPT_PROTO},
+    {"starttls", required_argument, NULL, 't'},
+    {"address", required_argument, NULL, 'a'},
+    {"ipv4", no_argument, NULL, '4'},
+    {"ipv6", no_argument, NULL, '6'},
+    {"sni", required_argument, NULL, OPT_SNI},
+    {"helo", required_argument, NULL, OPT_HELO},
+    {"service-domain", required_argument, NULL, OPT_SERVICE_DOMAIN},
+    {"mx", no_argument, NULL, OPT_MX},
+    {"srv", no_argument, NULL, OPT_SRV},
+    {"candidate", required_argument, NULL, OPT_CANDIDATE},
+    {"candidate-only", no_argument, NULL, OPT_CANDIDATE_ONLY},
+    {"passin", required_argument, NULL, OPT_PASSIN},
+    {"single-key-ok", no_argument, NULL, OPT_SINGLE_KEY_OK},
+    {"resolver", required_argument, NULL, OPT_RESOLVER},
+    {"trust-anchor", required_argument, NULL, OPT_TRUST_ANCHOR},
+    {"insecure", no_argument, NULL, OPT_INSECURE},
+    {"tlsa", required_argument, NULL, OPT_TLSA},
+    {"tlsa-file", required_argument, NULL, OPT_TLSA_FILE},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"warn-days", required_argument, NULL, OPT_WARN_DAYS},
+    {"ca-file", required_argument, NULL, OPT_CA_FILE},
+    {"ca-path", required_argument, NULL, OPT_CA_PATH},
+    {"key-types", required_argument, NULL, OPT_KEY_TYPES},
+    {"targets", required_argument, NULL, OPT_TARGETS},
+    {"jobs", required_argument, NULL, 'j'},
+    {"format", required_argument, NULL, 'o'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
 
 static void help(void)
 {
@@ -140,7 +156,8 @@ static int fleet_usage(const struct check_opts *o, int nargs, char **args)
 				       args[0]);
 	if (o->mx || o->srv)
 		return cli_usage_error("%s is for one HOST; a targets file takes '--mx DOMAIN' "
-				       "lines", o->mx ? "--mx" : "--srv");
+				       "lines",
+				       o->mx ? "--mx" : "--srv");
 	if (o->naddresses > 0)
 		return cli_usage_error("--address is for one HOST, not --targets");
 	if (o->sni != NULL)
@@ -166,10 +183,12 @@ static int group_usage(const struct check_opts *o)
 		return cli_usage_error("--mx speaks SMTP on port 25: -t is not allowed");
 	if (o->naddresses > 0)
 		return cli_usage_error("%s finds the hosts and their addresses: --address is not "
-				       "allowed", opt);
+				       "allowed",
+				       opt);
 	if (o->ntlsa > 0 || o->tlsa_file != NULL)
 		return cli_usage_error("%s checks every host against its own TLSA records: "
-				       "--tlsa and --tlsa-file are not allowed", opt);
+				       "--tlsa and --tlsa-file are not allowed",
+				       opt);
 	if (o->sni != NULL)
 		return cli_usage_error("%s sends each host's own name: --sni is not allowed", opt);
 	if (o->mx && o->service_domain != NULL)
@@ -205,7 +224,8 @@ static const struct check_format *early_format(int argc, char **argv,
 		if (strcmp(argv[i], "--") == 0)
 			break;
 		v = NULL;
-		if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--format") == 0) && i + 1 < argc)
+		if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--format") == 0) &&
+		    i + 1 < argc)
 			v = argv[++i];
 		else if (strncmp(argv[i], "--format=", 9) == 0)
 			v = argv[i] + 9;
@@ -223,7 +243,8 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 	int c, rc = -1, fam;
 
 	opterr = 0;
-	while (rc < 0 && (c = getopt_long(argc, argv, ":p:t:a:46j:o:qvh", long_options, NULL)) != -1) {
+	while (rc < 0 &&
+	       (c = getopt_long(argc, argv, ":p:t:a:46j:o:qvh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (cli_parse_ulong(optarg, 1, 65535, &o->port) != 0)
@@ -242,63 +263,99 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 			break;
 		case 't':
 			o->starttls_set = 1;
-			o->starttls = strcmp(optarg, "none") == 0 ? NULL : tlsa_starttls_find(optarg);
+			o->starttls =
+			    strcmp(optarg, "none") == 0 ? NULL : tlsa_starttls_find(optarg);
 			if (o->starttls == NULL && strcmp(optarg, "none") != 0)
-				rc = cli_usage_error("unknown STARTTLS protocol '%s' (want one of: %s, "
-						     "or none)",
-						     optarg, tlsa_starttls_names());
+				rc = cli_usage_error(
+				    "unknown STARTTLS protocol '%s' (want one of: %s, "
+				    "or none)",
+				    optarg, tlsa_starttls_names());
 			break;
 		case 'a':
 			fam = parse_address(optarg);
 			if (fam < 0)
-				rc = cli_usage_error("bad --address '%s' (want a numeric IPv4 or IPv6 "
-						     "address)",
-						     optarg);
+				rc = cli_usage_error(
+				    "bad --address '%s' (want a numeric IPv4 or IPv6 "
+				    "address)",
+				    optarg);
 			else if (cli_push(&o->addresses, &o->naddresses, optarg) != 0)
 				rc = cli_usage_error("out of memory");
 			break;
-		case '4': o->family = o->family == AF_INET6 ? -1 : AF_INET; break;
-		case '6': o->family = o->family == AF_INET ? -1 : AF_INET6; break;
-		case OPT_SNI: o->sni = optarg; break;
-		case OPT_HELO: o->helo = optarg; break;
-		case OPT_SERVICE_DOMAIN: o->service_domain = optarg; break;
-		case OPT_MX: o->mx = 1; break;
-		case OPT_SRV: o->srv = 1; break;
+		case '4':
+			o->family = o->family == AF_INET6 ? -1 : AF_INET;
+			break;
+		case '6':
+			o->family = o->family == AF_INET ? -1 : AF_INET6;
+			break;
+		case OPT_SNI:
+			o->sni = optarg;
+			break;
+		case OPT_HELO:
+			o->helo = optarg;
+			break;
+		case OPT_SERVICE_DOMAIN:
+			o->service_domain = optarg;
+			break;
+		case OPT_MX:
+			o->mx = 1;
+			break;
+		case OPT_SRV:
+			o->srv = 1;
+			break;
 		case OPT_CANDIDATE:
 			if (cli_push(&o->cand_files, &o->ncand_files, optarg) != 0)
 				rc = cli_usage_error("out of memory");
 			break;
-		case OPT_CANDIDATE_ONLY: o->candidate_only = 1; break;
-		case OPT_SINGLE_KEY_OK: o->single_key_ok = 1; break;
-		case OPT_PASSIN: o->passin = optarg; break;
+		case OPT_CANDIDATE_ONLY:
+			o->candidate_only = 1;
+			break;
+		case OPT_SINGLE_KEY_OK:
+			o->single_key_ok = 1;
+			break;
+		case OPT_PASSIN:
+			o->passin = optarg;
+			break;
 		case OPT_RESOLVER:
 			if (cli_push(&o->resolvers, &o->nresolvers, optarg) != 0)
 				rc = cli_usage_error("out of memory");
 			break;
-		case OPT_TRUST_ANCHOR: o->trust_anchor = optarg; break;
-		case OPT_INSECURE: o->insecure = 1; break;
+		case OPT_TRUST_ANCHOR:
+			o->trust_anchor = optarg;
+			break;
+		case OPT_INSECURE:
+			o->insecure = 1;
+			break;
 		case OPT_TLSA:
 			if (cli_push(&o->tlsa, &o->ntlsa, optarg) != 0)
 				rc = cli_usage_error("out of memory");
 			break;
-		case OPT_TLSA_FILE: o->tlsa_file = optarg; break;
+		case OPT_TLSA_FILE:
+			o->tlsa_file = optarg;
+			break;
 		case OPT_TIMEOUT:
 			if (cli_parse_ulong(optarg, 1, 3600, &o->timeout) != 0)
-				rc = cli_usage_error("bad --timeout '%s' (want 1-3600 seconds)", optarg);
+				rc = cli_usage_error("bad --timeout '%s' (want 1-3600 seconds)",
+						     optarg);
 			break;
 		case OPT_WARN_DAYS:
 			if (cli_parse_ulong(optarg, 0, 3650, &o->warn_days) != 0)
 				rc = cli_usage_error("bad --warn-days '%s' (want 0-3650)", optarg);
 			break;
-		case OPT_CA_FILE: o->ca_file = optarg; break;
-		case OPT_CA_PATH: o->ca_path = optarg; break;
+		case OPT_CA_FILE:
+			o->ca_file = optarg;
+			break;
+		case OPT_CA_PATH:
+			o->ca_path = optarg;
+			break;
 		case OPT_KEY_TYPES:
 			if (tlsa_key_types_parse(optarg, &o->key_types) != TLSA_OK)
 				rc = cli_usage_error("bad --key-types '%s' (want all, first, or "
 						     "a list of rsa, ecdsa, ed25519, ed448)",
 						     optarg);
 			break;
-		case OPT_TARGETS: o->targets = optarg; break;
+		case OPT_TARGETS:
+			o->targets = optarg;
+			break;
 		case 'j':
 			if (cli_parse_ulong(optarg, 1, 256, &o->jobs) != 0)
 				rc = cli_usage_error("bad --jobs '%s' (want 1-256)", optarg);
@@ -306,14 +363,24 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 		case 'o':
 			o->fmt = check_format_find(optarg);
 			if (o->fmt == NULL)
-				rc = cli_usage_error("unknown format '%s' (want text, json, nagios or "
-						     "prometheus)",
-						     optarg);
+				rc = cli_usage_error(
+				    "unknown format '%s' (want text, json, nagios or "
+				    "prometheus)",
+				    optarg);
 			break;
-		case 'q': cli.quiet = 1; break;
-		case 'v': cli.verbose++; break;
-		case 'h': help(); rc = 0; break;
-		default: rc = cli_option_error(argv, c); break;
+		case 'q':
+			cli.quiet = 1;
+			break;
+		case 'v':
+			cli.verbose++;
+			break;
+		case 'h':
+			help();
+			rc = 0;
+			break;
+		default:
+			rc = cli_option_error(argv, c);
+			break;
 		}
 	}
 	return rc;
@@ -339,10 +406,11 @@ static int check_arguments(struct check_opts *o, int argc, char **argv, const ch
 		return cli_usage_error("no HOST to check");
 	arg = o->targets != NULL ? NULL : argv[optind++];
 	if (optind < argc)
-		return cli_usage_error("unexpected argument '%s' (one HOST at a time)", argv[optind]);
+		return cli_usage_error("unexpected argument '%s' (one HOST at a time)",
+				       argv[optind]);
 	if (arg != NULL && (hk = cli_host_check(arg, hostwhy, sizeof(hostwhy))) != 0)
 		return cli_usage_error("%s%s", hostwhy,
-				       hk == CLI_HOST_PORT	 ? " (give the port with -p)"
+				       hk == CLI_HOST_PORT	? " (give the port with -p)"
 				       : hk == CLI_HOST_ADDRESS ? " (give the host name, and the "
 								  "address with --address)"
 								: "");
