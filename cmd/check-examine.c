@@ -143,8 +143,8 @@ tlsa_resolver *check_resolver_new(struct check_opts *o, int warn_remote)
 	const char *first;
 	tlsa_status st;
 
-	st = tlsa_resolver_new(&res, o->resolvers, o->nresolvers, (unsigned)o->timeout * 1000,
-			       o->trust_anchor);
+	st = tlsa_resolver_new(&res, o->resolvers, o->nresolvers,
+			       (unsigned)o->target.timeout * 1000, o->trust_anchor);
 	if (st != TLSA_OK) {
 		if (o->trust_anchor != NULL && st != TLSA_ERR_RESOLVER_ADDR &&
 		    st != TLSA_ERR_RESOLV_CONF)
@@ -202,7 +202,7 @@ static void session_opts(const struct check_opts *o, const struct check_target *
 	vo->sni = o->sni;
 	vo->starttls = t->starttls;
 	vo->client_name = o->helo;
-	vo->timeout_ms = (int)o->timeout * 1000;
+	vo->timeout_ms = (int)o->target.timeout * 1000;
 	vo->smtp = conf->smtp;
 	vo->ca_file = o->ca_file;
 	vo->ca_path = o->ca_path;
@@ -293,7 +293,8 @@ int check_examine_group(struct check_opts *o, const tlsa_resolver *res, const ch
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	ok = o->mx ? check_expand_mx(res, name, g, why, sizeof(why))
-		   : check_expand_srv(res, name, o->starttls, o->starttls_set, g, why, sizeof(why));
+		   : check_expand_srv(res, name, o->target.starttls, o->target.starttls_set, g, why,
+				      sizeof(why));
 	if (ok != 0) {
 		check_problem(o, "%s", why);
 		return -1;

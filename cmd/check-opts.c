@@ -16,9 +16,7 @@
 void check_opts_init(struct check_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->port = 443;
-	o->proto = "tcp";
-	o->timeout = 10;
+	cli_target_init(&o->target);
 	o->warn_days = 21;
 	o->family = AF_UNSPEC;
 	o->key_types = TLSA_KEY_FIRST | TLSA_KEY_ALL;

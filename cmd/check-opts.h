@@ -12,13 +12,10 @@
 
 #include "check-candidate.h"
 #include "check-out.h"
+#include "cli.h"
 
 struct check_opts {
-	unsigned long port;
-	int port_set;
-	const char *proto;
-	const tlsa_starttls *starttls;
-	int starttls_set;
+	struct cli_target target; /* -p, --proto, -t, --timeout */
 	const char **addresses;
 	size_t naddresses;
 	int family; /* AF_UNSPEC, AF_INET (-4) or AF_INET6 (-6) */
@@ -27,7 +24,7 @@ struct check_opts {
 	size_t nresolvers;
 	const char **tlsa; /* --tlsa texts */
 	size_t ntlsa;
-	unsigned long timeout, warn_days;
+	unsigned long warn_days;
 	int insecure;
 	int mx, srv;		  /* --mx, --srv: HOST is a mail domain, an SRV owner */
 	struct check_cand *cands; /* --candidate, loaded */

@@ -22,7 +22,7 @@ static void target_init(struct check_target *t, const struct check_opts *o, cons
 	memset(t, 0, sizeof(*t));
 	t->host = host;
 	t->port = port;
-	t->proto = o->proto;
+	t->proto = o->target.proto;
 	t->starttls = starttls;
 	t->source = (o->ntlsa > 0 || o->tlsa_file != NULL) ? SRC_GIVEN : SRC_DNS;
 	t->source_file = o->tlsa_file;
@@ -40,7 +40,7 @@ int check_run_target(struct check_opts *o, const char *host)
 	int rc = V_UNKNOWN;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	target_init(&t, o, host, (unsigned)o->port, o->starttls);
+	target_init(&t, o, host, (unsigned)o->target.port, o->target.starttls);
 	check_target_conf(o, &t, &conf);
 
 	if (t.source == SRC_DNS || o->naddresses == 0) {
@@ -170,9 +170,9 @@ int check_run_fleet(struct check_opts *o)
 	memset(&f, 0, sizeof(f));
 	f.file = o->targets;
 	f.jobs = (unsigned)o->jobs;
-	f.defaults.port = (unsigned)o->port;
-	f.defaults.starttls = o->starttls;
-	f.defaults.starttls_set = o->starttls_set;
+	f.defaults.port = (unsigned)o->target.port;
+	f.defaults.starttls = o->target.starttls;
+	f.defaults.starttls_set = o->target.starttls_set;
 	f.fmt = o->fmt;
 	f.ready = fleet_ready;
 	f.check = fleet_check;

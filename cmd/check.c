@@ -177,9 +177,9 @@ static int group_usage(const struct check_opts *o)
 
 	if (o->mx && o->srv)
 		return cli_usage_error("--mx and --srv exclude each other");
-	if (o->port_set)
+	if (o->target.port_set)
 		return cli_usage_error("%s finds the ports itself: -p is not allowed", opt);
-	if (o->mx && o->starttls_set)
+	if (o->mx && o->target.starttls_set)
 		return cli_usage_error("--mx speaks SMTP on port 25: -t is not allowed");
 	if (o->naddresses > 0)
 		return cli_usage_error("%s finds the hosts and their addresses: --address is not "
@@ -237,6 +237,12 @@ static const struct check_format *early_format(int argc, char **argv,
 	return f;
 }
 
+/* A parser's 0 (the value is good) as parse_options' -1 (go on). */
+static int go_on(int status)
+{
+	return status != 0 ? status : -1;
+}
+
 /* The options into o.  -1 to go on, else the exit status (--help: 0). */
 static int parse_options(struct check_opts *o, int argc, char **argv)
 {
@@ -247,29 +253,13 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 	       (c = getopt_long(argc, argv, ":p:t:a:46j:o:qvh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (cli_parse_ulong(optarg, 1, 65535, &o->port) != 0)
-				rc = cli_usage_error("bad port '%s' (want 1-65535)", optarg);
-			o->port_set = 1;
+			rc = go_on(cli_target_port(&o->target, CLI_STYLE_CHECK, optarg));
 			break;
 		case OPT_PROTO:
-			/* The owner could name udp or sctp, but we speak TLS over TCP only. */
-			if (strcmp(optarg, "udp") == 0 || strcmp(optarg, "sctp") == 0)
-				rc = cli_usage_error("--proto %s: only TCP services can be checked "
-						     "(DTLS and SCTP are not supported)",
-						     optarg);
-			else if (strcmp(optarg, "tcp") != 0)
-				rc = cli_usage_error("bad --proto '%s' (want tcp)", optarg);
-			o->proto = optarg;
+			rc = go_on(cli_target_proto(&o->target, CLI_STYLE_CHECK, optarg));
 			break;
 		case 't':
-			o->starttls_set = 1;
-			o->starttls =
-			    strcmp(optarg, "none") == 0 ? NULL : tlsa_starttls_find(optarg);
-			if (o->starttls == NULL && strcmp(optarg, "none") != 0)
-				rc = cli_usage_error(
-				    "unknown STARTTLS protocol '%s' (want one of: %s, "
-				    "or none)",
-				    optarg, tlsa_starttls_names());
+			rc = go_on(cli_target_starttls(&o->target, CLI_STYLE_CHECK, optarg));
 			break;
 		case 'a':
 			fam = parse_address(optarg);
@@ -333,9 +323,7 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 			o->tlsa_file = optarg;
 			break;
 		case OPT_TIMEOUT:
-			if (cli_parse_ulong(optarg, 1, 3600, &o->timeout) != 0)
-				rc = cli_usage_error("bad --timeout '%s' (want 1-3600 seconds)",
-						     optarg);
+			rc = go_on(cli_target_timeout(&o->target, CLI_STYLE_CHECK, optarg));
 			break;
 		case OPT_WARN_DAYS:
 			if (cli_parse_ulong(optarg, 0, 3650, &o->warn_days) != 0)
@@ -468,10 +456,7 @@ static int run(struct check_opts *o, const char *host)
 	if (o->mx || o->srv)
 		return check_run_group(o, host);
 	/* The port picks the protocol, or the protocol picks the port. */
-	if (!o->starttls_set)
-		o->starttls = tlsa_starttls_by_port((unsigned)o->port);
-	else if (!o->port_set && o->starttls != NULL)
-		o->port = tlsa_starttls_port(o->starttls);
+	cli_target_complete(&o->target, 1);
 	return o->targets != NULL ? check_run_fleet(o) : check_run_target(o, host);
 }
 
@@ -500,7 +485,7 @@ int cmd_check(int argc, char **argv)
 	if (rc == V_UNKNOWN && !o.said && o.fmt != NULL) {
 		const char *why = cli_first_error();
 
-		check_out_unknown(o.fmt, stdout, host, o.mx ? 25 : (unsigned)o.port,
+		check_out_unknown(o.fmt, stdout, host, o.mx ? 25 : (unsigned)o.target.port,
 				  why[0] != '\0' ? why : "the check could not run");
 	}
 	check_opts_free(&o);

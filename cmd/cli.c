@@ -154,6 +154,76 @@ int cli_parse_ulong(const char *text, unsigned long min, unsigned long max,
 	return 0;
 }
 
+void cli_target_init(struct cli_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->port = 443;
+	t->proto = "tcp";
+	t->timeout = 10;
+}
+
+int cli_target_port(struct cli_target *t, enum cli_style style, const char *arg)
+{
+	t->port_set = 1;
+	if (cli_parse_ulong(arg, 1, 65535, &t->port) == 0)
+		return 0;
+	return cli_usage_error(style == CLI_STYLE_CHECK ? "bad port '%s' (want 1-65535)"
+							: "--port '%s': want 1-65535",
+			       arg);
+}
+
+int cli_target_proto(struct cli_target *t, enum cli_style style, const char *arg)
+{
+	int tcp = strcmp(arg, "tcp") == 0;
+	int other = strcmp(arg, "udp") == 0 || strcmp(arg, "sctp") == 0;
+
+	t->proto = arg;
+	if (style == CLI_STYLE_CREATE)
+		return tcp || other ? 0
+				    : cli_usage_error("--proto '%s': want tcp, udp or sctp", arg);
+	/* The owner could name udp or sctp, but check speaks TLS over TCP only. */
+	if (other)
+		return cli_usage_error("--proto %s: only TCP services can be checked "
+				       "(DTLS and SCTP are not supported)",
+				       arg);
+	return tcp ? 0 : cli_usage_error("bad --proto '%s' (want tcp)", arg);
+}
+
+int cli_target_starttls(struct cli_target *t, enum cli_style style, const char *arg)
+{
+	t->starttls_set = 1;
+	/* check can be told to speak TLS from the start on a STARTTLS port. */
+	if (style == CLI_STYLE_CHECK && strcmp(arg, "none") == 0) {
+		t->starttls = NULL;
+		return 0;
+	}
+	t->starttls = tlsa_starttls_find(arg);
+	if (t->starttls != NULL)
+		return 0;
+	if (style == CLI_STYLE_CHECK)
+		return cli_usage_error("unknown STARTTLS protocol '%s' (want one of: %s, or none)",
+				       arg, tlsa_starttls_names());
+	return cli_usage_error("--starttls '%s': unknown protocol (want one of: %s)", arg,
+			       tlsa_starttls_names());
+}
+
+int cli_target_timeout(struct cli_target *t, enum cli_style style, const char *arg)
+{
+	if (cli_parse_ulong(arg, 1, 3600, &t->timeout) == 0)
+		return 0;
+	return cli_usage_error(style == CLI_STYLE_CHECK ? "bad --timeout '%s' (want 1-3600 seconds)"
+							: "--timeout '%s': want 1-3600 seconds",
+			       arg);
+}
+
+void cli_target_complete(struct cli_target *t, int pick_protocol)
+{
+	if (!t->starttls_set && pick_protocol)
+		t->starttls = tlsa_starttls_by_port((unsigned)t->port);
+	else if (!t->port_set && t->starttls != NULL)
+		t->port = tlsa_starttls_port(t->starttls);
+}
+
 int cli_push(const char ***v, size_t *n, const char *s)
 {
 	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));

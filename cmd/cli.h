@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include <tlsa.h>
+
 /* Set by each subcommand before it parses options. */
 struct cli {
 	const char *cmd; /* "create", "check", "zone": prefixes diagnostics */
@@ -37,6 +39,35 @@ int cli_parse_ulong(const char *text, unsigned long min, unsigned long max,
 
 /* Append s to *v, a list of *n strings (a repeatable option); -1 when out of memory. */
 int cli_push(const char ***v, size_t *n, const char *s);
+
+/*
+ * Where a service is, the options create and check share: -p/--port,
+ * --proto, -t/--starttls and --timeout.  One set of defaults and limits;
+ * each command words the errors in its own style, as its other errors.
+ */
+struct cli_target {
+	unsigned long port; /* 443 unless given */
+	int port_set;
+	const char *proto;	       /* "tcp" unless given */
+	const tlsa_starttls *starttls; /* NULL: direct TLS, or not given */
+	int starttls_set;
+	unsigned long timeout; /* seconds, each network step: 10 unless given */
+};
+enum cli_style {
+	CLI_STYLE_CREATE, /* "--port 'X': want 1-65535"; --proto tcp, udp or sctp */
+	CLI_STYLE_CHECK	  /* "bad port 'X' (want 1-65535)"; TCP only; -t none */
+};
+void cli_target_init(struct cli_target *t);
+/* The value of -p, --proto, -t or --timeout: 0, or the usage error's status. */
+int cli_target_port(struct cli_target *t, enum cli_style style, const char *arg);
+int cli_target_proto(struct cli_target *t, enum cli_style style, const char *arg);
+int cli_target_starttls(struct cli_target *t, enum cli_style style, const char *arg);
+int cli_target_timeout(struct cli_target *t, enum cli_style style, const char *arg);
+/*
+ * After the options: the protocol's port when -t came without -p, and
+ * with pick_protocol, the port's protocol when no -t came.
+ */
+void cli_target_complete(struct cli_target *t, int pick_protocol);
 
 /* A usage error: message, then a hint to --help.  Returns cli.usage_status. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
