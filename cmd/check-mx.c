@@ -5,8 +5,9 @@
  * Owns: the MX/SRV lookup of a group, the endpoints in preference order
  * (the domain itself when it has no MX, RFC 5321 section 5.1), the
  * service domain of an SRV owner and the STARTTLS protocol its service
- * label implies.  Does not own: checking each endpoint (check.c), the
- * verdicts (check-policy.c) or printing (check-out-*.c).
+ * label implies.  Does not own: checking each endpoint
+ * (check-examine.c), the verdicts (check-policy.c) or printing
+ * (check-out-*.c).
  */
 #include "config.h"
 

@@ -3,7 +3,7 @@
  * into its hosts.  check_expand_mx()/check_expand_srv() look up the MX or
  * SRV RRset and fill g->ep, one endpoint per host in preference order
  * (for a domain without MX, the domain itself, preference 0); the caller
- * checks each endpoint as a target (check-examine.c's examine_group()),
+ * checks each endpoint as a target (check_examine_group(), check-examine.c),
  * check-policy.c judges the whole.  Expansion never aborts on DNS
  * trouble: what DNS said is in g->mx / g->srv for the policy to judge; -1
  * only when out of memory or the name is not usable (then why holds the

@@ -122,7 +122,7 @@ static enum verdict worst_note(const struct notes *ns)
 
 /*
  * Before any session: may the records be used?  Sets t->use_records and
- * notes what DNS said.  Called by check.c so that untrusted records are
+ * notes what DNS said.  Called by check-examine.c so that untrusted records are
  * never handed to a session.
  */
 int check_records_trust(struct check_target *t, const struct check_conf *c)

@@ -8,7 +8,7 @@
  * Only a window of 2N results is alive at any moment, so a file of any
  * length runs in bounded memory: a result is printed as soon as every
  * earlier one is, then freed.
- * Does not own: what a check does (check.c, through fleet_run.check),
+ * Does not own: what a check does (check-run.c, through fleet_run.check),
  * the verdicts (check-policy.c) or how results are printed
  * (the format's fleet hooks, check-out-*.c).
  */
