@@ -77,6 +77,9 @@ ldns_rr_list *tlsa_dns_sigs(const ldns_rr_list *section, const ldns_rdf *owner, 
 typedef struct tlsa_validator tlsa_validator;
 
 tlsa_status tlsa_validator_new(tlsa_validator **out, const tlsa_resolver *res);
+/* 1 when a query of the validator got no answer (the state is then
+ * indeterminate for want of one, not because of what DNS said). */
+int tlsa_validator_lost(const tlsa_validator *v);
 void tlsa_validator_free(tlsa_validator *v);
 
 /*

@@ -470,20 +470,91 @@ static void set_reason(tlsa_dns_answer *a, char *reason)
 		free(reason);
 }
 
+/* The first RRSIG of the answer or authority section, or NULL. */
+static const ldns_rr *first_sig(const ldns_pkt *pkt)
+{
+	const ldns_rr_list *sec[2] = {ldns_pkt_answer(pkt), ldns_pkt_authority(pkt)};
+	size_t i, k;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; sec[k] && i < ldns_rr_list_rr_count(sec[k]); i++)
+			if (ldns_rr_get_type(ldns_rr_list_rr(sec[k], i)) == LDNS_RR_TYPE_RRSIG)
+				return ldns_rr_list_rr(sec[k], i);
+	return NULL;
+}
+
 /*
- * The AD-mode state of an answer: AD means secure; SERVFAIL that turns
- * into data with CD means bogus; SERVFAIL with CD too, or another error
- * rcode, means indeterminate.  On bogus *pkt is replaced by the CD answer
- * so that the caller can still show the data.
+ * A signed answer without AD: insecure only when the resolver shows that it
+ * validates, by setting AD on the signer zone's DS RRset or its denial (a
+ * signed zone that its secure parent does not delegate securely, or whose
+ * algorithm the resolver does not support, is provably insecure).  An
+ * authoritative server or a forwarder that strips AD never does: then
+ * nobody checked the signatures, and the answer is not "insecure" but
+ * unvalidated.  1 when the resolver validates; *lost when the probe got
+ * no answer.
+ */
+static int resolver_validates(const tlsa_resolver *res, const ldns_rr *sig, int *lost)
+{
+	ldns_rdf *signer = ldns_rr_rrsig_signame(sig);
+	ldns_pkt *p = NULL;
+	const char *sv = NULL;
+	char why[256];
+	int ad;
+
+	if (signer == NULL || ldns_rdf_get_type(signer) != LDNS_RDF_TYPE_DNAME)
+		return 0;
+	/* The root has no DS: its DNSKEY RRset gets AD from a validator. */
+	if (tlsa_dns_query(res, signer,
+			   ldns_dname_label_count(signer) == 0 ? LDNS_RR_TYPE_DNSKEY
+							       : LDNS_RR_TYPE_DS,
+			   0, &p, &sv, why, sizeof(why)) != TLSA_OK ||
+	    p == NULL) {
+		*lost = 1;
+		return 0;
+	}
+	ad = ldns_pkt_ad(p) && (ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR ||
+				ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN);
+	ldns_pkt_free(p);
+	return ad;
+}
+
+/*
+ * The AD-mode state of an answer: AD means secure; no AD means insecure,
+ * unless the answer carries signatures the resolver did not show it
+ * checked (then indeterminate and *unvalidated); SERVFAIL that turns into
+ * data with CD means bogus; SERVFAIL with CD too, or another error rcode,
+ * means indeterminate.  On bogus *pkt is replaced by the CD answer so that
+ * the caller can still show the data.  *lost is set when a further query
+ * this needed got no answer.
  */
 static tlsa_status ad_state(const tlsa_resolver *res, const ldns_rdf *name, ldns_rr_type type,
-			    ldns_pkt **pkt, const char **server, tlsa_dnssec *state, char **reason)
+			    ldns_pkt **pkt, const char **server, tlsa_dnssec *state, char **reason,
+			    int *lost, int *unvalidated)
 {
 	int rc = ldns_pkt_get_rcode(*pkt);
 
 	*reason = NULL;
 	if (rc == LDNS_RCODE_NOERROR || rc == LDNS_RCODE_NXDOMAIN) {
+		const ldns_rr *sig = first_sig(*pkt);
+		int gone = 0;
+
 		*state = ldns_pkt_ad(*pkt) ? TLSA_DNSSEC_SECURE : TLSA_DNSSEC_INSECURE;
+		if (*state == TLSA_DNSSEC_SECURE || sig == NULL || resolver_validates(res, sig, &gone))
+			return TLSA_OK;
+		*state = TLSA_DNSSEC_INDETERMINATE;
+		if (gone) {
+			*lost = 1;
+			*reason = tlsa_dns_fmt("the answer from %s is signed but has no AD bit, "
+					       "and asking whether the resolver validates got no "
+					       "answer",
+					       *server);
+			return TLSA_OK;
+		}
+		*unvalidated = 1;
+		*reason = tlsa_dns_fmt("the resolver %s does not validate: the answer carries "
+				       "DNSSEC signatures (RRSIG) but no AD bit, so nobody checked "
+				       "them (an authoritative server, or a forwarder that strips AD)",
+				       *server);
 		return TLSA_OK;
 	}
 	*state = TLSA_DNSSEC_INDETERMINATE;
@@ -506,7 +577,8 @@ static tlsa_status ad_state(const tlsa_resolver *res, const ldns_rdf *name, ldns
 			ldns_pkt_free(*pkt);
 			*pkt = cdp;
 			*server = cds;
-			return ad_state(res, name, type, pkt, server, state, reason);
+			return ad_state(res, name, type, pkt, server, state, reason, lost,
+					unvalidated);
 		}
 		free(said);
 		if (cdp != NULL)
@@ -534,8 +606,14 @@ static tlsa_status ad_state(const tlsa_resolver *res, const ldns_rdf *name, ldns
 			*server = cds;
 			return TLSA_OK;
 		}
-		if (cdp)
-			ldns_pkt_free(cdp);
+		if (cdp == NULL) {
+			*lost = 1;
+			*reason = tlsa_dns_fmt("resolver %s returned SERVFAIL, and asked again "
+					       "with CD set: %s",
+					       *server, why);
+			return TLSA_OK;
+		}
+		ldns_pkt_free(cdp);
 		*reason = tlsa_dns_fmt("resolver %s returned SERVFAIL (also with CD set: "
 				       "the zone's servers may be unreachable or broken)",
 				       *server);
@@ -584,7 +662,8 @@ tlsa_status tlsa_dns_lookup(const tlsa_resolver *res, const ldns_rdf *qname, ldn
 	}
 	ans->answered = 1;
 	if (!local) {
-		st = ad_state(res, qname, type, &pkt, &server, &hop, &reason);
+		st = ad_state(res, qname, type, &pkt, &server, &hop, &reason, &ans->unanswered,
+			      &ans->unvalidated);
 		if (st != TLSA_OK) {
 			ldns_pkt_free(pkt);
 			return st;
@@ -691,10 +770,14 @@ tlsa_status tlsa_dns_lookup(const tlsa_resolver *res, const ldns_rdf *qname, ldn
 						    sizeof(w));
 				if (st == TLSA_OK && p)
 					st = ad_state(res, o, LDNS_RR_TYPE_CNAME, &p, &sv,
-						      &ans->cnames[i].state, &r);
-				else if (st == TLSA_OK)
+						      &ans->cnames[i].state, &r, &ans->unanswered,
+						      &ans->unvalidated);
+				else if (st == TLSA_OK) {
 					ans->cnames[i].state = TLSA_DNSSEC_INDETERMINATE;
-				free(r);
+					ans->unanswered = 1;
+					r = tlsa_dns_fmt("CNAME %s: %s", ans->cnames[i].owner, w);
+				}
+				set_reason(ans, r);
 				if (p)
 					ldns_pkt_free(p);
 				ldns_rdf_deep_free(o);
@@ -716,6 +799,8 @@ tlsa_status tlsa_dns_lookup(const tlsa_resolver *res, const ldns_rdf *qname, ldn
 		ans->denial_secure = ans->nodata && ans->state == TLSA_DNSSEC_SECURE;
 	}
 	ldns_rdf_deep_free(cur);
+	if (tlsa_validator_lost(v) && ans->state == TLSA_DNSSEC_INDETERMINATE)
+		ans->unanswered = 1;
 	tlsa_validator_free(v);
 	if (st != TLSA_OK || rrset_out == NULL)
 		ldns_rr_list_free(rrset);
