@@ -234,6 +234,12 @@ static void udp_send(struct exchange *x, size_t i)
 	x->wire[0] = (uint8_t)(t.id >> 8);
 	x->wire[1] = (uint8_t)t.id;
 	fd = socket(s->family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	/* Out of descriptors (many checks at once): an older try's socket
+	 * makes room; the server is not to blame. */
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE) && x->ntries > 0) {
+		try_close(x, 0);
+		fd = socket(s->family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	}
 	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, sl) != 0 ||
 	    send(fd, x->wire, x->wlen, 0) != (ssize_t)x->wlen) {
 		p->fail = net_words(errno);
