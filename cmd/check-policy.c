@@ -159,20 +159,24 @@ int check_records_trust(struct check_target *t, const struct check_conf *c)
 		rc |= notes_add(&t->notes, V_OK, "TLSA owner %s is an alias of %s", owner, a->name);
 	/* Without the host's expansion the TLSA base domain is unknown. */
 	if (dns_unknown(&t->tlsa->host_answer))
-		return rc | notes_add(&t->notes, V_UNKNOWN, "lookup of %s (for its CNAME "
-				      "expansion): %s%s", t->tlsa->host,
-				      t->tlsa->host_answer.reason != NULL ? t->tlsa->host_answer.reason
-									  : "no answer",
-				      dns_hint(&t->tlsa->host_answer));
+		return rc |
+		       notes_add(&t->notes, V_UNKNOWN,
+				 "lookup of %s (for its CNAME "
+				 "expansion): %s%s",
+				 t->tlsa->host,
+				 t->tlsa->host_answer.reason != NULL ? t->tlsa->host_answer.reason
+								     : "no answer",
+				 dns_hint(&t->tlsa->host_answer));
 	switch (a->state) {
 	case TLSA_DNSSEC_BOGUS:
 		return rc | notes_add(&t->notes, V_CRITICAL, "TLSA lookup bogus (%s) at %s",
 				      a->reason != NULL ? a->reason : "validation failed", owner);
 	case TLSA_DNSSEC_INDETERMINATE:
 		if (dns_unknown(a))
-			return rc | notes_add(&t->notes, V_UNKNOWN, "TLSA lookup at %s: %s%s", owner,
-					      a->reason != NULL ? a->reason : "no DNS server answered",
-					      dns_hint(a));
+			return rc |
+			       notes_add(&t->notes, V_UNKNOWN, "TLSA lookup at %s: %s%s", owner,
+					 a->reason != NULL ? a->reason : "no DNS server answered",
+					 dns_hint(a));
 		return rc | notes_add(&t->notes, V_CRITICAL, "TLSA lookup failed at %s (%s)", owner,
 				      a->reason != NULL ? a->reason : "no usable answer");
 	case TLSA_DNSSEC_INSECURE:

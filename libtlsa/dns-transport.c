@@ -35,11 +35,11 @@
 
 #include "dns-internal.h"
 
-#define RTO_FIRST_MS 400 /* before any round trip to the server was measured */
-#define RTO_MIN_MS 150	 /* a cache miss at the resolver costs more than its RTT */
-#define RTO_CAP_MS 1500	 /* the doubling stops here */
-#define TCP_AFTER 2	 /* silent UDP tries to a server before TCP joins in */
-#define OPEN_TRIES 4	 /* UDP sockets kept open for late answers */
+#define RTO_FIRST_MS 400  /* before any round trip to the server was measured */
+#define RTO_MIN_MS   150  /* a cache miss at the resolver costs more than its RTT */
+#define RTO_CAP_MS   1500 /* the doubling stops here */
+#define TCP_AFTER    2	  /* silent UDP tries to a server before TCP joins in */
+#define OPEN_TRIES   4	  /* UDP sockets kept open for late answers */
 
 static long long now_us(void)
 {
@@ -373,7 +373,8 @@ static void tcp_ready(struct exchange *x, size_t i, short revents)
 		ldns_pkt *r = NULL;
 
 		n = recv(p->fd, p->in + p->inlen, need - p->inlen, 0);
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+		if (n == 0 ||
+		    (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
 			tcp_fail(p, n == 0 ? "TCP connection closed" : net_words(errno));
 			return;
 		}
@@ -427,8 +428,8 @@ static void say_why(const struct exchange *x, int timed_out, char *why, size_t w
 	for (i = 0; i < res->n; i++)
 		if (x->p[i].fail)
 			fail = x->p[i].fail;
-	snprintf(tries, sizeof(tries), "%u %s over UDP%s", x->sent, x->sent == 1 ? "query" : "queries",
-		 x->tcp_used ? ", then TCP" : "");
+	snprintf(tries, sizeof(tries), "%u %s over UDP%s", x->sent,
+		 x->sent == 1 ? "query" : "queries", x->tcp_used ? ", then TCP" : "");
 	if (res->n == 1 && (timed_out || fail == NULL))
 		snprintf(why, whylen, "no answer from %s within %u.%u s (%s)", res->servers[0].text,
 			 res->timeout_ms / 1000, res->timeout_ms % 1000 / 100, tries);
@@ -438,7 +439,8 @@ static void say_why(const struct exchange *x, int timed_out, char *why, size_t w
 		snprintf(why, whylen, "none of %zu resolvers answered within %u.%u s (%s)", res->n,
 			 res->timeout_ms / 1000, res->timeout_ms % 1000 / 100, tries);
 	else
-		snprintf(why, whylen, "none of %zu resolvers answered (the last: %s)", res->n, fail);
+		snprintf(why, whylen, "none of %zu resolvers answered (the last: %s)", res->n,
+			 fail);
 }
 
 ldns_status tlsa_dns_exchange(const tlsa_resolver *res, const ldns_pkt *query, ldns_pkt **reply,

@@ -539,7 +539,8 @@ static tlsa_status ad_state(const tlsa_resolver *res, const ldns_rdf *name, ldns
 		int gone = 0;
 
 		*state = ldns_pkt_ad(*pkt) ? TLSA_DNSSEC_SECURE : TLSA_DNSSEC_INSECURE;
-		if (*state == TLSA_DNSSEC_SECURE || sig == NULL || resolver_validates(res, sig, &gone))
+		if (*state == TLSA_DNSSEC_SECURE || sig == NULL ||
+		    resolver_validates(res, sig, &gone))
 			return TLSA_OK;
 		*state = TLSA_DNSSEC_INDETERMINATE;
 		if (gone) {
@@ -551,10 +552,11 @@ static tlsa_status ad_state(const tlsa_resolver *res, const ldns_rdf *name, ldns
 			return TLSA_OK;
 		}
 		*unvalidated = 1;
-		*reason = tlsa_dns_fmt("the resolver %s does not validate: the answer carries "
-				       "DNSSEC signatures (RRSIG) but no AD bit, so nobody checked "
-				       "them (an authoritative server, or a forwarder that strips AD)",
-				       *server);
+		*reason =
+		    tlsa_dns_fmt("the resolver %s does not validate: the answer carries "
+				 "DNSSEC signatures (RRSIG) but no AD bit, so nobody checked "
+				 "them (an authoritative server, or a forwarder that strips AD)",
+				 *server);
 		return TLSA_OK;
 	}
 	*state = TLSA_DNSSEC_INDETERMINATE;

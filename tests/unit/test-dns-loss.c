@@ -26,7 +26,7 @@
 
 #include "tap.h"
 
-#define REAL 0x11
+#define REAL	0x11
 #define MAXSEEN 64
 
 struct server {
@@ -60,22 +60,9 @@ static double now(void)
 
 /* ---- wire ------------------------------------------------------------------ */
 
-static const char *const labels[] = {"good",   "drop3",  "dropodd", "late",  "tcponly", "forged2",
-				     "silent", "rrsig",  "island",  "lossy", "alias"};
-enum {
-	GOOD,
-	DROP3,
-	DROPODD,
-	LATE,
-	TCPONLY,
-	FORGED2,
-	SILENT,
-	RRSIG,
-	ISLAND,
-	LOSSY,
-	ALIAS,
-	NLABELS
-};
+static const char *const labels[] = {"good",   "drop3", "dropodd", "late",  "tcponly", "forged2",
+				     "silent", "rrsig", "island",  "lossy", "alias"};
+enum { GOOD, DROP3, DROPODD, LATE, TCPONLY, FORGED2, SILENT, RRSIG, ISLAND, LOSSY, ALIAS, NLABELS };
 
 /* alias.test: an A query is answered with "alias.test. CNAME good.test."
  * and no AD (so each link is asked on its own); the CNAME query for the
@@ -163,16 +150,16 @@ static size_t put_name(uint8_t *out, const char *name)
  * An answer to the query: a TLSA record when tlsa (with an RRSIG by
  * signer when signer is not NULL), else NODATA; AD as given.
  */
-static size_t answer(uint8_t *out, uint16_t id, const uint8_t *query, size_t qlen, int tlsa,
-		     int ad, const char *signer)
+static size_t answer(uint8_t *out, uint16_t id, const uint8_t *query, size_t qlen, int tlsa, int ad,
+		     const char *signer)
 {
 	size_t o = 0, r;
 	unsigned n = tlsa ? (signer ? 2 : 1) : 0;
 
 	out[o++] = (uint8_t)(id >> 8);
 	out[o++] = (uint8_t)id;
-	out[o++] = 0x81;		/* QR, RD */
-	out[o++] = ad ? 0xa0 : 0x80;	/* RA (, AD) */
+	out[o++] = 0x81;	     /* QR, RD */
+	out[o++] = ad ? 0xa0 : 0x80; /* RA (, AD) */
 	out[o++] = 0;
 	out[o++] = 1;
 	out[o++] = 0;
@@ -297,7 +284,7 @@ static void udp_query(struct server *s, const uint8_t *q, size_t n,
 		break;
 	}
 	len = answer(out, id, q, qlen, qtype == 52, b != RRSIG && b != ISLAND,
-		     qtype != 52 ? NULL
+		     qtype != 52   ? NULL
 		     : b == RRSIG  ? "test."
 		     : b == ISLAND ? "island.test."
 				   : NULL);
@@ -475,7 +462,8 @@ static void test_rto_adapts(struct server *s)
 		tlsa_tlsa_result_free(t);
 	}
 	ok(good, "when every first try is lost, every lookup still gets its answer");
-	ok(first >= 0.4, "before any round trip was measured, a retry waits 400 ms (%.2f s)", first);
+	ok(first >= 0.4, "before any round trip was measured, a retry waits 400 ms (%.2f s)",
+	   first);
 	ok(later < 0.6,
 	   "once the round trip is measured, a retry comes after about 150 ms, well under a "
 	   "second (two retries in %.2f s)",
@@ -560,8 +548,9 @@ static void test_rotation(struct server *s)
 	t = lookup(r, "good", &secs);
 	ok(real_answer(t) && t->answer.server && strcmp(t->answer.server, live) == 0,
 	   "behind a black hole, the second resolver is asked and answers");
-	ok(secs < 1.2, "after the first resolver's retransmission timeout, not the whole "
-		       "timeout (%.2f s)",
+	ok(secs < 1.2,
+	   "after the first resolver's retransmission timeout, not the whole "
+	   "timeout (%.2f s)",
 	   secs);
 	tlsa_tlsa_result_free(t);
 	t = lookup(r, "good", &secs);
@@ -606,8 +595,8 @@ static void test_cname_link(const struct server *s)
 	tlsa_resolver_new(&r, servers, 1, 1000, NULL);
 	t = lookup(r, "alias", &secs);
 	ok(t && t->host_answer.ncnames == 1 && t->host_answer.answered &&
-	       t->host_answer.unanswered &&
-	       t->host_answer.state == TLSA_DNSSEC_INDETERMINATE && !t->expansion_secure,
+	       t->host_answer.unanswered && t->host_answer.state == TLSA_DNSSEC_INDETERMINATE &&
+	       !t->expansion_secure,
 	   "a CNAME link whose own query goes unanswered: indeterminate for want of an answer");
 	if (t && t->host_answer.reason)
 		printf("#   the reason: %s\n", t->host_answer.reason);
@@ -650,8 +639,9 @@ static void test_threads(const tlsa_resolver *r)
 		pthread_join(th[i], NULL);
 		good += w[i].good;
 	}
-	is_int(good, 80, "8 threads sharing one resolver, a third of datagrams lost: all 80 "
-			 "lookups answered");
+	is_int(good, 80,
+	       "8 threads sharing one resolver, a third of datagrams lost: all 80 "
+	       "lookups answered");
 }
 
 int main(void)
