@@ -6,7 +6,10 @@
 # as an --mx line) must be the one the lab lists, as without loss.  Before
 # retransmission, 417 of 500 such targets came out CRITICAL or UNKNOWN.
 # A second run adds 30 ms of delay to every answer, and one through a
-# black hole shows a lookup without an answer is UNKNOWN.
+# black hole shows a lookup without an answer is UNKNOWN (item 6).  Last,
+# the lab's NSD asked directly, as if it were a resolver: its answers carry
+# RRSIGs but never AD, and that is "does not validate", UNKNOWN, even with
+# --insecure (item 7).
 #
 #   TLSA_LIVE=1 TLSA=build/cmd/tlsa top_srcdir=. bash tests/live/check-lossy.sh
 set -u
@@ -114,5 +117,20 @@ is "$rc" 3 "every datagram lost: UNKNOWN, not CRITICAL"
 ok $? "within --timeout per lookup (4 lookups of 1 s: ${ms} ms)"
 echo "$out$err" | grep -q "no answer from 127.0.0.1@5355 within 1.0 s"
 ok $? "the reason names the resolver and the time waited"
+
+# ---- a server that does not validate (item 7) ---------------------------------
+run "$TLSA" check --resolver "$LAB_NSD_ADDR" --timeout 3 -p "$LAB_MAIL_SMTP_PORT" \
+	"$LAB_MAIL_SMTP_HOST"
+is "$rc" 3 "NSD (authoritative, RRSIGs without AD) as the resolver: UNKNOWN"
+echo "$out$err" | grep -q "resolver $LAB_NSD_ADDR@53 does not validate.*--trust-anchor"
+ok $? "the reason: the resolver does not validate; the hint: a validating resolver or --trust-anchor"
+echo "$out$err" | grep -q "insecure (not DNSSEC-signed)"
+is "$?" 1 "never called insecure"
+run "$TLSA" check --resolver "$LAB_NSD_ADDR" --timeout 3 --insecure -p "$LAB_MAIL_SMTP_PORT" \
+	"$LAB_MAIL_SMTP_HOST"
+is "$rc" 3 "with --insecure too: signatures nobody checked are never accepted"
+run "$TLSA" check --resolver "$LAB_NSD_ADDR" --trust-anchor "$LAB_TRUST_ANCHOR" --timeout 3 \
+	-p "$LAB_MAIL_SMTP_PORT" "$LAB_MAIL_SMTP_HOST"
+is "$rc" 1 "the same server with --trust-anchor: validated here, the lab's verdict (WARNING)"
 
 done_testing

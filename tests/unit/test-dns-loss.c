@@ -428,12 +428,14 @@ static void test_drop3(struct server *s, const tlsa_resolver *r)
 
 	ok(real_answer(t), "three lost datagrams, then an answer: the answer is used");
 	ok(secs < 2.0, "and it comes well within the 3 s timeout (%.2f s)", secs);
+	pthread_mutex_lock(&s->mu);
 	is_int(s->nseen, 4, "the query was sent four times");
 	for (i = 0; i < s->nseen; i++)
 		for (j = i + 1; j < s->nseen; j++) {
 			same_id += s->ids[i] == s->ids[j];
 			same_port += s->ports[i] == s->ports[j];
 		}
+	pthread_mutex_unlock(&s->mu);
 	ok(same_id == 0, "every try has a fresh ID");
 	ok(same_port == 0, "every try has a fresh source port");
 	tlsa_tlsa_result_free(t);
