@@ -31,7 +31,7 @@ ip link set lo up
 HOSTILE=$top_srcdir/tests/cli/hostile.py
 
 pids=
-trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+trap 'for p in $pids; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$T"' EXIT
 cd "$T" || exit 1
 
 serve() { # MODE PORT [ARGS]
@@ -99,6 +99,28 @@ verdict "a resolver that answers only over TCP" 3 0 "OK"
 timed "$TLSA" check --resolver 127.0.0.1@5302 --resolver 127.0.0.1@5300 --timeout 3 \
 	-a 127.0.0.1 -p 2511 --sni host.test good.test
 verdict "a black hole first, then a good resolver: rotation finds the good one" 3 0 "OK"
+
+# Through tests/live/lossy.py, 30% of the datagrams lost each way: twenty
+# checks in a row, each OK.
+python3 "$top_srcdir/tests/live/lossy.py" --listen 127.0.0.1:5310 --upstream 127.0.0.1:5300 \
+	--loss-in 0.3 --loss-out 0.3 --seed 3 --ready "$T/ready" --stats "$T/stats" 2>/dev/null &
+pids="$pids $!"
+for i in $(seq 100); do
+	[ -e "$T/ready" ] && break
+	sleep 0.1
+done
+good=0
+s=$(date +%s)
+for i in $(seq 10); do
+	"$TLSA" check -q --resolver 127.0.0.1@5310 --timeout 5 -a 127.0.0.1 -p 2511 \
+		--sni host.test good.test && good=$((good + 1))
+done
+is "$good" 10 "30% loss each way (lossy.py): 10 checks of 10 OK ($(($(date +%s) - s)) s)"
+sleep 1.2 # lossy.py writes its stats every second
+echo "# lossy.py: $(cat "$T/stats")"
+dropped=$(sed 's/.*dropped_in=\([0-9]*\).*/\1/' "$T/stats")
+[ "${dropped:-0}" -gt 0 ]
+ok $? "and lossy.py did drop queries ($dropped)"
 
 # ---- item 6: no answer is UNKNOWN ----------------------------------------------
 timed "$TLSA" check --resolver 127.0.0.1@5302 --timeout 1 -p 2511 host.test
