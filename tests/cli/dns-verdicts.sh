@@ -132,6 +132,9 @@ verdict "a black-hole resolver with --address: UNKNOWN (2 lookups)" 3 3 \
 timed "$TLSA" check --resolver 127.0.0.1@5302 --timeout 1 --mx example.test
 verdict "a black-hole resolver, --mx: UNKNOWN" 3 3 "UNKNOWN.*MX lookup for example.test" \
 	"CRITICAL"
+timed "$TLSA" check --resolver 127.0.0.1@5302 --timeout 1 --srv _xmpp-client._tcp.example.test
+verdict "a black-hole resolver, --srv: UNKNOWN" 3 3 \
+	"UNKNOWN.*SRV lookup for _xmpp-client._tcp.example.test" "CRITICAL"
 timed "$TLSA" check --resolver 127.0.0.1@5300 --timeout 1 -p 2511 aaaasilent.test
 verdict "A answered with no address, AAAA never answered: UNKNOWN, not \"no addresses\"" 4 3 \
 	"UNKNOWN.*AAAA lookup for aaaasilent.test.*no answer from 127.0.0.1@5300" \
