@@ -161,8 +161,7 @@ int check_records_trust(struct check_target *t, const struct check_conf *c)
 	if (dns_unknown(&t->tlsa->host_answer))
 		return rc |
 		       notes_add(&t->notes, V_UNKNOWN,
-				 "lookup of %s (for its CNAME "
-				 "expansion): %s%s",
+				 "lookup of %s (for its CNAME expansion): %s%s",
 				 t->tlsa->host,
 				 t->tlsa->host_answer.reason != NULL ? t->tlsa->host_answer.reason
 								     : "no answer",
