@@ -6,6 +6,8 @@
 #ifndef TLSA_DNS_INTERNAL_H
 #define TLSA_DNS_INTERNAL_H
 
+#include <pthread.h>
+
 #include <ldns/ldns.h>
 
 #include <tlsa/dns.h>
@@ -15,6 +17,10 @@ struct tlsa_server {
 	unsigned char addr[16];
 	unsigned port;
 	char text[64]; /* "127.0.0.1@53" */
+	/* Round-trip estimate (RFC 6298), under the resolver's mu. */
+	int measured;
+	long long srtt_us, rttvar_us;
+	unsigned rto_ms; /* 0: nothing measured yet */
 };
 
 struct tlsa_resolver {
@@ -22,7 +28,20 @@ struct tlsa_resolver {
 	struct tlsa_server *servers;
 	unsigned timeout_ms;
 	ldns_rr_list *anchors; /* DS and DNSKEY records; NULL in AD mode */
+	pthread_mutex_t *mu;   /* guards the servers' round-trip estimates */
 };
+
+/*
+ * Send query to the servers of res until one answers it (dns-transport.c:
+ * retransmission, rotation, TCP), within res->timeout_ms in all.  On
+ * LDNS_STATUS_OK *reply is the answer and *from the server's index; else
+ * why says in words why none came.
+ */
+ldns_status tlsa_dns_exchange(const tlsa_resolver *res, const ldns_pkt *query, ldns_pkt **reply,
+			      size_t *from, char *why, size_t whylen);
+
+/* Whether reply answers query as sent with this ID (ID, QR, question). */
+int tlsa_dns_answers(const ldns_pkt *query, uint16_t id, const ldns_pkt *reply);
 
 /*
  * Ask the servers in turn for name/type (RD and DO set, CD when cd) until
@@ -58,6 +77,9 @@ ldns_rr_list *tlsa_dns_sigs(const ldns_rr_list *section, const ldns_rdf *owner, 
 typedef struct tlsa_validator tlsa_validator;
 
 tlsa_status tlsa_validator_new(tlsa_validator **out, const tlsa_resolver *res);
+/* 1 when a query of the validator got no answer (the state is then
+ * indeterminate for want of one, not because of what DNS said). */
+int tlsa_validator_lost(const tlsa_validator *v);
 void tlsa_validator_free(tlsa_validator *v);
 
 /*

@@ -1,7 +1,7 @@
 /*
- * DNS queries for DANE checks: resolver configuration, queries (DO, CD,
- * UDP on a connected socket that ignores forged or stray answers, TCP via
- * ldns on truncation, timeouts), CNAME chains, and the DNSSEC
+ * DNS queries for DANE checks: resolver configuration, queries (DO, CD;
+ * the sending, retransmission and TCP are dns-transport.c's), CNAME
+ * chains, and the DNSSEC
  * state of one answer in AD mode (SERVFAIL turned bogus by a CD retry,
  * RFC 8914 extended errors for the reason).
  *
@@ -13,14 +13,11 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <ldns/ldns.h>
 
@@ -204,6 +201,12 @@ tlsa_status tlsa_resolver_new(tlsa_resolver **out, const char *const *servers, s
 	if (r == NULL)
 		return TLSA_ERR_NOMEM;
 	r->timeout_ms = timeout_ms ? timeout_ms : TLSA_DNS_TIMEOUT_MS;
+	r->mu = malloc(sizeof(*r->mu));
+	if (r->mu == NULL || pthread_mutex_init(r->mu, NULL) != 0) {
+		free(r->mu);
+		free(r);
+		return TLSA_ERR_NOMEM;
+	}
 	if (nservers) {
 		r->servers = calloc(nservers, sizeof(*r->servers));
 		if (r->servers == NULL)
@@ -230,6 +233,8 @@ void tlsa_resolver_free(tlsa_resolver *res)
 	if (res == NULL)
 		return;
 	free(res->servers);
+	pthread_mutex_destroy(res->mu);
+	free(res->mu);
 	if (res->anchors)
 		ldns_rr_list_deep_free(res->anchors);
 	free(res);
@@ -272,249 +277,46 @@ unsigned tlsa_resolver_timeout(const tlsa_resolver *res)
 
 /* ---- queries ------------------------------------------------------------- */
 
-/* One ldns resolver per query and server: ldns resolvers are not
- * thread-safe, and building one is cheap next to a round trip. */
-static ldns_resolver *ldns_for(const tlsa_resolver *res, const struct tlsa_server *s, int cd)
+/* An ldns resolver only to build the query packet (RD, DO, CD, EDNS
+ * size): the sending is dns-transport.c's. */
+static ldns_resolver *ldns_for(int cd)
 {
 	ldns_resolver *lr = ldns_resolver_new();
-	ldns_rdf *a;
-	struct timeval tv;
 
 	if (lr == NULL)
 		return NULL;
-	a = ldns_rdf_new_frm_data(s->family == AF_INET ? LDNS_RDF_TYPE_A : LDNS_RDF_TYPE_AAAA,
-				  s->family == AF_INET ? 4 : 16, s->addr);
-	if (a == NULL || ldns_resolver_push_nameserver(lr, a) != LDNS_STATUS_OK) {
-		ldns_rdf_deep_free(a);
-		ldns_resolver_deep_free(lr);
-		return NULL;
-	}
-	ldns_rdf_deep_free(a);
-	ldns_resolver_set_port(lr, (uint16_t)s->port);
 	ldns_resolver_set_recursive(lr, true);
 	ldns_resolver_set_dnssec(lr, true);
 	ldns_resolver_set_dnssec_cd(lr, cd ? true : false);
-	/* UDP is ours (exchange()); ldns asks again over TCP on truncation. */
-	ldns_resolver_set_fallback(lr, true);
 	ldns_resolver_set_edns_udp_size(lr, 1232);
-	/* One try per server, so that --timeout bounds the query. */
-	ldns_resolver_set_retry(lr, 1);
-	tv.tv_sec = res->timeout_ms / 1000;
-	tv.tv_usec = (res->timeout_ms % 1000) * 1000;
-	ldns_resolver_set_timeout(lr, tv);
 	return lr;
-}
-
-/* Whether reply answers query: same ID, a response, same question (an
- * error such as FORMERR may come without one). */
-static int answers(const ldns_pkt *query, const ldns_pkt *reply)
-{
-	const ldns_rr_list *qq = ldns_pkt_question(query), *rq = ldns_pkt_question(reply);
-	const ldns_rr *a, *b;
-
-	if (ldns_pkt_id(reply) != ldns_pkt_id(query) || !ldns_pkt_qr(reply))
-		return 0;
-	if (ldns_rr_list_rr_count(rq) == 0 && ldns_pkt_get_rcode(reply) != LDNS_RCODE_NOERROR)
-		return 1;
-	if (ldns_rr_list_rr_count(rq) != 1 || ldns_rr_list_rr_count(qq) != 1)
-		return 0;
-	a = ldns_rr_list_rr(qq, 0);
-	b = ldns_rr_list_rr(rq, 0);
-	return ldns_rr_get_type(a) == ldns_rr_get_type(b) &&
-	       ldns_rr_get_class(a) == ldns_rr_get_class(b) &&
-	       ldns_dname_compare(ldns_rr_owner(a), ldns_rr_owner(b)) == 0;
-}
-
-/* Words for a socket error of a query, for the reason no server answered. */
-static const char *net_words(int e)
-{
-	switch (e) {
-	case ECONNREFUSED:
-		return "port unreachable";
-	case ENETUNREACH:
-	case EHOSTUNREACH:
-		return "unreachable";
-	case EADDRNOTAVAIL:
-	case EAFNOSUPPORT:
-		return "no route for that address family";
-	default:
-		return "network error";
-	}
-}
-
-/*
- * One query over UDP on a connected socket.  ldns's own UDP reader takes
- * the first datagram that arrives, from any address and with any ID, so an
- * off-path forgery or a stray answer would be believed.  Connected, the
- * kernel drops datagrams from other addresses; we drop those that do not
- * answer our question with our ID and keep listening until the deadline
- * (RFC 5452 section 9.1).  *fail says why no reply came when the status
- * is not OK: "timed out", or the socket error in words.
- */
-static ldns_status udp_exchange(const struct tlsa_server *s, unsigned timeout_ms,
-				const ldns_pkt *query, ldns_pkt **reply, const char **fail)
-{
-	struct sockaddr_storage ss;
-	socklen_t sslen;
-	struct timespec now, end;
-	uint8_t *wire = NULL, *buf = NULL;
-	size_t wlen = 0;
-	ldns_status ls = LDNS_STATUS_NETWORK_ERR;
-	int fd = -1;
-
-	*reply = NULL;
-	*fail = "timed out";
-	memset(&ss, 0, sizeof(ss));
-	if (s->family == AF_INET) {
-		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)s->port);
-		memcpy(&in->sin_addr, s->addr, 4);
-		sslen = sizeof(*in);
-	} else {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)s->port);
-		memcpy(&in6->sin6_addr, s->addr, 16);
-		sslen = sizeof(*in6);
-	}
-	if (ldns_pkt2wire(&wire, query, &wlen) != LDNS_STATUS_OK)
-		return LDNS_STATUS_MEM_ERR;
-	buf = malloc(65535);
-	if (buf == NULL) {
-		ls = LDNS_STATUS_MEM_ERR;
-		goto out;
-	}
-	fd = socket(s->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, sslen) != 0 ||
-	    send(fd, wire, wlen, 0) != (ssize_t)wlen) {
-		*fail = net_words(errno);
-		goto out;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += timeout_ms / 1000;
-	end.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (end.tv_nsec >= 1000000000L) {
-		end.tv_sec++;
-		end.tv_nsec -= 1000000000L;
-	}
-	for (;;) {
-		struct pollfd p = {fd, POLLIN, 0};
-		long left;
-		ssize_t n;
-		ldns_pkt *r = NULL;
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left =
-		    (long)(end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000;
-		if (left <= 0)
-			break;
-		n = poll(&p, 1, (int)left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		n = recv(fd, buf, 65535, 0);
-		if (n < 0 && errno != EINTR && errno != EAGAIN) {
-			*fail = net_words(errno); /* e.g. ICMP port unreachable */
-			break;
-		}
-		if (n <= 0 || ldns_wire2pkt(&r, buf, (size_t)n) != LDNS_STATUS_OK)
-			continue;
-		if (answers(query, r)) {
-			*reply = r;
-			ls = LDNS_STATUS_OK;
-			break;
-		}
-		ldns_pkt_free(r);
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	LDNS_FREE(wire);
-	return ls;
-}
-
-/* One query to one server: UDP, then TCP when the answer is truncated. */
-static ldns_status exchange(ldns_resolver *lr, const struct tlsa_server *s, unsigned timeout_ms,
-			    const ldns_rdf *name, ldns_rr_type type, int cd, ldns_pkt **reply,
-			    const char **fail)
-{
-	ldns_pkt *query = NULL;
-	ldns_status ls;
-
-	*reply = NULL;
-	*fail = NULL;
-	ls = ldns_resolver_prepare_query_pkt(&query, lr, name, type, LDNS_RR_CLASS_IN,
-					     LDNS_RD | (cd ? LDNS_CD : 0));
-	if (ls != LDNS_STATUS_OK)
-		return ls;
-	ls = udp_exchange(s, timeout_ms, query, reply, fail);
-	if (ls == LDNS_STATUS_OK && ldns_pkt_tc(*reply)) {
-		ldns_pkt_free(*reply);
-		*reply = NULL;
-		ldns_resolver_set_usevc(lr, true);
-		ls = ldns_resolver_send_pkt(reply, lr, query);
-		if (ls == LDNS_STATUS_OK && *reply && !answers(query, *reply))
-			ls = LDNS_STATUS_ERR;
-		if (ls != LDNS_STATUS_OK)
-			*fail = "truncated over UDP, and TCP failed";
-		if (ls != LDNS_STATUS_OK && *reply) {
-			ldns_pkt_free(*reply);
-			*reply = NULL;
-		}
-	}
-	ldns_pkt_free(query);
-	return ls;
 }
 
 tlsa_status tlsa_dns_query(const tlsa_resolver *res, const ldns_rdf *name, ldns_rr_type type,
 			   int cd, ldns_pkt **pkt, const char **server, char *why, size_t whylen)
 {
-	size_t i;
-	ldns_status ls = LDNS_STATUS_OK;
-	const char *fail = NULL;
+	ldns_resolver *lr = ldns_for(cd);
+	ldns_pkt *query = NULL;
+	ldns_status ls;
+	size_t from = 0;
 
 	*pkt = NULL;
 	*server = NULL;
 	if (whylen)
 		why[0] = '\0';
-	for (i = 0; i < res->n; i++) {
-		ldns_resolver *lr = ldns_for(res, &res->servers[i], cd);
-
-		if (lr == NULL)
-			return TLSA_ERR_NOMEM;
-		ls = exchange(lr, &res->servers[i], res->timeout_ms, name, type, cd, pkt, &fail);
-		ldns_resolver_deep_free(lr);
-		if (ls == LDNS_STATUS_OK && *pkt) {
-			*server = res->servers[i].text;
-			return TLSA_OK;
-		}
-		if (*pkt) {
-			ldns_pkt_free(*pkt);
-			*pkt = NULL;
-		}
-	}
+	if (lr == NULL)
+		return TLSA_ERR_NOMEM;
+	ls = ldns_resolver_prepare_query_pkt(&query, lr, name, type, LDNS_RR_CLASS_IN,
+					     LDNS_RD | (cd ? LDNS_CD : 0));
+	ldns_resolver_deep_free(lr);
+	if (ls != LDNS_STATUS_OK)
+		return ls == LDNS_STATUS_MEM_ERR ? TLSA_ERR_NOMEM : TLSA_ERR_INTERNAL;
+	ls = tlsa_dns_exchange(res, query, pkt, &from, why, whylen);
+	ldns_pkt_free(query);
 	if (ls == LDNS_STATUS_MEM_ERR)
 		return TLSA_ERR_NOMEM;
-	if (fail == NULL)
-		fail = ldns_get_errorstr_by_id(ls);
-	if (fail == NULL)
-		fail = "no answer";
-	if (res->n == 1 && strcmp(fail, "timed out") == 0)
-		snprintf(why, whylen, "no answer from %s within %u.%u s", res->servers[0].text,
-			 res->timeout_ms / 1000, res->timeout_ms % 1000 / 100);
-	else if (res->n == 1)
-		snprintf(why, whylen, "no answer from %s: %s", res->servers[0].text, fail);
-	else if (strcmp(fail, "timed out") == 0)
-		snprintf(why, whylen, "none of %zu resolvers answered within %u.%u s each", res->n,
-			 res->timeout_ms / 1000, res->timeout_ms % 1000 / 100);
-	else
-		snprintf(why, whylen, "none of %zu resolvers answered (the last: %s)", res->n,
-			 fail);
+	if (ls == LDNS_STATUS_OK)
+		*server = res->servers[from].text;
 	return TLSA_OK;
 }
 
@@ -668,20 +470,93 @@ static void set_reason(tlsa_dns_answer *a, char *reason)
 		free(reason);
 }
 
+/* The first RRSIG of the answer or authority section, or NULL. */
+static const ldns_rr *first_sig(const ldns_pkt *pkt)
+{
+	const ldns_rr_list *sec[2] = {ldns_pkt_answer(pkt), ldns_pkt_authority(pkt)};
+	size_t i, k;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; sec[k] && i < ldns_rr_list_rr_count(sec[k]); i++)
+			if (ldns_rr_get_type(ldns_rr_list_rr(sec[k], i)) == LDNS_RR_TYPE_RRSIG)
+				return ldns_rr_list_rr(sec[k], i);
+	return NULL;
+}
+
 /*
- * The AD-mode state of an answer: AD means secure; SERVFAIL that turns
- * into data with CD means bogus; SERVFAIL with CD too, or another error
- * rcode, means indeterminate.  On bogus *pkt is replaced by the CD answer
- * so that the caller can still show the data.
+ * A signed answer without AD: insecure only when the resolver shows that it
+ * validates, by setting AD on the signer zone's DS RRset or its denial (a
+ * signed zone that its secure parent does not delegate securely, or whose
+ * algorithm the resolver does not support, is provably insecure).  An
+ * authoritative server or a forwarder that strips AD never does: then
+ * nobody checked the signatures, and the answer is not "insecure" but
+ * unvalidated.  1 when the resolver validates; *lost when the probe got
+ * no answer.
+ */
+static int resolver_validates(const tlsa_resolver *res, const ldns_rr *sig, int *lost)
+{
+	ldns_rdf *signer = ldns_rr_rrsig_signame(sig);
+	ldns_pkt *p = NULL;
+	const char *sv = NULL;
+	char why[256];
+	int ad;
+
+	if (signer == NULL || ldns_rdf_get_type(signer) != LDNS_RDF_TYPE_DNAME)
+		return 0;
+	/* The root has no DS: its DNSKEY RRset gets AD from a validator. */
+	if (tlsa_dns_query(res, signer,
+			   ldns_dname_label_count(signer) == 0 ? LDNS_RR_TYPE_DNSKEY
+							       : LDNS_RR_TYPE_DS,
+			   0, &p, &sv, why, sizeof(why)) != TLSA_OK ||
+	    p == NULL) {
+		*lost = 1;
+		return 0;
+	}
+	ad = ldns_pkt_ad(p) && (ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR ||
+				ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN);
+	ldns_pkt_free(p);
+	return ad;
+}
+
+/*
+ * The AD-mode state of an answer: AD means secure; no AD means insecure,
+ * unless the answer carries signatures the resolver did not show it
+ * checked (then indeterminate and *unvalidated); SERVFAIL that turns into
+ * data with CD means bogus; SERVFAIL with CD too, or another error rcode,
+ * means indeterminate.  On bogus *pkt is replaced by the CD answer so that
+ * the caller can still show the data.  *lost is set when a further query
+ * this needed got no answer.
  */
 static tlsa_status ad_state(const tlsa_resolver *res, const ldns_rdf *name, ldns_rr_type type,
-			    ldns_pkt **pkt, const char **server, tlsa_dnssec *state, char **reason)
+			    ldns_pkt **pkt, const char **server, tlsa_dnssec *state, char **reason,
+			    int *lost, int *unvalidated)
 {
 	int rc = ldns_pkt_get_rcode(*pkt);
 
 	*reason = NULL;
 	if (rc == LDNS_RCODE_NOERROR || rc == LDNS_RCODE_NXDOMAIN) {
+		const ldns_rr *sig = first_sig(*pkt);
+		int gone = 0;
+
 		*state = ldns_pkt_ad(*pkt) ? TLSA_DNSSEC_SECURE : TLSA_DNSSEC_INSECURE;
+		if (*state == TLSA_DNSSEC_SECURE || sig == NULL ||
+		    resolver_validates(res, sig, &gone))
+			return TLSA_OK;
+		*state = TLSA_DNSSEC_INDETERMINATE;
+		if (gone) {
+			*lost = 1;
+			*reason = tlsa_dns_fmt("the answer from %s is signed but has no AD bit, "
+					       "and asking whether the resolver validates got no "
+					       "answer",
+					       *server);
+			return TLSA_OK;
+		}
+		*unvalidated = 1;
+		*reason =
+		    tlsa_dns_fmt("the resolver %s does not validate: the answer carries "
+				 "DNSSEC signatures (RRSIG) but no AD bit, so nobody checked "
+				 "them (an authoritative server, or a forwarder that strips AD)",
+				 *server);
 		return TLSA_OK;
 	}
 	*state = TLSA_DNSSEC_INDETERMINATE;
@@ -704,7 +579,8 @@ static tlsa_status ad_state(const tlsa_resolver *res, const ldns_rdf *name, ldns
 			ldns_pkt_free(*pkt);
 			*pkt = cdp;
 			*server = cds;
-			return ad_state(res, name, type, pkt, server, state, reason);
+			return ad_state(res, name, type, pkt, server, state, reason, lost,
+					unvalidated);
 		}
 		free(said);
 		if (cdp != NULL)
@@ -732,8 +608,14 @@ static tlsa_status ad_state(const tlsa_resolver *res, const ldns_rdf *name, ldns
 			*server = cds;
 			return TLSA_OK;
 		}
-		if (cdp)
-			ldns_pkt_free(cdp);
+		if (cdp == NULL) {
+			*lost = 1;
+			*reason = tlsa_dns_fmt("resolver %s returned SERVFAIL, and asked again "
+					       "with CD set: %s",
+					       *server, why);
+			return TLSA_OK;
+		}
+		ldns_pkt_free(cdp);
 		*reason = tlsa_dns_fmt("resolver %s returned SERVFAIL (also with CD set: "
 				       "the zone's servers may be unreachable or broken)",
 				       *server);
@@ -782,7 +664,8 @@ tlsa_status tlsa_dns_lookup(const tlsa_resolver *res, const ldns_rdf *qname, ldn
 	}
 	ans->answered = 1;
 	if (!local) {
-		st = ad_state(res, qname, type, &pkt, &server, &hop, &reason);
+		st = ad_state(res, qname, type, &pkt, &server, &hop, &reason, &ans->unanswered,
+			      &ans->unvalidated);
 		if (st != TLSA_OK) {
 			ldns_pkt_free(pkt);
 			return st;
@@ -889,10 +772,14 @@ tlsa_status tlsa_dns_lookup(const tlsa_resolver *res, const ldns_rdf *qname, ldn
 						    sizeof(w));
 				if (st == TLSA_OK && p)
 					st = ad_state(res, o, LDNS_RR_TYPE_CNAME, &p, &sv,
-						      &ans->cnames[i].state, &r);
-				else if (st == TLSA_OK)
+						      &ans->cnames[i].state, &r, &ans->unanswered,
+						      &ans->unvalidated);
+				else if (st == TLSA_OK) {
 					ans->cnames[i].state = TLSA_DNSSEC_INDETERMINATE;
-				free(r);
+					ans->unanswered = 1;
+					r = tlsa_dns_fmt("CNAME %s: %s", ans->cnames[i].owner, w);
+				}
+				set_reason(ans, r);
 				if (p)
 					ldns_pkt_free(p);
 				ldns_rdf_deep_free(o);
@@ -914,6 +801,8 @@ tlsa_status tlsa_dns_lookup(const tlsa_resolver *res, const ldns_rdf *qname, ldn
 		ans->denial_secure = ans->nodata && ans->state == TLSA_DNSSEC_SECURE;
 	}
 	ldns_rdf_deep_free(cur);
+	if (tlsa_validator_lost(v) && ans->state == TLSA_DNSSEC_INDETERMINATE)
+		ans->unanswered = 1;
 	tlsa_validator_free(v);
 	if (st != TLSA_OK || rrset_out == NULL)
 		ldns_rr_list_free(rrset);

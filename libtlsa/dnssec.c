@@ -59,7 +59,13 @@ struct tlsa_validator {
 	const tlsa_resolver *res;
 	size_t ncuts;
 	struct cut *cuts; /* cache for one lookup: the same walk serves every link */
+	int lost;	  /* some query got no answer from any server */
 };
+
+int tlsa_validator_lost(const tlsa_validator *v)
+{
+	return v != NULL && v->lost;
+}
 
 tlsa_status tlsa_validator_new(tlsa_validator **out, const tlsa_resolver *res)
 {
@@ -254,6 +260,7 @@ static ldns_pkt *ask(tlsa_validator *v, const ldns_rdf *name, ldns_rr_type type,
 	if (tlsa_dns_query(v->res, name, type, 1, &pkt, &server, why, sizeof(why)) != TLSA_OK)
 		return NULL;
 	if (pkt == NULL) {
+		v->lost = 1;
 		w = what(name, type);
 		*failed =
 		    fail(v, cache_name, TLSA_DNSSEC_INDETERMINATE, tlsa_dns_fmt("%s: %s", w, why));

@@ -188,6 +188,9 @@ static void tcp_query(int c)
 	third_label(q + 2, qlen, label, sizeof(label));
 	if (strcmp(label, "thousand") == 0)
 		len = answer(out + 2, sizeof(out) - 2, id, q + 2, qlen, 0, 1000, 35, REAL);
+	else if (strcmp(label, "wrongonly") == 0) /* forged over TCP too */
+		len = answer(out + 2, sizeof(out) - 2, (uint16_t)(id ^ 0x5a5a), q + 2, qlen, 0, 1,
+			     35, FAKE);
 	else
 		len = answer(out + 2, sizeof(out) - 2, id, q + 2, qlen, 0, 1, 35, REAL);
 	out[0] = (uint8_t)(len >> 8);
