@@ -16,7 +16,7 @@
 
 #include "cli.h"
 
-struct cli cli = { "tlsa", 0, 0, 2, NULL };
+struct cli cli = { "tlsa", 0, 0, 2 };
 
 static void vsay(const char *kind, const char *fmt, va_list ap)
 {

@@ -64,7 +64,6 @@ int main(int argc, char **argv)
 	const struct command *c;
 	char *help_argv[3];
 
-	cli.argv = argv;
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
