@@ -30,7 +30,11 @@ PKG_CONFIG_PATH=$(dirname "$pc")
 PKG_CONFIG_SYSROOT_DIR=$dest
 export PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 
-cflags=$(pkg-config --cflags libtlsa) && libs=$(pkg-config --libs libtlsa)
+# With --disable-shared only libtlsa.a is installed: its users link its
+# dependencies too (Requires.private).
+static=
+[ -n "$(find "$libdir" -name 'libtlsa.so*' | head -1)" ] || static=--static
+cflags=$(pkg-config --cflags libtlsa) && libs=$(pkg-config $static --libs libtlsa)
 ok $? "pkg-config knows libtlsa from the installed .pc file"
 case " $cflags $libs " in
 *"$top_srcdir"* | *"$top_builddir"*) ok 1 "pkg-config's flags point only into the installed tree ($cflags $libs)" ;;
