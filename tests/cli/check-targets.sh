@@ -238,16 +238,14 @@ ok $? "and checks both of its targets, which it read twice ($(echo "$out" | tail
 # of our own: nagios keeps its lines in memory, and prometheus, whose
 # samples wait in temporary files, keeps them in memory when it cannot make
 # any; both still report.  The program (and the libtlsa.so it loads, if
-# any) is copied out of /tmp first, since the build tree may be there.
+# any, which it finds beside itself) is copied out of /tmp first, since the
+# build tree may be there.
 bin=$(cd "$(dirname "$TLSA")" && pwd)
 if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null &&
 	vt=$(mktemp -d /var/tmp/tlsa-ro.XXXXXX); then
 	cp "$bin/tlsa" "$vt/"
 	lib=$(ldd "$bin/tlsa" 2>/dev/null | awk '$1 ~ /^libtlsa\.so/ { print $3 }')
-	if [ -n "$lib" ]; then
-		cp "$lib" "$vt/"
-		export LD_LIBRARY_PATH="$vt${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-	fi
+	[ -z "$lib" ] || cp "$lib" "$vt/"
 	trap 'kill $sink 2>/dev/null; rm -rf "$T" "$vt"' EXIT
 	printf 'one.test 443\ntwo.test 25\n' >"$T/ro.targets"
 	ro_check() {
