@@ -15,7 +15,8 @@
 #if !defined(TLSA_VERSION_MAJOR) || !defined(TLSA_VERSION_MINOR) || !defined(TLSA_VERSION_PATCH)
 #error "tlsa.h does not define TLSA_VERSION_MAJOR, _MINOR and _PATCH"
 #endif
-#if TLSA_VERSION_NUMBER != ((TLSA_VERSION_MAJOR << 16) | (TLSA_VERSION_MINOR << 8) | TLSA_VERSION_PATCH)
+#if TLSA_VERSION_NUMBER !=                                                                         \
+    ((TLSA_VERSION_MAJOR << 16) | (TLSA_VERSION_MINOR << 8) | TLSA_VERSION_PATCH)
 #error "TLSA_VERSION_NUMBER does not follow from _MAJOR, _MINOR and _PATCH"
 #endif
 
