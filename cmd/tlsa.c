@@ -71,7 +71,6 @@ int main(int argc, char **argv)
 	char *help_argv[3], **hs_argv = NULL;
 	int rc;
 
-	cli.argv = argv;
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
