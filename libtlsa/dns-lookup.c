@@ -3,7 +3,8 @@
  * domain rule of RFC 7671 section 7 and RFC 7672 section 2.2.2), A and
  * AAAA, MX (RFC 7672) and SRV (RFC 7673).
  *
- * Does not own: queries, CNAME chains and DNSSEC states (dns.c, dnssec.c).
+ * Does not own: queries (dns-query.c), CNAME chains and DNSSEC states
+ * (dns-answer.c, dns-ad.c, dnssec.c).
  */
 #include "config.h"
 
@@ -16,7 +17,8 @@
 #include <ldns/ldns.h>
 
 #include <tlsa/dns.h>
-#include "dns-internal.h"
+#include "dns-answer.h"
+#include "dns-query.h"
 
 /* ---- TLSA -------------------------------------------------------------------- */
 

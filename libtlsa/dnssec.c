@@ -1,8 +1,9 @@
 /*
  * Local DNSSEC validation from a trust anchor (--trust-anchor), with ldns.
  *
- * Owns: reading the anchor file, and judging one answer (an RRset or a
- * denial) that was fetched with CD set.  What is validated, and how:
+ * Owns: judging one answer (an RRset or a denial) that was fetched with
+ * CD set, walking from the anchors down to the zone that signed it.
+ * What is validated, and how:
  * - the anchor zone's DNSKEY RRset must be signed by a key that is an
  *   anchor DNSKEY or matches an anchor DS (ldns_rr_compare_ds), checked
  *   with ldns_verify (signature, validity period, key tag, algorithm);
@@ -25,11 +26,11 @@
  *   DS would (RFC 4035 section 5.2, RFC 6840 section 5.2).
  * Not done: key revocation (RFC 5011).
  *
- * Does not own: sending queries or following CNAMEs (dns.c).
+ * Does not own: reading the anchor file (dns-anchor.c), sending queries
+ * (dns-query.c), following CNAMEs or combining states (dns-answer.c).
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,9 @@
 #include <ldns/ldns.h>
 
 #include <tlsa/dns.h>
-#include "dns-internal.h"
+#include "dns-query.h"
+#include "dns-resolver.h"
+#include "dnssec.h"
 
 /* What asking DS at one name taught us. */
 typedef enum cut_kind {
@@ -90,80 +93,6 @@ void tlsa_validator_free(tlsa_validator *v)
 	}
 	free(v->cuts);
 	free(v);
-}
-
-/* ---- the anchor file ------------------------------------------------------- */
-
-tlsa_status tlsa_trust_anchor_check(const char *file, unsigned *line, size_t *count)
-{
-	ldns_rr_list *l = NULL;
-	tlsa_status st;
-
-	if (file == NULL)
-		return TLSA_ERR_INVALID;
-	st = tlsa_anchors_read(file, &l, line);
-	if (count)
-		*count = l ? ldns_rr_list_rr_count(l) : 0;
-	if (l)
-		ldns_rr_list_deep_free(l);
-	return st;
-}
-
-tlsa_status tlsa_anchors_read(const char *file, ldns_rr_list **out, unsigned *err_line)
-{
-	FILE *f = fopen(file, "r");
-	ldns_rr_list *l;
-	ldns_rdf *origin = NULL, *prev = NULL;
-	uint32_t ttl = 3600;
-	int line = 1;
-	tlsa_status st = TLSA_OK;
-
-	*out = NULL;
-	if (err_line)
-		*err_line = 0;
-	if (f == NULL)
-		return TLSA_ERR_ANCHOR_READ;
-	l = ldns_rr_list_new();
-	if (l == NULL) {
-		fclose(f);
-		return TLSA_ERR_NOMEM;
-	}
-	while (!feof(f)) {
-		ldns_rr *rr = NULL;
-		ldns_status s = ldns_rr_new_frm_fp_l(&rr, f, &ttl, &origin, &prev, &line);
-
-		if (s == LDNS_STATUS_SYNTAX_EMPTY || s == LDNS_STATUS_SYNTAX_TTL ||
-		    s == LDNS_STATUS_SYNTAX_ORIGIN || s == LDNS_STATUS_SYNTAX_INCLUDE)
-			continue;
-		if (s != LDNS_STATUS_OK) {
-			if (feof(f) && rr == NULL && s == LDNS_STATUS_SYNTAX_ERR)
-				break;
-			st = TLSA_ERR_ANCHOR_SYNTAX;
-			/* ldns has counted the lines it read, the bad one
-			 * included. */
-			if (err_line)
-				*err_line = (unsigned)(line > 1 ? line - 1 : 1);
-			break;
-		}
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_DS ||
-		    ldns_rr_get_type(rr) == LDNS_RR_TYPE_DNSKEY)
-			ldns_rr_list_push_rr(l, rr);
-		else
-			ldns_rr_free(rr);
-	}
-	if (ferror(f))
-		st = TLSA_ERR_ANCHOR_READ;
-	fclose(f);
-	ldns_rdf_deep_free(origin);
-	ldns_rdf_deep_free(prev);
-	if (st == TLSA_OK && ldns_rr_list_rr_count(l) == 0)
-		st = TLSA_ERR_ANCHOR_EMPTY;
-	if (st != TLSA_OK) {
-		ldns_rr_list_deep_free(l);
-		return st;
-	}
-	*out = l;
-	return TLSA_OK;
 }
 
 /* ---- helpers ---------------------------------------------------------------- */
