@@ -22,22 +22,7 @@
 #include "dns-resolver.h"
 #include "dns-transport.h"
 
-char *tlsa_dns_fmt(const char *fmt, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
-
-char *tlsa_dname_str(const ldns_rdf *name)
-{
-	return name ? ldns_rdf2str(name) : NULL;
-}
+/* ---- the query ------------------------------------------------------------- */
 
 /* An ldns resolver only to build the query packet (RD, DO, CD, EDNS
  * size): the sending is dns-transport.c's. */
@@ -82,7 +67,26 @@ tlsa_status tlsa_dns_query(const tlsa_resolver *res, const ldns_rdf *name, ldns_
 	return TLSA_OK;
 }
 
-ldns_rr_list *tlsa_dns_select(const ldns_rr_list *section, const ldns_rdf *owner, ldns_rr_type type)
+/* ---- the sections of an answer --------------------------------------------- */
+
+static int of_type(const ldns_rr *rr, ldns_rr_type type)
+{
+	return ldns_rr_get_type(rr) == type && ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN;
+}
+
+static int signs_type(const ldns_rr *rr, ldns_rr_type type)
+{
+	ldns_rdf *covered;
+
+	if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG)
+		return 0;
+	covered = ldns_rr_rrsig_typecovered(rr);
+	return covered && ldns_rdf2rr_type(covered) == type;
+}
+
+/* The RRs of section at owner that match type (a new list, RRs shared). */
+static ldns_rr_list *pick(const ldns_rr_list *section, const ldns_rdf *owner, ldns_rr_type type,
+			  int (*match)(const ldns_rr *, ldns_rr_type))
 {
 	ldns_rr_list *l = ldns_rr_list_new();
 	size_t i;
@@ -90,31 +94,23 @@ ldns_rr_list *tlsa_dns_select(const ldns_rr_list *section, const ldns_rdf *owner
 	for (i = 0; l && section && i < ldns_rr_list_rr_count(section); i++) {
 		ldns_rr *rr = ldns_rr_list_rr(section, i);
 
-		if (ldns_rr_get_type(rr) == type && ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN &&
-		    ldns_dname_compare(ldns_rr_owner(rr), owner) == 0)
+		if (match(rr, type) && ldns_dname_compare(ldns_rr_owner(rr), owner) == 0)
 			ldns_rr_list_push_rr(l, rr);
 	}
 	return l;
+}
+
+ldns_rr_list *tlsa_dns_select(const ldns_rr_list *section, const ldns_rdf *owner, ldns_rr_type type)
+{
+	return pick(section, owner, type, of_type);
 }
 
 ldns_rr_list *tlsa_dns_sigs(const ldns_rr_list *section, const ldns_rdf *owner, ldns_rr_type type)
 {
-	ldns_rr_list *l = ldns_rr_list_new();
-	size_t i;
-
-	for (i = 0; l && section && i < ldns_rr_list_rr_count(section); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(section, i);
-		ldns_rdf *covered;
-
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG ||
-		    ldns_dname_compare(ldns_rr_owner(rr), owner) != 0)
-			continue;
-		covered = ldns_rr_rrsig_typecovered(rr);
-		if (covered && ldns_rdf2rr_type(covered) == type)
-			ldns_rr_list_push_rr(l, rr);
-	}
-	return l;
+	return pick(section, owner, type, signs_type);
 }
+
+/* ---- names and words -------------------------------------------------------- */
 
 const char *tlsa_dns_rcode_name(int rcode)
 {
@@ -149,4 +145,21 @@ ldns_rdf *tlsa_dns_name(const char *text)
 		return NULL;
 	}
 	return d;
+}
+
+char *tlsa_dns_fmt(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+char *tlsa_dname_str(const ldns_rdf *name)
+{
+	return name ? ldns_rdf2str(name) : NULL;
 }
