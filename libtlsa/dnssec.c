@@ -672,14 +672,42 @@ static const char *wildcard_proof(const ldns_pkt *pkt, const ldns_rdf *owner,
 	return err;
 }
 
-tlsa_dnssec tlsa_validate_rrset(tlsa_validator *v, const ldns_pkt *pkt, const ldns_rdf *owner,
-				ldns_rr_type type, ldns_rr_list *rrset, char **reason)
+/* What an answer claims: an RRset, or (rrset NULL) that name/type does
+ * not exist. */
+struct claim {
+	const ldns_pkt *pkt;
+	const ldns_rdf *name;
+	ldns_rr_type type;
+	ldns_rr_list *rrset;
+};
+
+/* Why the signatures of a claim signed by a zone with these keys fail to
+ * prove it, or NULL when they prove it. */
+static const char *disproof(const struct claim *c, ldns_rr_list *sigs, const ldns_rr_list *keys)
 {
-	ldns_rr_list *sigs = tlsa_dns_sigs(ldns_pkt_answer(pkt), owner, type);
+	const char *err;
+
+	if (c->rrset == NULL)
+		return prove_denial(c->pkt, c->name, c->type, keys, NULL, NULL);
+	err = verify(c->rrset, sigs, keys);
+	if (err == NULL)
+		err = wildcard_proof(c->pkt, c->name, sigs, keys);
+	return err;
+}
+
+/*
+ * The state of a claim and the RRSIGs that came with it (sigs, freed
+ * here): signed, it must verify with its signer zone's keys; unsigned, it
+ * is fine only below an insecure delegation.
+ */
+static tlsa_dnssec judge(tlsa_validator *v, const struct claim *c, ldns_rr_list *sigs,
+			 char **reason)
+{
 	const ldns_rr_list *keys = NULL;
 	const ldns_rdf *zone, *by;
+	const char *err;
 	tlsa_dnssec s;
-	char *w = what(owner, type);
+	char *w = what(c->name, c->type);
 
 	*reason = NULL;
 	if (sigs == NULL || w == NULL) {
@@ -688,27 +716,26 @@ tlsa_dnssec tlsa_validate_rrset(tlsa_validator *v, const ldns_pkt *pkt, const ld
 		*reason = strdup("out of memory");
 		return TLSA_DNSSEC_INDETERMINATE;
 	}
-	by = signer(sigs, owner);
+	by = signer(sigs, c->name);
 	if (by == NULL) {
-		/* Unsigned: fine only below an insecure delegation. */
-		s = walk(v, owner, &zone, &keys, reason);
+		s = walk(v, c->name, &zone, &keys, reason);
 		if (s == TLSA_DNSSEC_SECURE) {
 			s = TLSA_DNSSEC_BOGUS;
-			*reason = tlsa_dns_fmt("%s is not signed (RRSIG missing) "
-					       "in a signed zone",
-					       w);
+			*reason = c->rrset ? tlsa_dns_fmt("%s is not signed (RRSIG missing) "
+							  "in a signed zone",
+							  w)
+					   : tlsa_dns_fmt("%s: the answer says it does not exist, "
+							  "with no signed NSEC or NSEC3 proof",
+							  w);
 		}
 	} else {
 		s = keys_of(v, by, &keys, reason);
-		if (s == TLSA_DNSSEC_SECURE) {
-			const char *err = verify(rrset, sigs, keys);
-
-			if (err == NULL)
-				err = wildcard_proof(pkt, owner, sigs, keys);
-			if (err) {
-				s = TLSA_DNSSEC_BOGUS;
-				*reason = tlsa_dns_fmt("%s: %s", w, err);
-			}
+		if (s == TLSA_DNSSEC_SECURE && (err = disproof(c, sigs, keys)) != NULL) {
+			s = TLSA_DNSSEC_BOGUS;
+			*reason = c->rrset ? tlsa_dns_fmt("%s: %s", w, err)
+					   : tlsa_dns_fmt("%s: the answer says it does not exist, "
+							  "but %s",
+							  w, err);
 		}
 	}
 	ldns_rr_list_free(sigs);
@@ -716,50 +743,24 @@ tlsa_dnssec tlsa_validate_rrset(tlsa_validator *v, const ldns_pkt *pkt, const ld
 	return s;
 }
 
+tlsa_dnssec tlsa_validate_rrset(tlsa_validator *v, const ldns_pkt *pkt, const ldns_rdf *owner,
+				ldns_rr_type type, ldns_rr_list *rrset, char **reason)
+{
+	const struct claim c = {pkt, owner, type, rrset};
+
+	return judge(v, &c, tlsa_dns_sigs(ldns_pkt_answer(pkt), owner, type), reason);
+}
+
 tlsa_dnssec tlsa_validate_denial(tlsa_validator *v, const ldns_pkt *pkt, const ldns_rdf *qname,
 				 ldns_rr_type qtype, char **reason)
 {
+	const struct claim c = {pkt, qname, qtype, NULL};
 	const ldns_rr_list *auth = ldns_pkt_authority(pkt);
-	const ldns_rr_list *keys = NULL;
-	const ldns_rdf *by = NULL, *zone;
 	ldns_rr_list *sigs = ldns_rr_list_new();
-	tlsa_dnssec s;
 	size_t i;
-	char *w = what(qname, qtype);
 
-	*reason = NULL;
 	for (i = 0; sigs && i < ldns_rr_list_rr_count(auth); i++)
 		if (ldns_rr_get_type(ldns_rr_list_rr(auth, i)) == LDNS_RR_TYPE_RRSIG)
 			ldns_rr_list_push_rr(sigs, ldns_rr_list_rr(auth, i));
-	if (sigs == NULL || w == NULL) {
-		ldns_rr_list_free(sigs);
-		free(w);
-		*reason = strdup("out of memory");
-		return TLSA_DNSSEC_INDETERMINATE;
-	}
-	by = signer(sigs, qname);
-	if (by == NULL) {
-		s = walk(v, qname, &zone, &keys, reason);
-		if (s == TLSA_DNSSEC_SECURE) {
-			s = TLSA_DNSSEC_BOGUS;
-			*reason = tlsa_dns_fmt("%s: the answer says it does not exist, "
-					       "with no signed NSEC or NSEC3 proof",
-					       w);
-		}
-	} else {
-		s = keys_of(v, by, &keys, reason);
-		if (s == TLSA_DNSSEC_SECURE) {
-			const char *err = prove_denial(pkt, qname, qtype, keys, NULL, NULL);
-
-			if (err) {
-				s = TLSA_DNSSEC_BOGUS;
-				*reason = tlsa_dns_fmt("%s: the answer says it does not exist, "
-						       "but %s",
-						       w, err);
-			}
-		}
-	}
-	ldns_rr_list_free(sigs);
-	free(w);
-	return s;
+	return judge(v, &c, sigs, reason);
 }
