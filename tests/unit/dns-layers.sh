@@ -76,7 +76,9 @@ for f in $floors; do
 	r=$(rank "$f")
 	up=""
 	for g in $floors; do
-		[ "$(rank "$g")" -gt "$r" ] && [ -f "$T/def.$g" ] || continue
+		if [ "$(rank "$g")" -le "$r" ] || [ ! -f "$T/def.$g" ]; then
+			continue
+		fi
 		for s in $(grep -Fxf "$T/def.$g" "$T/use.$f"); do
 			up="$up $s ($g.c)"
 		done
