@@ -2,7 +2,8 @@
  * One lookup as a DANE check needs it: the answer to name/type, the CNAME
  * chain the resolver returned with it, and one DNSSEC state for the whole,
  * from the AD bit (dns-ad.c) or from local validation (dnssec.c), with
- * words for whatever kept it from being secure or insecure.
+ * words for whatever kept it from being secure or insecure; and the
+ * states themselves (their names, and how two combine).
  *
  * Does not own: the typed results (dns-lookup.c), the query and its
  * sending (dns-query.c, dns-transport.c), how one answer's state is
@@ -91,11 +92,11 @@ static void set_reason(tlsa_dns_answer *a, char *reason)
 /* One lookup on its way through the steps below. */
 struct lookup {
 	const tlsa_resolver *res;
-	ldns_rr_type type;
-	int local; /* validating from a trust anchor, not by AD */
 	tlsa_dns_answer *ans;
+	ldns_rr_type type;
+	int local;	   /* validating from a trust anchor, not by AD */
 	ldns_pkt *pkt;	   /* the answer; the caller's once asked */
-	tlsa_dnssec hop;   /* the state of the answer as a whole (AD mode) */
+	tlsa_dnssec hop;   /* the answer's state as a whole: AD mode's, or an error rcode */
 	tlsa_validator *v; /* local validation only */
 	ldns_rdf *cur;	   /* the end of the chain so far */
 	int looped;	   /* the chain was cut at CNAME_MAX */
