@@ -86,6 +86,8 @@ static char *ede_reason(ldns_pkt *pkt)
 	return NULL;
 }
 
+/* ---- the AD bit ---------------------------------------------------------- */
+
 /* The first RRSIG of the answer or authority section, or NULL. */
 static const ldns_rr *first_sig(const ldns_pkt *pkt)
 {

@@ -130,6 +130,8 @@ static int at_or_below(const ldns_rdf *sub, const ldns_rdf *parent)
 	return names_equal(sub, parent) || ldns_dname_is_subdomain(sub, parent);
 }
 
+/* ---- the walk from the trust anchor to a zone's keys --------------------- */
+
 static struct cut *cache_find(tlsa_validator *v, const ldns_rdf *name)
 {
 	size_t i;
@@ -406,6 +408,8 @@ static tlsa_dnssec walk(tlsa_validator *v, const ldns_rdf *target, const ldns_rd
 	}
 	return TLSA_DNSSEC_SECURE;
 }
+
+/* ---- judging one answer -------------------------------------------------- */
 
 /* The signer named by the signatures (all must agree, at or above owner). */
 static const ldns_rdf *signer(const ldns_rr_list *sigs, const ldns_rdf *owner)
