@@ -14,7 +14,9 @@
  * The round-trip estimates live in the shared resolver and are read and
  * updated under its mutex: check --targets -j N queries from many threads.
  *
- * Does not own: building the query, what an answer means (dns.c).
+ * Does not own: the servers and their configuration (dns-resolver.c),
+ * building the query (dns-query.c), what an answer means (dns-ad.c,
+ * dns-answer.c, dnssec.c).
  */
 #include "config.h"
 
@@ -33,7 +35,8 @@
 
 #include <ldns/ldns.h>
 
-#include "dns-internal.h"
+#include "dns-resolver.h"
+#include "dns-transport.h"
 
 #define RTO_FIRST_MS 400  /* before any round trip to the server was measured */
 #define RTO_MIN_MS   150  /* a cache miss at the resolver costs more than its RTT */

@@ -1,8 +1,9 @@
 /*
- * Unit tests of libtlsa/dns.c against a hostile or broken DNS server run by
- * this test on 127.0.0.1 (no root needed): answers with a wrong ID, from a
- * wrong address, to a different question, or that are not DNS at all,
- * before the real one (all ignored); only a forged answer (a timeout); a
+ * Unit tests of the DNS floor of libtlsa (dns-transport.c, dns-lookup.c)
+ * against a hostile or broken DNS server run by this test on 127.0.0.1
+ * (no root needed): answers with a wrong ID, from a wrong address, to a
+ * different question, or that are not DNS at all, before the real one
+ * (all ignored); only a forged answer (a timeout); a
  * TLSA RRset of a thousand records (truncated over UDP, whole over TCP);
  * malformed TLSA rdata (kept and flagged).  The answers are raw wire
  * bytes built here, so that they can be as wrong as needed.  The command

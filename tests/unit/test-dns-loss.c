@@ -1,6 +1,6 @@
 /*
  * Unit tests of libtlsa/dns-transport.c and the AD-mode reading of signed
- * answers in dns.c, against a DNS server scripted here on 127.0.0.1 (no
+ * answers in dns-ad.c, against a DNS server scripted here on 127.0.0.1 (no
  * root needed): it drops the first datagrams of a question, answers only
  * late, only over TCP, only after forged replies, or never; it is the
  * second of two resolvers behind a black hole; it signs answers without
