@@ -31,13 +31,16 @@ struct params {
 };
 
 struct create_opts {
-	const char *cert, *key, *csr, *passin, *owner, *manifest, *origin;
-	struct cli_target target;  /* -p, --proto, -t, --timeout */
+	const char *cert, *key, *csr, *passin, *owner, *manifest, *proto, *origin;
+	const tlsa_starttls *starttls;
 	const char *address, *sni; /* fetching from a live server */
+	unsigned long timeout;
 	struct params *params;
 	size_t nparams;
 	int depth_all;
 	long depth; /* -1: the usage's default */
+	unsigned long port;
+	int port_set;
 	long ttl; /* -1: none */
 	const struct out_format *fmt;
 	char *pass;
@@ -550,10 +553,9 @@ static int create_one(struct create_opts *o, const char *host)
 	}
 	/* A live server may hold several certificates (RSA, ECDSA...): records for each. */
 	if (live) {
-		nin =
-		    create_fetch_chains(&(struct fetch_opts){o->address, o->sni, o->target.starttls,
-							     o->target.port, o->target.timeout},
-					host, &ins, err, sizeof(err));
+		nin = create_fetch_chains(&(struct fetch_opts){ o->address, o->sni, o->starttls,
+								       o->port, o->timeout },
+					  host, &ins, err, sizeof(err));
 	} else {
 		in = load_file(path, want, o->pass, err, sizeof(err));
 		nin = in != NULL;
@@ -569,7 +571,7 @@ static int create_one(struct create_opts *o, const char *host)
 	if (o->owner != NULL)
 		owner = strdup(o->owner);
 	else if (host != NULL)
-		owner = make_owner(o->target.port, o->target.proto, host);
+		owner = make_owner(o->port, o->proto, host);
 	if ((o->owner != NULL || host != NULL) && owner == NULL) {
 		cli_error("out of memory");
 		goto out;
@@ -584,8 +586,8 @@ static int create_one(struct create_opts *o, const char *host)
 		o->fmt->begin(&st);
 	o->seen = nin > 1 ? &seen : NULL; /* two key types may share an issuer's record */
 	for (i = 0; i < nin; i++)
-		if (emit_records(o, ins[i], path, path, owner, o->target.port, o->params,
-				 o->nparams, &st, err, sizeof(err)) != 0) {
+		if (emit_records(o, ins[i], path, path, owner, o->port, o->params, o->nparams, &st,
+				 err, sizeof(err)) != 0) {
 			cli_error("%s", err);
 			goto out;
 		}
@@ -866,7 +868,9 @@ int cmd_create(int argc, char **argv)
 	memset(&raw, 0, sizeof(raw));
 	o.depth = -1;
 	o.ttl = -1;
-	cli_target_init(&o.target);
+	o.port = 443;
+	o.timeout = 10;
+	o.proto = "tcp";
 	o.fmt = out_format_find("rfc");
 	cli.cmd = "create";
 	opterr = 0;
@@ -907,17 +911,25 @@ int cmd_create(int argc, char **argv)
 		case 'p':
 			if ((rc = once(&raw.port, "--port", optarg)) != 0)
 				break;
-			rc = cli_target_port(&o.target, CLI_STYLE_CREATE, optarg);
+			if (cli_parse_ulong(optarg, 1, 65535, &o.port) != 0)
+				rc = cli_usage_error("--port '%s': want 1-65535", optarg);
+			o.port_set = 1;
 			break;
 		case OPT_PROTO:
 			if ((rc = once(&raw.proto, "--proto", optarg)) != 0)
 				break;
-			rc = cli_target_proto(&o.target, CLI_STYLE_CREATE, optarg);
+			if (strcmp(optarg, "tcp") != 0 && strcmp(optarg, "udp") != 0 &&
+			    strcmp(optarg, "sctp") != 0)
+				rc = cli_usage_error("--proto '%s': want tcp, udp or sctp", optarg);
+			o.proto = optarg;
 			break;
 		case 't':
 			if ((rc = once(&raw.starttls, "--starttls", optarg)) != 0)
 				break;
-			rc = cli_target_starttls(&o.target, CLI_STYLE_CREATE, optarg);
+			o.starttls = tlsa_starttls_find(optarg);
+			if (o.starttls == NULL)
+				rc = cli_usage_error("--starttls '%s': unknown protocol (want one of: %s)",
+						     optarg, tlsa_starttls_names());
 			break;
 		case OPT_OWNER: rc = once(&o.owner, "--owner", optarg); break;
 		case OPT_ORIGIN: rc = once(&o.origin, "--origin", optarg); break;
@@ -926,7 +938,8 @@ int cmd_create(int argc, char **argv)
 		case OPT_TIMEOUT:
 			if ((rc = once(&raw.timeout, "--timeout", optarg)) != 0)
 				break;
-			rc = cli_target_timeout(&o.target, CLI_STYLE_CREATE, optarg);
+			if (cli_parse_ulong(optarg, 1, 3600, &o.timeout) != 0)
+				rc = cli_usage_error("--timeout '%s': want 1-3600 seconds", optarg);
 			break;
 		case OPT_TTL:
 			if ((rc = once(&raw.ttl, "--ttl", optarg)) != 0)
@@ -995,7 +1008,8 @@ int cmd_create(int argc, char **argv)
 		host = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error("unexpected argument '%s'", argv[optind]);
-	cli_target_complete(&o.target, 0);
+	if (!o.port_set && o.starttls != NULL)
+		o.port = tlsa_starttls_port(o.starttls);
 	if (o.nparams == 0 && add_params(&o, &p) != 0) {
 		cli_error("out of memory");
 		return 1;
