@@ -137,6 +137,17 @@ static void catch_signals(int on)
 
 /* ---- inputs ----------------------------------------------------------- */
 
+static int push(const char ***list, size_t *n, const char *s)
+{
+	const char **l = realloc(*list, (*n + 1) * sizeof(*l));
+
+	if (l == NULL)
+		return -1;
+	l[(*n)++] = s;
+	*list = l;
+	return 0;
+}
+
 /* The option that answers a library status: the library knows none. */
 static const char *zone_hint(tlsa_status st)
 {
@@ -461,11 +472,11 @@ int cmd_zone(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":r:no:qvh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			if (cli_push(&o.records, &o.nrecords, optarg) != 0)
+			if (push(&o.records, &o.nrecords, optarg) != 0)
 				goto nomem;
 			break;
 		case OPT_REMOVE:
-			if (cli_push(&o.removes, &o.nremoves, optarg) != 0)
+			if (push(&o.removes, &o.nremoves, optarg) != 0)
 				goto nomem;
 			break;
 		case OPT_ORIGIN:
