@@ -19,7 +19,6 @@ struct fleet_result; /* check-targets.h */
 /* A fleet's output while it runs: what a format's fleet hooks share. */
 struct fleet_out {
 	FILE *fp;
-	const struct check_format *fmt;
 	size_t total; /* targets in the file */
 	size_t printed;
 	size_t count[4]; /* results so far by verdict */

@@ -297,7 +297,6 @@ static void stop_early(const struct fleet_run *f, size_t total)
 		return;
 	memset(&out, 0, sizeof(out));
 	out.fp = stdout;
-	out.fmt = f->fmt;
 	out.total = total;
 	if (f->fmt->fleet_begin != NULL)
 		(void)f->fmt->fleet_begin(&out); /* a discard without state still says why */
@@ -354,7 +353,6 @@ int check_fleet(const struct fleet_run *f)
 		goto destroy;
 	}
 	out.fp = stdout;
-	out.fmt = f->fmt;
 	out.total = total;
 	if (f->fmt->fleet_begin != NULL && f->fmt->fleet_begin(&out) != 0) {
 		snprintf(stopped, sizeof(stopped), "cannot start the %s output: %s", f->fmt->name,
