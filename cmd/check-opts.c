@@ -21,7 +21,7 @@ void check_opts_init(struct check_opts *o)
 	o->family = AF_UNSPEC;
 	o->key_types = TLSA_KEY_FIRST | TLSA_KEY_ALL;
 	o->jobs = 1;
-	o->fmt = check_format_find("text");
+	o->fmt = check_format_default();
 }
 
 void check_opts_free(struct check_opts *o)

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "check-out.h"
@@ -24,6 +25,27 @@ const struct check_format *check_format_find(const char *name)
 		if (strcmp(formats[i]->name, name) == 0)
 			return formats[i];
 	return NULL;
+}
+
+const struct check_format *check_format_default(void)
+{
+	return formats[0];
+}
+
+const char *check_format_names(int mark_default)
+{
+	static char buf[256];
+	size_t i, n = sizeof(formats) / sizeof(formats[0]), len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && len < sizeof(buf); i++)
+		len +=
+		    (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s%s",
+				     i == 0	  ? ""
+				     : i + 1 == n ? " or "
+						  : ", ",
+				     formats[i]->name, i == 0 && mark_default ? " (default)" : "");
+	return buf;
 }
 
 void check_out_unknown(const struct check_format *fmt, FILE *fp, const char *host, unsigned port,

@@ -57,8 +57,15 @@ extern const struct check_format check_out_json;
 extern const struct check_format check_out_nagios;
 extern const struct check_format check_out_prometheus;
 
-/* The format called name, or NULL. */
+/* The format called name, or NULL; the default (the table's first row). */
 const struct check_format *check_format_find(const char *name);
+const struct check_format *check_format_default(void);
+/*
+ * The formats' names for --help and a usage error, from the table:
+ * "text, json, nagios or prometheus", with " (default)" after the first
+ * when mark_default.  A static buffer.
+ */
+const char *check_format_names(int mark_default);
 
 /* fmt's unknown for host:port (host NULL: no target yet); nothing without one. */
 void check_out_unknown(const struct check_format *fmt, FILE *fp, const char *host, unsigned port,

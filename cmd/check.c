@@ -141,13 +141,13 @@ static void help(void)
 	       "                         results in input order, exit status the worst\n"
 	       "  -j, --jobs N           run N checks at a time (default 1)\n\n"
 	       "Output:\n"
-	       "  -o, --format FORMAT    text (default), json, nagios or prometheus\n"
+	       "  -o, --format FORMAT    %s\n"
 	       "  -q, --quiet            print only problems (nothing when all is OK)\n"
 	       "  -v, --verbose          say more: every record's result, CNAMEs (repeatable)\n"
 	       "  -h, --help             this help\n\n"
 	       "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also usage errors).\n"
 	       "See tlsa-check(1).\n",
-	       cli_fold(tlsa_starttls_names(), 47, 25));
+	       cli_fold(tlsa_starttls_names(), 47, 25), check_format_names(1));
 }
 
 /* Options that name one host's details make no sense for a fleet. */
@@ -353,10 +353,8 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 		case 'o':
 			o->fmt = check_format_find(optarg);
 			if (o->fmt == NULL)
-				rc = cli_usage_error(
-				    "unknown format '%s' (want text, json, nagios or "
-				    "prometheus)",
-				    optarg);
+				rc = cli_usage_error("unknown format '%s' (want %s)", optarg,
+						     check_format_names(0));
 			break;
 		case 'q':
 			cli.quiet = 1;
