@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2154 # rc, out and err are set by lib.sh's run
 # tlsa check's output formats come from one table (cmd/check-out.c):
 # --help and the usage error for an unknown -o list its rows, and every
 # format listed is accepted.  Nothing is contacted: each run stops at a
@@ -6,10 +7,9 @@
 #
 #   TLSA=build/cmd/tlsa sh tests/cli/check-formats.sh
 
-if [ -z "${TLSA:-}" ] && [ -n "${top_builddir:-}" ]; then
-	TLSA=$top_builddir/cmd/tlsa
-fi
+# shellcheck source=tests/lib.sh
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
+need_our_tlsa
 
 run "$TLSA" check --help
 line=$(printf '%s\n' "$out" | grep -- '-o, --format FORMAT')

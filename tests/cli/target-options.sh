@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2154 # rc, out and err are set by lib.sh's run
 # The target options create and check share (-p, --proto, -t, --timeout):
 # one set of limits and defaults, each command's own wording for a bad
 # value (create: "--port 'X': want ...", check: "bad port 'X' (want
@@ -7,10 +8,9 @@
 #
 #   TLSA=build/cmd/tlsa sh tests/cli/target-options.sh
 
-if [ -z "${TLSA:-}" ] && [ -n "${top_builddir:-}" ]; then
-	TLSA=$top_builddir/cmd/tlsa
-fi
+# shellcheck source=tests/lib.sh
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
+need_our_tlsa
 
 cert=$T/cert.pem
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/key.pem" \
