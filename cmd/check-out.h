@@ -25,6 +25,11 @@ struct fleet_out {
 	void *state;	 /* the format's own */
 };
 
+/*
+ * Every format has target and fleet_each; the other hooks may be NULL
+ * where the comment says what then happens.  A format of one line per
+ * target (JSON lines, say) needs no more than those two.
+ */
 struct check_format {
 	const char *name;
 	/* One judged target. */
