@@ -476,6 +476,15 @@ static void prom_print_target(FILE *fp, const struct check_target *t, const stru
 	prom_free(pm);
 }
 
+/* The reason is on stderr; a comment keeps it next to the sample. */
+static void why_comment(FILE *fp, const char *why)
+{
+	fputs("# tlsa check: ", fp);
+	for (; *why != '\0'; why++)
+		fputc(*why == '\n' ? ' ' : *why, fp);
+	fputc('\n', fp);
+}
+
 static void prom_print_unknown(FILE *fp, const struct check_target *t, const char *why)
 {
 	struct prom *pm;
@@ -487,11 +496,7 @@ static void prom_print_unknown(FILE *fp, const struct check_target *t, const cha
 	if (t->host == NULL)
 		return;
 	pm = prom_new(0);
-	/* The reason is on stderr; a comment keeps it next to the sample. */
-	fputs("# tlsa check: ", fp);
-	for (; *why != '\0'; why++)
-		fputc(*why == '\n' ? ' ' : *why, fp);
-	fputc('\n', fp);
+	why_comment(fp, why);
 	if (pm == NULL || prom_unknown(pm, t->host, t->port) != 0 || prom_write(pm, fp) != 0)
 		fputs("# tlsa check: out of memory\n", fp);
 	prom_free(pm);
@@ -502,10 +507,7 @@ static void prom_print_group_unknown(FILE *fp, int mx, const char *name, const c
 {
 	struct prom *pm = prom_new(0);
 
-	fputs("# tlsa check: ", fp);
-	for (; *why != '\0'; why++)
-		fputc(*why == '\n' ? ' ' : *why, fp);
-	fputc('\n', fp);
+	why_comment(fp, why);
 	if (pm == NULL || prom_group_unknown(pm, mx, name) != 0 || prom_write(pm, fp) != 0)
 		fputs("# tlsa check: out of memory\n", fp);
 	prom_free(pm);
