@@ -396,17 +396,41 @@ static void lint(const char *where, const tlsa_input *in, size_t depth,
 	}
 }
 
-/* _PORT._PROTO.HOST. into a malloc'd string. */
+/* The decimal digits of v at the end of buf[24]; returns where they start. */
+static char *ulong_digits(unsigned long v, char buf[24])
+{
+	char *p = buf + 24;
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return p;
+}
+
+/* _PORT._PROTO.HOST. into a malloc'd string (once a manifest line: no printf). */
 static char *make_owner(unsigned long port, const char *proto, const char *host)
 {
-	size_t len = strlen(host);
-	char *s;
+	size_t hlen = strlen(host), plen = strlen(proto), dlen;
+	char digits[24], *d = ulong_digits(port, digits), *s, *p;
 
-	s = malloc(len + strlen(proto) + 32);
+	dlen = (size_t)(digits + sizeof(digits) - d);
+	s = malloc(hlen + plen + dlen + 6);
 	if (s == NULL)
 		return NULL;
-	sprintf(s, "_%lu._%s.%s%s", port, proto, host,
-		(len > 0 && host[len - 1] == '.') ? "" : ".");
+	p = s;
+	*p++ = '_';
+	memcpy(p, d, dlen);
+	p += dlen;
+	*p++ = '.';
+	*p++ = '_';
+	memcpy(p, proto, plen);
+	p += plen;
+	*p++ = '.';
+	memcpy(p, host, hlen);
+	p += hlen;
+	if (hlen == 0 || host[hlen - 1] != '.')
+		*p++ = '.';
+	*p = '\0';
 	return s;
 }
 
@@ -524,35 +548,94 @@ static int host_is_a_file(const char *host)
 	return 0;
 }
 
+/*
+ * The output of one run, framed once for a single input and a manifest:
+ * records go to memory first, so stdout sees all of them or none.
+ */
+struct framed {
+	struct out_state st;
+	char *buf;
+	size_t len;
+};
+
+/* Open the frame and print the format's beginning; 0, or -1 (said why). */
+static int frame_open(struct framed *f, const struct out_format *fmt)
+{
+	memset(f, 0, sizeof(*f));
+	f->st.fp = open_memstream(&f->buf, &f->len);
+	if (f->st.fp == NULL) {
+		cli_error("out of memory");
+		return -1;
+	}
+	if (fmt->begin != NULL)
+		fmt->begin(&f->st);
+	return 0;
+}
+
+/* Print the format's end and close the frame; 0, or -1 (said why). */
+static int frame_close(struct framed *f, const struct out_format *fmt)
+{
+	int rc = 0;
+
+	out_end(fmt, &f->st);
+	if (fclose(f->st.fp) != 0) {
+		cli_error("out of memory");
+		rc = -1;
+	}
+	f->st.fp = NULL;
+	return rc;
+}
+
+/* Everything a closed frame holds, to stdout. */
+static void frame_print(const struct framed *f)
+{
+	fwrite(f->buf, 1, f->len, stdout);
+}
+
+/* Free the frame, closed or abandoned on an error. */
+static void frame_free(struct framed *f)
+{
+	if (f->st.fp != NULL)
+		fclose(f->st.fp);
+	f->st.fp = NULL;
+	out_free(&f->st);
+	free(f->buf);
+	f->buf = NULL;
+}
+
+/* The file create_one reads, and what it may hold; NULL: fetch from HOST. */
+static const char *single_input(const struct create_opts *o, unsigned *want)
+{
+	if (o->cert != NULL) {
+		*want = TLSA_KIND_CERT;
+		return o->cert;
+	}
+	if (o->key != NULL) {
+		*want = TLSA_KIND_PUBKEY | TLSA_KIND_PRIVKEY;
+		return o->key;
+	}
+	*want = o->csr != NULL ? TLSA_KIND_CSR : TLSA_KIND_CERT;
+	return o->csr;
+}
+
 /* One input file, stdin, or (with no file) the live server HOST. */
 static int create_one(struct create_opts *o, const char *host)
 {
 	const char *path;
 	unsigned want;
 	char err[1024];
-	char *owner = NULL, *buf = NULL;
-	size_t buflen = 0;
-	struct out_state st = { NULL, 0, NULL };
+	char *owner = NULL;
+	struct framed f;
 	struct rec_seen seen = { NULL, 0 };
 	tlsa_input *in = NULL, **ins = &in;
 	size_t nin, i;
-	int rc = 1, live = o->cert == NULL && o->key == NULL && o->csr == NULL;
+	int rc = 1;
 
-	if (live) {
-		path = host;
-		want = TLSA_KIND_CERT;
-	} else if (o->cert != NULL) {
-		path = o->cert;
-		want = TLSA_KIND_CERT;
-	} else if (o->key != NULL) {
-		path = o->key;
-		want = TLSA_KIND_PUBKEY | TLSA_KIND_PRIVKEY;
-	} else {
-		path = o->csr;
-		want = TLSA_KIND_CSR;
-	}
+	memset(&f, 0, sizeof(f));
+	path = single_input(o, &want);
 	/* A live server may hold several certificates (RSA, ECDSA...): records for each. */
-	if (live) {
+	if (path == NULL) {
+		path = host;
 		nin = create_fetch_chains(&(struct fetch_opts){ o->address, o->sni, o->starttls,
 								       o->port, o->timeout },
 					  host, &ins, err, sizeof(err));
@@ -576,35 +659,21 @@ static int create_one(struct create_opts *o, const char *host)
 		cli_error("out of memory");
 		goto out;
 	}
-	/* Records go to memory first: stdout sees all of them or none. */
-	st.fp = open_memstream(&buf, &buflen);
-	if (st.fp == NULL) {
-		cli_error("out of memory");
+	if (frame_open(&f, o->fmt) != 0)
 		goto out;
-	}
-	if (o->fmt->begin != NULL)
-		o->fmt->begin(&st);
 	o->seen = nin > 1 ? &seen : NULL; /* two key types may share an issuer's record */
 	for (i = 0; i < nin; i++)
-		if (emit_records(o, ins[i], path, path, owner, o->port, o->params, o->nparams, &st,
+		if (emit_records(o, ins[i], path, path, owner, o->port, o->params, o->nparams, &f.st,
 				 err, sizeof(err)) != 0) {
 			cli_error("%s", err);
 			goto out;
 		}
-	out_end(o->fmt, &st);
-	if (fclose(st.fp) != 0) {
-		st.fp = NULL;
-		cli_error("out of memory");
+	if (frame_close(&f, o->fmt) != 0)
 		goto out;
-	}
-	st.fp = NULL;
-	fwrite(buf, 1, buflen, stdout);
+	frame_print(&f);
 	rc = 0;
 out:
-	if (st.fp != NULL)
-		fclose(st.fp);
-	out_free(&st);
-	free(buf);
+	frame_free(&f);
 	free(owner);
 	for (i = 0; i < nin; i++)
 		tlsa_input_free(ins[i]);
@@ -639,40 +708,150 @@ static size_t split_words(char *line, char **words, size_t max)
 	return n;
 }
 
+#define MANIFEST_MAX_WORDS 34
+
+/* A manifest being read: where its lines are, and the output so far. */
+struct manifest {
+	const char *name;
+	size_t dirlen;       /* relative paths are relative to the manifest's directory */
+	char where[1200];    /* "MANIFEST: line N" */
+	size_t where_prefix; /* length of "MANIFEST: line ", 0 when it does not fit */
+	struct framed out;
+};
+
+/* m->where for line lineno (as snprintf would write it, without its cost per line). */
+static void manifest_where(struct manifest *m, unsigned long lineno)
+{
+	char digits[24], *d = ulong_digits(lineno, digits);
+	size_t dlen = (size_t)(digits + sizeof(digits) - d);
+
+	if (m->where_prefix == 0) {
+		snprintf(m->where, sizeof(m->where), "%s: line %lu", m->name, lineno);
+		return;
+	}
+	memcpy(m->where + m->where_prefix, d, dlen);
+	m->where[m->where_prefix + dlen] = '\0';
+}
+
+/* PORT[/PROTO] of a manifest line; 0, or -1 when bad (said why). */
+static int manifest_port(const struct manifest *m, char *word, unsigned long *port,
+			 const char **proto)
+{
+	char quoted[128], *slash = strchr(word, '/');
+
+	*proto = "tcp";
+	if (slash != NULL) {
+		*proto = slash + 1;
+		*slash = '\0';
+	}
+	if (cli_parse_ulong(word, 1, 65535, port) == 0 &&
+	    (strcmp(*proto, "tcp") == 0 || strcmp(*proto, "udp") == 0 ||
+	     strcmp(*proto, "sctp") == 0))
+		return 0;
+	if (slash != NULL)
+		*slash = '/';
+	cli_quote(word, quoted, sizeof(quoted));
+	cli_error("%s: bad port %s (want PORT or PORT/tcp|udp|sctp)", m->where, quoted);
+	return -1;
+}
+
+/*
+ * One line of a manifest, split into its n words: its records into the
+ * frame.  0, or -1 when the line is bad (said why).
+ */
+static int manifest_line(const struct create_opts *o, struct manifest *m, char **words,
+			 size_t n)
+{
+	char err[1536], path[4096], why[256], quoted[128], *owner;
+	struct params lp[MANIFEST_MAX_WORDS];
+	size_t nlp = 0, i, dirlen, flen;
+	unsigned long port;
+	const char *proto;
+	tlsa_input *in;
+	int rc = 0;
+
+	if (n < 3 || n > MANIFEST_MAX_WORDS) {
+		cli_error("%s: want 'HOST PORT[/PROTO] FILE [U,S,M ...]'", m->where);
+		return -1;
+	}
+	if (cli_host_check(words[0], why, sizeof(why)) != 0) {
+		cli_error("%s: %s", m->where, why);
+		return -1;
+	}
+	if (manifest_port(m, words[1], &port, &proto) != 0)
+		return -1;
+	for (i = 3; i < n; i++) {
+		if (parse_params(words[i], o->allow_private, &lp[nlp], why, sizeof(why)) != 0) {
+			cli_quote(words[i], quoted, sizeof(quoted));
+			cli_error("%s: bad record parameters %s: %s", m->where, quoted, why);
+			return -1;
+		}
+		nlp++;
+	}
+	if (strcspn(words[2], "\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
+			      "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
+			      "\x1c\x1d\x1e\x1f\x7f") != strlen(words[2])) {
+		cli_quote(words[2], quoted, sizeof(quoted));
+		cli_error("%s: file name %s has a control character in it", m->where, quoted);
+		return -1;
+	}
+	dirlen = words[2][0] == '/' ? 0 : m->dirlen;
+	flen = strlen(words[2]);
+	if (dirlen + flen < sizeof(path)) {
+		memcpy(path, m->name, dirlen);
+		memcpy(path + dirlen, words[2], flen + 1);
+	} else {
+		snprintf(path, sizeof(path), "%.*s%s", (int)dirlen, m->name, words[2]);
+	}
+	in = load_file(path, TLSA_KIND_ANY, o->pass, err, sizeof(err));
+	if (in == NULL) {
+		cli_error("%s: %s", m->where, err);
+		return -1;
+	}
+	chain_warnings(m->where, in);
+	owner = make_owner(port, proto, words[0]);
+	if (owner == NULL ||
+	    emit_records(o, in, path, m->where, owner, port, nlp > 0 ? lp : o->params,
+			 nlp > 0 ? nlp : o->nparams, &m->out.st, err, sizeof(err)) != 0) {
+		cli_error("%s: %s", m->where, owner == NULL ? "out of memory" : err);
+		rc = -1;
+	}
+	free(owner);
+	tlsa_input_free(in);
+	return rc;
+}
+
 /*
  * A manifest: every line is checked and every record made before any is
  * printed; bad lines are all reported, and then nothing is printed.
  */
-#define MANIFEST_MAX_WORDS 34
 static int create_manifest(struct create_opts *o)
 {
+	struct manifest m;
 	FILE *mf;
-	char *line = NULL, *words[MANIFEST_MAX_WORDS + 1], *buf = NULL;
-	char err[1536], where[1200], path[4096], hostwhy[256], quoted[128], *owner;
-	size_t cap = 0, buflen = 0, n, i, dirlen;
+	char *line = NULL, *words[MANIFEST_MAX_WORDS + 1];
+	const char *slash;
+	size_t cap = 0, n;
 	ssize_t len;
-	unsigned long lineno = 0, bad = 0, port;
-	const char *slash, *proto;
-	struct params lp[MANIFEST_MAX_WORDS];
-	size_t nlp;
-	struct out_state st = { NULL, 0, NULL };
-	tlsa_input *in;
+	unsigned long lineno = 0, bad = 0;
+	int plen;
 
 	mf = strcmp(o->manifest, "-") == 0 ? stdin : fopen(o->manifest, "r");
 	if (mf == NULL) {
 		cli_error("%s: %s", o->manifest, strerror(errno));
 		return 1;
 	}
-	/* Relative paths in a manifest are relative to the manifest's directory. */
+	memset(&m, 0, sizeof(m));
+	m.name = o->manifest;
 	slash = strrchr(o->manifest, '/');
-	dirlen = slash != NULL ? (size_t)(slash - o->manifest) + 1 : 0;
-	st.fp = open_memstream(&buf, &buflen);
-	if (st.fp == NULL) {
-		cli_error("out of memory");
+	m.dirlen = slash != NULL ? (size_t)(slash - o->manifest) + 1 : 0;
+	plen = snprintf(m.where, sizeof(m.where), "%s: line ", o->manifest);
+	if (plen > 0 && (size_t)plen + 24 < sizeof(m.where))
+		m.where_prefix = (size_t)plen;
+	if (frame_open(&m.out, o->fmt) != 0) {
+		bad++;
 		goto done;
 	}
-	if (o->fmt->begin != NULL)
-		o->fmt->begin(&st);
 	while ((len = getline(&line, &cap, mf)) >= 0) {
 		lineno++;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
@@ -680,97 +859,26 @@ static int create_manifest(struct create_opts *o)
 		n = split_words(line, words, MANIFEST_MAX_WORDS);
 		if (n == 0)
 			continue;
-		snprintf(where, sizeof(where), "%s: line %lu", o->manifest, lineno);
-		if (n < 3 || n > MANIFEST_MAX_WORDS) {
-			cli_error("%s: want 'HOST PORT[/PROTO] FILE [U,S,M ...]'", where);
+		manifest_where(&m, lineno);
+		if (manifest_line(o, &m, words, n) != 0)
 			bad++;
-			continue;
-		}
-		if (cli_host_check(words[0], hostwhy, sizeof(hostwhy)) != 0) {
-			cli_error("%s: %s", where, hostwhy);
-			bad++;
-			continue;
-		}
-		proto = "tcp";
-		slash = strchr(words[1], '/');
-		if (slash != NULL) {
-			proto = slash + 1;
-			words[1][slash - words[1]] = '\0';
-		}
-		if (cli_parse_ulong(words[1], 1, 65535, &port) != 0 ||
-		    (strcmp(proto, "tcp") != 0 && strcmp(proto, "udp") != 0 &&
-		     strcmp(proto, "sctp") != 0)) {
-			if (slash != NULL)
-				words[1][strlen(words[1])] = '/';
-			cli_quote(words[1], quoted, sizeof(quoted));
-			cli_error("%s: bad port %s (want PORT or PORT/tcp|udp|sctp)", where, quoted);
-			bad++;
-			continue;
-		}
-		nlp = 0;
-		for (i = 3; i < n; i++) {
-			if (parse_params(words[i], o->allow_private, &lp[nlp], hostwhy,
-					 sizeof(hostwhy)) != 0)
-				break;
-			nlp++;
-		}
-		if (i < n) {
-			cli_quote(words[i], quoted, sizeof(quoted));
-			cli_error("%s: bad record parameters %s: %s", where, quoted, hostwhy);
-			bad++;
-			continue;
-		}
-		if (strcspn(words[2], "\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
-				      "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
-				      "\x1c\x1d\x1e\x1f\x7f") != strlen(words[2])) {
-			cli_quote(words[2], quoted, sizeof(quoted));
-			cli_error("%s: file name %s has a control character in it", where, quoted);
-			bad++;
-			continue;
-		}
-		if (words[2][0] == '/' || dirlen == 0)
-			snprintf(path, sizeof(path), "%s", words[2]);
-		else
-			snprintf(path, sizeof(path), "%.*s%s", (int)dirlen, o->manifest, words[2]);
-		in = load_file(path, TLSA_KIND_ANY, o->pass, err, sizeof(err));
-		if (in == NULL) {
-			cli_error("%s: %s", where, err);
-			bad++;
-			continue;
-		}
-		chain_warnings(where, in);
-		owner = make_owner(port, proto, words[0]);
-		if (owner == NULL ||
-		    emit_records(o, in, path, where, owner, port, nlp > 0 ? lp : o->params,
-				 nlp > 0 ? nlp : o->nparams, &st, err, sizeof(err)) != 0) {
-			cli_error("%s: %s", where, owner == NULL ? "out of memory" : err);
-			bad++;
-		}
-		free(owner);
-		tlsa_input_free(in);
 	}
 	if (ferror(mf)) {
 		cli_error("%s: %s", o->manifest, strerror(errno));
 		bad++;
 	}
-	out_end(o->fmt, &st);
-	if (fclose(st.fp) != 0) {
-		cli_error("out of memory");
+	if (frame_close(&m.out, o->fmt) != 0)
 		bad++;
-	}
-	st.fp = NULL;
-	if (bad > 0) {
+	if (bad > 0)
 		cli_error("%s: %lu bad line%s; nothing printed", o->manifest, bad, bad == 1 ? "" : "s");
-	} else {
-		fwrite(buf, 1, buflen, stdout);
-	}
+	else
+		frame_print(&m.out);
 done:
 	if (mf != stdin)
 		fclose(mf);
 	free(line);
-	free(buf);
-	out_free(&st);
-	return bad > 0 || st.fp != NULL ? 1 : 0;
+	frame_free(&m.out);
+	return bad > 0 ? 1 : 0;
 }
 
 /*
