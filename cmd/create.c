@@ -957,236 +957,287 @@ static int owner_complete(struct create_opts *o)
 	return 0;
 }
 
-int cmd_create(int argc, char **argv)
+/* Each single-valued option as given, to refuse a conflicting repeat. */
+struct raw_opts {
+	const char *u, *s, *m, *depth, *port, *proto, *starttls, *timeout, *ttl, *format;
+	const char **ptexts; /* every --params, in order (the array is owned) */
+	size_t nptexts;
+};
+
+#define HELP_SHOWN (-1)
+
+/* One option of getopt_long's into o (or raw); 0, or the usage error's status. */
+static int take_option(int c, struct create_opts *o, struct raw_opts *raw, char **argv)
 {
-	struct create_opts o;
-	struct params p = { 3, 1, 1 };
-	int c, rc, inputs;
 	unsigned long v;
-	const char *host = NULL, **ptexts = NULL, *other;
-	/* Each single-valued option as given, to refuse a conflicting repeat. */
-	struct {
-		const char *u, *s, *m, *depth, *port, *proto, *starttls, *timeout, *ttl, *format;
-	} raw;
-	size_t nptexts = 0, i;
-	char hostwhy[256];
-	int hk;
+	int rc = 0;
 
-	memset(&o, 0, sizeof(o));
-	memset(&raw, 0, sizeof(raw));
-	o.depth = -1;
-	o.ttl = -1;
-	o.port = 443;
-	o.timeout = 10;
-	o.proto = "tcp";
-	o.fmt = out_format_find("rfc");
-	cli.cmd = "create";
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:k:u:s:m:p:t:a:o:qvh", long_options, NULL)) != -1) {
-		rc = 0;
-		switch (c) {
-		case 'c': rc = once(&o.cert, "--cert", optarg); break;
-		case 'k': rc = once(&o.key, "--key", optarg); break;
-		case OPT_CSR: rc = once(&o.csr, "--csr", optarg); break;
-		case OPT_PASSIN: rc = once(&o.passin, "--passin", optarg); break;
-		/* Record parameters are read once --allow-private is known. */
-		case 'u': rc = once(&raw.u, "--usage", optarg); break;
-		case 's': rc = once(&raw.s, "--selector", optarg); break;
-		case 'm': rc = once(&raw.m, "--mtype", optarg); break;
-		case OPT_PARAMS: {
-			const char **np = realloc(ptexts, (nptexts + 1) * sizeof(*np));
+	switch (c) {
+	case 'c':
+		return once(&o->cert, "--cert", optarg);
+	case 'k':
+		return once(&o->key, "--key", optarg);
+	case OPT_CSR:
+		return once(&o->csr, "--csr", optarg);
+	case OPT_PASSIN:
+		return once(&o->passin, "--passin", optarg);
+	/* Record parameters are read once --allow-private is known. */
+	case 'u':
+		return once(&raw->u, "--usage", optarg);
+	case 's':
+		return once(&raw->s, "--selector", optarg);
+	case 'm':
+		return once(&raw->m, "--mtype", optarg);
+	case OPT_PARAMS: {
+		const char **np = realloc(raw->ptexts, (raw->nptexts + 1) * sizeof(*np));
 
-			if (np == NULL) {
-				cli_error("out of memory");
-				return 1;
-			}
-			ptexts = np;
-			ptexts[nptexts++] = optarg;
-			break;
+		if (np == NULL) {
+			cli_error("out of memory");
+			return 1;
 		}
-		case OPT_ALLOW_PRIVATE: o.allow_private = 1; break;
-		case OPT_DEPTH:
-			if ((rc = once(&raw.depth, "--depth", optarg)) != 0)
-				break;
-			if (strcmp(optarg, "all") == 0) {
-				o.depth_all = 1;
-			} else if (cli_parse_ulong(optarg, 0, 63, &v) == 0) {
-				o.depth = (long)v;
-			} else {
-				rc = cli_usage_error("--depth '%s': want 0-63 or all", optarg);
-			}
-			break;
-		case 'p':
-			if ((rc = once(&raw.port, "--port", optarg)) != 0)
-				break;
-			if (cli_parse_ulong(optarg, 1, 65535, &o.port) != 0)
-				rc = cli_usage_error("--port '%s': want 1-65535", optarg);
-			o.port_set = 1;
-			break;
-		case OPT_PROTO:
-			if ((rc = once(&raw.proto, "--proto", optarg)) != 0)
-				break;
-			if (strcmp(optarg, "tcp") != 0 && strcmp(optarg, "udp") != 0 &&
-			    strcmp(optarg, "sctp") != 0)
-				rc = cli_usage_error("--proto '%s': want tcp, udp or sctp", optarg);
-			o.proto = optarg;
-			break;
-		case 't':
-			if ((rc = once(&raw.starttls, "--starttls", optarg)) != 0)
-				break;
-			o.starttls = tlsa_starttls_find(optarg);
-			if (o.starttls == NULL)
-				rc = cli_usage_error("--starttls '%s': unknown protocol (want one of: %s)",
-						     optarg, tlsa_starttls_names());
-			break;
-		case OPT_OWNER: rc = once(&o.owner, "--owner", optarg); break;
-		case OPT_ORIGIN: rc = once(&o.origin, "--origin", optarg); break;
-		case 'a': rc = once(&o.address, "--address", optarg); break;
-		case OPT_SNI: rc = once(&o.sni, "--sni", optarg); break;
-		case OPT_TIMEOUT:
-			if ((rc = once(&raw.timeout, "--timeout", optarg)) != 0)
-				break;
-			if (cli_parse_ulong(optarg, 1, 3600, &o.timeout) != 0)
-				rc = cli_usage_error("--timeout '%s': want 1-3600 seconds", optarg);
-			break;
-		case OPT_TTL:
-			if ((rc = once(&raw.ttl, "--ttl", optarg)) != 0)
-				break;
-			if (parse_ttl(optarg, &o.ttl) != 0)
-				rc = cli_usage_error("--ttl '%s': want seconds, or units such as 1h",
-						     optarg);
-			break;
-		case 'o':
-			if ((rc = once(&raw.format, "--format", optarg)) != 0)
-				break;
-			o.fmt = out_format_find(optarg);
-			if (o.fmt == NULL && strcmp(optarg, "both") == 0)
-				rc = cli_usage_error("--format 'both' is hash-slinger's: run tlsa create "
-						     "twice, with -o rfc and -o generic");
-			else if (o.fmt == NULL)
-				rc = cli_usage_error("--format '%s': unknown (want rfc, generic, rdata, "
-						     "json or nsupdate)",
-						     optarg);
-			break;
-		case OPT_MANIFEST: rc = once(&o.manifest, "--manifest", optarg); break;
-		case 'q': cli.quiet = 1; break;
-		case 'v': cli.verbose++; break;
-		case 'h': help(); free(ptexts); return 0;
-		default: rc = cli_option_error(argv, c); break;
-		}
-		if (rc != 0) {
-			free(ptexts);
-			return rc;
-		}
+		raw->ptexts = np;
+		raw->ptexts[raw->nptexts++] = optarg;
+		return 0;
 	}
-	other = raw.u != NULL ? "--usage" : raw.s != NULL ? "--selector"
-					   : raw.m != NULL ? "--mtype" : NULL;
-	if (other != NULL && nptexts > 0) {
-		free(ptexts);
+	case OPT_ALLOW_PRIVATE:
+		o->allow_private = 1;
+		return 0;
+	case OPT_DEPTH:
+		if ((rc = once(&raw->depth, "--depth", optarg)) != 0)
+			return rc;
+		if (strcmp(optarg, "all") == 0)
+			o->depth_all = 1;
+		else if (cli_parse_ulong(optarg, 0, 63, &v) == 0)
+			o->depth = (long)v;
+		else
+			rc = cli_usage_error("--depth '%s': want 0-63 or all", optarg);
+		return rc;
+	case 'p':
+		if ((rc = once(&raw->port, "--port", optarg)) != 0)
+			return rc;
+		if (cli_parse_ulong(optarg, 1, 65535, &o->port) != 0)
+			rc = cli_usage_error("--port '%s': want 1-65535", optarg);
+		o->port_set = 1;
+		return rc;
+	case OPT_PROTO:
+		if ((rc = once(&raw->proto, "--proto", optarg)) != 0)
+			return rc;
+		if (strcmp(optarg, "tcp") != 0 && strcmp(optarg, "udp") != 0 &&
+		    strcmp(optarg, "sctp") != 0)
+			rc = cli_usage_error("--proto '%s': want tcp, udp or sctp", optarg);
+		o->proto = optarg;
+		return rc;
+	case 't':
+		if ((rc = once(&raw->starttls, "--starttls", optarg)) != 0)
+			return rc;
+		o->starttls = tlsa_starttls_find(optarg);
+		if (o->starttls == NULL)
+			rc = cli_usage_error("--starttls '%s': unknown protocol (want one of: %s)",
+					     optarg, tlsa_starttls_names());
+		return rc;
+	case OPT_OWNER:
+		return once(&o->owner, "--owner", optarg);
+	case OPT_ORIGIN:
+		return once(&o->origin, "--origin", optarg);
+	case 'a':
+		return once(&o->address, "--address", optarg);
+	case OPT_SNI:
+		return once(&o->sni, "--sni", optarg);
+	case OPT_TIMEOUT:
+		if ((rc = once(&raw->timeout, "--timeout", optarg)) != 0)
+			return rc;
+		if (cli_parse_ulong(optarg, 1, 3600, &o->timeout) != 0)
+			rc = cli_usage_error("--timeout '%s': want 1-3600 seconds", optarg);
+		return rc;
+	case OPT_TTL:
+		if ((rc = once(&raw->ttl, "--ttl", optarg)) != 0)
+			return rc;
+		if (parse_ttl(optarg, &o->ttl) != 0)
+			rc = cli_usage_error("--ttl '%s': want seconds, or units such as 1h",
+					     optarg);
+		return rc;
+	case 'o':
+		if ((rc = once(&raw->format, "--format", optarg)) != 0)
+			return rc;
+		o->fmt = out_format_find(optarg);
+		if (o->fmt == NULL && strcmp(optarg, "both") == 0)
+			rc = cli_usage_error("--format 'both' is hash-slinger's: run tlsa create "
+					     "twice, with -o rfc and -o generic");
+		else if (o->fmt == NULL)
+			rc = cli_usage_error("--format '%s': unknown (want rfc, generic, rdata, "
+					     "json or nsupdate)",
+					     optarg);
+		return rc;
+	case OPT_MANIFEST:
+		return once(&o->manifest, "--manifest", optarg);
+	case 'q':
+		cli.quiet = 1;
+		return 0;
+	case 'v':
+		cli.verbose++;
+		return 0;
+	case 'h':
+		help();
+		return HELP_SHOWN;
+	default:
+		return cli_option_error(argv, c);
+	}
+}
+
+/* Every option into o and raw; 0, HELP_SHOWN, or the usage error's status. */
+static int parse_options(int argc, char **argv, struct create_opts *o, struct raw_opts *raw)
+{
+	int c, rc;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:k:u:s:m:p:t:a:o:qvh", long_options, NULL)) != -1)
+		if ((rc = take_option(c, o, raw, argv)) != 0)
+			return rc;
+	return 0;
+}
+
+/*
+ * The records asked for: every --params, or -u -s -m (defaults 3 1 1),
+ * never both.  0, or the usage error's status.
+ */
+static int record_params(struct create_opts *o, const struct raw_opts *raw)
+{
+	const char *text[3] = {raw->u, raw->s, raw->m}, *other;
+	struct params p = {3, 1, 1}, q;
+	uint8_t *val[3] = {&p.usage, &p.selector, &p.mtype};
+	char why[256];
+	size_t i;
+
+	other = raw->u != NULL	 ? "--usage"
+		: raw->s != NULL ? "--selector"
+		: raw->m != NULL ? "--mtype"
+				 : NULL;
+	if (other != NULL && raw->nptexts > 0)
 		return cli_usage_error("%s and --params both give record parameters: put every "
 				       "record in --params",
 				       other);
-	}
-	for (i = 0; i < nptexts; i++) {
-		struct params q;
-
-		if (parse_params(ptexts[i], o.allow_private, &q, hostwhy, sizeof(hostwhy)) != 0) {
-			rc = cli_usage_error("--params '%s': %s", ptexts[i], hostwhy);
-			free(ptexts);
-			return rc;
-		}
-		if (add_params(&o, &q) != 0) {
+	for (i = 0; i < raw->nptexts; i++) {
+		if (parse_params(raw->ptexts[i], o->allow_private, &q, why, sizeof(why)) != 0)
+			return cli_usage_error("--params '%s': %s", raw->ptexts[i], why);
+		if (add_params(o, &q) != 0) {
 			cli_error("out of memory");
-			free(ptexts);
 			return 1;
 		}
 	}
-	free(ptexts);
-	{
-		const char *text[3] = { raw.u, raw.s, raw.m };
-		uint8_t *val[3] = { &p.usage, &p.selector, &p.mtype };
-
-		for (i = 0; i < 3; i++)
-			if (text[i] != NULL && field_value((tlsa_field)i, text[i], o.allow_private,
-							   val[i], hostwhy, sizeof(hostwhy)) != 0)
-				return cli_usage_error("%s '%s': %s", fields[i].option, text[i],
-						       hostwhy);
-	}
-	if (optind < argc)
-		host = argv[optind++];
-	if (optind < argc)
-		return cli_usage_error("unexpected argument '%s'", argv[optind]);
-	if (!o.port_set && o.starttls != NULL)
-		o.port = tlsa_starttls_port(o.starttls);
-	if (o.nparams == 0 && add_params(&o, &p) != 0) {
+	for (i = 0; i < 3; i++)
+		if (text[i] != NULL && field_value((tlsa_field)i, text[i], o->allow_private, val[i],
+						   why, sizeof(why)) != 0)
+			return cli_usage_error("%s '%s': %s", fields[i].option, text[i], why);
+	if (o->nparams == 0 && add_params(o, &p) != 0) {
 		cli_error("out of memory");
 		return 1;
 	}
-	inputs = (o.cert != NULL) + (o.key != NULL) + (o.csr != NULL) + (o.manifest != NULL);
-	if (inputs > 1) {
-		free(o.params);
+	return 0;
+}
+
+/*
+ * What was given makes one run: one input (or a HOST to fetch from), an
+ * owner where the format needs one, a HOST that is a host name.  0, or
+ * the usage error's status.
+ */
+static int check_inputs(struct create_opts *o, const char *host)
+{
+	char why[256];
+	int inputs, hk;
+
+	inputs = (o->cert != NULL) + (o->key != NULL) + (o->csr != NULL) + (o->manifest != NULL);
+	if (inputs > 1)
 		return cli_usage_error("%s and %s are two inputs: give one of --cert, --key, --csr "
 				       "and --manifest",
-				       o.cert != NULL ? "--cert" : o.key != NULL ? "--key" : "--csr",
-				       o.manifest != NULL ? "--manifest" : o.csr != NULL ? "--csr"
-									  : "--key");
-	}
-	if (o.manifest != NULL && (host != NULL || o.owner != NULL)) {
-		free(o.params);
+				       o->cert != NULL	? "--cert"
+				       : o->key != NULL ? "--key"
+							: "--csr",
+				       o->manifest != NULL ? "--manifest"
+				       : o->csr != NULL	   ? "--csr"
+							   : "--key");
+	if (o->manifest != NULL && (host != NULL || o->owner != NULL))
 		return cli_usage_error("--manifest names its hosts: no HOST or --owner with it");
-	}
-	if (inputs == 0 && host == NULL) {
-		free(o.params);
+	if (inputs == 0 && host == NULL)
 		return cli_usage_error("nothing to do: give --cert, --key, --csr, "
 				       "--manifest, or a HOST to fetch from");
-	}
-	if (o.manifest == NULL && o.fmt->needs_owner && host == NULL && o.owner == NULL) {
-		free(o.params);
+	if (o->manifest == NULL && o->fmt->needs_owner && host == NULL && o->owner == NULL)
 		return cli_usage_error("the %s format needs an owner: give HOST or --owner "
 				       "(or use -o rdata)",
-				       o.fmt->name);
-	}
-	if (inputs == 0 && host != NULL && strstr(host, "://") == NULL && host_is_a_file(host)) {
-		free(o.params);
+				       o->fmt->name);
+	if (inputs == 0 && host != NULL && strstr(host, "://") == NULL && host_is_a_file(host))
 		return cli_usage_error("'%s' is a file, not a host: give it with --cert, --key "
 				       "or --csr",
 				       host);
-	}
-	if (o.owner != NULL && cli_owner_check(o.owner, hostwhy, sizeof(hostwhy)) != 0) {
-		free(o.params);
-		return cli_usage_error("--owner %s", hostwhy);
-	}
-	if ((rc = owner_complete(&o)) != 0) {
-		free(o.params);
-		free(o.owner_abs);
-		return rc;
-	}
-	if (host != NULL && (hk = cli_host_check(host, hostwhy, sizeof(hostwhy))) != 0) {
-		free(o.params);
-		return cli_usage_error("%s%s", hostwhy,
+	if (o->owner != NULL && cli_owner_check(o->owner, why, sizeof(why)) != 0)
+		return cli_usage_error("--owner %s", why);
+	if ((hk = owner_complete(o)) != 0)
+		return hk;
+	if (host != NULL && (hk = cli_host_check(host, why, sizeof(why))) != 0)
+		return cli_usage_error("%s%s", why,
 				       hk == CLI_HOST_PORT ? " (give the port with -p)"
 				       : hk == CLI_HOST_ADDRESS && inputs == 0
 					   ? " (give the host name, and the address to fetch from "
 					     "with --address)"
 					   : "");
-	}
-	if (inputs > 0 && (o.address != NULL || o.sni != NULL)) {
-		free(o.params);
+	if (inputs > 0 && (o->address != NULL || o->sni != NULL))
 		return cli_usage_error("--address and --sni are for fetching from HOST, "
 				       "not with an input file");
+	return 0;
+}
+
+static void opts_init(struct create_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->depth = -1;
+	o->ttl = -1;
+	o->port = 443;
+	o->timeout = 10;
+	o->proto = "tcp";
+	o->fmt = out_format_find("rfc");
+}
+
+static void opts_free(struct create_opts *o)
+{
+	if (o->pass != NULL) {
+		OPENSSL_cleanse(o->pass, strlen(o->pass));
+		free(o->pass);
 	}
-	if (o.passin != NULL && (rc = cli_passin_read(o.passin, &o.pass)) != 0) {
-		free(o.params);
-		free(o.owner_abs);
-		return rc;
+	free(o->params);
+	free(o->owner_abs);
+}
+
+/* Options, record parameters, HOST, the checks, the passphrase; then the run. */
+int cmd_create(int argc, char **argv)
+{
+	struct create_opts o;
+	struct raw_opts raw;
+	const char *host = NULL;
+	int rc;
+
+	opts_init(&o);
+	memset(&raw, 0, sizeof(raw));
+	cli.cmd = "create";
+	rc = parse_options(argc, argv, &o, &raw);
+	if (rc == 0)
+		rc = record_params(&o, &raw);
+	free(raw.ptexts);
+	if (rc != 0)
+		goto done;
+	if (optind < argc)
+		host = argv[optind++];
+	if (optind < argc) {
+		rc = cli_usage_error("unexpected argument '%s'", argv[optind]);
+		goto done;
 	}
+	if (!o.port_set && o.starttls != NULL)
+		o.port = tlsa_starttls_port(o.starttls);
+	if ((rc = check_inputs(&o, host)) != 0)
+		goto done;
+	if (o.passin != NULL && (rc = cli_passin_read(o.passin, &o.pass)) != 0)
+		goto done;
 	o.now = time(NULL);
 	rc = o.manifest != NULL ? create_manifest(&o) : create_one(&o, host);
-	if (o.pass != NULL) {
-		OPENSSL_cleanse(o.pass, strlen(o.pass));
-		free(o.pass);
-	}
-	free(o.params);
-	free(o.owner_abs);
-	return rc;
+done:
+	opts_free(&o);
+	return rc == HELP_SHOWN ? 0 : rc;
 }
