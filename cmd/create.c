@@ -243,38 +243,14 @@ static int add_params(struct create_opts *o, const struct params *p)
 	return 0;
 }
 
-/* A TTL: seconds, or a sum of NUMBER UNIT with units s m h d w. */
+/* A TTL in libtlsa's grammar, within RFC 2181's limit. */
 static int parse_ttl(const char *text, long *ttl)
 {
-	unsigned long long total = 0, n;
-	const char *p = text;
-	int units = 0;
+	uint32_t v;
 
-	if (*p == '\0')
+	if (tlsa_ttl_parse(text, strlen(text), &v) != TLSA_OK)
 		return -1;
-	while (*p != '\0') {
-		if (*p < '0' || *p > '9')
-			return -1;
-		n = 0;
-		while (*p >= '0' && *p <= '9') {
-			n = n * 10 + (unsigned)(*p++ - '0');
-			if (n > 0x7fffffffULL)
-				return -1;
-		}
-		switch (*p) {
-		case '\0': if (units) return -1; break;
-		case 's': case 'S': p++; units = 1; break;
-		case 'm': case 'M': n *= 60; p++; units = 1; break;
-		case 'h': case 'H': n *= 3600; p++; units = 1; break;
-		case 'd': case 'D': n *= 86400; p++; units = 1; break;
-		case 'w': case 'W': n *= 604800; p++; units = 1; break;
-		default: return -1;
-		}
-		total += n;
-		if (total > 0x7fffffffULL)
-			return -1;
-	}
-	*ttl = (long)total;
+	*ttl = (long)v;
 	return 0;
 }
 
