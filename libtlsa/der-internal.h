@@ -28,8 +28,8 @@ struct cert_parts {
  * be NULL).  Advances *p past it.  0, or -1 when it is not DER we read
  * (truncated, indefinite length, a length beyond end).
  */
-int tlsa_der_tlv(const unsigned char **p, const unsigned char *end, int *tag, int *cls,
-		 int *cons, struct span *whole, struct span *content);
+int tlsa_der_tlv(const unsigned char **p, const unsigned char *end, int *tag, int *cls, int *cons,
+		 struct span *whole, struct span *content);
 
 /* A universal constructed SEQUENCE at *p: 0 or -1, as tlsa_der_tlv. */
 int tlsa_der_seq(const unsigned char **p, const unsigned char *end, struct span *whole,
@@ -40,8 +40,7 @@ int tlsa_der_seq(const unsigned char **p, const unsigned char *end, struct span 
  * section 4.1).  On success *used is the length of its outer TLV, which
  * may be less than len.
  */
-int tlsa_der_cert_walk(const unsigned char *der, size_t len, struct cert_parts *c,
-		       size_t *used);
+int tlsa_der_cert_walk(const unsigned char *der, size_t len, struct cert_parts *c, size_t *used);
 
 /*
  * Which DER structure, other than a certificate, buf can be, from the

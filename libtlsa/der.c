@@ -25,8 +25,8 @@
  * are kept too: a tag must be followed by a length byte, and a long-form
  * length must be followed by at least one byte of the buffer.
  */
-int tlsa_der_tlv(const unsigned char **pp, const unsigned char *end, int *tag, int *cls,
-		 int *cons, struct span *whole, struct span *content)
+int tlsa_der_tlv(const unsigned char **pp, const unsigned char *end, int *tag, int *cls, int *cons,
+		 struct span *whole, struct span *content)
 {
 	const unsigned char *p = *pp;
 	size_t max, clen;
@@ -111,8 +111,7 @@ int tlsa_der_seq(const unsigned char **p, const unsigned char *end, struct span 
  * signature, issuer, validity, subject, subjectPublicKeyInfo,
  * [1] issuerUID OPTIONAL, [2] subjectUID OPTIONAL, [3] extensions OPTIONAL }.
  */
-int tlsa_der_cert_walk(const unsigned char *der, size_t len, struct cert_parts *c,
-		       size_t *used)
+int tlsa_der_cert_walk(const unsigned char *der, size_t len, struct cert_parts *c, size_t *used)
 {
 	const unsigned char *p = der, *end = der + len, *q, *r, *tend;
 	struct span whole, outer, tbs, skip;
@@ -130,8 +129,8 @@ int tlsa_der_cert_walk(const unsigned char *der, size_t len, struct cert_parts *
 	r = q;
 	if (tlsa_der_seq(&r, end, NULL, NULL) != 0)
 		return -1;
-	if (tlsa_der_tlv(&r, end, &tag, &cls, &cons, NULL, NULL) != 0 ||
-	    tag != V_ASN1_BIT_STRING || cls != V_ASN1_UNIVERSAL || r != end)
+	if (tlsa_der_tlv(&r, end, &tag, &cls, &cons, NULL, NULL) != 0 || tag != V_ASN1_BIT_STRING ||
+	    cls != V_ASN1_UNIVERSAL || r != end)
 		return -1;
 	q = tbs.p;
 	tend = tbs.p + tbs.len;
@@ -305,7 +304,7 @@ static int two_digits(const unsigned char *s, unsigned *v)
  */
 static int time_simple(int tag, const struct span *s, struct tm *tm)
 {
-	static const unsigned char mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const unsigned char mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	const unsigned char *p = s->p;
 	unsigned v[7], i, year;
 	size_t n = tag == V_ASN1_UTCTIME ? 13 : 15;
@@ -322,8 +321,8 @@ static int time_simple(int tag, const struct span *s, struct tm *tm)
 		year = v[0] * 100 + v[1];
 	}
 	/* v[2..6]: month, day, hour, minute, second */
-	if (v[2] < 1 || v[2] > 12 || v[3] < 1 || v[3] > mdays[v[2] - 1] || v[4] > 23 ||
-	    v[5] > 59 || v[6] > 59)
+	if (v[2] < 1 || v[2] > 12 || v[3] < 1 || v[3] > mdays[v[2] - 1] || v[4] > 23 || v[5] > 59 ||
+	    v[6] > 59)
 		return -1;
 	memset(tm, 0, sizeof(*tm));
 	tm->tm_year = (int)year - 1900;
@@ -357,7 +356,8 @@ static int time_of(const unsigned char *p, const unsigned char *end, time_t *t)
 			return -1;
 	}
 	*t = (time_t)days_from_civil(tm.tm_year + 1900L, (unsigned)tm.tm_mon + 1,
-				     (unsigned)tm.tm_mday) * 86400 +
+				     (unsigned)tm.tm_mday) *
+		 86400 +
 	     tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
 	return 0;
 }
@@ -382,7 +382,7 @@ int tlsa_der_validity(const struct span *validity, time_t *not_before, time_t *n
 /* basicConstraints (2.5.29.19) says cA TRUE. */
 int tlsa_der_is_ca(const struct span *extensions)
 {
-	static const unsigned char bc_oid[] = { 0x55, 0x1d, 0x13 };
+	static const unsigned char bc_oid[] = {0x55, 0x1d, 0x13};
 	const unsigned char *p, *end, *q, *qend, *v;
 	struct span exts, ext, part, val;
 	int tag, cls, cons;

@@ -104,7 +104,6 @@ tlsa_status tlsa_file_read(const char *path, unsigned char **buf, size_t *len)
 	return TLSA_OK;
 }
 
-
 static tlsa_status first_line_fd(int fd, char **pass)
 {
 	char buf[1024];

@@ -37,8 +37,7 @@ tlsa_input *tlsa_input_new(tlsa_kind kind);
  * must end where the certificate does.  With own, der is malloc'd and
  * the input takes it (also on failure); else it is copied.
  */
-tlsa_status tlsa_input_add_cert(tlsa_input *in, unsigned char *der, size_t len, int exact,
-				int own);
+tlsa_status tlsa_input_add_cert(tlsa_input *in, unsigned char *der, size_t len, int exact, int own);
 
 /* Order certificates leaf first by their subject/issuer links. */
 tlsa_status tlsa_input_order_chain(tlsa_input *in);

@@ -17,12 +17,17 @@
 const char *tlsa_kind_name(tlsa_kind kind)
 {
 	switch (kind) {
-	case TLSA_KIND_CERT: return "a certificate";
-	case TLSA_KIND_PUBKEY: return "a public key";
-	case TLSA_KIND_PRIVKEY: return "a private key";
-	case TLSA_KIND_CSR: return "a certificate signing request";
+	case TLSA_KIND_CERT:
+		return "a certificate";
+	case TLSA_KIND_PUBKEY:
+		return "a public key";
+	case TLSA_KIND_PRIVKEY:
+		return "a private key";
+	case TLSA_KIND_CSR:
+		return "a certificate signing request";
 	case TLSA_KIND_NONE:
-	case TLSA_KIND_ANY: break;
+	case TLSA_KIND_ANY:
+		break;
 	}
 	return "nothing usable";
 }
@@ -50,8 +55,7 @@ void tlsa_input_free(tlsa_input *in)
 	free(in);
 }
 
-tlsa_status tlsa_input_add_cert(tlsa_input *in, unsigned char *der, size_t len, int exact,
-				int own)
+tlsa_status tlsa_input_add_cert(tlsa_input *in, unsigned char *der, size_t len, int exact, int own)
 {
 	struct cert *nc, *c;
 	size_t used;
@@ -129,7 +133,8 @@ tlsa_status tlsa_input_order_chain(tlsa_input *in)
 		if (span_eq(&in->certs[k].parts.issuer, &in->certs[k].parts.subject))
 			break; /* self-issued: the top */
 		for (j = 0; j < n; j++)
-			if (!used[j] && span_eq(&in->certs[j].parts.subject, &in->certs[k].parts.issuer))
+			if (!used[j] &&
+			    span_eq(&in->certs[j].parts.subject, &in->certs[k].parts.issuer))
 				break;
 		if (j == n)
 			break;

@@ -87,7 +87,7 @@ static int pass_cb(char *buf, int size, int rwflag, void *u)
 tlsa_status tlsa_key_private_pem(tlsa_input *in, const unsigned char *text, size_t len,
 				 const char *pass)
 {
-	struct pass_arg arg = { pass, 0 };
+	struct pass_arg arg = {pass, 0};
 	EVP_PKEY *pkey;
 	BIO *bio;
 	tlsa_status st;

@@ -64,13 +64,14 @@ static void test_public_keys(void)
 		pem = pem_of("PUBLIC KEY", der, (size_t)len);
 		in = NULL;
 		ok(load_text(pem, TLSA_KIND_PUBKEY, &in, NULL) == TLSA_OK &&
-			   spki_is(in, der, (size_t)len),
-		   "%s: a PEM public key's SPKI is its bytes, as OpenSSL encodes them", keytypes[i].name);
+		       spki_is(in, der, (size_t)len),
+		   "%s: a PEM public key's SPKI is its bytes, as OpenSSL encodes them",
+		   keytypes[i].name);
 		tlsa_input_free(in);
 		free(pem);
 		in = NULL;
 		ok(tlsa_input_load(&in, der, (size_t)len, TLSA_KIND_ANY, NULL, NULL) == TLSA_OK &&
-			   tlsa_input_kind(in) == TLSA_KIND_PUBKEY && spki_is(in, der, (size_t)len),
+		       tlsa_input_kind(in) == TLSA_KIND_PUBKEY && spki_is(in, der, (size_t)len),
 		   "%s: a DER public key's SPKI is its bytes", keytypes[i].name);
 		tlsa_input_free(in);
 		OPENSSL_free(der);
@@ -87,8 +88,9 @@ static void test_public_keys(void)
 		pem = pem_of("PUBLIC KEY", der, (size_t)len - 1);
 		in = NULL;
 		ok(load_text(pem, TLSA_KIND_PUBKEY, &in, &w) == TLSA_ERR_KEY && w.line == 1 &&
-			   strcmp(tlsa_strerror(TLSA_ERR_KEY), "key cannot be decoded") == 0,
-		   "a truncated SPKI in a PEM public key is refused: key cannot be decoded, at its line");
+		       strcmp(tlsa_strerror(TLSA_ERR_KEY), "key cannot be decoded") == 0,
+		   "a truncated SPKI in a PEM public key is refused: key cannot be decoded, at its "
+		   "line");
 		tlsa_input_free(in);
 		free(pem);
 
@@ -124,7 +126,7 @@ static void test_public_keys(void)
 		pem = pem_of("PUBLIC KEY", ber, (size_t)len + 1);
 		in = NULL;
 		ok(load_text(pem, TLSA_KIND_PUBKEY, &in, NULL) == TLSA_OK &&
-			   spki_is(in, der, (size_t)len),
+		       spki_is(in, der, (size_t)len),
 		   "an SPKI with a non-minimal length gives OpenSSL's DER encoding of it");
 		tlsa_input_free(in);
 		free(pem);
@@ -151,8 +153,8 @@ static void test_walk(void)
 	memcpy(buf + 3, der + 2, len - 2);
 	in = NULL;
 	ok(der[1] == 0x82 &&
-		   tlsa_input_load(&in, buf, len + 1, TLSA_KIND_CERT, NULL, NULL) == TLSA_OK &&
-		   tlsa_input_count(in) == 1,
+	       tlsa_input_load(&in, buf, len + 1, TLSA_KIND_CERT, NULL, NULL) == TLSA_OK &&
+	       tlsa_input_count(in) == 1,
 	   "a certificate whose length has a leading zero byte loads, as OpenSSL reads it");
 	tlsa_input_free(in);
 
@@ -188,13 +190,12 @@ static time_t openssl_time(const char *text)
 static void test_times(void)
 {
 	static const char *const times[] = {
-		"491231235959Z",   /* UTCTime: 2049 */
-		"500101000000Z",   /* UTCTime: 1950 */
-		"240229120000Z",   /* a leap day, read by OpenSSL */
-		"20500101000000Z", /* GeneralizedTime from 2050 */
-		"20600229235959Z", /* a leap day in GeneralizedTime */
-		"21001231000000Z",
-		"19991231235959Z",
+	    "491231235959Z",   /* UTCTime: 2049 */
+	    "500101000000Z",   /* UTCTime: 1950 */
+	    "240229120000Z",   /* a leap day, read by OpenSSL */
+	    "20500101000000Z", /* GeneralizedTime from 2050 */
+	    "20600229235959Z", /* a leap day in GeneralizedTime */
+	    "21001231000000Z", "19991231235959Z",
 	};
 	EVP_PKEY *k = make_key(&keytypes[1]);
 	size_t i, len;
@@ -211,11 +212,11 @@ static void test_times(void)
 		X509_sign(x, k, EVP_sha256());
 		der = cert_der(x, &len);
 		ok(tlsa_input_load(&in, der, len, TLSA_KIND_CERT, NULL, NULL) == TLSA_OK &&
-			   tlsa_input_validity(in, 0, &nb, &na) == TLSA_OK &&
-			   na == openssl_time(times[i]) && nb == na,
+		       tlsa_input_validity(in, 0, &nb, &na) == TLSA_OK &&
+		       na == openssl_time(times[i]) && nb == na,
 		   "a certificate's time %s reads as OpenSSL reads it", times[i]);
 		ok(tlsa_cert_info_get(der, len, &info) == TLSA_OK &&
-			   info.not_after == openssl_time(times[i]),
+		       info.not_after == openssl_time(times[i]),
 		   "tlsa_cert_info_get reads %s the same", times[i]);
 		tlsa_cert_info_clear(&info);
 		tlsa_input_free(in);

@@ -59,8 +59,8 @@ int main(void)
 	   "3551w (2147644800 seconds) is past the limit");
 	ok(tlsa_ttl_parse("3600x", 4, &v) == TLSA_OK && v == 3600,
 	   "only len bytes are read (zone tokens are not NUL-terminated)");
-	ok(strcmp(tlsa_strerror(TLSA_ERR_TTL), "bad TTL (want seconds, or units such as 1h or 1d12h)") ==
-		   0,
+	ok(strcmp(tlsa_strerror(TLSA_ERR_TTL),
+		  "bad TTL (want seconds, or units such as 1h or 1d12h)") == 0,
 	   "TLSA_ERR_TTL has its words");
 	return done_testing();
 }
