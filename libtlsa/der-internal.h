@@ -50,12 +50,13 @@ enum der_shape { DER_OTHER, DER_SPKI, DER_ENCRYPTED_KEY, DER_CSR, DER_PRIVATE_KE
 enum der_shape tlsa_der_shape(const unsigned char *buf, size_t len);
 
 /*
- * Whether der is exactly one SubjectPublicKeyInfo in canonical DER
- * (RFC 5280 section 4.1.2.7): SEQUENCE { SEQUENCE { OID, parameters
- * OPTIONAL }, BIT STRING with no unused bits }, with minimal lengths.
- * Such bytes are what OpenSSL would encode again after decoding them.
+ * Whether der is exactly one SubjectPublicKeyInfo (RFC 5280 section
+ * 4.1.2.7) in canonical DER, of an algorithm read here (RSA; EC on P-256,
+ * P-384, P-521; Ed25519, Ed448, X25519, X448) with a key of the form and
+ * size that algorithm gives: the bytes OpenSSL would encode again after
+ * decoding them.  0 for anything else, which is left to OpenSSL.
  */
-int tlsa_der_spki_canonical(const unsigned char *der, size_t len);
+int tlsa_der_spki_known(const unsigned char *der, size_t len);
 
 /* The Validity span of a certificate (SEQUENCE { notBefore, notAfter }). */
 int tlsa_der_validity(const struct span *validity, time_t *not_before, time_t *not_after);

@@ -229,24 +229,100 @@ static int tlv_canonical(const unsigned char **pp, const unsigned char *end, uns
 	return 0;
 }
 
-/* An OBJECT IDENTIFIER's contents as OpenSSL's c2i_ASN1_OBJECT accepts them. */
-static int oid_ok(const struct span *s)
+/* The key algorithms read without OpenSSL, by their OID's contents. */
+enum spki_alg { ALG_OTHER, ALG_RSA, ALG_EC, ALG_ED25519, ALG_ED448, ALG_X25519, ALG_X448 };
+
+static const struct spki_oid {
+	unsigned char len, oid[9];
+	enum spki_alg alg;
+	size_t size; /* EC: the field's bytes; EdDSA and X: the key's */
+} spki_oids[] = {
+    {9, {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01}, ALG_RSA, 0},
+    {7, {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01}, ALG_EC, 0},
+    {3, {0x2b, 0x65, 0x70}, ALG_ED25519, 32},
+    {3, {0x2b, 0x65, 0x71}, ALG_ED448, 57},
+    {3, {0x2b, 0x65, 0x6e}, ALG_X25519, 32},
+    {3, {0x2b, 0x65, 0x6f}, ALG_X448, 56},
+};
+
+/* Named curves: P-256, P-384, P-521, and their field sizes. */
+static const struct spki_oid spki_curves[] = {
+    {8, {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07}, ALG_EC, 32},
+    {5, {0x2b, 0x81, 0x04, 0x00, 0x22}, ALG_EC, 48},
+    {5, {0x2b, 0x81, 0x04, 0x00, 0x23}, ALG_EC, 66},
+};
+
+static const struct spki_oid *oid_find(const struct spki_oid *t, size_t n, const struct span *s)
 {
 	size_t i;
 
-	if (s->len == 0 || (s->p[s->len - 1] & 0x80))
-		return 0;
-	for (i = 0; i < s->len; i++)
-		if (s->p[i] == 0x80 && (i == 0 || !(s->p[i - 1] & 0x80)))
-			return 0;
-	return 1;
+	for (i = 0; i < n; i++)
+		if (s->len == t[i].len && memcmp(s->p, t[i].oid, s->len) == 0)
+			return &t[i];
+	return NULL;
 }
 
-int tlsa_der_spki_canonical(const unsigned char *der, size_t len)
+/* An RSAPublicKey: SEQUENCE { modulus INTEGER, publicExponent INTEGER }. */
+static int rsa_key_ok(const unsigned char *p, size_t len)
+{
+	const unsigned char *end = p + len, *q, *qend;
+	struct span seq, n, e;
+	unsigned t;
+
+	if (tlv_canonical(&p, end, &t, &seq) != 0 || t != 0x30 || p != end)
+		return 0;
+	q = seq.p;
+	qend = seq.p + seq.len;
+	return tlv_canonical(&q, qend, &t, &n) == 0 && t == 0x02 && n.len > 0 &&
+	       tlv_canonical(&q, qend, &t, &e) == 0 && t == 0x02 && e.len > 0 && q == qend;
+}
+
+/*
+ * The key of a known algorithm, in the form its algorithm gives it: RSA
+ * with NULL parameters and an RSAPublicKey; EC on P-256, P-384 or P-521
+ * with a point of the curve's size; EdDSA and X25519/X448 with no
+ * parameters and a key of their size.  Whether the key is a valid one
+ * (an EC point on its curve) is not checked: tlsa hashes keys, it does
+ * not use them, just as a certificate's key is never decoded.
+ */
+static int spki_key_ok(const struct span *oid, const struct span *params, int has_params,
+		       unsigned ptag, const unsigned char *key, size_t klen)
+{
+	const struct spki_oid *a =
+	    oid_find(spki_oids, sizeof(spki_oids) / sizeof(spki_oids[0]), oid);
+	const struct spki_oid *c;
+
+	if (a == NULL)
+		return 0;
+	switch (a->alg) {
+	case ALG_RSA:
+		return has_params && ptag == 0x05 && params->len == 0 && rsa_key_ok(key, klen);
+	case ALG_EC:
+		if (!has_params || ptag != 0x06)
+			return 0;
+		c = oid_find(spki_curves, sizeof(spki_curves) / sizeof(spki_curves[0]), params);
+		if (c == NULL || klen == 0)
+			return 0;
+		if (key[0] == 0x04)
+			return klen == 1 + 2 * c->size;
+		return (key[0] == 0x02 || key[0] == 0x03) && klen == 1 + c->size;
+	case ALG_ED25519:
+	case ALG_ED448:
+	case ALG_X25519:
+	case ALG_X448:
+		return !has_params && klen == a->size;
+	case ALG_OTHER:
+		break;
+	}
+	return 0;
+}
+
+int tlsa_der_spki_known(const unsigned char *der, size_t len)
 {
 	const unsigned char *p = der, *end = der + len, *q, *qend;
-	struct span outer, alg, oid, params, bits;
-	unsigned t;
+	struct span outer, alg, oid, params = {NULL, 0}, bits;
+	unsigned t, ptag = 0;
+	int has_params = 0;
 
 	if (tlv_canonical(&p, end, &t, &outer) != 0 || t != 0x30 || p != end)
 		return 0;
@@ -256,20 +332,18 @@ int tlsa_der_spki_canonical(const unsigned char *der, size_t len)
 		return 0;
 	q = alg.p;
 	qend = alg.p + alg.len;
-	if (tlv_canonical(&q, qend, &t, &oid) != 0 || t != 0x06 || !oid_ok(&oid))
+	if (tlv_canonical(&q, qend, &t, &oid) != 0 || t != 0x06)
 		return 0;
 	if (q < qend) {
-		/* NULL (RSA), a named curve (EC), or a SEQUENCE (DSA, RSA-PSS). */
-		if (tlv_canonical(&q, qend, &t, &params) != 0 || q != qend)
+		if (tlv_canonical(&q, qend, &ptag, &params) != 0 || q != qend)
 			return 0;
-		if (!(t == 0x05 && params.len == 0) && !(t == 0x06 && oid_ok(&params)) && t != 0x30)
-			return 0;
+		has_params = 1;
 	}
 	/* The key: a BIT STRING of whole bytes, nothing after it. */
 	if (tlv_canonical(&p, end, &t, &bits) != 0 || t != 0x03 || p != end || bits.len < 2 ||
 	    bits.p[0] != 0)
 		return 0;
-	return 1;
+	return spki_key_ok(&oid, &params, has_params, ptag, bits.p + 1, bits.len - 1);
 }
 
 /* ---- times -------------------------------------------------------------- */

@@ -4,8 +4,8 @@
  * Owns: the public half of a public key, private key (PEM in every form
  * OpenSSL reads, DER PKCS#8, traditional or encrypted) or PKCS#10
  * request, and passphrases for encrypted keys.  A public key in
- * canonical DER is its own SubjectPublicKeyInfo and is taken as it is,
- * as a certificate's is (der.c checks its structure); anything else is
+ * canonical DER, of an algorithm der.c knows and with a key of its size,
+ * is its own SubjectPublicKeyInfo and is taken as it is; anything else is
  * decoded by OpenSSL and encoded again.  Does not own: telling what a
  * file holds (load.c), reading passphrase sources (file.c).
  */
@@ -148,12 +148,14 @@ tlsa_status tlsa_key_private_der(tlsa_input *in, const unsigned char *der, size_
 }
 
 /*
- * A SubjectPublicKeyInfo.  In canonical DER it is taken as it is: what
- * OpenSSL's decoder would encode again is these very bytes, and a
- * decode (a chain of provider decoders, some 250 microseconds) was all
- * of a key's cost.  The key itself is not decoded, as a certificate's
- * SPKI is not: tlsa hashes it, it does not use it.  Other encodings are
- * decoded, refused when OpenSSL cannot read the key, and encoded again.
+ * A SubjectPublicKeyInfo.  In canonical DER, of an algorithm der.c knows
+ * (RSA, EC on the NIST curves, EdDSA, X25519/X448) and with a key of the
+ * form and size it gives, it is taken as it is: OpenSSL's decoder would
+ * encode these very bytes again, and its decode (a chain of provider
+ * decoders, some 250 microseconds) was all of a key's cost.  Whether an
+ * EC point lies on its curve is not checked, as it is not for the key of
+ * a certificate: tlsa hashes keys, it does not use them.  Anything else
+ * is decoded, refused when OpenSSL cannot read the key, and encoded again.
  */
 tlsa_status tlsa_key_public_der(tlsa_input *in, const unsigned char *der, size_t len)
 {
@@ -161,7 +163,7 @@ tlsa_status tlsa_key_public_der(tlsa_input *in, const unsigned char *der, size_t
 	X509_PUBKEY *pk;
 	tlsa_status st;
 
-	if (tlsa_der_spki_canonical(der, len))
+	if (tlsa_der_spki_known(der, len))
 		return set_spki_copy(in, der, len);
 	pk = d2i_X509_PUBKEY(NULL, &p, (long)len);
 	if (pk == NULL || p != der + len || X509_PUBKEY_get0(pk) == NULL) {

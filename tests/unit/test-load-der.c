@@ -116,6 +116,27 @@ static void test_public_keys(void)
 		       "an SPKI whose algorithm is a SET is refused");
 		tlsa_input_free(in);
 		free(pem);
+
+		/* 30 59 30 13 06 07 2a8648ce3d0201: id-ecPublicKey's last byte to 0x7f. */
+		memcpy(ber, der, (size_t)len);
+		ber[12] = 0x7f;
+		pem = pem_of("PUBLIC KEY", ber, (size_t)len);
+		in = NULL;
+		is_int(load_text(pem, TLSA_KIND_PUBKEY, &in, NULL), TLSA_ERR_KEY,
+		       "an SPKI of an algorithm OpenSSL does not know is refused, as before");
+		tlsa_input_free(in);
+		free(pem);
+
+		/* A point one byte short for P-256: OpenSSL decides, and refuses it. */
+		memcpy(ber, der, (size_t)len);
+		ber[1] = (unsigned char)(ber[1] - 1);
+		ber[24] = (unsigned char)(ber[24] - 1);
+		pem = pem_of("PUBLIC KEY", ber, (size_t)len - 1);
+		in = NULL;
+		is_int(load_text(pem, TLSA_KIND_PUBKEY, &in, NULL), TLSA_ERR_KEY,
+		       "a P-256 key whose point is a byte short is refused, as before");
+		tlsa_input_free(in);
+		free(pem);
 		free(ber);
 
 		/* BER: the outer length in long form (30 81 59 for 30 59). */
