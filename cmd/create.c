@@ -686,6 +686,17 @@ static size_t split_words(char *line, char **words, size_t max)
 
 #define MANIFEST_MAX_WORDS 34
 
+/* A control character other than tab, LF and CR (strcspn built a table each line). */
+static int has_control(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f)
+			return 1;
+	return 0;
+}
+
 /* A manifest being read: where its lines are, and the output so far. */
 struct manifest {
 	const char *name;
@@ -764,9 +775,7 @@ static int manifest_line(const struct create_opts *o, struct manifest *m, char *
 		}
 		nlp++;
 	}
-	if (strcspn(words[2], "\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
-			      "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
-			      "\x1c\x1d\x1e\x1f\x7f") != strlen(words[2])) {
+	if (has_control(words[2])) {
 		cli_quote(words[2], quoted, sizeof(quoted));
 		cli_error("%s: file name %s has a control character in it", m->where, quoted);
 		return -1;
