@@ -3,8 +3,7 @@
  * stand in a line's owner field (tlsa_owner_name_check()).
  *
  * Owns the rules only; no parsing into wire form (ldns does that where
- * one is needed), and nothing else in the library depends on more than
- * this file, so the light `tlsa` program can use it without ldns.
+ * one is needed).
  */
 #include "config.h"
 
