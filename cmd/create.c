@@ -383,7 +383,7 @@ static char *ulong_digits(unsigned long v, char buf[24])
 	return p;
 }
 
-/* _PORT._PROTO.HOST. into a malloc'd string (once a manifest line: no printf). */
+/* _PORT._PROTO.HOST. into a malloc'd string. */
 static char *make_owner(unsigned long port, const char *proto, const char *host)
 {
 	size_t hlen = strlen(host), plen = strlen(proto), dlen;
@@ -686,7 +686,7 @@ static size_t split_words(char *line, char **words, size_t max)
 
 #define MANIFEST_MAX_WORDS 34
 
-/* A control character other than tab, LF and CR (strcspn built a table each line). */
+/* Whether s holds a control character other than tab, LF and CR. */
 static int has_control(const char *s)
 {
 	const unsigned char *p;
@@ -706,7 +706,7 @@ struct manifest {
 	struct framed out;
 };
 
-/* m->where for line lineno (as snprintf would write it, without its cost per line). */
+/* m->where for line lineno: "MANIFEST: line N". */
 static void manifest_where(struct manifest *m, unsigned long lineno)
 {
 	char digits[24], *d = ulong_digits(lineno, digits);

@@ -5,7 +5,7 @@
  * of basicConstraints.
  *
  * Owns: the TLV reader (written here, not OpenSSL's ASN1_get_object: a
- * certificate takes some fifteen TLVs, and OpenSSL's call cost four times
+ * certificate takes some fifteen TLVs, and OpenSSL's call costs four times
  * the rest of the walk), and the rules above.  Does not own: what a file
  * holds (load.c), the input object (input.c), decoding keys (key.c).
  */

@@ -152,7 +152,7 @@ tlsa_status tlsa_key_private_der(tlsa_input *in, const unsigned char *der, size_
  * (RSA, EC on the NIST curves, EdDSA, X25519/X448) and with a key of the
  * form and size it gives, it is taken as it is: OpenSSL's decoder would
  * encode these very bytes again, and its decode (a chain of provider
- * decoders, some 250 microseconds) was all of a key's cost.  Whether an
+ * decoders, some 250 microseconds) would be all of its cost.  Whether an
  * EC point lies on its curve is not checked, as it is not for the key of
  * a certificate: tlsa hashes keys, it does not use them.  Anything else
  * is decoded, refused when OpenSSL cannot read the key, and encoded again.

@@ -290,7 +290,7 @@ tlsa_status tlsa_record_from_wire(const unsigned char *rdata, size_t len,
 
 static const char hexdigits[] = "0123456789abcdef";
 
-/* A field's decimal digits and a space; no printf, which cost more than the rest. */
+/* A field's decimal digits and a space. */
 static char *put_field(char *p, uint8_t v)
 {
 	if (v >= 100)
