@@ -1,7 +1,7 @@
 /*
  * DER: reading one TLV at a time, and the few structures the loader
  * needs to find its way: the parts of a Certificate, the shape of a key
- * or CSR, a canonical SubjectPublicKeyInfo, ASN.1 times, and the cA flag
+ * or CSR, a public key OpenSSL need not decode, ASN.1 times, and the cA flag
  * of basicConstraints.
  *
  * Owns: the TLV reader (written here, not OpenSSL's ASN1_get_object: a
