@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include <openssl/asn1.h>
@@ -76,7 +77,7 @@ int tlsa_der_tlv(const unsigned char **pp, const unsigned char *end, int *tag, i
 			clen = (clen << 8) | *p++;
 			i--;
 		}
-		if (clen > 0x7fffffffffffffffULL)
+		if (clen > (size_t)LONG_MAX)
 			return -1;
 	} else {
 		clen = i;
