@@ -31,16 +31,13 @@ struct params {
 };
 
 struct create_opts {
-	const char *cert, *key, *csr, *passin, *owner, *manifest, *proto, *origin;
-	const tlsa_starttls *starttls;
+	const char *cert, *key, *csr, *passin, *owner, *manifest, *origin;
+	struct cli_target target;  /* -p, --proto, -t, --timeout */
 	const char *address, *sni; /* fetching from a live server */
-	unsigned long timeout;
 	struct params *params;
 	size_t nparams;
 	int depth_all;
 	long depth; /* -1: the usage's default */
-	unsigned long port;
-	int port_set;
 	long ttl; /* -1: none */
 	const struct out_format *fmt;
 	char *pass;
@@ -612,9 +609,10 @@ static int create_one(struct create_opts *o, const char *host)
 	/* A live server may hold several certificates (RSA, ECDSA...): records for each. */
 	if (path == NULL) {
 		path = host;
-		nin = create_fetch_chains(&(struct fetch_opts){ o->address, o->sni, o->starttls,
-								       o->port, o->timeout },
-					  host, &ins, err, sizeof(err));
+		nin =
+		    create_fetch_chains(&(struct fetch_opts){o->address, o->sni, o->target.starttls,
+							     o->target.port, o->target.timeout},
+					host, &ins, err, sizeof(err));
 	} else {
 		in = load_file(path, want, o->pass, err, sizeof(err));
 		nin = in != NULL;
@@ -630,7 +628,7 @@ static int create_one(struct create_opts *o, const char *host)
 	if (o->owner != NULL)
 		owner = strdup(o->owner);
 	else if (host != NULL)
-		owner = make_owner(o->port, o->proto, host);
+		owner = make_owner(o->target.port, o->target.proto, host);
 	if ((o->owner != NULL || host != NULL) && owner == NULL) {
 		cli_error("out of memory");
 		goto out;
@@ -639,8 +637,8 @@ static int create_one(struct create_opts *o, const char *host)
 		goto out;
 	o->seen = nin > 1 ? &seen : NULL; /* two key types may share an issuer's record */
 	for (i = 0; i < nin; i++)
-		if (emit_records(o, ins[i], path, path, owner, o->port, o->params, o->nparams, &f.st,
-				 err, sizeof(err)) != 0) {
+		if (emit_records(o, ins[i], path, path, owner, o->target.port, o->params,
+				 o->nparams, &f.st, err, sizeof(err)) != 0) {
 			cli_error("%s", err);
 			goto out;
 		}
@@ -1000,26 +998,15 @@ static int take_option(int c, struct create_opts *o, struct raw_opts *raw, char 
 	case 'p':
 		if ((rc = once(&raw->port, "--port", optarg)) != 0)
 			return rc;
-		if (cli_parse_ulong(optarg, 1, 65535, &o->port) != 0)
-			rc = cli_usage_error("--port '%s': want 1-65535", optarg);
-		o->port_set = 1;
-		return rc;
+		return cli_target_port(&o->target, CLI_STYLE_CREATE, optarg);
 	case OPT_PROTO:
 		if ((rc = once(&raw->proto, "--proto", optarg)) != 0)
 			return rc;
-		if (strcmp(optarg, "tcp") != 0 && strcmp(optarg, "udp") != 0 &&
-		    strcmp(optarg, "sctp") != 0)
-			rc = cli_usage_error("--proto '%s': want tcp, udp or sctp", optarg);
-		o->proto = optarg;
-		return rc;
+		return cli_target_proto(&o->target, CLI_STYLE_CREATE, optarg);
 	case 't':
 		if ((rc = once(&raw->starttls, "--starttls", optarg)) != 0)
 			return rc;
-		o->starttls = tlsa_starttls_find(optarg);
-		if (o->starttls == NULL)
-			rc = cli_usage_error("--starttls '%s': unknown protocol (want one of: %s)",
-					     optarg, tlsa_starttls_names());
-		return rc;
+		return cli_target_starttls(&o->target, CLI_STYLE_CREATE, optarg);
 	case OPT_OWNER:
 		return once(&o->owner, "--owner", optarg);
 	case OPT_ORIGIN:
@@ -1031,9 +1018,7 @@ static int take_option(int c, struct create_opts *o, struct raw_opts *raw, char 
 	case OPT_TIMEOUT:
 		if ((rc = once(&raw->timeout, "--timeout", optarg)) != 0)
 			return rc;
-		if (cli_parse_ulong(optarg, 1, 3600, &o->timeout) != 0)
-			rc = cli_usage_error("--timeout '%s': want 1-3600 seconds", optarg);
-		return rc;
+		return cli_target_timeout(&o->target, CLI_STYLE_CREATE, optarg);
 	case OPT_TTL:
 		if ((rc = once(&raw->ttl, "--ttl", optarg)) != 0)
 			return rc;
@@ -1175,9 +1160,7 @@ static void opts_init(struct create_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->depth = -1;
 	o->ttl = -1;
-	o->port = 443;
-	o->timeout = 10;
-	o->proto = "tcp";
+	cli_target_init(&o->target);
 	o->fmt = out_format_find("rfc");
 }
 
@@ -1214,8 +1197,7 @@ int cmd_create(int argc, char **argv)
 		rc = cli_usage_error("unexpected argument '%s'", argv[optind]);
 		goto done;
 	}
-	if (!o.port_set && o.starttls != NULL)
-		o.port = tlsa_starttls_port(o.starttls);
+	cli_target_complete(&o.target, 0);
 	if ((rc = check_inputs(&o, host)) != 0)
 		goto done;
 	if (o.passin != NULL && (rc = cli_passin_read(o.passin, &o.pass)) != 0)
