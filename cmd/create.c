@@ -971,17 +971,11 @@ static int take_option(int c, struct create_opts *o, struct raw_opts *raw, char 
 		return once(&raw->s, "--selector", optarg);
 	case 'm':
 		return once(&raw->m, "--mtype", optarg);
-	case OPT_PARAMS: {
-		const char **np = realloc(raw->ptexts, (raw->nptexts + 1) * sizeof(*np));
-
-		if (np == NULL) {
-			cli_error("out of memory");
-			return 1;
-		}
-		raw->ptexts = np;
-		raw->ptexts[raw->nptexts++] = optarg;
-		return 0;
-	}
+	case OPT_PARAMS:
+		if (cli_push(&raw->ptexts, &raw->nptexts, optarg) == 0)
+			return 0;
+		cli_error("out of memory");
+		return 1;
 	case OPT_ALLOW_PRIVATE:
 		o->allow_private = 1;
 		return 0;
