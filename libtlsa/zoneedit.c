@@ -3,47 +3,53 @@
  * order of the steps that tlsa_zone_edit_prepare() takes.
  *
  * Owns: tlsa_zone_edit_new(), _free(), the setters, _prepare(), and the
- * accessors of what it found (_change(), _file(), _where()).  The steps
- * live beside it (zone-internal.h says which file holds what): the
- * scanner reads the file once, an entry at a time, and remembers only
- * the SOA serial's position and the TLSA records at the owners being
- * changed (zonescan.c, zonerecord.c); the plan is a short sorted list of
- * patches, so every byte outside them is the old byte (zoneedit.c); the
- * new file is the old one copied around the patches into a temp file,
- * read back, and renamed over the old one on commit (zonewrite.c).
+ * accessors of what it found (_change(), _file()).  The steps live in
+ * files of their own, each with its header, each using only the ones
+ * listed after it:
+ *
+ *   zoneplan.c   the plan: wire-form comparison, the patches, the serial,
+ *                the snippet's text (tlsa_zone_edit_snippet())
+ *   zoneverify.c the new zone read back, and --check over it
+ *   zonescan.c   the streaming scanner: lines, entries, $ORIGIN, $TTL,
+ *                $INCLUDE, blank owners
+ *   zonecname.c  the CNAME rule: no TLSA records at a CNAME owner, and
+ *                CNAME and other data found by --check
+ *   zonerecord.c what the scan keeps of an entry: records parsed with
+ *                ldns, the SOA serial's place, TLSA records found
+ *   zonetarget.c what is asked: records and removals given, owners
+ *                resolved and looked up by hash
+ *   zonewrite.c  lock, temp files, commit, abort, cleanup
+ *   zonelex.c    names, TTLs and the tokeniser (the words of a zone file)
+ *   zonepath.c   paths resolved through symlinks, the file may not exist
+ *   zonefail.c   where an error was found (tlsa_zone_edit_where())
+ *
+ * The scanner reads the file once, an entry at a time, and remembers
+ * only the SOA serial's position and the TLSA records at the owners being
+ * changed; the plan is a short sorted list of patches, so every byte
+ * outside them is the old byte; the new file is the old one copied around
+ * the patches into a temp file, read back, and renamed over the old one
+ * on commit.  The state all of them share is the object's (zoneedit.h).
  *
  * Does not own: serial arithmetic (serial.c), TLSA rdata (record.c),
  * printing, diffs or signal handlers (cmd/zone.c).
  */
 #include "config.h"
 
-#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "zone-internal.h"
-
-/* ---- errors ---------------------------------------------------------- */
-
-tlsa_status tlsa_zone_fail(tlsa_zone_edit *ed, tlsa_status st, const char *file, unsigned long line,
-			   const char *fmt, ...)
-{
-	va_list ap;
-
-	snprintf(ed->where.file, sizeof(ed->where.file), "%s", file ? file : "");
-	ed->where.line = line;
-	ed->where.detail[0] = '\0';
-	if (fmt != NULL) {
-		va_start(ap, fmt);
-		vsnprintf(ed->where.detail, sizeof(ed->where.detail), fmt, ap);
-		va_end(ap);
-	}
-	return st;
-}
-
-const tlsa_zone_where *tlsa_zone_edit_where(const tlsa_zone_edit *ed)
-{
-	return &ed->where;
-}
+#include "zoneedit.h"
+#include "zonefail.h"
+#include "zonelex.h"
+#include "zoneplan.h"
+#include "zonerecord.h"
+#include "zonescan.h"
+#include "zonetarget.h"
+#include "zoneverify.h"
+#include "zonewrite.h"
 
 /* ---- the object ------------------------------------------------------ */
 
@@ -164,6 +170,21 @@ tlsa_status tlsa_zone_edit_set_scratch_dir(tlsa_zone_edit *ed, const char *dir)
 
 /* ---- prepare --------------------------------------------------------- */
 
+/* The new zone into its temp file, read back, and checked when asked. */
+static tlsa_status write_zone(tlsa_zone_edit *ed)
+{
+	const char *shown = ed->output ? ed->output : ed->zone_path;
+	tlsa_status st;
+	int fd;
+
+	if ((st = tlsa_zone_write_zone(ed, &fd)) != TLSA_OK)
+		return st;
+	st = tlsa_zone_read_back(ed, fd, ed->out[ed->nout - 1].temp);
+	if (st == TLSA_OK && (ed->flags & TLSA_ZONE_CHECK))
+		st = tlsa_zone_check(ed, fd, shown);
+	return tlsa_zone_close_zone(ed, fd, st);
+}
+
 /* Scan the zone file (locked on ed->zone_fd) in mode. */
 static tlsa_status scan_zone(tlsa_zone_edit *ed, enum scan_mode mode, const char *origin)
 {
@@ -250,7 +271,7 @@ tlsa_status tlsa_zone_edit_prepare(tlsa_zone_edit *ed, const char *zonefile, tls
 	if (st == TLSA_OK)
 		st = tlsa_zone_plan_serial(ed, rep, changed);
 	if (st == TLSA_OK && (ed->npatches > 0 || ed->output != NULL))
-		st = tlsa_zone_write_zone(ed);
+		st = write_zone(ed);
 	rep->xattrs_lost = ed->xattrs_lost;
 	if (ed->output == NULL)
 		rep->zone_links = (unsigned long)ed->zone_st.st_nlink;

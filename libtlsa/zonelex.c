@@ -12,7 +12,10 @@
  */
 #include "config.h"
 
-#include "zone-internal.h"
+#include <stdlib.h>
+#include <string.h>
+
+#include "zonelex.h"
 
 /* ---- names ----------------------------------------------------------- */
 

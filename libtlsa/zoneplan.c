@@ -16,7 +16,19 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "zone-internal.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zonebuf.h"
+#include "zoneedit.h"
+#include "zonefail.h"
+#include "zonelex.h"
+#include "zoneplan.h"
+#include "zonerecord.h"
+#include "zonescan.h"
+#include "zonetarget.h"
+#include "zonewrite.h"
 
 /* ---- texts of records ------------------------------------------------ */
 

@@ -8,11 +8,19 @@
  * (tlsa_zone_soa), the TLSA records found at targets with the layout of
  * their first line (tlsa_zone_found_add), and the records of an
  * --include snippet (tlsa_zone_snip_add).  Does not own finding entries
- * (zonescan.c) or deciding what changes (zoneedit.c).
+ * (zonescan.c) or deciding what changes (zoneplan.c).
  */
 #include "config.h"
 
-#include "zone-internal.h"
+#include <stdlib.h>
+#include <string.h>
+
+#include "zonebuf.h"
+#include "zoneedit.h"
+#include "zonefail.h"
+#include "zonelex.h"
+#include "zonerecord.h"
+#include "zonescan.h"
 
 /* An entry's text in one line for ldns: "OWNER TTL CLASS TYPE RDATA...". */
 static int normalise(struct buf *b, const struct entry *e, const char *owner, uint32_t ttl)

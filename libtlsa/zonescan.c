@@ -24,9 +24,24 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "zone-internal.h"
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "zonebuf.h"
+#include "zonecname.h"
+#include "zoneedit.h"
+#include "zonefail.h"
+#include "zonelex.h"
+#include "zonepath.h"
+#include "zonerecord.h"
+#include "zonescan.h"
+#include "zonetarget.h"
 
 #define INCLUDE_DEPTH_MAX 8
+#define READ_CHUNK	  (1u << 20) /* the reader's buffer for a large file */
 
 /* ---- reading lines --------------------------------------------------- */
 
@@ -43,8 +58,8 @@ struct reader {
 /*
  * The first buffer: the whole file when it is small (a page at least),
  * READ_CHUNK otherwise.  A power of two, so that doubling for a long
- * line stops exactly at ZONE_LINE_MAX.  Most zones are a few kilobytes,
- * and a 1 MiB buffer for each of them (and each $INCLUDE) cost more in
+ * line stops exactly at ZONE_LINE_MAX.  Most zones are a few kilobytes:
+ * a 1 MiB buffer for each of them (and each $INCLUDE) would cost more in
  * page faults than the scan itself.
  */
 static size_t reader_first_cap(int fd)

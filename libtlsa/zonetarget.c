@@ -6,11 +6,19 @@
  *
  * Owns: tlsa_zone_edit_add_record(), _remove(), the targets and their
  * hash, and the check that every owner lies in the zone.  Does not own
- * comparing or writing records (zoneedit.c) or TLSA rdata (record.c).
+ * comparing or writing records (zoneplan.c) or TLSA rdata (record.c).
  */
 #include "config.h"
 
-#include "zone-internal.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zonebuf.h"
+#include "zoneedit.h"
+#include "zonefail.h"
+#include "zonelex.h"
+#include "zonetarget.h"
 
 /* ---- what is asked --------------------------------------------------- */
 

@@ -16,7 +16,7 @@
 
 #include <tlsa.h>
 
-#include "../../libtlsa/zone-internal.h"
+#include "../../libtlsa/zonepath.h"
 
 #include "tap.h"
 
