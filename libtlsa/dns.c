@@ -26,6 +26,7 @@
 
 #include <tlsa/dns.h>
 #include "dns-internal.h"
+#include "name-internal.h"
 
 /* CNAME chains longer than this are treated as a loop. */
 #define CNAME_MAX 16
@@ -922,12 +923,12 @@ tlsa_status tlsa_dns_lookup(const tlsa_resolver *res, const ldns_rdf *qname, ldn
 	return st;
 }
 
-/* Longer than 253 characters (254 with the final dot) is no name. */
+/* The name's labels are walked as name.c walks DNS text first. */
 ldns_rdf *tlsa_dns_name(const char *text)
 {
 	ldns_rdf *d;
 
-	if (text == NULL || *text == '\0' || strlen(text) > 253 + 1)
+	if (tlsa_name_walk(text, &tlsa_name_dns, NULL, 0) != TLSA_OK)
 		return NULL;
 	d = ldns_dname_new_frm_str(text);
 	if (d && ldns_rdf_get_type(d) != LDNS_RDF_TYPE_DNAME) {
