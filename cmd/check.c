@@ -554,7 +554,7 @@ static int gather_records(struct check_target *t, struct check_opts *o,
 		return -1;
 	}
 	for (i = 0; i < t->tlsa->nrecords; i++) {
-		const tlsa_tlsa_rr *rr = &t->tlsa->records[i];
+		const tlsa_dns_record *rr = &t->tlsa->records[i];
 
 		rec = rr->record != NULL ? tlsa_record_dup(rr->record) : NULL;
 		if ((rr->record != NULL && rec == NULL) || add_rec(t, rec, rr->rdlen) != 0) {
