@@ -1,5 +1,5 @@
 /*
- * zonefile.c: the scanner, the edit plan and the safe replacement, on
+ * tlsa/zonefile.h: the scanner, the edit plan and the safe replacement, on
  * small zone files written to a scratch directory.  Each case compares
  * the whole file after the edit with the bytes it must hold.
  */
