@@ -5,7 +5,20 @@
 #ifndef TLSA_ZONEPLAN_H
 #define TLSA_ZONEPLAN_H
 
+#include <stddef.h>
+#include <sys/types.h>
+
 #include <tlsa.h>
+
+/* Replace bytes [start, end) of the zone file by text. */
+struct patch {
+	off_t start, end;
+	char *text;
+	size_t len;
+	off_t out_off;
+	int records; /* text holds TLSA records to read back */
+	size_t target;
+};
 
 /* Patches for the TLSA sets of the zone file itself. */
 tlsa_status tlsa_zone_plan_sets(tlsa_zone_edit *ed, tlsa_zone_report *rep, int *changed);

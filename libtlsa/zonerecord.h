@@ -13,9 +13,51 @@
 
 #include <tlsa.h>
 
-#include "zoneedit.h"
 #include "zonelex.h"
 #include "zonescan.h"
+
+/* A TLSA record found in a file at an owner being changed. */
+struct found {
+	size_t target;
+	int in_main;
+	char *file; /* for messages, when not in the main file */
+	unsigned long line;
+	off_t start, end; /* the entry's bytes, EOL included */
+	tlsa_record *rec;
+	uint32_t ttl;
+	int generic;
+	char *head; /* first-line bytes before the type token, or NULL */
+	size_t head_len;
+	long ttl_off; /* TTL token within head, -1 when none */
+	size_t ttl_len;
+	size_t ttl_ins;	   /* where a TTL goes when there is none */
+	char type_sep[16]; /* white space after the type token */
+	char eol[3];
+	char *prev_owner;	       /* absolute owner in effect before it, or NULL */
+	char *fix_text;		       /* owner text a following blank-owner line needs */
+	size_t prev_found, next_found; /* neighbouring entries when found */
+	int next_blank;		       /* the next entry has a blank owner */
+	char *incl_blank_file;	       /* an included file's first line inherits */
+	unsigned long incl_blank_line; /* this owner (blank), at that line */
+	off_t next_start;
+	int removed;
+};
+
+/*
+ * Where one copy of the SOA holds its serial: a decimal number, or (in
+ * the RFC 3597 form "TYPE6 \# LEN HEX") eight hex digits, which may be
+ * split over several chunks of hex, so up to eight runs of digits.
+ */
+struct serial_run {
+	off_t off;
+	size_t len;
+};
+struct soa_copy {
+	struct serial_run run[8];
+	size_t nrun;
+	int hex, upper; /* hex digits; in upper case */
+	unsigned long line;
+};
 
 /* A snippet's records, for SCAN_SNIPPET. */
 struct snip_rr {

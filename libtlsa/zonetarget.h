@@ -10,7 +10,37 @@
 
 #include <tlsa.h>
 
-#include "zoneedit.h"
+#define NONE ((size_t)-1) /* no index: no target, no found entry */
+
+/* A record asked for. */
+struct want {
+	tlsa_record *rec;
+	uint32_t ttl;
+	int has_ttl;
+	int generic; /* given as TYPE52 \# ... */
+};
+
+struct target {
+	char *owner;   /* absolute, lowercase: the key */
+	char *display; /* absolute, as given */
+	struct want *wants;
+	size_t nwants;
+	int remove;
+	int generic; /* given records were in generic form */
+	/* What the plan does with it, for tlsa_zone_edit_change(). */
+	tlsa_zone_set_change kind;
+	size_t old_count;
+	unsigned long line;
+	int in_snippet;
+};
+
+/* A raw name given before the origin is known. */
+struct pending {
+	char *owner_text; /* as given */
+	struct want want;
+	int remove;
+	int has_want;
+};
 
 /* The target whose owner is owner (absolute), or NONE. */
 size_t tlsa_zone_find_target(const tlsa_zone_edit *ed, const char *owner);

@@ -5,9 +5,21 @@
 #ifndef TLSA_ZONEWRITE_H
 #define TLSA_ZONEWRITE_H
 
+#include <limits.h>
+#include <signal.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include <tlsa.h>
+
+struct outfile {
+	char target[PATH_MAX]; /* the file to replace (symlinks resolved) */
+	char temp[PATH_MAX];   /* mkstemp template, then the temp file */
+	volatile sig_atomic_t temp_live;
+	int existed;
+	int zone;	/* the zone file (committed first) */
+	struct stat st; /* of target when read */
+};
 
 /* Open and lock the zone file, making sure the lock is on the live file. */
 tlsa_status tlsa_zone_open_locked(tlsa_zone_edit *ed, const char *path, int exclusive);
