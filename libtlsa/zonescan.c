@@ -304,45 +304,35 @@ static tlsa_status directive(struct scan *sc, const char *text, const struct tok
 	return TLSA_OK;
 }
 
-/* One entry: a directive or a record, e->text holding its lines.  full:
- * all its tokens are there (else only its head: nobody needs it). */
-static tlsa_status scan_entry(struct scan *sc, struct entry *e, int full)
+/* The type of an entry, and what the scan cares to know of it. */
+struct kind {
+	const char *ty; /* the type token ("" when there is none) */
+	size_t tyl;
+	int is_tlsa, is_soa, is_cname;
+};
+
+/*
+ * The owner of entry e: a new one written at its start, or the one in
+ * effect for a blank owner.  A found entry remembers the owner before it
+ * (blank lines after it inherit that owner if it goes away): for a TLSA
+ * record at a new owner that may be changed, that owner is copied into
+ * prev_abs and *had_prev set.
+ */
+static tlsa_status take_owner(struct scan *sc, const struct entry *e, int explicit_owner,
+			      int want_prev, char *prev_abs, int *had_prev)
 {
 	tlsa_zone_edit *ed = sc->ed;
 	const char *text = e->text;
 	const struct toks *t = e->t;
-	int explicit_owner = text[0] != ' ' && text[0] != '\t';
-	int is_tlsa, is_soa, is_cname;
-	size_t i, target = NONE, this_found = NONE;
-	char prev_abs[NAME_MAX_TEXT];
-	int had_prev = 0;
-	const char *owner, *ty;
-	size_t tyl;
-	tlsa_status st = TLSA_OK;
 
-	if (explicit_owner && t->t[0].off == 0 && text[0] == '$')
-		return directive(sc, text, t, e->line);
-
-	i = head_fields(text, t, explicit_owner ? 1 : 0, &e->ttl_i, &e->class_i);
-	if (i < t->n) {
-		ty = text + t->t[i].off;
-		tyl = t->t[i].len;
-		is_tlsa = is_tlsa_type(ty, tyl);
-	} else {
-		ty = "";
-		tyl = 0;
-		is_tlsa = 0;
-	}
 	if (explicit_owner) {
 		const struct tok *o = &t->t[0];
-		/* A found entry remembers the owner before it (blank lines after
-		 * it inherit that owner if it goes away). */
-		if (full && sc->mode == SCAN_EDIT && is_tlsa && ed->ntargets > 0 && sc->has_owner) {
+		if (want_prev && sc->has_owner) {
 			if (cur_owner_abs(sc) == NULL)
 				return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line,
 						      NULL);
-			memcpy(prev_abs, sc->owner_abs, sizeof(prev_abs));
-			had_prev = 1;
+			memcpy(prev_abs, sc->owner_abs, NAME_MAX_TEXT);
+			*had_prev = 1;
 		}
 		if (o->len >= sizeof(sc->owner_text))
 			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_SYNTAX, sc->path, e->line,
@@ -372,37 +362,25 @@ static tlsa_status scan_entry(struct scan *sc, struct entry *e, int full)
 			return TLSA_ERR_NOMEM;
 		pf->incl_blank_line = e->line;
 	}
-	sc->seen_record = 1;
-	if (i >= t->n)
-		return tlsa_zone_fail(ed, TLSA_ERR_ZONE_SYNTAX, sc->path, e->line,
-				      "no record type");
-	e->type_i = i;
-	if (e->ttl_i >= 0 && !sc->has_default_ttl) {
-		/* RFC 1035 zones without $TTL: the last TTL given carries on. */
-		if (tlsa_zone_parse_ttl(text + t->t[e->ttl_i].off, t->t[e->ttl_i].len,
-					&sc->last_ttl) == 0)
-			sc->has_last_ttl = 1;
-	}
+	return TLSA_OK;
+}
 
-	if (token_is(ty, tyl, "RRSIG") || token_is(ty, tyl, "TYPE46")) {
-		if (!ed->signed_zone) {
-			ed->signed_zone = 1;
-			snprintf(ed->signed_file, sizeof(ed->signed_file), "%s", sc->path);
-			ed->signed_line = e->line;
-		}
-	}
-	is_soa = is_soa_type(ty, tyl);
-	is_cname = is_cname_type(ty, tyl);
-	if (sc->mode == SCAN_CNAMES) {
-		/* Every entry, light or full: its owner and type are enough. */
-		if ((owner = cur_owner_abs(sc)) == NULL)
-			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line, NULL);
-		return tlsa_zone_cname_other(sc, e, owner, ty, tyl);
-	}
+/*
+ * What the mode keeps of a record entry: the SOA, the TLSA records and
+ * CNAMEs at targets, a snippet's records, every record parsed for
+ * --check.  *this_found is the found entry it became, if any.
+ */
+static tlsa_status keep_entry(struct scan *sc, struct entry *e, int full, const struct kind *k,
+			      int explicit_owner, const char *prev_abs, size_t *this_found)
+{
+	tlsa_zone_edit *ed = sc->ed;
+	tlsa_status st = TLSA_OK;
+	const char *owner;
+	size_t target;
 
 	switch (full ? sc->mode : SCAN_EDIT) {
 	case SCAN_SOA:
-		if (is_soa) {
+		if (k->is_soa) {
 			if ((owner = cur_owner_abs(sc)) == NULL)
 				return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line,
 						      NULL);
@@ -410,30 +388,29 @@ static tlsa_status scan_entry(struct scan *sc, struct entry *e, int full)
 		}
 		break;
 	case SCAN_EDIT:
-		if (full && (is_soa || (((is_tlsa && !ed->tlsa_in_snippet) || is_cname) &&
-					ed->ntargets > 0))) {
+		if (full && (k->is_soa || (((k->is_tlsa && !ed->tlsa_in_snippet) || k->is_cname) &&
+					   ed->ntargets > 0))) {
 			if ((owner = cur_owner_abs(sc)) == NULL)
 				return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line,
 						      NULL);
-			if (is_soa) {
+			if (k->is_soa) {
 				st = tlsa_zone_soa(sc, e, owner);
-			} else if (is_cname) {
+			} else if (k->is_cname) {
 				if ((target = tlsa_zone_find_target(ed, owner)) != NONE)
 					st = tlsa_zone_cname_at_target(sc, e, target, owner);
 			} else if ((target = tlsa_zone_find_target(ed, owner)) != NONE) {
-				st = tlsa_zone_found_add(
-				    sc, e, target, owner,
-				    explicit_owner ? (had_prev ? prev_abs : NULL) : owner,
-				    explicit_owner);
+				st = tlsa_zone_found_add(sc, e, target, owner,
+							 explicit_owner ? prev_abs : owner,
+							 explicit_owner);
 				if (st == TLSA_OK)
-					this_found = ed->nfound - 1;
+					*this_found = ed->nfound - 1;
 			}
 		}
 		break;
 	case SCAN_SNIPPET:
 		if ((owner = cur_owner_abs(sc)) == NULL)
 			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line, NULL);
-		if (!is_tlsa)
+		if (!k->is_tlsa)
 			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_NOT_TLSA, sc->path, e->line,
 					      "a snippet holds only TLSA records");
 		st = tlsa_zone_snip_add(sc, e, owner);
@@ -449,28 +426,95 @@ static tlsa_status scan_entry(struct scan *sc, struct entry *e, int full)
 		break;
 	}
 	case SCAN_CNAMES:
-		break; /* done above */
+		break; /* scan_entry() does it for every entry */
 	}
+	return st;
+}
+
+/* Tell the previous found entry what follows it: entry e, found as
+ * this_found (or NONE). */
+static tlsa_status link_found(struct scan *sc, const struct entry *e, int explicit_owner,
+			      size_t this_found)
+{
+	struct found *pf = &sc->ed->found[sc->last_found];
+
+	pf->next_found = this_found;
+	pf->next_start = e->start;
+	pf->next_blank = !explicit_owner;
+	if (!explicit_owner && this_found == NONE) {
+		/* The owner text that line would need, in its origin. */
+		const char *abs =
+		    sc->owner_gen == sc->origin_gen ? sc->owner_text : cur_owner_abs(sc);
+		if (abs == NULL)
+			return tlsa_zone_fail(sc->ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line,
+					      NULL);
+		if ((pf->fix_text = strdup(abs)) == NULL)
+			return TLSA_ERR_NOMEM;
+	}
+	return TLSA_OK;
+}
+
+/* One entry: a directive or a record, e->text holding its lines.  full:
+ * all its tokens are there (else only its head: nobody needs it). */
+static tlsa_status scan_entry(struct scan *sc, struct entry *e, int full)
+{
+	tlsa_zone_edit *ed = sc->ed;
+	const char *text = e->text;
+	const struct toks *t = e->t;
+	int explicit_owner = text[0] != ' ' && text[0] != '\t';
+	size_t i, this_found = NONE;
+	char prev_abs[NAME_MAX_TEXT];
+	int had_prev = 0;
+	struct kind k = {"", 0, 0, 0, 0};
+	const char *owner;
+	tlsa_status st;
+
+	if (explicit_owner && t->t[0].off == 0 && text[0] == '$')
+		return directive(sc, text, t, e->line);
+
+	i = head_fields(text, t, explicit_owner ? 1 : 0, &e->ttl_i, &e->class_i);
+	if (i < t->n) {
+		k.ty = text + t->t[i].off;
+		k.tyl = t->t[i].len;
+		k.is_tlsa = is_tlsa_type(k.ty, k.tyl);
+	}
+	st = take_owner(sc, e, explicit_owner,
+			full && sc->mode == SCAN_EDIT && k.is_tlsa && ed->ntargets > 0, prev_abs,
+			&had_prev);
 	if (st != TLSA_OK)
 		return st;
+	sc->seen_record = 1;
+	if (i >= t->n)
+		return tlsa_zone_fail(ed, TLSA_ERR_ZONE_SYNTAX, sc->path, e->line,
+				      "no record type");
+	e->type_i = i;
+	if (e->ttl_i >= 0 && !sc->has_default_ttl) {
+		/* RFC 1035 zones without $TTL: the last TTL given carries on. */
+		if (tlsa_zone_parse_ttl(text + t->t[e->ttl_i].off, t->t[e->ttl_i].len,
+					&sc->last_ttl) == 0)
+			sc->has_last_ttl = 1;
+	}
 
-	/* Tell the previous found entry what follows it. */
-	if (sc->last_found != NONE) {
-		struct found *pf = &ed->found[sc->last_found];
-		pf->next_found = this_found;
-		pf->next_start = e->start;
-		pf->next_blank = !explicit_owner;
-		if (!explicit_owner && this_found == NONE) {
-			/* The owner text that line would need, in its origin. */
-			const char *abs =
-			    sc->owner_gen == sc->origin_gen ? sc->owner_text : cur_owner_abs(sc);
-			if (abs == NULL)
-				return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line,
-						      NULL);
-			if ((pf->fix_text = strdup(abs)) == NULL)
-				return TLSA_ERR_NOMEM;
+	if (token_is(k.ty, k.tyl, "RRSIG") || token_is(k.ty, k.tyl, "TYPE46")) {
+		if (!ed->signed_zone) {
+			ed->signed_zone = 1;
+			snprintf(ed->signed_file, sizeof(ed->signed_file), "%s", sc->path);
+			ed->signed_line = e->line;
 		}
 	}
+	k.is_soa = is_soa_type(k.ty, k.tyl);
+	k.is_cname = is_cname_type(k.ty, k.tyl);
+	if (sc->mode == SCAN_CNAMES) {
+		/* Every entry, light or full: its owner and type are enough. */
+		if ((owner = cur_owner_abs(sc)) == NULL)
+			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line, NULL);
+		return tlsa_zone_cname_other(sc, e, owner, k.ty, k.tyl);
+	}
+	st = keep_entry(sc, e, full, &k, explicit_owner, had_prev ? prev_abs : NULL, &this_found);
+	if (st != TLSA_OK)
+		return st;
+	if (sc->last_found != NONE && (st = link_found(sc, e, explicit_owner, this_found)) != TLSA_OK)
+		return st;
 	sc->last_found = this_found;
 	return TLSA_OK;
 }
