@@ -590,6 +590,38 @@ static tlsa_status syntax_error(struct scan *sc, unsigned long line, int tr)
 			      tr == TOK_PAREN ? "')' without '('" : "unterminated quoted string");
 }
 
+/* The main file's line ends, which new lines copy: CRLF when its first
+ * line ends so, and whether its last line has one. */
+static void note_line_end(tlsa_zone_edit *ed, const char *line, size_t len, unsigned long lineno)
+{
+	if (lineno == 1 && len >= 2 && line[len - 1] == '\n' && line[len - 2] == '\r')
+		memcpy(ed->eol, "\r\n", 3);
+	ed->ends_with_eol = line[len - 1] == '\n';
+}
+
+/*
+ * How the reading stopped (rc of reader_line() after lineno lines): a
+ * read error, no memory, a line too long, or the end of the file, where
+ * the entry opened on line open_line (0: none) is still open.
+ */
+static tlsa_status end_of_file(struct scan *sc, const struct reader *r, int rc,
+			       unsigned long lineno, unsigned long open_line)
+{
+	if (rc == -1)
+		return tlsa_zone_fail(sc->ed, TLSA_ERR_IO, sc->path, lineno, "%s", strerror(errno));
+	if (rc == -2)
+		return TLSA_ERR_NOMEM;
+	if (rc == -3 && lineno == 0 && cr_line_ends(r->buf + r->start, r->end - r->start))
+		return cr_error(sc);
+	if (rc == -3)
+		return tlsa_zone_fail(sc->ed, TLSA_ERR_ZONE_SYNTAX, sc->path, lineno + 1,
+				      "line longer than %u MiB: not a zone file", ZONE_LINE_MAX >> 20);
+	if (open_line != 0)
+		return tlsa_zone_fail(sc->ed, TLSA_ERR_ZONE_SYNTAX, sc->path, open_line,
+				      "'(' without ')' before the end of the file");
+	return TLSA_OK;
+}
+
 static tlsa_status scan_file(struct scan *sc, int fd)
 {
 	tlsa_zone_edit *ed = sc->ed;
@@ -625,11 +657,8 @@ static tlsa_status scan_file(struct scan *sc, int fd)
 			st = cr_error(sc);
 			break;
 		}
-		if (sc->is_main && lineno == 1 && len >= 2 && line[len - 1] == '\n' &&
-		    line[len - 2] == '\r')
-			memcpy(ed->eol, "\r\n", 3);
 		if (sc->is_main)
-			ed->ends_with_eol = line[len - 1] == '\n';
+			note_line_end(ed, line, len, lineno);
 		if (light) {
 			/* The rest of an entry nobody needs: follow parentheses only. */
 			tr = tlsa_zone_tokenize(&t, line, len, 0, &depth, 0);
@@ -705,22 +734,8 @@ static tlsa_status scan_file(struct scan *sc, int fd)
 				break;
 		}
 	}
-	if (st == TLSA_OK && !sc->done) {
-		if (rc == -1)
-			st = tlsa_zone_fail(ed, TLSA_ERR_IO, sc->path, lineno, "%s",
-					    strerror(errno));
-		else if (rc == -2)
-			st = TLSA_ERR_NOMEM;
-		else if (rc == -3 && lineno == 0 && cr_line_ends(r.buf + r.start, r.end - r.start))
-			st = cr_error(sc);
-		else if (rc == -3)
-			st = tlsa_zone_fail(ed, TLSA_ERR_ZONE_SYNTAX, sc->path, lineno + 1,
-					    "line longer than %u MiB: not a zone file",
-					    ZONE_LINE_MAX >> 20);
-		else if (in_entry || light)
-			st = tlsa_zone_fail(ed, TLSA_ERR_ZONE_SYNTAX, sc->path, e.line,
-					    "'(' without ')' before the end of the file");
-	}
+	if (st == TLSA_OK && !sc->done)
+		st = end_of_file(sc, &r, rc, lineno, in_entry || light ? e.line : 0);
 	if (st == TLSA_OK && sc->is_main && sc->mode == SCAN_EDIT) {
 		ed->size = off;
 		free(ed->eof_origin);
