@@ -13,8 +13,9 @@
  *   --insecure.
  * - CRITICAL: any address failed (no match, handshake, STARTTLS, refused,
  *   timed out), a bogus lookup, or no secure TLSA records.
- * - UNKNOWN: the check could not run (no DNS server answered, internal
- *   error).  Usage errors never get here.
+ * - UNKNOWN: the check could not run (a DNS lookup produced no answer, or
+ *   one whose signatures nobody validated; internal error).  Usage errors
+ *   never get here.
  * With --single-key-ok one key published is no WARNING.  With
  * --candidate-only there are no addresses: the DNS findings and the
  * candidates (no match is CRITICAL) are the verdict.
@@ -121,6 +122,25 @@ static enum verdict worst_note(const struct notes *ns)
 }
 
 /*
+ * A lookup that produced no answer (no server answered it, or a query it
+ * needed), or one that carries signatures the resolver did not validate:
+ * DNS said nothing wrong, the check could not be made (UNKNOWN).
+ */
+static int dns_unknown(const tlsa_dns_answer *a)
+{
+	return a->qtype != 0 && a->state == TLSA_DNSSEC_INDETERMINATE &&
+	       (!a->answered || a->unanswered || a->unvalidated);
+}
+
+/* What to do about it, after the reason. */
+static const char *dns_hint(const tlsa_dns_answer *a)
+{
+	return a->unvalidated ? "; use a validating resolver (--resolver), or validate here "
+				"with --trust-anchor FILE"
+			      : "";
+}
+
+/*
  * Before any session: may the records be used?  Sets t->use_records and
  * notes what DNS said.  Called by check.c so that untrusted records are
  * never handed to a session.
@@ -160,15 +180,25 @@ int check_records_trust(struct check_target *t, const struct check_conf *c)
 				t->tlsa->expansion_secure ? "secure" : "not secure", t->base_domain);
 	if (a->ncnames > 0 && a->name != NULL)
 		rc |= notes_add(&t->notes, V_OK, "TLSA owner %s is an alias of %s", owner, a->name);
+	/* Without the host's expansion the TLSA base domain is unknown. */
+	if (dns_unknown(&t->tlsa->host_answer))
+		return rc |
+		       notes_add(&t->notes, V_UNKNOWN,
+				 "lookup of %s (for its CNAME expansion): %s%s",
+				 t->tlsa->host,
+				 t->tlsa->host_answer.reason != NULL ? t->tlsa->host_answer.reason
+								     : "no answer",
+				 dns_hint(&t->tlsa->host_answer));
 	switch (a->state) {
 	case TLSA_DNSSEC_BOGUS:
 		return rc | notes_add(&t->notes, V_CRITICAL, "TLSA lookup bogus (%s) at %s",
 				      a->reason != NULL ? a->reason : "validation failed", owner);
 	case TLSA_DNSSEC_INDETERMINATE:
-		if (!a->answered)
-			return rc | notes_add(&t->notes, V_UNKNOWN,
-					      "TLSA lookup at %s: %s",
-					      owner, a->reason != NULL ? a->reason : "no DNS server answered");
+		if (dns_unknown(a))
+			return rc |
+			       notes_add(&t->notes, V_UNKNOWN, "TLSA lookup at %s: %s%s", owner,
+					 a->reason != NULL ? a->reason : "no DNS server answered",
+					 dns_hint(a));
 		return rc | notes_add(&t->notes, V_CRITICAL, "TLSA lookup failed at %s (%s)", owner,
 				      a->reason != NULL ? a->reason : "no usable answer");
 	case TLSA_DNSSEC_INSECURE:
@@ -372,27 +402,37 @@ static int record_notes(struct check_target *t)
 	return rc;
 }
 
-/* What the address lookup said, when it leaves nothing (or something forged) to check. */
+/*
+ * What the address lookup said, when it leaves nothing (or something forged)
+ * to check, or when one of A and AAAA produced no answer: then addresses
+ * may exist that were not checked (UNKNOWN), never "no addresses".
+ */
 static int address_notes(struct check_target *t)
 {
 	const tlsa_addr_result *ar = t->addrs;
+	const tlsa_dns_answer *lost = NULL;
 	const char *reason = NULL;
-	int answered;
 
 	if (ar != NULL) {
 		reason = ar->a.qtype != 0 && ar->a.reason != NULL ? ar->a.reason : ar->aaaa.reason;
 		if (ar->state == TLSA_DNSSEC_BOGUS)
 			return notes_add(&t->notes, V_CRITICAL, "address lookup for %s bogus (%s)",
 					 t->host, reason != NULL ? reason : "validation failed");
+		lost = dns_unknown(&ar->a) ? &ar->a : dns_unknown(&ar->aaaa) ? &ar->aaaa : NULL;
 	}
+	if (lost != NULL && (!lost->answered || lost->unanswered))
+		return notes_add(&t->notes, V_UNKNOWN, "%s lookup for %s: %s%s",
+				 lost->qtype == 1 ? "A" : "AAAA", t->host,
+				 lost->reason != NULL ? lost->reason : "no DNS server answered",
+				 t->naddr > 0 ? " (its addresses, if any, were not checked)" : "");
 	if (t->naddr > 0)
 		return 0;
 	if (ar == NULL)
 		return notes_add(&t->notes, V_CRITICAL, "%s has no addresses to check", t->host);
-	answered = (ar->a.qtype != 0 && ar->a.answered) || (ar->aaaa.qtype != 0 && ar->aaaa.answered);
-	if (!answered)
-		return notes_add(&t->notes, V_UNKNOWN, "address lookup for %s: %s", t->host,
-				 reason != NULL ? reason : "no DNS server answered");
+	if (lost != NULL)
+		return notes_add(&t->notes, V_UNKNOWN, "address lookup for %s: %s%s", t->host,
+				 lost->reason != NULL ? lost->reason : "no usable answer",
+				 dns_hint(lost));
 	return notes_add(&t->notes, V_CRITICAL, "%s has no addresses%s%s%s", t->host,
 			 reason != NULL ? " (" : "", reason != NULL ? reason : "",
 			 reason != NULL ? ")" : "");
@@ -483,10 +523,10 @@ static int mx_notes(struct check_group *g)
 		return notes_add(&g->notes, V_CRITICAL, "MX lookup for %s is bogus (%s): a DANE "
 				 "sender defers all mail to the domain", g->name, reason);
 	if (a->state == TLSA_DNSSEC_INDETERMINATE)
-		return notes_add(&g->notes, a->answered ? V_CRITICAL : V_UNKNOWN,
-				 a->answered ? "MX lookup for %s failed (%s)"
-					     : "no DNS server answered the MX lookup for %s (%s)",
-				 g->name, reason);
+		return notes_add(&g->notes, dns_unknown(a) ? V_UNKNOWN : V_CRITICAL,
+				 !dns_unknown(a) ? "MX lookup for %s failed (%s)%s"
+						 : "MX lookup for %s: %s%s",
+				 g->name, reason, dns_hint(a));
 	if (a->rcode == 3)
 		return notes_add(&g->notes, V_CRITICAL, "mail domain %s does not exist (NXDOMAIN%s)",
 				 g->name, a->state == TLSA_DNSSEC_SECURE ? ", securely denied" : "");
@@ -529,10 +569,10 @@ static int srv_notes(struct check_group *g)
 		return notes_add(&g->notes, V_CRITICAL, "SRV lookup for %s is bogus (%s)", g->name,
 				 reason);
 	if (a->state == TLSA_DNSSEC_INDETERMINATE)
-		return notes_add(&g->notes, a->answered ? V_CRITICAL : V_UNKNOWN,
-				 a->answered ? "SRV lookup for %s failed (%s)"
-					     : "no DNS server answered the SRV lookup for %s (%s)",
-				 g->name, reason);
+		return notes_add(&g->notes, dns_unknown(a) ? V_UNKNOWN : V_CRITICAL,
+				 !dns_unknown(a) ? "SRV lookup for %s failed (%s)%s"
+						 : "SRV lookup for %s: %s%s",
+				 g->name, reason, dns_hint(a));
 	if (srv->no_service)
 		return notes_add(&g->notes, V_CRITICAL, "%s says the service is not available "
 				 "(a single SRV target \".\", RFC 2782)", g->name);

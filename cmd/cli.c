@@ -16,7 +16,7 @@
 
 #include "cli.h"
 
-struct cli cli = { "tlsa", 0, 0, 2, NULL };
+struct cli cli = { "tlsa", 0, 0, 2 };
 
 /* The run's first error, for a format that must say it on stdout too. */
 static char first_error[1024];

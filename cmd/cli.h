@@ -13,7 +13,6 @@ struct cli {
 	int verbose;     /* -v count */
 	int quiet;       /* -q */
 	int usage_status; /* exit status of a usage error: 2, or 3 for check */
-	char **argv;      /* the whole command line, for handing over (light.c) */
 };
 extern struct cli cli;
 

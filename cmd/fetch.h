@@ -2,7 +2,7 @@
  * Fetching the chain a live server presents, for `tlsa create HOST`.
  *
  * Kept apart from create.c because it is the only part of create that
- * needs libssl and ldns (resolving HOST, STARTTLS, the handshake).
+ * goes to the network (resolving HOST, STARTTLS, the handshake).
  */
 #ifndef TLSA_FETCH_H
 #define TLSA_FETCH_H

@@ -71,7 +71,6 @@ int main(int argc, char **argv)
 	char *help_argv[3], **hs_argv = NULL;
 	int rc;
 
-	cli.argv = argv;
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
@@ -104,7 +103,7 @@ int main(int argc, char **argv)
 		argc = hashslinger_translate(argc, argv, &hs_argv);
 		if (argc < 0)
 			return cli.usage_status;
-		argv = cli.argv = hs_argv; /* tlsa-full, when exec'd, sees ours */
+		argv = hs_argv;
 	}
 	c = find(argv[1]);
 	if (c == NULL) {

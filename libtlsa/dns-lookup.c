@@ -3,7 +3,8 @@
  * domain rule of RFC 7671 section 7 and RFC 7672 section 2.2.2), A and
  * AAAA, MX (RFC 7672) and SRV (RFC 7673).
  *
- * Does not own: queries, CNAME chains and DNSSEC states (dns.c, dnssec.c).
+ * Does not own: queries (dns-query.c), CNAME chains and DNSSEC states
+ * (dns-answer.c, dns-ad.c, dnssec.c).
  */
 #include "config.h"
 
@@ -16,7 +17,8 @@
 #include <ldns/ldns.h>
 
 #include <tlsa/dns.h>
-#include "dns-internal.h"
+#include "dns-answer.h"
+#include "dns-query.h"
 
 /* ---- TLSA -------------------------------------------------------------------- */
 
@@ -301,74 +303,6 @@ static uint16_t rdf16(const ldns_rdf *d)
 	return d && ldns_rdf_size(d) == 2 ? ldns_rdf2native_int16(d) : 0;
 }
 
-/*
- * The RRset of type at the name text, for the MX and SRV lookups: parse
- * the name, look it up, keep the answer's state in ans.
- */
-static tlsa_status lookup_named(const tlsa_resolver *res, const char *text, ldns_rr_type type,
-				tlsa_dns_answer *ans, ldns_pkt **pkt, ldns_rr_list **rrset,
-				size_t *n)
-{
-	ldns_rdf *d = tlsa_dns_name(text);
-	tlsa_status st;
-
-	if (d == NULL)
-		return TLSA_ERR_DNS_NAME;
-	st = tlsa_dns_lookup(res, d, type, ans, pkt, rrset);
-	ldns_rdf_deep_free(d);
-	*n = *rrset ? ldns_rr_list_rr_count(*rrset) : 0;
-	return st;
-}
-
-tlsa_status tlsa_lookup_mx(const tlsa_resolver *res, const char *domain, tlsa_mx_result **out)
-{
-	tlsa_mx_result *r;
-	ldns_pkt *pkt = NULL;
-	ldns_rr_list *rrset = NULL;
-	tlsa_status st;
-	size_t i, n = 0;
-
-	if (out == NULL || res == NULL || domain == NULL)
-		return TLSA_ERR_INVALID;
-	*out = NULL;
-	r = calloc(1, sizeof(*r));
-	if (r == NULL)
-		return TLSA_ERR_NOMEM;
-	st = lookup_named(res, domain, LDNS_RR_TYPE_MX, &r->answer, &pkt, &rrset, &n);
-	if (st == TLSA_ERR_DNS_NAME) {
-		free(r);
-		return st;
-	}
-	if (st == TLSA_OK && n && (r->mx = calloc(n, sizeof(*r->mx))) == NULL)
-		st = TLSA_ERR_NOMEM;
-	for (i = 0; st == TLSA_OK && i < n; i++) {
-		ldns_rr *rr = ldns_rr_list_rr(rrset, i);
-		ldns_rdf *target = ldns_rr_rdf(rr, 1);
-
-		if (target == NULL)
-			continue;
-		r->mx[r->nmx].preference = rdf16(ldns_rr_rdf(rr, 0));
-		r->mx[r->nmx].host = tlsa_dname_str(target);
-		if (r->mx[r->nmx].host == NULL)
-			st = TLSA_ERR_NOMEM;
-		else
-			r->nmx++;
-	}
-	if (st == TLSA_OK && r->nmx == 1 && strcmp(r->mx[0].host, ".") == 0)
-		r->null_mx = 1;
-	if (st == TLSA_OK && r->nmx > 1)
-		qsort(r->mx, r->nmx, sizeof(*r->mx), mx_cmp);
-	ldns_rr_list_free(rrset);
-	if (pkt)
-		ldns_pkt_free(pkt);
-	if (st != TLSA_OK) {
-		tlsa_mx_result_free(r);
-		return st;
-	}
-	*out = r;
-	return TLSA_OK;
-}
-
 void tlsa_srv_result_free(tlsa_srv_result *r)
 {
 	size_t i;
@@ -393,49 +327,130 @@ static int srv_cmp(const void *a, const void *b)
 	return strcasecmp(x->target, y->target);
 }
 
-tlsa_status tlsa_lookup_srv(const tlsa_resolver *res, const char *owner, tlsa_srv_result **out)
+/* MX and SRV records name a target host; what differs is described here. */
+struct target_kind {
+	ldns_rr_type type;
+	size_t target; /* which rdata field is the target name */
+	size_t size;   /* of one entry */
+	void (*fill)(void *entry, const ldns_rr *rr, char *target);
+	int (*cmp)(const void *, const void *);
+};
+
+static void mx_fill(void *entry, const ldns_rr *rr, char *target)
 {
-	tlsa_srv_result *r;
+	tlsa_mx *m = entry;
+
+	m->preference = rdf16(ldns_rr_rdf(rr, 0));
+	m->host = target;
+}
+
+static void srv_fill(void *entry, const ldns_rr *rr, char *target)
+{
+	tlsa_srv *s = entry;
+
+	s->priority = rdf16(ldns_rr_rdf(rr, 0));
+	s->weight = rdf16(ldns_rr_rdf(rr, 1));
+	s->port = rdf16(ldns_rr_rdf(rr, 2));
+	s->target = target;
+}
+
+static const struct target_kind mx_kind = {LDNS_RR_TYPE_MX, 1, sizeof(tlsa_mx), mx_fill, mx_cmp};
+static const struct target_kind srv_kind = {LDNS_RR_TYPE_SRV, 3, sizeof(tlsa_srv), srv_fill,
+					    srv_cmp};
+
+/* The entries of one MX or SRV lookup, sorted. */
+struct targets {
+	void *entries;
+	size_t n;
+	int root_only; /* a single "." target: RFC 7505 null MX, RFC 2782 no service */
+};
+
+/*
+ * Look up the records of kind at the name text, keep the answer's state
+ * in ans, and turn every record with a target into an entry of t.  On an
+ * error t may hold entries already: the caller frees them with its result.
+ */
+static tlsa_status lookup_targets(const tlsa_resolver *res, const char *text,
+				  const struct target_kind *kind, tlsa_dns_answer *ans,
+				  struct targets *t)
+{
+	ldns_rdf *d = tlsa_dns_name(text);
 	ldns_pkt *pkt = NULL;
 	ldns_rr_list *rrset = NULL;
+	const char *first = NULL;
 	tlsa_status st;
-	size_t i, n = 0;
+	size_t i, n;
+
+	if (d == NULL)
+		return TLSA_ERR_DNS_NAME;
+	st = tlsa_dns_lookup(res, d, kind->type, ans, &pkt, &rrset);
+	ldns_rdf_deep_free(d);
+	n = rrset ? ldns_rr_list_rr_count(rrset) : 0;
+	if (st == TLSA_OK && n && (t->entries = calloc(n, kind->size)) == NULL)
+		st = TLSA_ERR_NOMEM;
+	for (i = 0; st == TLSA_OK && i < n; i++) {
+		ldns_rr *rr = ldns_rr_list_rr(rrset, i);
+		ldns_rdf *target = ldns_rr_rdf(rr, kind->target);
+		char *name;
+
+		if (target == NULL)
+			continue;
+		if ((name = tlsa_dname_str(target)) == NULL) {
+			st = TLSA_ERR_NOMEM;
+			break;
+		}
+		kind->fill((char *)t->entries + t->n * kind->size, rr, name);
+		if (t->n++ == 0)
+			first = name;
+	}
+	if (st == TLSA_OK && t->n == 1 && strcmp(first, ".") == 0)
+		t->root_only = 1;
+	if (st == TLSA_OK && t->n > 1)
+		qsort(t->entries, t->n, kind->size, kind->cmp);
+	ldns_rr_list_free(rrset);
+	if (pkt)
+		ldns_pkt_free(pkt);
+	return st;
+}
+
+tlsa_status tlsa_lookup_mx(const tlsa_resolver *res, const char *domain, tlsa_mx_result **out)
+{
+	struct targets t = {NULL, 0, 0};
+	tlsa_mx_result *r;
+	tlsa_status st;
+
+	if (out == NULL || res == NULL || domain == NULL)
+		return TLSA_ERR_INVALID;
+	*out = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return TLSA_ERR_NOMEM;
+	st = lookup_targets(res, domain, &mx_kind, &r->answer, &t);
+	r->mx = t.entries;
+	r->nmx = t.n;
+	r->null_mx = t.root_only;
+	if (st != TLSA_OK) {
+		tlsa_mx_result_free(r);
+		return st;
+	}
+	*out = r;
+	return TLSA_OK;
+}
+
+tlsa_status tlsa_lookup_srv(const tlsa_resolver *res, const char *owner, tlsa_srv_result **out)
+{
+	struct targets t = {NULL, 0, 0};
+	tlsa_srv_result *r;
+	tlsa_status st;
 
 	if (out == NULL || res == NULL || owner == NULL)
 		return TLSA_ERR_INVALID;
 	*out = NULL;
-	r = calloc(1, sizeof(*r));
-	if (r == NULL)
+	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return TLSA_ERR_NOMEM;
-	st = lookup_named(res, owner, LDNS_RR_TYPE_SRV, &r->answer, &pkt, &rrset, &n);
-	if (st == TLSA_ERR_DNS_NAME) {
-		free(r);
-		return st;
-	}
-	if (st == TLSA_OK && n && (r->srv = calloc(n, sizeof(*r->srv))) == NULL)
-		st = TLSA_ERR_NOMEM;
-	for (i = 0; st == TLSA_OK && i < n; i++) {
-		ldns_rr *rr = ldns_rr_list_rr(rrset, i);
-		ldns_rdf *target = ldns_rr_rdf(rr, 3);
-
-		if (target == NULL)
-			continue;
-		r->srv[r->nsrv].priority = rdf16(ldns_rr_rdf(rr, 0));
-		r->srv[r->nsrv].weight = rdf16(ldns_rr_rdf(rr, 1));
-		r->srv[r->nsrv].port = rdf16(ldns_rr_rdf(rr, 2));
-		r->srv[r->nsrv].target = tlsa_dname_str(target);
-		if (r->srv[r->nsrv].target == NULL)
-			st = TLSA_ERR_NOMEM;
-		else
-			r->nsrv++;
-	}
-	if (st == TLSA_OK && r->nsrv == 1 && strcmp(r->srv[0].target, ".") == 0)
-		r->no_service = 1;
-	if (st == TLSA_OK && r->nsrv > 1)
-		qsort(r->srv, r->nsrv, sizeof(*r->srv), srv_cmp);
-	ldns_rr_list_free(rrset);
-	if (pkt)
-		ldns_pkt_free(pkt);
+	st = lookup_targets(res, owner, &srv_kind, &r->answer, &t);
+	r->srv = t.entries;
+	r->nsrv = t.n;
+	r->no_service = t.root_only;
 	if (st != TLSA_OK) {
 		tlsa_srv_result_free(r);
 		return st;

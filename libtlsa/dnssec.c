@@ -1,8 +1,9 @@
 /*
  * Local DNSSEC validation from a trust anchor (--trust-anchor), with ldns.
  *
- * Owns: reading the anchor file, and judging one answer (an RRset or a
- * denial) that was fetched with CD set.  What is validated, and how:
+ * Owns: judging one answer (an RRset or a denial) that was fetched with
+ * CD set, walking from the anchors down to the zone that signed it.
+ * What is validated, and how:
  * - the anchor zone's DNSKEY RRset must be signed by a key that is an
  *   anchor DNSKEY or matches an anchor DS (ldns_rr_compare_ds), checked
  *   with ldns_verify (signature, validity period, key tag, algorithm);
@@ -25,11 +26,13 @@
  *   DS would (RFC 4035 section 5.2, RFC 6840 section 5.2).
  * Not done: key revocation (RFC 5011).
  *
- * Does not own: sending queries or following CNAMEs (dns.c).
+ * Does not own: the NSEC, NSEC3, wildcard and signature proofs themselves
+ * (dnssec-proof.c), reading the anchor file (dns-anchor.c), sending
+ * queries (dns-query.c), following CNAMEs or combining states
+ * (dns-answer.c).
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +40,10 @@
 #include <ldns/ldns.h>
 
 #include <tlsa/dns.h>
-#include "dns-internal.h"
+#include "dns-query.h"
+#include "dns-resolver.h"
+#include "dnssec-proof.h"
+#include "dnssec.h"
 
 /* What asking DS at one name taught us. */
 typedef enum cut_kind {
@@ -59,7 +65,13 @@ struct tlsa_validator {
 	const tlsa_resolver *res;
 	size_t ncuts;
 	struct cut *cuts; /* cache for one lookup: the same walk serves every link */
+	int lost;	  /* some query got no answer from any server */
 };
+
+int tlsa_validator_lost(const tlsa_validator *v)
+{
+	return v != NULL && v->lost;
+}
 
 tlsa_status tlsa_validator_new(tlsa_validator **out, const tlsa_resolver *res)
 {
@@ -84,80 +96,6 @@ void tlsa_validator_free(tlsa_validator *v)
 	}
 	free(v->cuts);
 	free(v);
-}
-
-/* ---- the anchor file ------------------------------------------------------- */
-
-tlsa_status tlsa_trust_anchor_check(const char *file, unsigned *line, size_t *count)
-{
-	ldns_rr_list *l = NULL;
-	tlsa_status st;
-
-	if (file == NULL)
-		return TLSA_ERR_INVALID;
-	st = tlsa_anchors_read(file, &l, line);
-	if (count)
-		*count = l ? ldns_rr_list_rr_count(l) : 0;
-	if (l)
-		ldns_rr_list_deep_free(l);
-	return st;
-}
-
-tlsa_status tlsa_anchors_read(const char *file, ldns_rr_list **out, unsigned *err_line)
-{
-	FILE *f = fopen(file, "r");
-	ldns_rr_list *l;
-	ldns_rdf *origin = NULL, *prev = NULL;
-	uint32_t ttl = 3600;
-	int line = 1;
-	tlsa_status st = TLSA_OK;
-
-	*out = NULL;
-	if (err_line)
-		*err_line = 0;
-	if (f == NULL)
-		return TLSA_ERR_ANCHOR_READ;
-	l = ldns_rr_list_new();
-	if (l == NULL) {
-		fclose(f);
-		return TLSA_ERR_NOMEM;
-	}
-	while (!feof(f)) {
-		ldns_rr *rr = NULL;
-		ldns_status s = ldns_rr_new_frm_fp_l(&rr, f, &ttl, &origin, &prev, &line);
-
-		if (s == LDNS_STATUS_SYNTAX_EMPTY || s == LDNS_STATUS_SYNTAX_TTL ||
-		    s == LDNS_STATUS_SYNTAX_ORIGIN || s == LDNS_STATUS_SYNTAX_INCLUDE)
-			continue;
-		if (s != LDNS_STATUS_OK) {
-			if (feof(f) && rr == NULL && s == LDNS_STATUS_SYNTAX_ERR)
-				break;
-			st = TLSA_ERR_ANCHOR_SYNTAX;
-			/* ldns has counted the lines it read, the bad one
-			 * included. */
-			if (err_line)
-				*err_line = (unsigned)(line > 1 ? line - 1 : 1);
-			break;
-		}
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_DS ||
-		    ldns_rr_get_type(rr) == LDNS_RR_TYPE_DNSKEY)
-			ldns_rr_list_push_rr(l, rr);
-		else
-			ldns_rr_free(rr);
-	}
-	if (ferror(f))
-		st = TLSA_ERR_ANCHOR_READ;
-	fclose(f);
-	ldns_rdf_deep_free(origin);
-	ldns_rdf_deep_free(prev);
-	if (st == TLSA_OK && ldns_rr_list_rr_count(l) == 0)
-		st = TLSA_ERR_ANCHOR_EMPTY;
-	if (st != TLSA_OK) {
-		ldns_rr_list_deep_free(l);
-		return st;
-	}
-	*out = l;
-	return TLSA_OK;
 }
 
 /* ---- helpers ---------------------------------------------------------------- */
@@ -192,18 +130,7 @@ static int at_or_below(const ldns_rdf *sub, const ldns_rdf *parent)
 	return names_equal(sub, parent) || ldns_dname_is_subdomain(sub, parent);
 }
 
-/* Verify rrset with sigs against keys; the ldns words on failure. */
-static const char *verify(ldns_rr_list *rrset, ldns_rr_list *sigs, const ldns_rr_list *keys)
-{
-	ldns_rr_list *good = ldns_rr_list_new();
-	ldns_status s;
-
-	if (good == NULL)
-		return "out of memory";
-	s = ldns_verify(rrset, sigs, keys, good);
-	ldns_rr_list_free(good);
-	return s == LDNS_STATUS_OK ? NULL : ldns_get_errorstr_by_id(s);
-}
+/* ---- the walk from the trust anchor to a zone's keys --------------------- */
 
 static struct cut *cache_find(tlsa_validator *v, const ldns_rdf *name)
 {
@@ -254,6 +181,7 @@ static ldns_pkt *ask(tlsa_validator *v, const ldns_rdf *name, ldns_rr_type type,
 	if (tlsa_dns_query(v->res, name, type, 1, &pkt, &server, why, sizeof(why)) != TLSA_OK)
 		return NULL;
 	if (pkt == NULL) {
+		v->lost = 1;
 		w = what(name, type);
 		*failed =
 		    fail(v, cache_name, TLSA_DNSSEC_INDETERMINATE, tlsa_dns_fmt("%s: %s", w, why));
@@ -320,7 +248,7 @@ static struct cut *zone_keys(tlsa_validator *v, const ldns_rdf *zone, const ldns
 	else if (ldns_rr_list_rr_count(sigs) == 0)
 		c = fail(v, zone, TLSA_DNSSEC_BOGUS,
 			 tlsa_dns_fmt("the DNSKEY set of %s is not signed", zn));
-	else if ((err = verify(keys, sigs, matching)) != NULL)
+	else if ((err = tlsa_proof_verify(keys, sigs, matching)) != NULL)
 		c = fail(v, zone, TLSA_DNSSEC_BOGUS, tlsa_dns_fmt("DNSKEY set of %s: %s", zn, err));
 	else
 		c = cache_add(v, zone, CUT_SECURE, ldns_rr_list_clone(keys), TLSA_DNSSEC_SECURE,
@@ -333,176 +261,6 @@ static struct cut *zone_keys(tlsa_validator *v, const ldns_rdf *zone, const ldns
 	return c;
 }
 
-/*
- * The NSEC and NSEC3 records of the authority section whose signatures
- * validate with keys, and those signatures.  Records that fail are left
- * out rather than failing the answer: a forged extra record must not
- * spoil a valid proof, and cannot make an invalid one pass.  Returns the
- * words for the first failure (NULL when none), for when the proof
- * turns out incomplete.
- */
-static const char *denial_records(const ldns_pkt *pkt, const ldns_rr_list *keys,
-				  ldns_rr_list *nsecs, ldns_rr_list *nsec3s, ldns_rr_list *sigs)
-{
-	const ldns_rr_list *auth = ldns_pkt_authority(pkt);
-	const char *first = NULL;
-	size_t i;
-
-	for (i = 0; i < ldns_rr_list_rr_count(auth); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(auth, i);
-		ldns_rr_type t = ldns_rr_get_type(rr);
-		ldns_rr_list *one, *s;
-		const char *err;
-
-		if (t != LDNS_RR_TYPE_NSEC && t != LDNS_RR_TYPE_NSEC3)
-			continue;
-		one = ldns_rr_list_new();
-		s = tlsa_dns_sigs(auth, ldns_rr_owner(rr), t);
-		if (one == NULL || s == NULL) {
-			ldns_rr_list_free(one);
-			ldns_rr_list_free(s);
-			return "out of memory";
-		}
-		ldns_rr_list_push_rr(one, rr);
-		err = ldns_rr_list_rr_count(s) ? verify(one, s, keys)
-					       : "an NSEC or NSEC3 record is not signed";
-		if (err == NULL) {
-			ldns_rr_list_push_rr(t == LDNS_RR_TYPE_NSEC ? nsecs : nsec3s, rr);
-			ldns_rr_list_push_rr_list(sigs, s);
-		}
-		ldns_rr_list_free(one);
-		ldns_rr_list_free(s);
-		if (err && first == NULL)
-			first = err;
-	}
-	return first;
-}
-
-/* A bare RR standing for the question (owner, type), for ldns's denial
- * checks. */
-static ldns_rr *question(const ldns_rdf *name, ldns_rr_type type)
-{
-	ldns_rr *q = ldns_rr_new();
-
-	if (q == NULL)
-		return NULL;
-	ldns_rr_set_owner(q, ldns_rdf_clone(name));
-	ldns_rr_set_type(q, type);
-	ldns_rr_set_class(q, LDNS_RR_CLASS_IN);
-	ldns_rr_set_question(q, true);
-	return q;
-}
-
-/* The hashed name of name with the parameters and zone of the NSEC3
- * record n ("<hash>.zone.", canonical), or NULL. */
-static ldns_rdf *nsec3_hashed(const ldns_rr *n, const ldns_rdf *name)
-{
-	ldns_rdf *h = ldns_nsec3_hash_name_frm_nsec3(n, name);
-	ldns_rdf *zone = ldns_dname_left_chop(ldns_rr_owner(n));
-	ldns_rdf *full = h && zone ? ldns_dname_cat_clone(h, zone) : NULL;
-
-	if (full)
-		ldns_dname2canonical(full);
-	ldns_rdf_deep_free(h);
-	ldns_rdf_deep_free(zone);
-	return full;
-}
-
-/*
- * The NSEC3 record of the list that matches name (its owner is name's
- * hash) when cover is 0, or whose span covers name's hash (so name does
- * not exist) when cover is 1; NULL when there is none.
- */
-static ldns_rr *nsec3_find(const ldns_rr_list *nsec3s, const ldns_rdf *name, int cover)
-{
-	size_t i;
-
-	for (i = 0; i < ldns_rr_list_rr_count(nsec3s); i++) {
-		ldns_rr *n = ldns_rr_list_rr(nsec3s, i);
-		ldns_rdf *full = nsec3_hashed(n, name);
-		int hit = 0;
-
-		if (full)
-			hit = cover ? ldns_nsec_covers_name(n, full)
-				    : ldns_dname_compare(ldns_rr_owner(n), full) == 0;
-		ldns_rdf_deep_free(full);
-		if (hit)
-			return n;
-	}
-	return NULL;
-}
-
-/*
- * Prove with the NSEC/NSEC3 records of pkt (signed with keys) that
- * name/type does not exist.  Returns NULL when proven, else words.  When
- * bitmap is given it receives the types at name when a record matches
- * name exactly (NULL when the proof covers the name), and *optout is set
- * when name has no NSEC3 of its own and the NSEC3 covering it has the
- * opt-out flag: unsigned delegations there are not listed (RFC 5155
- * section 6), so a DS cannot be proven absent, only insecure.
- */
-static const char *prove_denial(const ldns_pkt *pkt, const ldns_rdf *name, ldns_rr_type type,
-				const ldns_rr_list *keys, const ldns_rdf **bitmap, int *optout)
-{
-	ldns_rr_list *nsecs = ldns_rr_list_new(), *nsec3s = ldns_rr_list_new();
-	ldns_rr_list *sigs = ldns_rr_list_new();
-	ldns_rr *q = question(name, type);
-	const char *err = NULL, *bad = NULL;
-	size_t i;
-
-	if (bitmap)
-		*bitmap = NULL;
-	if (optout)
-		*optout = 0;
-	if (nsecs == NULL || nsec3s == NULL || sigs == NULL || q == NULL)
-		err = "out of memory";
-	else
-		bad = denial_records(pkt, keys, nsecs, nsec3s, sigs);
-	if (err == NULL && ldns_rr_list_rr_count(nsecs)) {
-		if (ldns_dnssec_verify_denial(q, nsecs, sigs) != LDNS_STATUS_OK)
-			err = "the NSEC records do not prove it";
-		for (i = 0; err == NULL && bitmap && i < ldns_rr_list_rr_count(nsecs); i++) {
-			ldns_rr *n = ldns_rr_list_rr(nsecs, i);
-
-			if (names_equal(ldns_rr_owner(n), name))
-				*bitmap = ldns_nsec_get_bitmap(n);
-		}
-	} else if (err == NULL && ldns_rr_list_rr_count(nsec3s)) {
-		ldns_rr *match = NULL;
-		ldns_pkt_rcode rc = ldns_pkt_get_rcode(pkt);
-
-		/* ldns's match may be the closest encloser's record rather
-		 * than name's own, so look for name's own here. */
-		if (ldns_dnssec_verify_denial_nsec3_match(q, nsec3s, sigs, rc, type, true,
-							  &match) != LDNS_STATUS_OK) {
-			err = "the NSEC3 records do not prove it";
-		} else if ((match = nsec3_find(nsec3s, name, 0)) != NULL) {
-			if (bitmap)
-				*bitmap = ldns_nsec3_bitmap(match);
-		} else if (optout) {
-			ldns_rr *cover = nsec3_find(nsec3s, name, 1);
-
-			*optout = cover != NULL && ldns_nsec3_optout(cover);
-		}
-	} else if (err == NULL) {
-		err = "no NSEC or NSEC3 record proves it";
-	}
-	/* The reason an incomplete proof is incomplete may be a record
-	 * that failed validation: say so. */
-	if (err && bad && strcmp(err, "out of memory") != 0)
-		err = bad;
-	ldns_rr_list_free(nsecs);
-	ldns_rr_list_free(nsec3s);
-	ldns_rr_list_free(sigs);
-	if (q)
-		ldns_rr_free(q);
-	return err;
-}
-
-/*
- * What is at name, one label below the zone parent whose keys are given:
- * a secure cut, an insecure cut, no cut, or a failure.  Cached.
- */
 /*
  * Whether any DS record of the set names a key algorithm and a digest
  * type we can check (SHA-1, SHA-256, SHA-384; GOST is deprecated).
@@ -526,6 +284,10 @@ static int ds_any_usable(const ldns_rr_list *ds)
 	return 0;
 }
 
+/*
+ * What is at name, one label below the zone parent whose keys are given:
+ * a secure cut, an insecure cut, no cut, or a failure.  Cached.
+ */
 static struct cut *step(tlsa_validator *v, const ldns_rdf *name, const ldns_rr_list *parent_keys)
 {
 	struct cut *c = cache_find(v, name), *failed;
@@ -544,8 +306,9 @@ static struct cut *step(tlsa_validator *v, const ldns_rdf *name, const ldns_rr_l
 	if (ds == NULL || sigs == NULL || n == NULL) {
 		c = NULL;
 	} else if (ldns_rr_list_rr_count(ds)) {
-		const char *err =
-		    ldns_rr_list_rr_count(sigs) ? verify(ds, sigs, parent_keys) : "not signed";
+		const char *err = ldns_rr_list_rr_count(sigs)
+				      ? tlsa_proof_verify(ds, sigs, parent_keys)
+				      : "not signed";
 
 		if (err)
 			c = fail(v, name, TLSA_DNSSEC_BOGUS, tlsa_dns_fmt("DS of %s: %s", n, err));
@@ -557,7 +320,7 @@ static struct cut *step(tlsa_validator *v, const ldns_rdf *name, const ldns_rr_l
 		const ldns_rdf *bitmap = NULL;
 		int optout = 0;
 		const char *err =
-		    prove_denial(pkt, name, LDNS_RR_TYPE_DS, parent_keys, &bitmap, &optout);
+		    tlsa_proof_denial(pkt, name, LDNS_RR_TYPE_DS, parent_keys, &bitmap, &optout);
 
 		if (err)
 			c = fail(v, name, TLSA_DNSSEC_BOGUS,
@@ -646,6 +409,8 @@ static tlsa_dnssec walk(tlsa_validator *v, const ldns_rdf *target, const ldns_rd
 	return TLSA_DNSSEC_SECURE;
 }
 
+/* ---- judging one answer -------------------------------------------------- */
+
 /* The signer named by the signatures (all must agree, at or above owner). */
 static const ldns_rdf *signer(const ldns_rr_list *sigs, const ldns_rdf *owner)
 {
@@ -682,148 +447,95 @@ static tlsa_dnssec keys_of(tlsa_validator *v, const ldns_rdf *sig_zone, const ld
 	return s;
 }
 
-/*
- * An answer synthesized from a wildcard (RRSIG labels below the owner's
- * label count, RFC 4035 section 5.3.4) is only valid with proof that the
- * name itself does not exist (RFC 4035 section 5.4, RFC 5155 section 8.8):
- * a validated NSEC covering the owner, or a validated NSEC3 covering the
- * next closer name.  NULL when no proof is needed or it is there.
- */
-static const char *wildcard_proof(const ldns_pkt *pkt, const ldns_rdf *owner,
-				  const ldns_rr_list *sigs, const ldns_rr_list *keys)
+/* What an answer claims: an RRset, or (rrset NULL) that name/type does
+ * not exist. */
+struct claim {
+	const ldns_pkt *pkt;
+	const ldns_rdf *name;
+	ldns_rr_type type;
+	ldns_rr_list *rrset;
+};
+
+/* Why the signatures of a claim signed by a zone with these keys fail to
+ * prove it, or NULL when they prove it. */
+static const char *disproof(const struct claim *c, ldns_rr_list *sigs, const ldns_rr_list *keys)
 {
-	size_t i, labels = ldns_dname_label_count(owner), min = labels;
-	ldns_rr_list *nsecs, *nsec3s, *nsigs;
-	const char *err = NULL;
+	const char *err;
 
-	if (ldns_dname_is_wildcard(owner))
-		return NULL;
-	for (i = 0; i < ldns_rr_list_rr_count(sigs); i++) {
-		ldns_rdf *l = ldns_rr_rrsig_labels(ldns_rr_list_rr(sigs, i));
-
-		if (l && ldns_rdf2native_int8(l) < min)
-			min = ldns_rdf2native_int8(l);
-	}
-	if (min >= labels)
-		return NULL;
-	nsecs = ldns_rr_list_new();
-	nsec3s = ldns_rr_list_new();
-	nsigs = ldns_rr_list_new();
-	if (nsecs == NULL || nsec3s == NULL || nsigs == NULL) {
-		err = "out of memory";
-	} else {
-		int proven = 0;
-
-		(void)denial_records(pkt, keys, nsecs, nsec3s, nsigs);
-		for (i = 0; i < ldns_rr_list_rr_count(nsecs); i++)
-			if (ldns_nsec_covers_name(ldns_rr_list_rr(nsecs, i), owner))
-				proven = 1;
-		if (!proven && ldns_rr_list_rr_count(nsec3s)) {
-			/* The next closer name: one label more than the
-			 * closest encloser the signature names. */
-			ldns_rdf *next = ldns_dname_clone_from(owner, (uint16_t)(labels - min - 1));
-
-			proven = next && nsec3_find(nsec3s, next, 1) != NULL;
-			ldns_rdf_deep_free(next);
-		}
-		if (!proven)
-			err = "it was expanded from a wildcard without proof that the name "
-			      "itself does not exist";
-	}
-	ldns_rr_list_free(nsecs);
-	ldns_rr_list_free(nsec3s);
-	ldns_rr_list_free(nsigs);
+	if (c->rrset == NULL)
+		return tlsa_proof_denial(c->pkt, c->name, c->type, keys, NULL, NULL);
+	err = tlsa_proof_verify(c->rrset, sigs, keys);
+	if (err == NULL)
+		err = tlsa_proof_wildcard(c->pkt, c->name, sigs, keys);
 	return err;
+}
+
+/*
+ * The state of a claim and the RRSIGs that came with it (sigs, freed
+ * here): signed, it must verify with its signer zone's keys; unsigned, it
+ * is fine only below an insecure delegation.
+ */
+static tlsa_dnssec judge(tlsa_validator *v, const struct claim *c, ldns_rr_list *sigs,
+			 char **reason)
+{
+	const ldns_rr_list *keys = NULL;
+	const ldns_rdf *zone, *by;
+	const char *err;
+	tlsa_dnssec s;
+	char *w = what(c->name, c->type);
+
+	*reason = NULL;
+	if (sigs == NULL || w == NULL) {
+		ldns_rr_list_free(sigs);
+		free(w);
+		*reason = strdup("out of memory");
+		return TLSA_DNSSEC_INDETERMINATE;
+	}
+	by = signer(sigs, c->name);
+	if (by == NULL) {
+		s = walk(v, c->name, &zone, &keys, reason);
+		if (s == TLSA_DNSSEC_SECURE) {
+			s = TLSA_DNSSEC_BOGUS;
+			*reason = c->rrset ? tlsa_dns_fmt("%s is not signed (RRSIG missing) "
+							  "in a signed zone",
+							  w)
+					   : tlsa_dns_fmt("%s: the answer says it does not exist, "
+							  "with no signed NSEC or NSEC3 proof",
+							  w);
+		}
+	} else {
+		s = keys_of(v, by, &keys, reason);
+		if (s == TLSA_DNSSEC_SECURE && (err = disproof(c, sigs, keys)) != NULL) {
+			s = TLSA_DNSSEC_BOGUS;
+			*reason = c->rrset ? tlsa_dns_fmt("%s: %s", w, err)
+					   : tlsa_dns_fmt("%s: the answer says it does not exist, "
+							  "but %s",
+							  w, err);
+		}
+	}
+	ldns_rr_list_free(sigs);
+	free(w);
+	return s;
 }
 
 tlsa_dnssec tlsa_validate_rrset(tlsa_validator *v, const ldns_pkt *pkt, const ldns_rdf *owner,
 				ldns_rr_type type, ldns_rr_list *rrset, char **reason)
 {
-	ldns_rr_list *sigs = tlsa_dns_sigs(ldns_pkt_answer(pkt), owner, type);
-	const ldns_rr_list *keys = NULL;
-	const ldns_rdf *zone, *by;
-	tlsa_dnssec s;
-	char *w = what(owner, type);
+	const struct claim c = {pkt, owner, type, rrset};
 
-	*reason = NULL;
-	if (sigs == NULL || w == NULL) {
-		ldns_rr_list_free(sigs);
-		free(w);
-		*reason = strdup("out of memory");
-		return TLSA_DNSSEC_INDETERMINATE;
-	}
-	by = signer(sigs, owner);
-	if (by == NULL) {
-		/* Unsigned: fine only below an insecure delegation. */
-		s = walk(v, owner, &zone, &keys, reason);
-		if (s == TLSA_DNSSEC_SECURE) {
-			s = TLSA_DNSSEC_BOGUS;
-			*reason = tlsa_dns_fmt("%s is not signed (RRSIG missing) "
-					       "in a signed zone",
-					       w);
-		}
-	} else {
-		s = keys_of(v, by, &keys, reason);
-		if (s == TLSA_DNSSEC_SECURE) {
-			const char *err = verify(rrset, sigs, keys);
-
-			if (err == NULL)
-				err = wildcard_proof(pkt, owner, sigs, keys);
-			if (err) {
-				s = TLSA_DNSSEC_BOGUS;
-				*reason = tlsa_dns_fmt("%s: %s", w, err);
-			}
-		}
-	}
-	ldns_rr_list_free(sigs);
-	free(w);
-	return s;
+	return judge(v, &c, tlsa_dns_sigs(ldns_pkt_answer(pkt), owner, type), reason);
 }
 
 tlsa_dnssec tlsa_validate_denial(tlsa_validator *v, const ldns_pkt *pkt, const ldns_rdf *qname,
 				 ldns_rr_type qtype, char **reason)
 {
+	const struct claim c = {pkt, qname, qtype, NULL};
 	const ldns_rr_list *auth = ldns_pkt_authority(pkt);
-	const ldns_rr_list *keys = NULL;
-	const ldns_rdf *by = NULL, *zone;
 	ldns_rr_list *sigs = ldns_rr_list_new();
-	tlsa_dnssec s;
 	size_t i;
-	char *w = what(qname, qtype);
 
-	*reason = NULL;
 	for (i = 0; sigs && i < ldns_rr_list_rr_count(auth); i++)
 		if (ldns_rr_get_type(ldns_rr_list_rr(auth, i)) == LDNS_RR_TYPE_RRSIG)
 			ldns_rr_list_push_rr(sigs, ldns_rr_list_rr(auth, i));
-	if (sigs == NULL || w == NULL) {
-		ldns_rr_list_free(sigs);
-		free(w);
-		*reason = strdup("out of memory");
-		return TLSA_DNSSEC_INDETERMINATE;
-	}
-	by = signer(sigs, qname);
-	if (by == NULL) {
-		s = walk(v, qname, &zone, &keys, reason);
-		if (s == TLSA_DNSSEC_SECURE) {
-			s = TLSA_DNSSEC_BOGUS;
-			*reason = tlsa_dns_fmt("%s: the answer says it does not exist, "
-					       "with no signed NSEC or NSEC3 proof",
-					       w);
-		}
-	} else {
-		s = keys_of(v, by, &keys, reason);
-		if (s == TLSA_DNSSEC_SECURE) {
-			const char *err = prove_denial(pkt, qname, qtype, keys, NULL, NULL);
-
-			if (err) {
-				s = TLSA_DNSSEC_BOGUS;
-				*reason = tlsa_dns_fmt("%s: the answer says it does not exist, "
-						       "but %s",
-						       w, err);
-			}
-		}
-	}
-	ldns_rr_list_free(sigs);
-	free(w);
-	return s;
+	return judge(v, &c, sigs, reason);
 }

@@ -10,6 +10,7 @@
 #ifndef TLSA_H
 #define TLSA_H
 
+#include <tlsa/version.h>
 #include <tlsa/status.h>
 #include <tlsa/record.h>
 #include <tlsa/load.h>
@@ -20,7 +21,16 @@
 #include <tlsa/zonefile.h>
 #include <tlsa/dns.h>
 
-/* The library's version, e.g. "0.1.0". */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The loaded library's version, e.g. "0.1.0" (TLSA_VERSION_STRING is the
+ * headers'). */
 const char *tlsa_version(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

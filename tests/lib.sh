@@ -2,6 +2,9 @@
 # Source it; then call ok/check/... and finish with done_testing.
 # Each check names, in a sentence, the behaviour it protects.
 
+if [ -z "${TLSA:-}" ] && [ -n "${top_builddir:-}" ]; then
+	TLSA=$top_builddir/cmd/tlsa
+fi
 : "${TLSA:=tlsa}"
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 tap_n=0
@@ -43,6 +46,78 @@ run() {
 skip() {
 	tap_n=$((tap_n + 1))
 	echo "ok $tap_n # SKIP $1"
+}
+
+# need_our_tlsa: bail out unless $TLSA is this project's program.
+need_our_tlsa() {
+	if ! "$TLSA" --version 2>/dev/null | grep -Eq '^tlsa [0-9]+\.[0-9]+\.[0-9]+$'; then
+		echo "Bail out! $TLSA is not our tlsa (set TLSA=path/to/cmd/tlsa)"
+		exit 1
+	fi
+}
+
+# comment TEXT: TEXT as TAP diagnostics (its first 30 lines).
+comment() { printf '%s\n' "$1" | head -30 | sed 's/^/#   /'; }
+
+# check STATUS SENTENCE: a case about the last run; on failure show it.
+check() {
+	ok "$1" "$2"
+	[ "$1" -eq 0 ] && return
+	comment "exit $rc"
+	comment "stdout: $(head -c 3000 "$T/out")"
+	comment "stderr: $err"
+}
+
+# same FILE WANT SENTENCE: FILE holds exactly the bytes of WANT.
+same() {
+	if cmp -s "$1" "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		comment "$(diff -u "$2" "$1" | head -40)"
+	fi
+}
+
+# has TEXT SENTENCE: stderr of the last run holds TEXT.
+has() {
+	case $err in *"$1"*) ok 0 "$2" ;; *) ok 1 "$2"; comment "stderr: $err" ;; esac
+}
+
+# like TEXT REGEX SENTENCE: TEXT matches the extended REGEX.
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#   got: %s\n#  want: /%s/\n' "$(printf '%s' "$1" | head -5)" "$2"
+	fi
+}
+
+# checkers FILE ORIGIN WHAT [ORIGINAL]: the zone FILE loads in every
+# checker installed (that loads ORIGINAL, when given: Knot 3.2 rejects CRLF
+# files whatever we do).  Run from the file's directory, so that relative
+# $INCLUDEs resolve the same way in all of them.
+checkers() {
+	local dir base
+	dir=$(dirname "$1")
+	base=$(basename "$1")
+	one_checker named-checkzone bind9-utils "$dir" "$4" "$3" named-checkzone -q "$2"
+	one_checker nsd-checkzone nsd "$dir" "$4" "$3" nsd-checkzone "$2"
+	one_checker kzonecheck knot-dnssecutils "$dir" "$4" "$3" kzonecheck -o "$2"
+}
+one_checker() { # NAME PACKAGE DIR ORIGINAL WHAT CMD...
+	local name=$1 pkg=$2 dir=$3 orig=$4 what=$5
+	shift 5
+	if ! command -v "$name" >/dev/null; then
+		skip "$name not installed ($pkg)"
+	elif [ -n "$orig" ] && ! (cd "$dir" && "$@" "$orig") >/dev/null 2>&1; then
+		skip "$name does not load the original of $what either"
+	else
+		(cd "$dir" && "$@" "$base") >"$T/checker.out" 2>&1
+		local r=$?
+		ok $r "$name loads $what"
+		[ $r -eq 0 ] || comment "$(cat "$T/checker.out")"
+	fi
 }
 
 done_testing() {

@@ -11,15 +11,20 @@
  * Two validation modes reach the same verdicts:
  * - AD mode (trust_anchor_file NULL): an answer is secure only when the
  *   resolver sets AD.  A SERVFAIL that turns into data when asked again
- *   with CD set is bogus (that is how a validating resolver says so).
+ *   with CD set is bogus (that is how a validating resolver says so).  An
+ *   answer without AD is insecure only when it carries no signatures, or
+ *   when the resolver sets AD on the signer zone's DS RRset (or its
+ *   denial), showing that it validates; otherwise signatures came that
+ *   nobody checked, and the answer is indeterminate (unvalidated).
  * - Local mode (a trust anchor file of DS or DNSKEY records): every query
  *   is sent with CD set and the answer is validated here with ldns, from
  *   the anchor down through each zone cut (DS, then DNSKEY), denial of
  *   existence (NSEC and NSEC3) included.  AD is ignored.
  *
- * Threads: a tlsa_resolver is immutable after tlsa_resolver_new() and may
- * be shared by any number of threads at once; every lookup builds its own
- * ldns resolver and keeps no cache, so lookups never block each other.
+ * Threads: a tlsa_resolver may be shared by any number of threads at
+ * once; its configuration is immutable after tlsa_resolver_new(), and the
+ * round-trip estimates it learns are kept under a mutex held only for a
+ * few instructions.  Lookups keep no cache.
  *
  * Lookups return TLSA_OK whenever they produced a result, including a
  * bogus or indeterminate one (timeout, SERVFAIL): the DNS outcome is in
@@ -72,12 +77,21 @@ typedef struct tlsa_resolver tlsa_resolver;
  *   "[::1]@5353" are the same (the '@' is never part of an address, so no
  *   brackets are needed).  PORT defaults to 53.  nservers 0 reads the
  *   nameserver lines of /etc/resolv.conf.
- * timeout_ms: bound for each query to each server (0: TLSA_DNS_TIMEOUT_MS).
+ * timeout_ms: bound for each query, over all its tries and servers
+ *   (0: TLSA_DNS_TIMEOUT_MS).
  * trust_anchor_file: NULL for AD mode, else a file of DS and/or DNSKEY
  *   records in zone-file format (comments, $ORIGIN and $TTL allowed) for
  *   local validation.
- * Every query sets DO; local mode also sets CD.  A truncated UDP answer is
- * asked again over TCP.  Servers are tried in order until one answers.
+ * Every query sets DO; local mode also sets CD.  Over UDP a query is sent
+ * again, with a fresh ID and source port, when no answer came within a
+ * retransmission timeout that adapts to the round trip measured to each
+ * server (RFC 6298; 400 ms before any was measured, at least 150 ms),
+ * doubling after each pass over the servers up to 1.5 s; a late answer to
+ * an earlier try is still taken.  Servers are tried fastest first, the
+ * configured order breaking ties, and in turn.  After two silent tries to
+ * a server, or a truncated answer, it is asked over TCP too.  Only an
+ * answer with the ID of a try, the QR bit and the question asked, on the
+ * try's connected socket, is believed.
  * Errors: TLSA_ERR_RESOLVER_ADDR, TLSA_ERR_RESOLV_CONF,
  * TLSA_ERR_ANCHOR_READ, TLSA_ERR_ANCHOR_SYNTAX, TLSA_ERR_ANCHOR_EMPTY.
  */
@@ -122,6 +136,12 @@ typedef struct tlsa_dns_answer {
 	int rcode;	   /* rcode of the final answer (0 NOERROR, 2 SERVFAIL,
 			      3 NXDOMAIN); -1 when no server answered */
 	int answered;	   /* 0 when no server answered at all (timeout, unreachable) */
+	int unanswered;	   /* 1 when a further query the lookup needed (a CNAME link, a
+			      retry with CD, a key or proof for local validation) got no
+			      answer: the state is indeterminate for want of an answer */
+	int unvalidated;   /* 1 (AD mode) when the answer carries RRSIGs but no AD and the
+			      resolver did not show it validates (an authoritative server,
+			      a forwarder that strips AD): indeterminate, never insecure */
 	int nodata;	   /* 1 when the final answer is NODATA or NXDOMAIN */
 	int denial_secure; /* 1 when that denial is proven (state secure) */
 	uint32_t ttl;	   /* smallest TTL of the answer RRset, 0 when none */

@@ -70,7 +70,7 @@ typedef enum tlsa_status {
 	TLSA_ERR_ZONE_CNAME = 325,       /* a CNAME and other data at one name */
 	TLSA_ERR_ZONE_NOT_INCLUDED = 326, /* the zone does not $INCLUDE the snippet */
 
-	/* 400-499: DNS and DNSSEC (dns.c) */
+	/* 400-499: DNS and DNSSEC (dns-*.c, dnssec.c) */
 	TLSA_ERR_RESOLVER_ADDR = 400, /* resolver not of the form ADDR[@PORT] */
 	TLSA_ERR_RESOLV_CONF = 401,   /* no usable nameserver in /etc/resolv.conf */
 	TLSA_ERR_ANCHOR_READ = 402,   /* trust anchor file cannot be read */

@@ -8,7 +8,7 @@
  * and what the session presented (version, cipher, chain).  Matching is
  * OpenSSL's, never ours; with records given, success never falls back to
  * ordinary CA checking.
- * Does not own: DNS (dns.c), or the policy that turns results into
+ * Does not own: DNS (dns-*.c), or the policy that turns results into
  * OK/WARNING/CRITICAL (the check command's).
  *
  * Threads: every call builds its own SSL_CTX (or uses a shared

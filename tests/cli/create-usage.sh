@@ -7,26 +7,10 @@
 #
 #   TLSA=build/cmd/tlsa bash tests/cli/create-usage.sh
 
-if [ -z "${TLSA:-}" ] && [ -n "${top_builddir:-}" ]; then
-	TLSA=$top_builddir/cmd/tlsa
-fi
 # shellcheck source=tests/lib.sh
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
-
-if ! "$TLSA" --version 2>/dev/null | grep -Eq '^tlsa [0-9]+\.[0-9]+\.[0-9]+$'; then
-	echo "Bail out! $TLSA is not our tlsa (set TLSA=path/to/cmd/tlsa)"
-	exit 1
-fi
+need_our_tlsa
 EX=$top_srcdir/tests/data/example
-
-like() {
-	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
-		ok 0 "$3"
-	else
-		ok 1 "$3"
-		printf '#   got: %s\n#  want: /%s/\n' "$(printf '%s' "$1" | head -5)" "$2"
-	fi
-}
 
 # usage_error DESCRIPTION REGEX ARGS...: exit 2, one 'tlsa create:' line
 # matching REGEX, nothing on stdout.

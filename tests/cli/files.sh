@@ -61,8 +61,15 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	chown 65534:65534 ndir/small.zone
 	chmod 555 ndir
 	chmod 644 a.rr
-	# (valgrind could not write its log as nobody: run tlsa itself then)
-	TLSA=${TLSA_REAL:-$TLSA} failed_update "a zone whose directory is not writable" ndir \
+	# nobody may not reach the build tree (a checkout under a mode 0700
+	# directory): run a copy of tlsa, with the libtlsa.so it loads beside
+	# it.  (valgrind could not write its log as nobody: run tlsa itself.)
+	mkdir bin
+	cp "${TLSA_REAL:-$TLSA}" bin/tlsa
+	lib=$(ldd bin/tlsa 2>/dev/null | awk '$1 ~ /^libtlsa\.so/ { print $3 }')
+	[ -z "$lib" ] || cp "$lib" bin/
+	chmod -R a+rX bin
+	TLSA=$T/bin/tlsa failed_update "a zone whose directory is not writable" ndir \
 		"ermission denied" setpriv --reuid 65534 --regid 65534 --clear-groups
 	chmod 755 ndir
 elif [ "$(id -u)" != 0 ]; then

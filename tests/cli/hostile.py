@@ -21,8 +21,10 @@
 #   tls        direct TLS with CERT (a chain file) and KEY
 # DNS mode (UDP and TCP on the same port, AD set on every answer):
 #   dns        answers for _PORT._tcp.LABEL.test by LABEL: see dns_answer()
+#              and dns_special() (lossy, TCP-only, non-validating peers)
 #   (the TLSA data of the good record comes from the file CERT here: one
 #   line of hex)
+#   blackhole  UDP and TCP bound, nothing ever read or answered
 import os
 import socket
 import ssl
@@ -155,11 +157,26 @@ def qname_labels(msg):
     return labels, qtype, msg[12:i + 5]
 
 
-def packet(qid, question, records, tc=False):
-    flags = 0x8000 | 0x0100 | 0x0080 | 0x0020 | (0x0200 if tc else 0)
-    out = struct.pack("!HHHHHH", qid, flags, 1, len(records), 0, 0) + question
+def wire_name(name):
+    out = b""
+    for label in name.rstrip(".").split("."):
+        if label:
+            out += bytes([len(label)]) + label.encode("ascii")
+    return out + b"\0"
+
+
+def packet(qid, question, records, tc=False, ad=True, signer=None):
+    """An answer of TLSA records; with signer, an RRSIG over them too (its
+    signature is junk: only a validator could tell)."""
+    flags = 0x8000 | 0x0100 | 0x0080 | (0x0020 if ad else 0) | (0x0200 if tc else 0)
+    n = len(records) + (1 if signer and records else 0)
+    out = struct.pack("!HHHHHH", qid, flags, 1, n, 0, 0) + question
     for rdata in records:
         out += struct.pack("!HHHIH", 0xC00C, 52, 1, 300, len(rdata)) + rdata
+    if signer and records:
+        rd = struct.pack("!HBBIIIH", 52, 13, 4, 300, 0x7F000000, 0x60000000, 0x1234)
+        rd += wire_name(signer) + b"\x5a" * 64
+        out += struct.pack("!HHHIH", 0xC00C, 46, 1, 300, len(rd)) + rd
     return out
 
 
@@ -196,6 +213,44 @@ def dns_answer(labels, qtype, tcp):
     return [tlsa_rdata(other)], False, None
 
 
+DROPPED = {}
+
+
+def dns_special(qid, labels, qtype, question, tcp):
+    """Lossy, TCP-only and non-validating peers (issue 11), by the host's
+    label: the packet to send, "silent" for none, or None to let
+    dns_answer() decide.
+      drop3       the first three UDP datagrams of each TLSA question are
+                  lost, then they are answered (TCP stays silent)
+      tcponly     TLSA only over TCP
+      rrsig       TLSA with an RRSIG by rrsig.test. but no AD, and no AD on
+                  the DS of rrsig.test. either: a server that does not
+                  validate (an authoritative one, or a forwarder that
+                  strips AD)
+      aaaasilent  AAAA queries are never answered (A: NODATA)"""
+    if qtype == 52 and len(labels) >= 4:
+        what = labels[2]
+    else:
+        what = labels[0] if labels else ""
+    good = open(extra[0]).read().strip()
+    pair = [tlsa_rdata(good), tlsa_rdata("ab" * 32)]
+    if what == "drop3" and qtype == 52:
+        if tcp:
+            return "silent"
+        n = DROPPED.get(question, 0)
+        DROPPED[question] = n + 1
+        return "silent" if n < 3 else packet(qid, question, pair)
+    if what == "tcponly" and qtype == 52:
+        return packet(qid, question, pair) if tcp else "silent"
+    if what == "rrsig" and qtype == 43:
+        return packet(qid, question, [], ad=False)
+    if what == "rrsig" and qtype == 52:
+        return packet(qid, question, pair, ad=False, signer="rrsig.test.")
+    if what == "aaaasilent" and qtype == 28:
+        return "silent"
+    return None
+
+
 def dns_udp(s):
     # Decoys come from another loopback address.
     s2 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -205,6 +260,11 @@ def dns_udp(s):
         try:
             qid = struct.unpack("!H", msg[:2])[0]
             labels, qtype, question = qname_labels(msg)
+            special = dns_special(qid, labels, qtype, question, False)
+            if special is not None:
+                if special != "silent":
+                    s.sendto(special, peer)
+                continue
             recs, tc, decoy = dns_answer(labels, qtype, False)
             if recs is None:
                 continue
@@ -241,6 +301,11 @@ def dns_tcp_conn(c):
                 msg += d
             qid = struct.unpack("!H", msg[:2])[0]
             labels, qtype, question = qname_labels(msg)
+            special = dns_special(qid, labels, qtype, question, True)
+            if special is not None:
+                if special != "silent":
+                    c.sendall(struct.pack("!H", len(special)) + special)
+                continue
             recs, _, decoy = dns_answer(labels, qtype, True)
             if recs is None or decoy == "wrongonly":
                 continue
@@ -259,6 +324,9 @@ def dns_main():
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((addr, port))
     ls.listen(16)
+    if mode == "blackhole":
+        while True:
+            time.sleep(60)
     threading.Thread(target=dns_udp, args=(udp,), daemon=True).start()
     while True:
         c, _ = ls.accept()
@@ -270,4 +338,4 @@ if __name__ == "__main__":
     threading.Timer(900, os._exit, (0,)).start()
     sys.stdout.close()
     os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
-    dns_main() if mode == "dns" else tcp_main()
+    dns_main() if mode in ("dns", "blackhole") else tcp_main()

@@ -8,30 +8,15 @@
 #
 #   TLSA=build/cmd/tlsa bash tests/cli/provision.sh
 
-if [ -z "${TLSA:-}" ] && [ -n "${top_builddir:-}" ]; then
-	TLSA=$top_builddir/cmd/tlsa
-fi
 # shellcheck source=tests/lib.sh
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
-
-if ! "$TLSA" --version 2>/dev/null | grep -Eq '^tlsa [0-9]+\.[0-9]+\.[0-9]+$'; then
-	echo "Bail out! $TLSA is not our tlsa (set TLSA=path/to/cmd/tlsa)"
-	exit 1
-fi
+need_our_tlsa
 command -v ldns-read-zone >/dev/null || { echo "1..0 # SKIP ldns-read-zone (ldnsutils) not installed"; exit 0; }
 export TLSA
 PROV=$top_srcdir/scripts/provision-example
 EX=$top_srcdir/tests/data/example
 OLD=cba06b5736faf67e54b07b561eae94395e774c517a7d910a54369e1263ccfbd4
 
-like() {
-	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
-		ok 0 "$3"
-	else
-		ok 1 "$3"
-		printf '#   got: %s\n#  want: /%s/\n' "$(printf '%s' "$1" | head -5)" "$2"
-	fi
-}
 tlsa_set() {
 	ldns-read-zone "$1" 2>/dev/null | awk -v o="$2" '$1 == o && $4 == "TLSA" { print $5, $6, $7, $8 }' | sort
 }

@@ -11,39 +11,12 @@
 #
 #   TLSA=build/cmd/tlsa bash tests/cli/zone-safety.sh
 
-if [ -z "${TLSA:-}" ] && [ -n "${top_builddir:-}" ]; then
-	TLSA=$top_builddir/cmd/tlsa
-fi
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
-
-if ! "$TLSA" --version 2>/dev/null | grep -Eq '^tlsa [0-9]+\.[0-9]+\.[0-9]+$'; then
-	echo "Bail out! $TLSA is not our tlsa (set TLSA=path/to/cmd/tlsa)"
-	exit 1
-fi
+need_our_tlsa
 
 OLD=cba06b5736faf67e54b07b561eae94395e774c517a7d910a54369e1263ccfbd4
 NEW=11507a0e2f5e69d5dfa40a62a1bd7b6ee57e6bcd85c67c9b8431b36fff21c437
 
-comment() { printf '%s\n' "$1" | head -30 | sed 's/^/#   /'; }
-check() {
-	ok "$1" "$2"
-	[ "$1" -eq 0 ] && return
-	comment "exit $rc"
-	comment "stdout: $(head -c 3000 "$T/out")"
-	comment "stderr: $err"
-}
-same() {
-	if cmp -s "$1" "$2"; then
-		ok 0 "$3"
-	else
-		ok 1 "$3"
-		comment "$(diff -u "$2" "$1" | head -40)"
-	fi
-}
-# has TEXT SENTENCE: stderr of the last run holds TEXT.
-has() {
-	case $err in *"$1"*) ok 0 "$2" ;; *) ok 1 "$2"; comment "stderr: $err" ;; esac
-}
 # nsd_loads FILE SENTENCE: nsd-checkzone accepts FILE (skipped without NSD).
 nsd_loads() {
 	if ! command -v nsd-checkzone >/dev/null; then

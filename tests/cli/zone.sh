@@ -8,68 +8,13 @@
 #
 #   TLSA=build/cmd/tlsa bash tests/cli/zone.sh
 
-if [ -z "${TLSA:-}" ] && [ -n "${top_builddir:-}" ]; then
-	TLSA=$top_builddir/cmd/tlsa
-fi
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
-
-if ! "$TLSA" --version 2>/dev/null | grep -Eq '^tlsa [0-9]+\.[0-9]+\.[0-9]+$'; then
-	echo "Bail out! $TLSA is not our tlsa (set TLSA=path/to/cmd/tlsa)"
-	exit 1
-fi
+need_our_tlsa
 D=$top_srcdir/tests/data/zones
 
 OLD=cba06b5736faf67e54b07b561eae94395e774c517a7d910a54369e1263ccfbd4
 NEW=11507a0e2f5e69d5dfa40a62a1bd7b6ee57e6bcd85c67c9b8431b36fff21c437
 today=$(date -u +%Y%m%d)
-
-comment() { printf '%s\n' "$1" | head -30 | sed 's/^/#   /'; }
-
-# check STATUS SENTENCE: a case about the last run; on failure show it.
-check() {
-	ok "$1" "$2"
-	[ "$1" -eq 0 ] && return
-	comment "exit $rc"
-	comment "stdout: $(head -c 3000 "$T/out")"
-	comment "stderr: $err"
-}
-
-# same FILE WANT SENTENCE: FILE holds exactly the bytes of WANT.
-same() {
-	if cmp -s "$1" "$2"; then
-		ok 0 "$3"
-	else
-		ok 1 "$3"
-		comment "$(diff -u "$2" "$1" | head -40)"
-	fi
-}
-
-# checkers FILE ORIGIN WHAT [ORIGINAL]: the zone loads in every checker
-# installed (that loads ORIGINAL, when given: Knot 3.2 rejects CRLF files
-# whatever we do).  Run from the file's directory, so that relative
-# $INCLUDEs resolve the same way in all of them.
-checkers() {
-	local dir base
-	dir=$(dirname "$1")
-	base=$(basename "$1")
-	one_checker named-checkzone bind9-utils "$dir" "$4" "$3" named-checkzone -q "$2"
-	one_checker nsd-checkzone nsd "$dir" "$4" "$3" nsd-checkzone "$2"
-	one_checker kzonecheck knot-dnssecutils "$dir" "$4" "$3" kzonecheck -o "$2"
-}
-one_checker() { # NAME PACKAGE DIR ORIGINAL WHAT CMD...
-	local name=$1 pkg=$2 dir=$3 orig=$4 what=$5
-	shift 5
-	if ! command -v "$name" >/dev/null; then
-		skip "$name not installed ($pkg)"
-	elif [ -n "$orig" ] && ! (cd "$dir" && "$@" "$orig") >/dev/null 2>&1; then
-		skip "$name does not load the original of $what either"
-	else
-		(cd "$dir" && "$@" "$base") >"$T/checker.out" 2>&1
-		local r=$?
-		ok $r "$name loads $what"
-		[ $r -eq 0 ] || comment "$(cat "$T/checker.out")"
-	fi
-}
 
 # fresh NAME SERIAL [CRLF]: $T/NAME from the template NAME.in with SERIAL.
 fresh() {

@@ -26,7 +26,7 @@ printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n)\n{ (
 deps=$(pkg-config --cflags libssl libcrypto ldns 2>/dev/null || true)
 libs=$(pkg-config --libs libssl libcrypto ldns 2>/dev/null || echo "-lssl -lcrypto -lldns")
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-cflags="-g -O1 $san -I$builddir -I$srcdir/libtlsa $deps"
+cflags="-g -O1 $san -I$builddir -I$builddir/libtlsa -I$srcdir/libtlsa $deps"
 
 # Every library source: the fuzzers reach the parsers through their public
 # entry points, which may call into any part of the library.

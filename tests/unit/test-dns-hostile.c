@@ -1,8 +1,9 @@
 /*
- * Unit tests of libtlsa/dns.c against a hostile or broken DNS server run by
- * this test on 127.0.0.1 (no root needed): answers with a wrong ID, from a
- * wrong address, to a different question, or that are not DNS at all,
- * before the real one (all ignored); only a forged answer (a timeout); a
+ * Unit tests of the DNS floor of libtlsa (dns-transport.c, dns-lookup.c)
+ * against a hostile or broken DNS server run by this test on 127.0.0.1
+ * (no root needed): answers with a wrong ID, from a wrong address, to a
+ * different question, or that are not DNS at all, before the real one
+ * (all ignored); only a forged answer (a timeout); a
  * TLSA RRset of a thousand records (truncated over UDP, whole over TCP);
  * malformed TLSA rdata (kept and flagged).  The answers are raw wire
  * bytes built here, so that they can be as wrong as needed.  The command
@@ -188,6 +189,9 @@ static void tcp_query(int c)
 	third_label(q + 2, qlen, label, sizeof(label));
 	if (strcmp(label, "thousand") == 0)
 		len = answer(out + 2, sizeof(out) - 2, id, q + 2, qlen, 0, 1000, 35, REAL);
+	else if (strcmp(label, "wrongonly") == 0) /* forged over TCP too */
+		len = answer(out + 2, sizeof(out) - 2, (uint16_t)(id ^ 0x5a5a), q + 2, qlen, 0, 1,
+			     35, FAKE);
 	else
 		len = answer(out + 2, sizeof(out) - 2, id, q + 2, qlen, 0, 1, 35, REAL);
 	out[0] = (uint8_t)(len >> 8);

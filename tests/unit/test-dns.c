@@ -1,9 +1,10 @@
 /*
- * Unit tests of libtlsa/dns.c (and the anchor reader of dnssec.c): pure
- * helpers (resolver addresses, loopback, state combination), and the
- * AD-mode logic against a tiny DNS server run by this test on 127.0.0.1
- * (a canned table; AD set per record; SERVFAIL, truncation and silence on
- * request).  Local validation needs signed zones: tests/live/dns.sh.
+ * Unit tests of the DNS floor of libtlsa (dns-resolver.c, dns-anchor.c,
+ * dns-answer.c, dns-ad.c, dns-lookup.c): pure helpers (resolver
+ * addresses, loopback, state combination), and the AD-mode logic against
+ * a tiny DNS server run by this test on 127.0.0.1 (a canned table; AD set
+ * per record; SERVFAIL, truncation and silence on request).  Local
+ * validation needs signed zones: tests/live/dns.sh.
  */
 #include "config.h"
 

@@ -4,7 +4,7 @@
 # nm in the objects just built).  The leaves call no zone file, so that
 # all of them can call the leaves; the scanner and the writer do not call
 # each other.  A new zone file gets a layer here.
-. "${top_srcdir:?}/tests/lib.sh"
+. "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
 
 # file:layer, lowest first (zoneedit.c's first comment is the same map)
 layers="zonefail:0 zonelex:0 zonepath:0
@@ -14,14 +14,6 @@ zonescan:3
 zoneverify:4 zoneplan:4
 zoneedit:5"
 
-dir=${top_builddir:?}/libtlsa
-[ -d "$dir/.libs" ] && ls "$dir"/.libs/zone*.o >/dev/null 2>&1 && dir=$dir/.libs
-if ! command -v nm >/dev/null 2>&1 || ! ls "$dir"/zone*.o >/dev/null 2>&1; then
-	skip "nm or the zone objects are missing"
-	done_testing
-	exit 0
-fi
-
 layer() {
 	for fl in $layers; do
 		[ "${fl%%:*}" = "$1" ] && { echo "${fl#*:}"; return; }
@@ -29,23 +21,46 @@ layer() {
 	echo none
 }
 
-for o in "$dir"/zone*.o; do
-	nm --defined-only "$o" | awk -v f="$(basename "$o" .o)" '$2 ~ /^[TDRB]$/ { print $3, f }'
+for c in "$top_srcdir"/libtlsa/zone*.c; do
+	f=$(basename "$c" .c)
+	[ "$(layer "$f")" != none ]
+	ok $? "$f.c has a layer in this test"
+done
+
+# The object of a library file, as libtool built it.
+object() {
+	for o in "$top_builddir/libtlsa/$1.o" "$top_builddir/libtlsa/"*"-$1.o" \
+		"$top_builddir/libtlsa/.libs/$1.o" "$top_builddir/libtlsa/.libs/"*"-$1.o"; do
+		[ -f "$o" ] && { echo "$o"; return; }
+	done
+}
+
+if ! command -v nm >/dev/null || [ -z "${top_builddir:-}" ]; then
+	skip "nm and a build tree are needed to read the objects"
+	done_testing
+	exit
+fi
+for fl in $layers; do
+	f=${fl%%:*}
+	o=$(object "$f")
+	[ -n "$o" ] || continue
+	nm --defined-only "$o" | awk -v f="$f" '$2 ~ /^[TDRB]$/ { print $3, f }'
 done | sort >"$T/defs"
 
-for o in "$dir"/zone*.o; do
-	f=$(basename "$o" .o)
-	mine=$(layer "$f")
-	if [ "$mine" = none ]; then
-		ok 1 "$f.c has a layer in this test"
+for fl in $layers; do
+	f=${fl%%:*}
+	mine=${fl#*:}
+	o=$(object "$f")
+	if [ -z "$o" ]; then
+		skip "no object of $f.c in $top_builddir/libtlsa"
 		continue
 	fi
-	nm -u "$o" | awk '{ print $2 }' | sort >"$T/undef"
+	nm -u "$o" | awk '{ print $NF }' | sort >"$T/undef"
 	callees=$(join "$T/undef" "$T/defs" | awk '{ print $2 }' | sort -u | tr '\n' ' ')
 	bad=""
 	for c in $callees; do
 		[ "$c" = "$f" ] && continue
-		[ "$(layer "$c")" != none ] && [ "$(layer "$c")" -lt "$mine" ] || bad="$bad $c"
+		[ "$(layer "$c")" -lt "$mine" ] || bad="$bad $c"
 	done
 	is "$bad" "" "$f.c (layer $mine) calls only zone files below it (${callees% })"
 done
