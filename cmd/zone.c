@@ -50,23 +50,23 @@ enum {
 	OPT_UNCHANGED_STATUS
 };
 
-static const struct option long_options[] = {{"records", required_argument, NULL, 'r'},
-					     {"remove", required_argument, NULL, OPT_REMOVE},
-					     {"origin", required_argument, NULL, OPT_ORIGIN},
-					     {"serial", required_argument, NULL, OPT_SERIAL},
-					     {"include", required_argument, NULL, OPT_INCLUDE},
-					     {"dry-run", no_argument, NULL, 'n'},
-					     {"backup", optional_argument, NULL, OPT_BACKUP},
-					     {"allow-signed", no_argument, NULL, OPT_ALLOW_SIGNED},
-					     {"check", no_argument, NULL, OPT_CHECK},
-					     {"output", required_argument, NULL, 'o'},
-					     {"force", no_argument, NULL, OPT_FORCE},
-					     {"unchanged-status", required_argument, NULL,
-					      OPT_UNCHANGED_STATUS},
-					     {"quiet", no_argument, NULL, 'q'},
-					     {"verbose", no_argument, NULL, 'v'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+static const struct option long_options[] = {
+    {"records", required_argument, NULL, 'r'},
+    {"remove", required_argument, NULL, OPT_REMOVE},
+    {"origin", required_argument, NULL, OPT_ORIGIN},
+    {"serial", required_argument, NULL, OPT_SERIAL},
+    {"include", required_argument, NULL, OPT_INCLUDE},
+    {"dry-run", no_argument, NULL, 'n'},
+    {"backup", optional_argument, NULL, OPT_BACKUP},
+    {"allow-signed", no_argument, NULL, OPT_ALLOW_SIGNED},
+    {"check", no_argument, NULL, OPT_CHECK},
+    {"output", required_argument, NULL, 'o'},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"unchanged-status", required_argument, NULL, OPT_UNCHANGED_STATUS},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
 
 static void help(void)
 {
@@ -154,11 +154,16 @@ static const char *zone_hint(tlsa_status st)
 	switch (st) {
 	case TLSA_ERR_SERIAL_BACKWARDS:
 	case TLSA_ERR_SERIAL_JUMP:
-	case TLSA_ERR_SERIAL_ZERO: return "; --force allows it";
-	case TLSA_ERR_ZONE_SIGNED: return "; --allow-signed edits it anyway, then re-sign it";
-	case TLSA_ERR_ZONE_ORIGIN: return " (give --origin)";
-	case TLSA_ERR_ZONE_IN_INCLUDE: return " (name the snippet with --include)";
-	default: return "";
+	case TLSA_ERR_SERIAL_ZERO:
+		return "; --force allows it";
+	case TLSA_ERR_ZONE_SIGNED:
+		return "; --allow-signed edits it anyway, then re-sign it";
+	case TLSA_ERR_ZONE_ORIGIN:
+		return " (give --origin)";
+	case TLSA_ERR_ZONE_IN_INCLUDE:
+		return " (name the snippet with --include)";
+	default:
+		return "";
 	}
 }
 

@@ -119,7 +119,8 @@ tlsa_status tlsa_name_walk(const char *name, const struct tlsa_name_rules *r, ch
 	for (; *p != '\0'; p++) {
 		if (*p == '.') {
 			if (label == 0)
-				return bad(why, whysize, "has an empty label ('..' or a leading dot)");
+				return bad(why, whysize,
+					   "has an empty label ('..' or a leading dot)");
 			wire += label + 1;
 			label = 0;
 			continue;

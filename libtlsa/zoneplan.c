@@ -279,12 +279,12 @@ static tlsa_status fix_blank_owners(tlsa_zone_edit *ed)
 			/* An included file's first line inherits the owner: it
 			 * cannot be given one here, and this removal changes it. */
 			free(b.p);
-			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_IN_INCLUDE, f->incl_blank_file,
-					      f->incl_blank_line,
-					      "this line's blank owner is %s, from the record on "
-					      "line %lu of %s that the update removes; give "
-					      "this line its owner",
-					      ed->targets[f->target].display, f->line, ed->zone_path);
+			return tlsa_zone_fail(
+			    ed, TLSA_ERR_ZONE_IN_INCLUDE, f->incl_blank_file, f->incl_blank_line,
+			    "this line's blank owner is %s, from the record on "
+			    "line %lu of %s that the update removes; give "
+			    "this line its owner",
+			    ed->targets[f->target].display, f->line, ed->zone_path);
 		}
 		if (!f->next_blank || f->next_found != NONE || f->fix_text == NULL)
 			continue;

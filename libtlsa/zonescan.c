@@ -513,7 +513,8 @@ static tlsa_status scan_entry(struct scan *sc, struct entry *e, int full)
 	st = keep_entry(sc, e, full, &k, explicit_owner, had_prev ? prev_abs : NULL, &this_found);
 	if (st != TLSA_OK)
 		return st;
-	if (sc->last_found != NONE && (st = link_found(sc, e, explicit_owner, this_found)) != TLSA_OK)
+	if (sc->last_found != NONE &&
+	    (st = link_found(sc, e, explicit_owner, this_found)) != TLSA_OK)
 		return st;
 	sc->last_found = this_found;
 	return TLSA_OK;
@@ -615,7 +616,8 @@ static tlsa_status end_of_file(struct scan *sc, const struct reader *r, int rc,
 		return cr_error(sc);
 	if (rc == -3)
 		return tlsa_zone_fail(sc->ed, TLSA_ERR_ZONE_SYNTAX, sc->path, lineno + 1,
-				      "line longer than %u MiB: not a zone file", ZONE_LINE_MAX >> 20);
+				      "line longer than %u MiB: not a zone file",
+				      ZONE_LINE_MAX >> 20);
 	if (open_line != 0)
 		return tlsa_zone_fail(sc->ed, TLSA_ERR_ZONE_SYNTAX, sc->path, open_line,
 				      "'(' without ')' before the end of the file");

@@ -243,7 +243,8 @@ tlsa_status tlsa_zone_resolve_targets(tlsa_zone_edit *ed, const char *origin)
 					      p->owner_text);
 		/* Completed by the SOA's owner, a name may grow too long. */
 		st = owner_check(ed, p->owner_text, strlen(p->owner_text), origin,
-				 p->remove ? "the owner to remove " : "the owner of a record given ");
+				 p->remove ? "the owner to remove "
+					   : "the owner of a record given ");
 		if (st != TLSA_OK)
 			return st;
 		if (tlsa_zone_absolute(p->owner_text, strlen(p->owner_text), origin, abs,

@@ -117,8 +117,8 @@ static tlsa_status open_out(tlsa_zone_edit *ed, const char *path, int zone, int 
 	o->zone = zone;
 	*fd = make_temp(ed, o);
 	if (*fd < 0)
-		return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0, "cannot create a temp file beside it: %s",
-				      strerror(errno));
+		return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0,
+				      "cannot create a temp file beside it: %s", strerror(errno));
 	ed->nout++;
 	return TLSA_OK;
 }
@@ -179,11 +179,12 @@ static tlsa_status finish_temp(tlsa_zone_edit *ed, struct outfile *o, int fd,
 
 	if (like != NULL) {
 		if (fchmod(fd, like->st_mode & 07777) != 0)
-			return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0, "writing the new version: chmod: %s",
+			return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0,
+					      "writing the new version: chmod: %s",
 					      strerror(errno));
 		if (fstat(fd, &now) != 0)
-			return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0, "writing the new version: %s",
-					      strerror(errno));
+			return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0,
+					      "writing the new version: %s", strerror(errno));
 		if ((now.st_uid != like->st_uid || now.st_gid != like->st_gid) &&
 		    fchown(fd, like->st_uid, like->st_gid) != 0 && ed->scratch == NULL)
 			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_OWNER, o->target, 0, "%s",
@@ -191,8 +192,8 @@ static tlsa_status finish_temp(tlsa_zone_edit *ed, struct outfile *o, int fd,
 		copy_xattrs(ed, o, fd);
 	}
 	if (fsync(fd) != 0)
-		return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0, "writing the new version: fsync: %s",
-				      strerror(errno));
+		return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0,
+				      "writing the new version: fsync: %s", strerror(errno));
 	return TLSA_OK;
 }
 
