@@ -243,38 +243,14 @@ static int add_params(struct create_opts *o, const struct params *p)
 	return 0;
 }
 
-/* A TTL: seconds, or a sum of NUMBER UNIT with units s m h d w. */
+/* A TTL in libtlsa's grammar, within RFC 2181's limit. */
 static int parse_ttl(const char *text, long *ttl)
 {
-	unsigned long long total = 0, n;
-	const char *p = text;
-	int units = 0;
+	uint32_t v;
 
-	if (*p == '\0')
+	if (tlsa_ttl_parse(text, strlen(text), &v) != TLSA_OK)
 		return -1;
-	while (*p != '\0') {
-		if (*p < '0' || *p > '9')
-			return -1;
-		n = 0;
-		while (*p >= '0' && *p <= '9') {
-			n = n * 10 + (unsigned)(*p++ - '0');
-			if (n > 0x7fffffffULL)
-				return -1;
-		}
-		switch (*p) {
-		case '\0': if (units) return -1; break;
-		case 's': case 'S': p++; units = 1; break;
-		case 'm': case 'M': n *= 60; p++; units = 1; break;
-		case 'h': case 'H': n *= 3600; p++; units = 1; break;
-		case 'd': case 'D': n *= 86400; p++; units = 1; break;
-		case 'w': case 'W': n *= 604800; p++; units = 1; break;
-		default: return -1;
-		}
-		total += n;
-		if (total > 0x7fffffffULL)
-			return -1;
-	}
-	*ttl = (long)total;
+	*ttl = (long)v;
 	return 0;
 }
 
@@ -396,17 +372,41 @@ static void lint(const char *where, const tlsa_input *in, size_t depth,
 	}
 }
 
+/* The decimal digits of v at the end of buf[24]; returns where they start. */
+static char *ulong_digits(unsigned long v, char buf[24])
+{
+	char *p = buf + 24;
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return p;
+}
+
 /* _PORT._PROTO.HOST. into a malloc'd string. */
 static char *make_owner(unsigned long port, const char *proto, const char *host)
 {
-	size_t len = strlen(host);
-	char *s;
+	size_t hlen = strlen(host), plen = strlen(proto), dlen;
+	char digits[24], *d = ulong_digits(port, digits), *s, *p;
 
-	s = malloc(len + strlen(proto) + 32);
+	dlen = (size_t)(digits + sizeof(digits) - d);
+	s = malloc(hlen + plen + dlen + 6);
 	if (s == NULL)
 		return NULL;
-	sprintf(s, "_%lu._%s.%s%s", port, proto, host,
-		(len > 0 && host[len - 1] == '.') ? "" : ".");
+	p = s;
+	*p++ = '_';
+	memcpy(p, d, dlen);
+	p += dlen;
+	*p++ = '.';
+	*p++ = '_';
+	memcpy(p, proto, plen);
+	p += plen;
+	*p++ = '.';
+	memcpy(p, host, hlen);
+	p += hlen;
+	if (hlen == 0 || host[hlen - 1] != '.')
+		*p++ = '.';
+	*p = '\0';
 	return s;
 }
 
@@ -524,35 +524,94 @@ static int host_is_a_file(const char *host)
 	return 0;
 }
 
+/*
+ * The output of one run, framed once for a single input and a manifest:
+ * records go to memory first, so stdout sees all of them or none.
+ */
+struct framed {
+	struct out_state st;
+	char *buf;
+	size_t len;
+};
+
+/* Open the frame and print the format's beginning; 0, or -1 (said why). */
+static int frame_open(struct framed *f, const struct out_format *fmt)
+{
+	memset(f, 0, sizeof(*f));
+	f->st.fp = open_memstream(&f->buf, &f->len);
+	if (f->st.fp == NULL) {
+		cli_error("out of memory");
+		return -1;
+	}
+	if (fmt->begin != NULL)
+		fmt->begin(&f->st);
+	return 0;
+}
+
+/* Print the format's end and close the frame; 0, or -1 (said why). */
+static int frame_close(struct framed *f, const struct out_format *fmt)
+{
+	int rc = 0;
+
+	out_end(fmt, &f->st);
+	if (fclose(f->st.fp) != 0) {
+		cli_error("out of memory");
+		rc = -1;
+	}
+	f->st.fp = NULL;
+	return rc;
+}
+
+/* Everything a closed frame holds, to stdout. */
+static void frame_print(const struct framed *f)
+{
+	fwrite(f->buf, 1, f->len, stdout);
+}
+
+/* Free the frame, closed or abandoned on an error. */
+static void frame_free(struct framed *f)
+{
+	if (f->st.fp != NULL)
+		fclose(f->st.fp);
+	f->st.fp = NULL;
+	out_free(&f->st);
+	free(f->buf);
+	f->buf = NULL;
+}
+
+/* The file create_one reads, and what it may hold; NULL: fetch from HOST. */
+static const char *single_input(const struct create_opts *o, unsigned *want)
+{
+	if (o->cert != NULL) {
+		*want = TLSA_KIND_CERT;
+		return o->cert;
+	}
+	if (o->key != NULL) {
+		*want = TLSA_KIND_PUBKEY | TLSA_KIND_PRIVKEY;
+		return o->key;
+	}
+	*want = o->csr != NULL ? TLSA_KIND_CSR : TLSA_KIND_CERT;
+	return o->csr;
+}
+
 /* One input file, stdin, or (with no file) the live server HOST. */
 static int create_one(struct create_opts *o, const char *host)
 {
 	const char *path;
 	unsigned want;
 	char err[1024];
-	char *owner = NULL, *buf = NULL;
-	size_t buflen = 0;
-	struct out_state st = { NULL, 0, NULL };
+	char *owner = NULL;
+	struct framed f;
 	struct rec_seen seen = { NULL, 0 };
 	tlsa_input *in = NULL, **ins = &in;
 	size_t nin, i;
-	int rc = 1, live = o->cert == NULL && o->key == NULL && o->csr == NULL;
+	int rc = 1;
 
-	if (live) {
-		path = host;
-		want = TLSA_KIND_CERT;
-	} else if (o->cert != NULL) {
-		path = o->cert;
-		want = TLSA_KIND_CERT;
-	} else if (o->key != NULL) {
-		path = o->key;
-		want = TLSA_KIND_PUBKEY | TLSA_KIND_PRIVKEY;
-	} else {
-		path = o->csr;
-		want = TLSA_KIND_CSR;
-	}
+	memset(&f, 0, sizeof(f));
+	path = single_input(o, &want);
 	/* A live server may hold several certificates (RSA, ECDSA...): records for each. */
-	if (live) {
+	if (path == NULL) {
+		path = host;
 		nin = create_fetch_chains(&(struct fetch_opts){ o->address, o->sni, o->starttls,
 								       o->port, o->timeout },
 					  host, &ins, err, sizeof(err));
@@ -576,35 +635,21 @@ static int create_one(struct create_opts *o, const char *host)
 		cli_error("out of memory");
 		goto out;
 	}
-	/* Records go to memory first: stdout sees all of them or none. */
-	st.fp = open_memstream(&buf, &buflen);
-	if (st.fp == NULL) {
-		cli_error("out of memory");
+	if (frame_open(&f, o->fmt) != 0)
 		goto out;
-	}
-	if (o->fmt->begin != NULL)
-		o->fmt->begin(&st);
 	o->seen = nin > 1 ? &seen : NULL; /* two key types may share an issuer's record */
 	for (i = 0; i < nin; i++)
-		if (emit_records(o, ins[i], path, path, owner, o->port, o->params, o->nparams, &st,
+		if (emit_records(o, ins[i], path, path, owner, o->port, o->params, o->nparams, &f.st,
 				 err, sizeof(err)) != 0) {
 			cli_error("%s", err);
 			goto out;
 		}
-	out_end(o->fmt, &st);
-	if (fclose(st.fp) != 0) {
-		st.fp = NULL;
-		cli_error("out of memory");
+	if (frame_close(&f, o->fmt) != 0)
 		goto out;
-	}
-	st.fp = NULL;
-	fwrite(buf, 1, buflen, stdout);
+	frame_print(&f);
 	rc = 0;
 out:
-	if (st.fp != NULL)
-		fclose(st.fp);
-	out_free(&st);
-	free(buf);
+	frame_free(&f);
 	free(owner);
 	for (i = 0; i < nin; i++)
 		tlsa_input_free(ins[i]);
@@ -639,40 +684,159 @@ static size_t split_words(char *line, char **words, size_t max)
 	return n;
 }
 
+#define MANIFEST_MAX_WORDS 34
+
+/* Whether s holds a control character other than tab, LF and CR. */
+static int has_control(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* A manifest being read: where its lines are, and the output so far. */
+struct manifest {
+	const char *name;
+	size_t dirlen;       /* relative paths are relative to the manifest's directory */
+	char where[1200];    /* "MANIFEST: line N" */
+	size_t where_prefix; /* length of "MANIFEST: line ", 0 when it does not fit */
+	struct framed out;
+};
+
+/* m->where for line lineno: "MANIFEST: line N". */
+static void manifest_where(struct manifest *m, unsigned long lineno)
+{
+	char digits[24], *d = ulong_digits(lineno, digits);
+	size_t dlen = (size_t)(digits + sizeof(digits) - d);
+
+	if (m->where_prefix == 0) {
+		snprintf(m->where, sizeof(m->where), "%s: line %lu", m->name, lineno);
+		return;
+	}
+	memcpy(m->where + m->where_prefix, d, dlen);
+	m->where[m->where_prefix + dlen] = '\0';
+}
+
+/* PORT[/PROTO] of a manifest line; 0, or -1 when bad (said why). */
+static int manifest_port(const struct manifest *m, char *word, unsigned long *port,
+			 const char **proto)
+{
+	char quoted[128], *slash = strchr(word, '/');
+
+	*proto = "tcp";
+	if (slash != NULL) {
+		*proto = slash + 1;
+		*slash = '\0';
+	}
+	if (cli_parse_ulong(word, 1, 65535, port) == 0 &&
+	    (strcmp(*proto, "tcp") == 0 || strcmp(*proto, "udp") == 0 ||
+	     strcmp(*proto, "sctp") == 0))
+		return 0;
+	if (slash != NULL)
+		*slash = '/';
+	cli_quote(word, quoted, sizeof(quoted));
+	cli_error("%s: bad port %s (want PORT or PORT/tcp|udp|sctp)", m->where, quoted);
+	return -1;
+}
+
+/*
+ * One line of a manifest, split into its n words: its records into the
+ * frame.  0, or -1 when the line is bad (said why).
+ */
+static int manifest_line(const struct create_opts *o, struct manifest *m, char **words,
+			 size_t n)
+{
+	char err[1536], path[4096], why[256], quoted[128], *owner;
+	struct params lp[MANIFEST_MAX_WORDS];
+	size_t nlp = 0, i, dirlen, flen;
+	unsigned long port;
+	const char *proto;
+	tlsa_input *in;
+	int rc = 0;
+
+	if (n < 3 || n > MANIFEST_MAX_WORDS) {
+		cli_error("%s: want 'HOST PORT[/PROTO] FILE [U,S,M ...]'", m->where);
+		return -1;
+	}
+	if (cli_host_check(words[0], why, sizeof(why)) != 0) {
+		cli_error("%s: %s", m->where, why);
+		return -1;
+	}
+	if (manifest_port(m, words[1], &port, &proto) != 0)
+		return -1;
+	for (i = 3; i < n; i++) {
+		if (parse_params(words[i], o->allow_private, &lp[nlp], why, sizeof(why)) != 0) {
+			cli_quote(words[i], quoted, sizeof(quoted));
+			cli_error("%s: bad record parameters %s: %s", m->where, quoted, why);
+			return -1;
+		}
+		nlp++;
+	}
+	if (has_control(words[2])) {
+		cli_quote(words[2], quoted, sizeof(quoted));
+		cli_error("%s: file name %s has a control character in it", m->where, quoted);
+		return -1;
+	}
+	dirlen = words[2][0] == '/' ? 0 : m->dirlen;
+	flen = strlen(words[2]);
+	if (dirlen + flen < sizeof(path)) {
+		memcpy(path, m->name, dirlen);
+		memcpy(path + dirlen, words[2], flen + 1);
+	} else {
+		snprintf(path, sizeof(path), "%.*s%s", (int)dirlen, m->name, words[2]);
+	}
+	in = load_file(path, TLSA_KIND_ANY, o->pass, err, sizeof(err));
+	if (in == NULL) {
+		cli_error("%s: %s", m->where, err);
+		return -1;
+	}
+	chain_warnings(m->where, in);
+	owner = make_owner(port, proto, words[0]);
+	if (owner == NULL ||
+	    emit_records(o, in, path, m->where, owner, port, nlp > 0 ? lp : o->params,
+			 nlp > 0 ? nlp : o->nparams, &m->out.st, err, sizeof(err)) != 0) {
+		cli_error("%s: %s", m->where, owner == NULL ? "out of memory" : err);
+		rc = -1;
+	}
+	free(owner);
+	tlsa_input_free(in);
+	return rc;
+}
+
 /*
  * A manifest: every line is checked and every record made before any is
  * printed; bad lines are all reported, and then nothing is printed.
  */
-#define MANIFEST_MAX_WORDS 34
 static int create_manifest(struct create_opts *o)
 {
+	struct manifest m;
 	FILE *mf;
-	char *line = NULL, *words[MANIFEST_MAX_WORDS + 1], *buf = NULL;
-	char err[1536], where[1200], path[4096], hostwhy[256], quoted[128], *owner;
-	size_t cap = 0, buflen = 0, n, i, dirlen;
+	char *line = NULL, *words[MANIFEST_MAX_WORDS + 1];
+	const char *slash;
+	size_t cap = 0, n;
 	ssize_t len;
-	unsigned long lineno = 0, bad = 0, port;
-	const char *slash, *proto;
-	struct params lp[MANIFEST_MAX_WORDS];
-	size_t nlp;
-	struct out_state st = { NULL, 0, NULL };
-	tlsa_input *in;
+	unsigned long lineno = 0, bad = 0;
+	int plen;
 
 	mf = strcmp(o->manifest, "-") == 0 ? stdin : fopen(o->manifest, "r");
 	if (mf == NULL) {
 		cli_error("%s: %s", o->manifest, strerror(errno));
 		return 1;
 	}
-	/* Relative paths in a manifest are relative to the manifest's directory. */
+	memset(&m, 0, sizeof(m));
+	m.name = o->manifest;
 	slash = strrchr(o->manifest, '/');
-	dirlen = slash != NULL ? (size_t)(slash - o->manifest) + 1 : 0;
-	st.fp = open_memstream(&buf, &buflen);
-	if (st.fp == NULL) {
-		cli_error("out of memory");
+	m.dirlen = slash != NULL ? (size_t)(slash - o->manifest) + 1 : 0;
+	plen = snprintf(m.where, sizeof(m.where), "%s: line ", o->manifest);
+	if (plen > 0 && (size_t)plen + 24 < sizeof(m.where))
+		m.where_prefix = (size_t)plen;
+	if (frame_open(&m.out, o->fmt) != 0) {
+		bad++;
 		goto done;
 	}
-	if (o->fmt->begin != NULL)
-		o->fmt->begin(&st);
 	while ((len = getline(&line, &cap, mf)) >= 0) {
 		lineno++;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
@@ -680,97 +844,26 @@ static int create_manifest(struct create_opts *o)
 		n = split_words(line, words, MANIFEST_MAX_WORDS);
 		if (n == 0)
 			continue;
-		snprintf(where, sizeof(where), "%s: line %lu", o->manifest, lineno);
-		if (n < 3 || n > MANIFEST_MAX_WORDS) {
-			cli_error("%s: want 'HOST PORT[/PROTO] FILE [U,S,M ...]'", where);
+		manifest_where(&m, lineno);
+		if (manifest_line(o, &m, words, n) != 0)
 			bad++;
-			continue;
-		}
-		if (cli_host_check(words[0], hostwhy, sizeof(hostwhy)) != 0) {
-			cli_error("%s: %s", where, hostwhy);
-			bad++;
-			continue;
-		}
-		proto = "tcp";
-		slash = strchr(words[1], '/');
-		if (slash != NULL) {
-			proto = slash + 1;
-			words[1][slash - words[1]] = '\0';
-		}
-		if (cli_parse_ulong(words[1], 1, 65535, &port) != 0 ||
-		    (strcmp(proto, "tcp") != 0 && strcmp(proto, "udp") != 0 &&
-		     strcmp(proto, "sctp") != 0)) {
-			if (slash != NULL)
-				words[1][strlen(words[1])] = '/';
-			cli_quote(words[1], quoted, sizeof(quoted));
-			cli_error("%s: bad port %s (want PORT or PORT/tcp|udp|sctp)", where, quoted);
-			bad++;
-			continue;
-		}
-		nlp = 0;
-		for (i = 3; i < n; i++) {
-			if (parse_params(words[i], o->allow_private, &lp[nlp], hostwhy,
-					 sizeof(hostwhy)) != 0)
-				break;
-			nlp++;
-		}
-		if (i < n) {
-			cli_quote(words[i], quoted, sizeof(quoted));
-			cli_error("%s: bad record parameters %s: %s", where, quoted, hostwhy);
-			bad++;
-			continue;
-		}
-		if (strcspn(words[2], "\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
-				      "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
-				      "\x1c\x1d\x1e\x1f\x7f") != strlen(words[2])) {
-			cli_quote(words[2], quoted, sizeof(quoted));
-			cli_error("%s: file name %s has a control character in it", where, quoted);
-			bad++;
-			continue;
-		}
-		if (words[2][0] == '/' || dirlen == 0)
-			snprintf(path, sizeof(path), "%s", words[2]);
-		else
-			snprintf(path, sizeof(path), "%.*s%s", (int)dirlen, o->manifest, words[2]);
-		in = load_file(path, TLSA_KIND_ANY, o->pass, err, sizeof(err));
-		if (in == NULL) {
-			cli_error("%s: %s", where, err);
-			bad++;
-			continue;
-		}
-		chain_warnings(where, in);
-		owner = make_owner(port, proto, words[0]);
-		if (owner == NULL ||
-		    emit_records(o, in, path, where, owner, port, nlp > 0 ? lp : o->params,
-				 nlp > 0 ? nlp : o->nparams, &st, err, sizeof(err)) != 0) {
-			cli_error("%s: %s", where, owner == NULL ? "out of memory" : err);
-			bad++;
-		}
-		free(owner);
-		tlsa_input_free(in);
 	}
 	if (ferror(mf)) {
 		cli_error("%s: %s", o->manifest, strerror(errno));
 		bad++;
 	}
-	out_end(o->fmt, &st);
-	if (fclose(st.fp) != 0) {
-		cli_error("out of memory");
+	if (frame_close(&m.out, o->fmt) != 0)
 		bad++;
-	}
-	st.fp = NULL;
-	if (bad > 0) {
+	if (bad > 0)
 		cli_error("%s: %lu bad line%s; nothing printed", o->manifest, bad, bad == 1 ? "" : "s");
-	} else {
-		fwrite(buf, 1, buflen, stdout);
-	}
+	else
+		frame_print(&m.out);
 done:
 	if (mf != stdin)
 		fclose(mf);
 	free(line);
-	free(buf);
-	out_free(&st);
-	return bad > 0 || st.fp != NULL ? 1 : 0;
+	frame_free(&m.out);
+	return bad > 0 ? 1 : 0;
 }
 
 /*
@@ -849,236 +942,287 @@ static int owner_complete(struct create_opts *o)
 	return 0;
 }
 
-int cmd_create(int argc, char **argv)
+/* Each single-valued option as given, to refuse a conflicting repeat. */
+struct raw_opts {
+	const char *u, *s, *m, *depth, *port, *proto, *starttls, *timeout, *ttl, *format;
+	const char **ptexts; /* every --params, in order (the array is owned) */
+	size_t nptexts;
+};
+
+#define HELP_SHOWN (-1)
+
+/* One option of getopt_long's into o (or raw); 0, or the usage error's status. */
+static int take_option(int c, struct create_opts *o, struct raw_opts *raw, char **argv)
 {
-	struct create_opts o;
-	struct params p = { 3, 1, 1 };
-	int c, rc, inputs;
 	unsigned long v;
-	const char *host = NULL, **ptexts = NULL, *other;
-	/* Each single-valued option as given, to refuse a conflicting repeat. */
-	struct {
-		const char *u, *s, *m, *depth, *port, *proto, *starttls, *timeout, *ttl, *format;
-	} raw;
-	size_t nptexts = 0, i;
-	char hostwhy[256];
-	int hk;
+	int rc = 0;
 
-	memset(&o, 0, sizeof(o));
-	memset(&raw, 0, sizeof(raw));
-	o.depth = -1;
-	o.ttl = -1;
-	o.port = 443;
-	o.timeout = 10;
-	o.proto = "tcp";
-	o.fmt = out_format_find("rfc");
-	cli.cmd = "create";
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:k:u:s:m:p:t:a:o:qvh", long_options, NULL)) != -1) {
-		rc = 0;
-		switch (c) {
-		case 'c': rc = once(&o.cert, "--cert", optarg); break;
-		case 'k': rc = once(&o.key, "--key", optarg); break;
-		case OPT_CSR: rc = once(&o.csr, "--csr", optarg); break;
-		case OPT_PASSIN: rc = once(&o.passin, "--passin", optarg); break;
-		/* Record parameters are read once --allow-private is known. */
-		case 'u': rc = once(&raw.u, "--usage", optarg); break;
-		case 's': rc = once(&raw.s, "--selector", optarg); break;
-		case 'm': rc = once(&raw.m, "--mtype", optarg); break;
-		case OPT_PARAMS: {
-			const char **np = realloc(ptexts, (nptexts + 1) * sizeof(*np));
+	switch (c) {
+	case 'c':
+		return once(&o->cert, "--cert", optarg);
+	case 'k':
+		return once(&o->key, "--key", optarg);
+	case OPT_CSR:
+		return once(&o->csr, "--csr", optarg);
+	case OPT_PASSIN:
+		return once(&o->passin, "--passin", optarg);
+	/* Record parameters are read once --allow-private is known. */
+	case 'u':
+		return once(&raw->u, "--usage", optarg);
+	case 's':
+		return once(&raw->s, "--selector", optarg);
+	case 'm':
+		return once(&raw->m, "--mtype", optarg);
+	case OPT_PARAMS: {
+		const char **np = realloc(raw->ptexts, (raw->nptexts + 1) * sizeof(*np));
 
-			if (np == NULL) {
-				cli_error("out of memory");
-				return 1;
-			}
-			ptexts = np;
-			ptexts[nptexts++] = optarg;
-			break;
+		if (np == NULL) {
+			cli_error("out of memory");
+			return 1;
 		}
-		case OPT_ALLOW_PRIVATE: o.allow_private = 1; break;
-		case OPT_DEPTH:
-			if ((rc = once(&raw.depth, "--depth", optarg)) != 0)
-				break;
-			if (strcmp(optarg, "all") == 0) {
-				o.depth_all = 1;
-			} else if (cli_parse_ulong(optarg, 0, 63, &v) == 0) {
-				o.depth = (long)v;
-			} else {
-				rc = cli_usage_error("--depth '%s': want 0-63 or all", optarg);
-			}
-			break;
-		case 'p':
-			if ((rc = once(&raw.port, "--port", optarg)) != 0)
-				break;
-			if (cli_parse_ulong(optarg, 1, 65535, &o.port) != 0)
-				rc = cli_usage_error("--port '%s': want 1-65535", optarg);
-			o.port_set = 1;
-			break;
-		case OPT_PROTO:
-			if ((rc = once(&raw.proto, "--proto", optarg)) != 0)
-				break;
-			if (strcmp(optarg, "tcp") != 0 && strcmp(optarg, "udp") != 0 &&
-			    strcmp(optarg, "sctp") != 0)
-				rc = cli_usage_error("--proto '%s': want tcp, udp or sctp", optarg);
-			o.proto = optarg;
-			break;
-		case 't':
-			if ((rc = once(&raw.starttls, "--starttls", optarg)) != 0)
-				break;
-			o.starttls = tlsa_starttls_find(optarg);
-			if (o.starttls == NULL)
-				rc = cli_usage_error("--starttls '%s': unknown protocol (want one of: %s)",
-						     optarg, tlsa_starttls_names());
-			break;
-		case OPT_OWNER: rc = once(&o.owner, "--owner", optarg); break;
-		case OPT_ORIGIN: rc = once(&o.origin, "--origin", optarg); break;
-		case 'a': rc = once(&o.address, "--address", optarg); break;
-		case OPT_SNI: rc = once(&o.sni, "--sni", optarg); break;
-		case OPT_TIMEOUT:
-			if ((rc = once(&raw.timeout, "--timeout", optarg)) != 0)
-				break;
-			if (cli_parse_ulong(optarg, 1, 3600, &o.timeout) != 0)
-				rc = cli_usage_error("--timeout '%s': want 1-3600 seconds", optarg);
-			break;
-		case OPT_TTL:
-			if ((rc = once(&raw.ttl, "--ttl", optarg)) != 0)
-				break;
-			if (parse_ttl(optarg, &o.ttl) != 0)
-				rc = cli_usage_error("--ttl '%s': want seconds, or units such as 1h",
-						     optarg);
-			break;
-		case 'o':
-			if ((rc = once(&raw.format, "--format", optarg)) != 0)
-				break;
-			o.fmt = out_format_find(optarg);
-			if (o.fmt == NULL && strcmp(optarg, "both") == 0)
-				rc = cli_usage_error("--format 'both' is hash-slinger's: run tlsa create "
-						     "twice, with -o rfc and -o generic");
-			else if (o.fmt == NULL)
-				rc = cli_usage_error("--format '%s': unknown (want rfc, generic, rdata, "
-						     "json or nsupdate)",
-						     optarg);
-			break;
-		case OPT_MANIFEST: rc = once(&o.manifest, "--manifest", optarg); break;
-		case 'q': cli.quiet = 1; break;
-		case 'v': cli.verbose++; break;
-		case 'h': help(); free(ptexts); return 0;
-		default: rc = cli_option_error(argv, c); break;
-		}
-		if (rc != 0) {
-			free(ptexts);
-			return rc;
-		}
+		raw->ptexts = np;
+		raw->ptexts[raw->nptexts++] = optarg;
+		return 0;
 	}
-	other = raw.u != NULL ? "--usage" : raw.s != NULL ? "--selector"
-					   : raw.m != NULL ? "--mtype" : NULL;
-	if (other != NULL && nptexts > 0) {
-		free(ptexts);
+	case OPT_ALLOW_PRIVATE:
+		o->allow_private = 1;
+		return 0;
+	case OPT_DEPTH:
+		if ((rc = once(&raw->depth, "--depth", optarg)) != 0)
+			return rc;
+		if (strcmp(optarg, "all") == 0)
+			o->depth_all = 1;
+		else if (cli_parse_ulong(optarg, 0, 63, &v) == 0)
+			o->depth = (long)v;
+		else
+			rc = cli_usage_error("--depth '%s': want 0-63 or all", optarg);
+		return rc;
+	case 'p':
+		if ((rc = once(&raw->port, "--port", optarg)) != 0)
+			return rc;
+		if (cli_parse_ulong(optarg, 1, 65535, &o->port) != 0)
+			rc = cli_usage_error("--port '%s': want 1-65535", optarg);
+		o->port_set = 1;
+		return rc;
+	case OPT_PROTO:
+		if ((rc = once(&raw->proto, "--proto", optarg)) != 0)
+			return rc;
+		if (strcmp(optarg, "tcp") != 0 && strcmp(optarg, "udp") != 0 &&
+		    strcmp(optarg, "sctp") != 0)
+			rc = cli_usage_error("--proto '%s': want tcp, udp or sctp", optarg);
+		o->proto = optarg;
+		return rc;
+	case 't':
+		if ((rc = once(&raw->starttls, "--starttls", optarg)) != 0)
+			return rc;
+		o->starttls = tlsa_starttls_find(optarg);
+		if (o->starttls == NULL)
+			rc = cli_usage_error("--starttls '%s': unknown protocol (want one of: %s)",
+					     optarg, tlsa_starttls_names());
+		return rc;
+	case OPT_OWNER:
+		return once(&o->owner, "--owner", optarg);
+	case OPT_ORIGIN:
+		return once(&o->origin, "--origin", optarg);
+	case 'a':
+		return once(&o->address, "--address", optarg);
+	case OPT_SNI:
+		return once(&o->sni, "--sni", optarg);
+	case OPT_TIMEOUT:
+		if ((rc = once(&raw->timeout, "--timeout", optarg)) != 0)
+			return rc;
+		if (cli_parse_ulong(optarg, 1, 3600, &o->timeout) != 0)
+			rc = cli_usage_error("--timeout '%s': want 1-3600 seconds", optarg);
+		return rc;
+	case OPT_TTL:
+		if ((rc = once(&raw->ttl, "--ttl", optarg)) != 0)
+			return rc;
+		if (parse_ttl(optarg, &o->ttl) != 0)
+			rc = cli_usage_error("--ttl '%s': want seconds, or units such as 1h",
+					     optarg);
+		return rc;
+	case 'o':
+		if ((rc = once(&raw->format, "--format", optarg)) != 0)
+			return rc;
+		o->fmt = out_format_find(optarg);
+		if (o->fmt == NULL && strcmp(optarg, "both") == 0)
+			rc = cli_usage_error("--format 'both' is hash-slinger's: run tlsa create "
+					     "twice, with -o rfc and -o generic");
+		else if (o->fmt == NULL)
+			rc = cli_usage_error("--format '%s': unknown (want rfc, generic, rdata, "
+					     "json or nsupdate)",
+					     optarg);
+		return rc;
+	case OPT_MANIFEST:
+		return once(&o->manifest, "--manifest", optarg);
+	case 'q':
+		cli.quiet = 1;
+		return 0;
+	case 'v':
+		cli.verbose++;
+		return 0;
+	case 'h':
+		help();
+		return HELP_SHOWN;
+	default:
+		return cli_option_error(argv, c);
+	}
+}
+
+/* Every option into o and raw; 0, HELP_SHOWN, or the usage error's status. */
+static int parse_options(int argc, char **argv, struct create_opts *o, struct raw_opts *raw)
+{
+	int c, rc;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:k:u:s:m:p:t:a:o:qvh", long_options, NULL)) != -1)
+		if ((rc = take_option(c, o, raw, argv)) != 0)
+			return rc;
+	return 0;
+}
+
+/*
+ * The records asked for: every --params, or -u -s -m (defaults 3 1 1),
+ * never both.  0, or the usage error's status.
+ */
+static int record_params(struct create_opts *o, const struct raw_opts *raw)
+{
+	const char *text[3] = {raw->u, raw->s, raw->m}, *other;
+	struct params p = {3, 1, 1}, q;
+	uint8_t *val[3] = {&p.usage, &p.selector, &p.mtype};
+	char why[256];
+	size_t i;
+
+	other = raw->u != NULL	 ? "--usage"
+		: raw->s != NULL ? "--selector"
+		: raw->m != NULL ? "--mtype"
+				 : NULL;
+	if (other != NULL && raw->nptexts > 0)
 		return cli_usage_error("%s and --params both give record parameters: put every "
 				       "record in --params",
 				       other);
-	}
-	for (i = 0; i < nptexts; i++) {
-		struct params q;
-
-		if (parse_params(ptexts[i], o.allow_private, &q, hostwhy, sizeof(hostwhy)) != 0) {
-			rc = cli_usage_error("--params '%s': %s", ptexts[i], hostwhy);
-			free(ptexts);
-			return rc;
-		}
-		if (add_params(&o, &q) != 0) {
+	for (i = 0; i < raw->nptexts; i++) {
+		if (parse_params(raw->ptexts[i], o->allow_private, &q, why, sizeof(why)) != 0)
+			return cli_usage_error("--params '%s': %s", raw->ptexts[i], why);
+		if (add_params(o, &q) != 0) {
 			cli_error("out of memory");
-			free(ptexts);
 			return 1;
 		}
 	}
-	free(ptexts);
-	{
-		const char *text[3] = { raw.u, raw.s, raw.m };
-		uint8_t *val[3] = { &p.usage, &p.selector, &p.mtype };
-
-		for (i = 0; i < 3; i++)
-			if (text[i] != NULL && field_value((tlsa_field)i, text[i], o.allow_private,
-							   val[i], hostwhy, sizeof(hostwhy)) != 0)
-				return cli_usage_error("%s '%s': %s", fields[i].option, text[i],
-						       hostwhy);
-	}
-	if (optind < argc)
-		host = argv[optind++];
-	if (optind < argc)
-		return cli_usage_error("unexpected argument '%s'", argv[optind]);
-	if (!o.port_set && o.starttls != NULL)
-		o.port = tlsa_starttls_port(o.starttls);
-	if (o.nparams == 0 && add_params(&o, &p) != 0) {
+	for (i = 0; i < 3; i++)
+		if (text[i] != NULL && field_value((tlsa_field)i, text[i], o->allow_private, val[i],
+						   why, sizeof(why)) != 0)
+			return cli_usage_error("%s '%s': %s", fields[i].option, text[i], why);
+	if (o->nparams == 0 && add_params(o, &p) != 0) {
 		cli_error("out of memory");
 		return 1;
 	}
-	inputs = (o.cert != NULL) + (o.key != NULL) + (o.csr != NULL) + (o.manifest != NULL);
-	if (inputs > 1) {
-		free(o.params);
+	return 0;
+}
+
+/*
+ * What was given makes one run: one input (or a HOST to fetch from), an
+ * owner where the format needs one, a HOST that is a host name.  0, or
+ * the usage error's status.
+ */
+static int check_inputs(struct create_opts *o, const char *host)
+{
+	char why[256];
+	int inputs, hk;
+
+	inputs = (o->cert != NULL) + (o->key != NULL) + (o->csr != NULL) + (o->manifest != NULL);
+	if (inputs > 1)
 		return cli_usage_error("%s and %s are two inputs: give one of --cert, --key, --csr "
 				       "and --manifest",
-				       o.cert != NULL ? "--cert" : o.key != NULL ? "--key" : "--csr",
-				       o.manifest != NULL ? "--manifest" : o.csr != NULL ? "--csr"
-									  : "--key");
-	}
-	if (o.manifest != NULL && (host != NULL || o.owner != NULL)) {
-		free(o.params);
+				       o->cert != NULL	? "--cert"
+				       : o->key != NULL ? "--key"
+							: "--csr",
+				       o->manifest != NULL ? "--manifest"
+				       : o->csr != NULL	   ? "--csr"
+							   : "--key");
+	if (o->manifest != NULL && (host != NULL || o->owner != NULL))
 		return cli_usage_error("--manifest names its hosts: no HOST or --owner with it");
-	}
-	if (inputs == 0 && host == NULL) {
-		free(o.params);
+	if (inputs == 0 && host == NULL)
 		return cli_usage_error("nothing to do: give --cert, --key, --csr, "
 				       "--manifest, or a HOST to fetch from");
-	}
-	if (o.manifest == NULL && o.fmt->needs_owner && host == NULL && o.owner == NULL) {
-		free(o.params);
+	if (o->manifest == NULL && o->fmt->needs_owner && host == NULL && o->owner == NULL)
 		return cli_usage_error("the %s format needs an owner: give HOST or --owner "
 				       "(or use -o rdata)",
-				       o.fmt->name);
-	}
-	if (inputs == 0 && host != NULL && strstr(host, "://") == NULL && host_is_a_file(host)) {
-		free(o.params);
+				       o->fmt->name);
+	if (inputs == 0 && host != NULL && strstr(host, "://") == NULL && host_is_a_file(host))
 		return cli_usage_error("'%s' is a file, not a host: give it with --cert, --key "
 				       "or --csr",
 				       host);
-	}
-	if (o.owner != NULL && cli_owner_check(o.owner, hostwhy, sizeof(hostwhy)) != 0) {
-		free(o.params);
-		return cli_usage_error("--owner %s", hostwhy);
-	}
-	if ((rc = owner_complete(&o)) != 0) {
-		free(o.params);
-		free(o.owner_abs);
-		return rc;
-	}
-	if (host != NULL && (hk = cli_host_check(host, hostwhy, sizeof(hostwhy))) != 0) {
-		free(o.params);
-		return cli_usage_error("%s%s", hostwhy,
+	if (o->owner != NULL && cli_owner_check(o->owner, why, sizeof(why)) != 0)
+		return cli_usage_error("--owner %s", why);
+	if ((hk = owner_complete(o)) != 0)
+		return hk;
+	if (host != NULL && (hk = cli_host_check(host, why, sizeof(why))) != 0)
+		return cli_usage_error("%s%s", why,
 				       hk == CLI_HOST_PORT ? " (give the port with -p)"
 				       : hk == CLI_HOST_ADDRESS && inputs == 0
 					   ? " (give the host name, and the address to fetch from "
 					     "with --address)"
 					   : "");
-	}
-	if (inputs > 0 && (o.address != NULL || o.sni != NULL)) {
-		free(o.params);
+	if (inputs > 0 && (o->address != NULL || o->sni != NULL))
 		return cli_usage_error("--address and --sni are for fetching from HOST, "
 				       "not with an input file");
+	return 0;
+}
+
+static void opts_init(struct create_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->depth = -1;
+	o->ttl = -1;
+	o->port = 443;
+	o->timeout = 10;
+	o->proto = "tcp";
+	o->fmt = out_format_find("rfc");
+}
+
+static void opts_free(struct create_opts *o)
+{
+	if (o->pass != NULL) {
+		OPENSSL_cleanse(o->pass, strlen(o->pass));
+		free(o->pass);
 	}
-	if (o.passin != NULL && (rc = cli_passin_read(o.passin, &o.pass)) != 0) {
-		free(o.params);
-		free(o.owner_abs);
-		return rc;
+	free(o->params);
+	free(o->owner_abs);
+}
+
+/* Options, record parameters, HOST, the checks, the passphrase; then the run. */
+int cmd_create(int argc, char **argv)
+{
+	struct create_opts o;
+	struct raw_opts raw;
+	const char *host = NULL;
+	int rc;
+
+	opts_init(&o);
+	memset(&raw, 0, sizeof(raw));
+	cli.cmd = "create";
+	rc = parse_options(argc, argv, &o, &raw);
+	if (rc == 0)
+		rc = record_params(&o, &raw);
+	free(raw.ptexts);
+	if (rc != 0)
+		goto done;
+	if (optind < argc)
+		host = argv[optind++];
+	if (optind < argc) {
+		rc = cli_usage_error("unexpected argument '%s'", argv[optind]);
+		goto done;
 	}
+	if (!o.port_set && o.starttls != NULL)
+		o.port = tlsa_starttls_port(o.starttls);
+	if ((rc = check_inputs(&o, host)) != 0)
+		goto done;
+	if (o.passin != NULL && (rc = cli_passin_read(o.passin, &o.pass)) != 0)
+		goto done;
 	o.now = time(NULL);
 	rc = o.manifest != NULL ? create_manifest(&o) : create_one(&o, host);
-	if (o.pass != NULL) {
-		OPENSSL_cleanse(o.pass, strlen(o.pass));
-		free(o.pass);
-	}
-	free(o.params);
-	free(o.owner_abs);
-	return rc;
+done:
+	opts_free(&o);
+	return rc == HELP_SHOWN ? 0 : rc;
 }

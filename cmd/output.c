@@ -47,7 +47,8 @@ static int print_rdata(struct out_state *st, const struct out_rec *r)
 
 	if (text == NULL)
 		return -1;
-	fprintf(st->fp, "%s\n", text);
+	fputs(text, st->fp);
+	putc('\n', st->fp);
 	free(text);
 	return 0;
 }

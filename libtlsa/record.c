@@ -290,6 +290,18 @@ tlsa_status tlsa_record_from_wire(const unsigned char *rdata, size_t len,
 
 static const char hexdigits[] = "0123456789abcdef";
 
+/* A field's decimal digits and a space. */
+static char *put_field(char *p, uint8_t v)
+{
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	*p++ = ' ';
+	return p;
+}
+
 static char *put_hex(char *p, const unsigned char *data, size_t len)
 {
 	size_t i;
@@ -319,7 +331,9 @@ char *tlsa_record_to_text(const tlsa_record *rec)
 	s = malloc(12 + 2 * rec->len + 1);
 	if (s == NULL)
 		return NULL;
-	p = s + sprintf(s, "%u %u %u ", rec->usage, rec->selector, rec->mtype);
+	p = put_field(s, rec->usage);
+	p = put_field(p, rec->selector);
+	p = put_field(p, rec->mtype);
 	put_hex(p, rec->data, rec->len);
 	return s;
 }

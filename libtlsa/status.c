@@ -23,6 +23,8 @@ const char *tlsa_strerror(tlsa_status status)
 	case TLSA_ERR_NO_DATA: return "certificate association data missing";
 	case TLSA_ERR_DATA_LENGTH: return "data length does not fit the matching type (SHA2-256 is 32 bytes, SHA2-512 64)";
 	case TLSA_ERR_GENERIC_LENGTH: return "RFC 3597 length does not match the data";
+	case TLSA_ERR_TTL: return "bad TTL (want seconds, or units such as 1h or 1d12h)";
+	case TLSA_ERR_TTL_RANGE: return "TTL above 2147483647, which RFC 2181 section 8 reads as 0";
 
 	case TLSA_ERR_EMPTY: return "empty file";
 	case TLSA_ERR_PEM_BASE64: return "bad base64 in PEM block";

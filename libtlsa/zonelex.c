@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <tlsa.h>
+
 #include "zonelex.h"
 
 /* ---- names ----------------------------------------------------------- */
@@ -97,49 +99,16 @@ uint32_t tlsa_zone_hash(const char *s)
 
 /* ---- TTLs ------------------------------------------------------------ */
 
+/*
+ * A TTL of the zone being read, in ttl.c's grammar.  One above 2^31-1
+ * reads as 0, as RFC 2181 section 8 says and BIND loads it; the records
+ * tlsa writes are held to the limit instead (zonetarget.c).
+ */
 int tlsa_zone_parse_ttl(const char *s, size_t n, uint32_t *out)
 {
-	uint64_t total = 0, v;
-	size_t i = 0;
+	tlsa_status st = tlsa_ttl_parse(s, n, out);
 
-	if (n == 0 || !isdigit((unsigned char)s[0]))
-		return -1;
-	while (i < n) {
-		if (!isdigit((unsigned char)s[i]))
-			return -1;
-		v = 0;
-		while (i < n && isdigit((unsigned char)s[i])) {
-			v = v * 10 + (uint64_t)(s[i++] - '0');
-			if (v > UINT32_MAX)
-				return -1;
-		}
-		if (i < n) {
-			switch (s[i] | 0x20) {
-			case 's':
-				break;
-			case 'm':
-				v *= 60;
-				break;
-			case 'h':
-				v *= 3600;
-				break;
-			case 'd':
-				v *= 86400;
-				break;
-			case 'w':
-				v *= 604800;
-				break;
-			default:
-				return -1;
-			}
-			i++;
-		}
-		total += v;
-		if (total > UINT32_MAX)
-			return -1;
-	}
-	*out = (uint32_t)total;
-	return 0;
+	return st == TLSA_OK || st == TLSA_ERR_TTL_RANGE ? 0 : -1;
 }
 
 /* ---- tokens ---------------------------------------------------------- */

@@ -59,7 +59,12 @@ static tlsa_status parse_want(tlsa_zone_edit *ed, const char *text, const struct
 	if (class_i >= 0 && !token_is(text + t->t[class_i].off, t->t[class_i].len, "IN"))
 		return tlsa_zone_fail(ed, TLSA_ERR_ZONE_RECORD, NULL, 0, "class is not IN");
 	if (ttl_i >= 0) {
-		if (tlsa_zone_parse_ttl(text + t->t[ttl_i].off, t->t[ttl_i].len, &w->ttl) != 0)
+		/* What tlsa writes stays within RFC 2181's limit. */
+		st = tlsa_ttl_parse(text + t->t[ttl_i].off, t->t[ttl_i].len, &w->ttl);
+		if (st == TLSA_ERR_TTL_RANGE)
+			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_RECORD, NULL, 0,
+					      "TTL above 2147483647 (RFC 2181 section 8)");
+		if (st != TLSA_OK)
 			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_RECORD, NULL, 0, "bad TTL");
 		w->has_ttl = 1;
 	}

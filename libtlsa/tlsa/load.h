@@ -5,7 +5,7 @@
  * Owns: detecting what a file holds, decoding PEM, ordering a chain by its
  * subject/issuer links, and locating the parts of a certificate that
  * records are made of (SubjectPublicKeyInfo, names, validity) by walking
- * the DER with OpenSSL's ASN.1 primitives, without a full decode.
+ * the DER, without a full decode.
  * Does not own: computing record data (compute.c) or fetching chains from
  * live servers (verify.c).
  */

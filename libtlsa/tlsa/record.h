@@ -117,6 +117,15 @@ unsigned tlsa_record_check(const tlsa_record *rec);
 /* The length a matching type requires (32, 64), or 0 when any is allowed. */
 size_t tlsa_mtype_length(uint8_t mtype);
 
+/*
+ * A TTL of len bytes of text: seconds, or a sum of NUMBER UNIT with units
+ * s m h d w in any case ("1h", "1d12h"; a bare number only alone).  At
+ * most 2147483647 (RFC 2181 section 8); a larger value that fits 32 bits
+ * gives TLSA_ERR_TTL_RANGE with *ttl set to 0, as receivers read it.
+ * Anything else is TLSA_ERR_TTL.
+ */
+tlsa_status tlsa_ttl_parse(const char *text, size_t len, uint32_t *ttl);
+
 #ifdef __cplusplus
 }
 #endif

@@ -32,6 +32,8 @@ typedef enum tlsa_status {
 	TLSA_ERR_NO_DATA = 105,    /* certificate association data missing */
 	TLSA_ERR_DATA_LENGTH = 106,/* data length wrong for the matching type */
 	TLSA_ERR_GENERIC_LENGTH = 107, /* RFC 3597 length differs from the data */
+	TLSA_ERR_TTL = 108,            /* TTL not seconds or NUMBER UNIT..., or past 32 bits */
+	TLSA_ERR_TTL_RANGE = 109,      /* TTL above 2^31-1, which RFC 2181 reads as 0 */
 
 	/* 200-299: inputs (load.c) and computing records (compute.c) */
 	TLSA_ERR_EMPTY = 200,         /* the input is empty */
