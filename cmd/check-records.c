@@ -255,7 +255,7 @@ int check_records_gather(struct check_target *t, struct check_opts *o, const tls
 		return -1;
 	}
 	for (i = 0; i < t->tlsa->nrecords; i++) {
-		const tlsa_tlsa_rr *rr = &t->tlsa->records[i];
+		const tlsa_dns_record *rr = &t->tlsa->records[i];
 
 		rec = rr->record != NULL ? tlsa_record_dup(rr->record) : NULL;
 		if ((rr->record != NULL && rec == NULL) || add_rec(t, rec, rr->rdlen) != 0) {

@@ -316,8 +316,7 @@ int cli_host_check(const char *host, char *why, size_t whysize)
 {
 	unsigned char addr[16];
 	const char *colon = strrchr(host, ':'), *what = NULL, *oh;
-	char q[128], hq[128];
-	size_t n = strlen(host), label = 0, i;
+	char q[128], hq[128], rule[128];
 	int kind = CLI_HOST_BAD;
 
 	cli_quote(host, q, sizeof(q));
@@ -354,48 +353,8 @@ int cli_host_check(const char *host, char *why, size_t whysize)
 		snprintf(why, whysize, "%s %s", q, what);
 		return kind;
 	}
-	if (n > 0 && host[n - 1] == '.')
-		n--;
-	if (n == 0) {
-		snprintf(why, whysize, "%s is not a host name (it is empty)", q);
-		return kind;
-	}
-	if (n > 253) {
-		snprintf(why, whysize, "%s is longer than a domain name can be (253 characters)", q);
-		return kind;
-	}
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)host[i];
-
-		if (c == '.') {
-			if (label == 0)
-				break;
-			label = 0;
-			continue;
-		}
-		if (c >= 0x80) {
-			snprintf(why, whysize,
-				 "%s is not ASCII: give an internationalized name in its "
-				 "xn-- form",
-				 q);
-			return kind;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			snprintf(why, whysize, "%s has a control character in it", q);
-			return kind;
-		}
-		if (!isalnum(c) && c != '-' && c != '_') {
-			snprintf(why, whysize, "%s has '%c' in it, which a host name cannot have", q,
-				 c);
-			return kind;
-		}
-		if (++label > 63) {
-			snprintf(why, whysize, "%s has a label longer than 63 characters", q);
-			return kind;
-		}
-	}
-	if (i < n || (host[n] == '.' && n > 0 && host[n - 1] == '.')) {
-		snprintf(why, whysize, "%s has an empty label ('..' or a leading dot)", q);
+	if (tlsa_host_name_check(host, rule, sizeof(rule)) != TLSA_OK) {
+		snprintf(why, whysize, "%s %s", q, rule);
 		return kind;
 	}
 	return 0;

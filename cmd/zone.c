@@ -6,7 +6,7 @@
  * carries only data: diffs and snippets), the dry-run diff (diff -u of
  * the temp file against the original), and the signal handler that
  * removes temp files on SIGINT, SIGTERM and SIGHUP.  The edit itself,
- * locking and atomic replacement are libtlsa's (zonefile.c).
+ * locking and atomic replacement are libtlsa's (libtlsa/zoneedit.c).
  */
 #include "config.h"
 
@@ -50,23 +50,23 @@ enum {
 	OPT_UNCHANGED_STATUS
 };
 
-static const struct option long_options[] = {{"records", required_argument, NULL, 'r'},
-					     {"remove", required_argument, NULL, OPT_REMOVE},
-					     {"origin", required_argument, NULL, OPT_ORIGIN},
-					     {"serial", required_argument, NULL, OPT_SERIAL},
-					     {"include", required_argument, NULL, OPT_INCLUDE},
-					     {"dry-run", no_argument, NULL, 'n'},
-					     {"backup", optional_argument, NULL, OPT_BACKUP},
-					     {"allow-signed", no_argument, NULL, OPT_ALLOW_SIGNED},
-					     {"check", no_argument, NULL, OPT_CHECK},
-					     {"output", required_argument, NULL, 'o'},
-					     {"force", no_argument, NULL, OPT_FORCE},
-					     {"unchanged-status", required_argument, NULL,
-					      OPT_UNCHANGED_STATUS},
-					     {"quiet", no_argument, NULL, 'q'},
-					     {"verbose", no_argument, NULL, 'v'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+static const struct option long_options[] = {
+    {"records", required_argument, NULL, 'r'},
+    {"remove", required_argument, NULL, OPT_REMOVE},
+    {"origin", required_argument, NULL, OPT_ORIGIN},
+    {"serial", required_argument, NULL, OPT_SERIAL},
+    {"include", required_argument, NULL, OPT_INCLUDE},
+    {"dry-run", no_argument, NULL, 'n'},
+    {"backup", optional_argument, NULL, OPT_BACKUP},
+    {"allow-signed", no_argument, NULL, OPT_ALLOW_SIGNED},
+    {"check", no_argument, NULL, OPT_CHECK},
+    {"output", required_argument, NULL, 'o'},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"unchanged-status", required_argument, NULL, OPT_UNCHANGED_STATUS},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
 
 static void help(void)
 {
@@ -154,11 +154,16 @@ static const char *zone_hint(tlsa_status st)
 	switch (st) {
 	case TLSA_ERR_SERIAL_BACKWARDS:
 	case TLSA_ERR_SERIAL_JUMP:
-	case TLSA_ERR_SERIAL_ZERO: return "; --force allows it";
-	case TLSA_ERR_ZONE_SIGNED: return "; --allow-signed edits it anyway, then re-sign it";
-	case TLSA_ERR_ZONE_ORIGIN: return " (give --origin)";
-	case TLSA_ERR_ZONE_IN_INCLUDE: return " (name the snippet with --include)";
-	default: return "";
+	case TLSA_ERR_SERIAL_ZERO:
+		return "; --force allows it";
+	case TLSA_ERR_ZONE_SIGNED:
+		return "; --allow-signed edits it anyway, then re-sign it";
+	case TLSA_ERR_ZONE_ORIGIN:
+		return " (give --origin)";
+	case TLSA_ERR_ZONE_IN_INCLUDE:
+		return " (name the snippet with --include)";
+	default:
+		return "";
 	}
 }
 
@@ -349,14 +354,16 @@ static void report(const struct zone_opts *o, const tlsa_zone_report *r)
 
 /* ---- the edit --------------------------------------------------------- */
 
-static int run_edit(const struct zone_opts *o, tlsa_zone_edit *ed)
+static int out_of_memory(void)
 {
-	tlsa_zone_report rep;
-	const char *target, *temp;
+	cli_error("out of memory");
+	return 1;
+}
+
+/* The options that shape the edit, set on ed: 0, or 1 out of memory. */
+static int configure_edit(const struct zone_opts *o, tlsa_zone_edit *ed)
+{
 	unsigned flags = 0;
-	tlsa_status st;
-	size_t i;
-	int rc = 0;
 
 	if (o->allow_signed)
 		flags |= TLSA_ZONE_ALLOW_SIGNED;
@@ -369,66 +376,98 @@ static int run_edit(const struct zone_opts *o, tlsa_zone_edit *ed)
 	tlsa_zone_edit_set_flags(ed, flags);
 	tlsa_zone_edit_set_serial(ed, &o->serial, time(NULL));
 	if ((o->output && tlsa_zone_edit_set_output(ed, o->output) != TLSA_OK) ||
-	    (o->include && tlsa_zone_edit_set_snippet(ed, o->include) != TLSA_OK)) {
-		cli_error("out of memory");
-		return 1;
-	}
+	    (o->include && tlsa_zone_edit_set_snippet(ed, o->include) != TLSA_OK))
+		return out_of_memory();
 	if (o->dry_run) {
 		const char *tmp = getenv("TMPDIR");
-		if (tlsa_zone_edit_set_scratch_dir(ed, tmp && *tmp ? tmp : "/tmp") != TLSA_OK) {
-			cli_error("out of memory");
-			return 1;
+		if (tlsa_zone_edit_set_scratch_dir(ed, tmp && *tmp ? tmp : "/tmp") != TLSA_OK)
+			return out_of_memory();
+	}
+	return 0;
+}
+
+/* What the user should know about a prepared edit before it is written. */
+static void prepared_warnings(const struct zone_opts *o, const tlsa_zone_report *rep)
+{
+	if (rep->signed_zone)
+		cli_warn("%s: the zone is signed: re-sign it before it is published", o->zonefile);
+	serial_warnings(rep, o->zonefile);
+	if (rep->xattrs_lost > 0)
+		cli_warn("%s: %zu extended attribute%s of the old version (ACL, security label...) "
+			 "could not be set on the new one",
+			 o->include != NULL ? o->include : o->zonefile, rep->xattrs_lost,
+			 rep->xattrs_lost == 1 ? "" : "s");
+	if (rep->zone_links > 1 && rep->changed && o->output == NULL)
+		cli_warn("%s: has %lu hard links: the update replaces this name only, the others "
+			 "keep the old text",
+			 o->zonefile, rep->zone_links);
+}
+
+/* A dry run: the diff of each new file against the old, nothing kept. */
+static int show_diffs(tlsa_zone_edit *ed)
+{
+	const char *target, *temp;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < tlsa_zone_edit_file_count(ed); i++) {
+		tlsa_zone_edit_file(ed, i, &target, &temp);
+		if (show_diff(target, temp) != 0) {
+			rc = 1;
+			break;
 		}
 	}
+	tlsa_zone_edit_abort(ed);
+	return rc;
+}
 
+/* The new files into place. */
+static int commit(const struct zone_opts *o, tlsa_zone_edit *ed)
+{
+	const char *target;
+	tlsa_status st;
+	size_t i;
+
+	st = tlsa_zone_edit_commit(ed, o->backup);
+	if (st != TLSA_OK) {
+		edit_error(ed, st, o->zonefile);
+		return 1;
+	}
+	if (cli.verbose > 0) {
+		for (i = 0; i < tlsa_zone_edit_file_count(ed); i++) {
+			tlsa_zone_edit_file(ed, i, &target, NULL);
+			cli_info(1, "wrote %s", target);
+		}
+	}
+	return 0;
+}
+
+static int run_edit(const struct zone_opts *o, tlsa_zone_edit *ed)
+{
+	tlsa_zone_report rep;
+	tlsa_status st;
+	int rc;
+
+	if ((rc = configure_edit(o, ed)) != 0) {
+		tlsa_zone_edit_free(ed);
+		return rc;
+	}
 	signal_edit = ed;
 	catch_signals(1);
 	st = tlsa_zone_edit_prepare(ed, o->zonefile, &rep);
 	if (st != TLSA_OK) {
 		edit_error(ed, st, o->zonefile);
 		rc = 1;
-		goto out;
-	}
-	if (rep.signed_zone)
-		cli_warn("%s: the zone is signed: re-sign it before it is published", o->zonefile);
-	serial_warnings(&rep, o->zonefile);
-	if (rep.xattrs_lost > 0)
-		cli_warn("%s: %zu extended attribute%s of the old version (ACL, security label...) "
-			 "could not be set on the new one",
-			 o->include != NULL ? o->include : o->zonefile, rep.xattrs_lost,
-			 rep.xattrs_lost == 1 ? "" : "s");
-	if (rep.zone_links > 1 && rep.changed && o->output == NULL)
-		cli_warn("%s: has %lu hard links: the update replaces this name only, the others "
-			 "keep the old text",
-			 o->zonefile, rep.zone_links);
-	report_sets(ed, o->dry_run);
-	if (o->dry_run) {
-		for (i = 0; i < tlsa_zone_edit_file_count(ed); i++) {
-			tlsa_zone_edit_file(ed, i, &target, &temp);
-			if (show_diff(target, temp) != 0) {
-				rc = 1;
-				break;
-			}
-		}
-		tlsa_zone_edit_abort(ed);
 	} else {
-		st = tlsa_zone_edit_commit(ed, o->backup);
-		if (st != TLSA_OK) {
-			edit_error(ed, st, o->zonefile);
-			rc = 1;
-		} else if (cli.verbose > 0) {
-			for (i = 0; i < tlsa_zone_edit_file_count(ed); i++) {
-				tlsa_zone_edit_file(ed, i, &target, NULL);
-				cli_info(1, "wrote %s", target);
-			}
-		}
+		prepared_warnings(o, &rep);
+		report_sets(ed, o->dry_run);
+		rc = o->dry_run ? show_diffs(ed) : commit(o, ed);
 	}
 	if (rc == 0) {
 		report(o, &rep);
 		if (!rep.changed && o->unchanged_status != 0)
 			rc = o->unchanged_status;
 	}
-out:
 	/* The handler must not see the edit once it is being freed; free()
 	 * itself removes whatever temp file is left. */
 	signal_edit = NULL;
@@ -455,78 +494,68 @@ static int run_snippet(tlsa_zone_edit *ed)
 	return 0;
 }
 
-int cmd_zone(int argc, char **argv)
-{
-	struct zone_opts o;
-	tlsa_zone_edit *ed = NULL;
-	const char *action;
-	size_t i;
-	char why[256];
-	int c, rc;
+/* ---- the command ------------------------------------------------------ */
 
-	memset(&o, 0, sizeof(o));
-	o.serial.policy = TLSA_SERIAL_AUTO;
-	cli.cmd = "zone";
+#define GO_ON (-1) /* a step's "carry on"; any other value is the exit status */
+
+/* The options, into o. */
+static int parse_options(int argc, char **argv, struct zone_opts *o)
+{
+	unsigned long n;
+	int c;
+
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":r:no:qvh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			if (push(&o.records, &o.nrecords, optarg) != 0)
-				goto nomem;
+			if (push(&o->records, &o->nrecords, optarg) != 0)
+				return out_of_memory();
 			break;
 		case OPT_REMOVE:
-			if (push(&o.removes, &o.nremoves, optarg) != 0)
-				goto nomem;
+			if (push(&o->removes, &o->nremoves, optarg) != 0)
+				return out_of_memory();
 			break;
 		case OPT_ORIGIN:
-			o.origin = optarg;
+			o->origin = optarg;
 			break;
 		case OPT_SERIAL:
-			if (tlsa_serial_spec_parse(optarg, &o.serial) != TLSA_OK) {
-				rc = cli_usage_error("bad --serial '%s': %s", optarg,
-						     tlsa_strerror(TLSA_ERR_SERIAL_SYNTAX));
-				goto done;
-			}
+			if (tlsa_serial_spec_parse(optarg, &o->serial) != TLSA_OK)
+				return cli_usage_error("bad --serial '%s': %s", optarg,
+						       tlsa_strerror(TLSA_ERR_SERIAL_SYNTAX));
 			break;
 		case OPT_INCLUDE:
-			o.include = optarg;
+			o->include = optarg;
 			break;
 		case 'n':
-			o.dry_run = 1;
+			o->dry_run = 1;
 			break;
 		case OPT_BACKUP:
-			o.backup = optarg ? optarg : ".bak";
-			if (*o.backup == '\0') {
-				rc = cli_usage_error("--backup= needs a suffix");
-				goto done;
-			}
+			o->backup = optarg ? optarg : ".bak";
+			if (*o->backup == '\0')
+				return cli_usage_error("--backup= needs a suffix");
 			break;
 		case OPT_ALLOW_SIGNED:
-			o.allow_signed = 1;
+			o->allow_signed = 1;
 			break;
 		case OPT_CHECK:
-			o.check = 1;
+			o->check = 1;
 			break;
 		case 'o':
-			o.output = optarg;
+			o->output = optarg;
 			break;
 		case OPT_FORCE:
-			o.force = 1;
+			o->force = 1;
 			break;
-		case OPT_UNCHANGED_STATUS: {
-			unsigned long n;
+		case OPT_UNCHANGED_STATUS:
 			/* 1 and 2 are taken; above 125 the shell's own meanings. */
-			if (cli_parse_ulong(optarg, 3, 125, &n) != 0) {
-				rc = cli_usage_error("--unchanged-status '%s': want 3-125 (0, 1 "
-						     "and 2 already mean changed, error, usage "
-						     "error)",
-						     optarg);
-				goto done;
-			}
-			o.unchanged_status = (int)n;
+			if (cli_parse_ulong(optarg, 3, 125, &n) != 0)
+				return cli_usage_error("--unchanged-status '%s': want 3-125 (0, 1 "
+						       "and 2 already mean changed, error, usage "
+						       "error)",
+						       optarg);
+			o->unchanged_status = (int)n;
 			break;
-		}
 		case 'q':
 			cli.quiet = 1;
 			break;
@@ -535,113 +564,123 @@ int cmd_zone(int argc, char **argv)
 			break;
 		case 'h':
 			help();
-			rc = 0;
-			goto done;
+			return 0;
 		default: /* ':' or '?' */
-			rc = cli_option_error(argv, c);
-			goto done;
+			return cli_option_error(argv, c);
 		}
 	}
-	if (optind >= argc) {
-		rc = cli_usage_error("missing action: update, serial or snippet");
-		goto done;
-	}
-	action = argv[optind++];
-	if (strcmp(action, "update") == 0) {
-		o.action = ACT_UPDATE;
-	} else if (strcmp(action, "serial") == 0) {
-		o.action = ACT_SERIAL;
-	} else if (strcmp(action, "snippet") == 0) {
-		o.action = ACT_SNIPPET;
-	} else {
-		rc =
-		    cli_usage_error("unknown action '%s' (want update, serial or snippet)", action);
-		goto done;
-	}
-	if (o.action == ACT_SNIPPET) {
-		if (optind < argc) {
-			rc = cli_usage_error("snippet takes no ZONEFILE");
-			goto done;
-		}
-		if (o.nrecords == 0) {
-			rc = cli_usage_error("snippet needs --records");
-			goto done;
-		}
-		if (o.nremoves || o.include || o.output || o.dry_run || o.backup || o.check ||
-		    o.allow_signed || o.force || o.unchanged_status ||
-		    o.serial.policy != TLSA_SERIAL_AUTO) {
-			rc = cli_usage_error("snippet takes only --records and --origin");
-			goto done;
-		}
-	} else {
-		if (optind >= argc) {
-			rc = cli_usage_error("missing ZONEFILE");
-			goto done;
-		}
-		o.zonefile = argv[optind++];
-		if (optind < argc) {
-			rc = cli_usage_error("unexpected argument '%s'", argv[optind]);
-			goto done;
-		}
-		if (o.action == ACT_SERIAL && (o.nrecords || o.nremoves || o.include)) {
-			rc = cli_usage_error("serial takes no --records, --remove or --include");
-			goto done;
-		}
-		if (o.action == ACT_UPDATE && o.nrecords == 0 && o.nremoves == 0) {
-			rc = cli_usage_error("update needs --records or --remove");
-			goto done;
-		}
-		if (o.include && o.output) {
-			rc = cli_usage_error("--include and --output do not go together");
-			goto done;
-		}
-		if (o.dry_run && o.backup) {
-			rc = cli_usage_error(
-			    "--dry-run writes nothing, so --backup has nothing to keep");
-			goto done;
-		}
-	}
+	return GO_ON;
+}
 
-	/* Checked here too, for a message with the name shown safely. */
-	for (i = 0; i < o.nremoves; i++)
-		if (cli_owner_check(o.removes[i], why, sizeof(why)) != 0) {
-			rc = cli_usage_error("--remove %s", why);
-			goto done;
-		}
-	if (o.origin != NULL && cli_owner_check(o.origin, why, sizeof(why)) != 0) {
-		rc = cli_usage_error("--origin %s", why);
-		goto done;
+/* The action word and what follows it, and the options it takes. */
+static int parse_action(int argc, char **argv, struct zone_opts *o)
+{
+	const char *action;
+
+	if (optind >= argc)
+		return cli_usage_error("missing action: update, serial or snippet");
+	action = argv[optind++];
+	if (strcmp(action, "update") == 0)
+		o->action = ACT_UPDATE;
+	else if (strcmp(action, "serial") == 0)
+		o->action = ACT_SERIAL;
+	else if (strcmp(action, "snippet") == 0)
+		o->action = ACT_SNIPPET;
+	else
+		return cli_usage_error("unknown action '%s' (want update, serial or snippet)",
+				       action);
+	if (o->action == ACT_SNIPPET) {
+		if (optind < argc)
+			return cli_usage_error("snippet takes no ZONEFILE");
+		if (o->nrecords == 0)
+			return cli_usage_error("snippet needs --records");
+		if (o->nremoves || o->include || o->output || o->dry_run || o->backup || o->check ||
+		    o->allow_signed || o->force || o->unchanged_status ||
+		    o->serial.policy != TLSA_SERIAL_AUTO)
+			return cli_usage_error("snippet takes only --records and --origin");
+		return GO_ON;
 	}
+	if (optind >= argc)
+		return cli_usage_error("missing ZONEFILE");
+	o->zonefile = argv[optind++];
+	if (optind < argc)
+		return cli_usage_error("unexpected argument '%s'", argv[optind]);
+	if (o->action == ACT_SERIAL && (o->nrecords || o->nremoves || o->include))
+		return cli_usage_error("serial takes no --records, --remove or --include");
+	if (o->action == ACT_UPDATE && o->nrecords == 0 && o->nremoves == 0)
+		return cli_usage_error("update needs --records or --remove");
+	if (o->include && o->output)
+		return cli_usage_error("--include and --output do not go together");
+	if (o->dry_run && o->backup)
+		return cli_usage_error("--dry-run writes nothing, so --backup has nothing to keep");
+	return GO_ON;
+}
+
+/* The names given as options: checked here too, for a message with the
+ * name shown safely. */
+static int check_names(const struct zone_opts *o)
+{
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < o->nremoves; i++)
+		if (cli_owner_check(o->removes[i], why, sizeof(why)) != 0)
+			return cli_usage_error("--remove %s", why);
+	if (o->origin != NULL && cli_owner_check(o->origin, why, sizeof(why)) != 0)
+		return cli_usage_error("--origin %s", why);
+	return GO_ON;
+}
+
+/* The edit with its origin, the records of the record files and the
+ * removals; *edp is NULL unless it returns GO_ON. */
+static int new_edit(const struct zone_opts *o, tlsa_zone_edit **edp)
+{
+	tlsa_zone_edit *ed = NULL;
+	int rc = GO_ON;
+	size_t i;
+
+	*edp = NULL;
 	if (tlsa_zone_edit_new(&ed) != TLSA_OK)
-		goto nomem;
-	if (o.origin != NULL && tlsa_zone_edit_set_origin(ed, o.origin) != TLSA_OK) {
+		return out_of_memory();
+	if (o->origin != NULL && tlsa_zone_edit_set_origin(ed, o->origin) != TLSA_OK) {
 		/* '@', which cli_owner_check() takes for an owner (or no memory). */
 		const char *d = tlsa_zone_edit_where(ed)->detail;
 
-		rc = cli_usage_error("--origin %s", d[0] != '\0' ? d : "cannot be set: out of memory");
-		tlsa_zone_edit_free(ed);
-		goto done;
+		rc = cli_usage_error("--origin %s",
+				     d[0] != '\0' ? d : "cannot be set: out of memory");
 	}
-	for (i = 0; i < o.nrecords; i++) {
-		if (read_records(ed, o.records[i], o.nremoves > 0) != 0) {
-			tlsa_zone_edit_free(ed);
+	for (i = 0; rc == GO_ON && i < o->nrecords; i++)
+		if (read_records(ed, o->records[i], o->nremoves > 0) != 0)
 			rc = 1;
-			goto done;
-		}
+	for (i = 0; rc == GO_ON && i < o->nremoves; i++)
+		if (tlsa_zone_edit_remove(ed, o->removes[i]) != TLSA_OK)
+			rc = cli_usage_error("bad --remove '%s'", o->removes[i]);
+	if (rc != GO_ON) {
+		tlsa_zone_edit_free(ed);
+		return rc;
 	}
-	for (i = 0; i < o.nremoves; i++) {
-		if (tlsa_zone_edit_remove(ed, o.removes[i]) != TLSA_OK) {
-			tlsa_zone_edit_free(ed);
-			rc = cli_usage_error("bad --remove '%s'", o.removes[i]);
-			goto done;
-		}
-	}
-	rc = o.action == ACT_SNIPPET ? run_snippet(ed) : run_edit(&o, ed);
-	goto done;
-nomem:
-	cli_error("out of memory");
-	rc = 1;
-done:
+	*edp = ed;
+	return GO_ON;
+}
+
+int cmd_zone(int argc, char **argv)
+{
+	struct zone_opts o;
+	tlsa_zone_edit *ed;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.serial.policy = TLSA_SERIAL_AUTO;
+	cli.cmd = "zone";
+	rc = parse_options(argc, argv, &o);
+	if (rc == GO_ON)
+		rc = parse_action(argc, argv, &o);
+	if (rc == GO_ON)
+		rc = check_names(&o);
+	if (rc == GO_ON)
+		rc = new_edit(&o, &ed);
+	if (rc == GO_ON)
+		rc = o.action == ACT_SNIPPET ? run_snippet(ed) : run_edit(&o, ed);
 	free(o.records);
 	free(o.removes);
 	return rc;

@@ -76,7 +76,7 @@ static tlsa_status tlsa_at(const tlsa_resolver *res, const char *base, unsigned 
 			st = TLSA_ERR_NOMEM;
 		for (i = 0; st == TLSA_OK && i < ldns_rr_list_rr_count(rrset); i++) {
 			ldns_rr *rr = ldns_rr_list_rr(rrset, i);
-			tlsa_tlsa_rr *t = &r->records[r->nrecords];
+			tlsa_dns_record *t = &r->records[r->nrecords];
 			uint8_t *wire = NULL;
 			size_t len = 0, k;
 			ldns_buffer *b = ldns_buffer_new(512);

@@ -21,6 +21,7 @@
 #include "dns-query.h"
 #include "dns-resolver.h"
 #include "dns-transport.h"
+#include "name-internal.h"
 
 /* ---- the query ------------------------------------------------------------- */
 
@@ -132,12 +133,12 @@ const char *tlsa_dns_rcode_name(int rcode)
 	}
 }
 
-/* Longer than 253 characters (254 with the final dot) is no name. */
+/* The name's labels are walked as name.c walks DNS text first. */
 ldns_rdf *tlsa_dns_name(const char *text)
 {
 	ldns_rdf *d;
 
-	if (text == NULL || *text == '\0' || strlen(text) > 253 + 1)
+	if (tlsa_name_walk(text, &tlsa_name_dns, NULL, 0) != TLSA_OK)
 		return NULL;
 	d = ldns_dname_new_frm_str(text);
 	if (d && ldns_rdf_get_type(d) != LDNS_RDF_TYPE_DNAME) {

@@ -4,7 +4,8 @@
  * Owns: tlsa_serial_*.  Everything is uint32_t modulo 2^32, as RFC 1982
  * defines it; nothing here converts through int or double, so 4000000000
  * stays 4000000000.  The clock is a parameter: no function reads time().
- * Does not own finding or rewriting the serial in a file (zonefile.c).
+ * Does not own finding or rewriting the serial in a file (zonerecord.c,
+ * zoneplan.c).
  */
 #include "config.h"
 

@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include <tlsa/starttls.h>
 
@@ -85,23 +84,6 @@ static tlsa_status say(struct conv *c, tlsa_status st, const char *fmt, ...)
 	return st;
 }
 
-long long tlsa_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* "10 s" or "250 ms", for timeout messages. */
-static void duration(int ms, char buf[32])
-{
-	if (ms % 1000 == 0)
-		snprintf(buf, 32, "%d s", ms / 1000);
-	else
-		snprintf(buf, 32, "%d ms", ms);
-}
-
 /* "the greeting" or "the reply to EHLO". */
 static void waiting_for(const struct conv *c, char buf[64])
 {
@@ -115,7 +97,7 @@ static tlsa_status timed_out(struct conv *c)
 {
 	char d[32], w[64];
 
-	duration(c->timeout_ms, d);
+	tlsa_duration(c->timeout_ms, d);
 	waiting_for(c, w);
 	return say(c, TLSA_ERR_TIMEOUT, "timed out after %s waiting for %s", d, w);
 }
@@ -239,7 +221,7 @@ static tlsa_status send_bytes(struct conv *c, const void *data, size_t len, cons
 	while (len > 0) {
 		r = tlsa_wait_fd(c->fd, POLLOUT, deadline);
 		if (r == 0) {
-			duration(c->timeout_ms, d);
+			tlsa_duration(c->timeout_ms, d);
 			return say(c, TLSA_ERR_TIMEOUT, "timed out after %s sending %s", d, what);
 		}
 		if (r < 0)

@@ -184,16 +184,6 @@ static int note_error(int ok, X509_STORE_CTX *store)
 	return ok;
 }
 
-
-static void duration(int ms, char buf[32])
-{
-	if (ms % 1000 == 0)
-		snprintf(buf, 32, "%d s", ms / 1000);
-	else
-		snprintf(buf, 32, "%d ms", ms);
-}
-
-
 static tlsa_status fail(tlsa_verify_result *r, tlsa_status st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static tlsa_status fail(tlsa_verify_result *r, tlsa_status st, const char *fmt, ...)
@@ -243,7 +233,7 @@ static int connect_to(const char *address, unsigned port, int timeout_ms, tlsa_v
 			w = tlsa_wait_fd(fd, POLLOUT, tlsa_now_ms() + timeout_ms);
 			if (w == 0) {
 				close(fd);
-				duration(timeout_ms, d);
+				tlsa_duration(timeout_ms, d);
 				fail(r, TLSA_ERR_TIMEOUT, "timed out after %s connecting", d);
 				return -1;
 			}
@@ -293,7 +283,7 @@ static tlsa_status handshake(SSL *ssl, int fd, int timeout_ms, int starttls, tls
 			w = tlsa_wait_fd(fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline);
 			if (w > 0)
 				continue;
-			duration(timeout_ms, d);
+			tlsa_duration(timeout_ms, d);
 			if (w == 0)
 				return fail(r, TLSA_ERR_TIMEOUT,
 					    "timed out after %s in the TLS handshake", d);

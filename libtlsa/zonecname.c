@@ -8,28 +8,29 @@
  *
  * Owns: refusing TLSA records for an owner that is a CNAME (RFC 7671
  * section 7 aliases one service's TLSA owner to another's: the records
- * belong at the target), and the --check pass over a new zone: the CNAME
- * owners noted while it is parsed, then a light second scan for other
- * data at them.  Memory grows with the number of CNAMEs, not with the
- * zone.  Does not own scanning (zonescan.c) or parsing records
+ * belong at the target), and for --check the CNAME owners noted while a
+ * new zone is parsed and the other data found at them.  Memory grows with
+ * the number of CNAMEs, not with the zone.  Does not own scanning
+ * (zonescan.c), the --check passes (zoneverify.c) or parsing records
  * (zonerecord.c).
  */
 #include "config.h"
 
-#include "zone-internal.h"
+#include <stdlib.h>
+#include <string.h>
+
+#include "zonecname.h"
+#include "zoneedit.h"
+#include "zonefail.h"
+#include "zonelex.h"
+#include "zonerecord.h"
+#include "zonescan.h"
 
 struct cname {
 	char *owner; /* absolute, as written */
 	char *target;
 	char *file;
 	unsigned long line;
-};
-
-struct cnames {
-	struct cname *c;
-	size_t n;
-	size_t *hash; /* open addressing over c, size hcap (a power of 2) */
-	size_t hcap;
 };
 
 /* The target of a CNAME record, absolute ("." for a bad one). */
@@ -183,27 +184,16 @@ tlsa_status tlsa_zone_cname_other(struct scan *sc, const struct entry *e, const 
 			      strcmp(c->file, sc->path) == 0 ? "" : " ", c->line);
 }
 
-tlsa_status tlsa_zone_check_scan(tlsa_zone_edit *ed, int fd, const char *shown)
+void tlsa_zone_cnames_clear(struct cnames *cs)
 {
-	struct cnames cs = {0};
-	struct scan sc;
-	tlsa_status st;
 	size_t i;
 
-	ed->cnames = &cs;
-	tlsa_zone_scan_init(&sc, ed, SCAN_CHECK, shown, ed->origin);
-	st = tlsa_zone_scan(&sc, fd);
-	if (st == TLSA_OK && cs.n > 0) {
-		tlsa_zone_scan_init(&sc, ed, SCAN_CNAMES, shown, ed->origin);
-		st = tlsa_zone_scan(&sc, fd);
+	for (i = 0; i < cs->n; i++) {
+		free(cs->c[i].owner);
+		free(cs->c[i].target);
+		free(cs->c[i].file);
 	}
-	ed->cnames = NULL;
-	for (i = 0; i < cs.n; i++) {
-		free(cs.c[i].owner);
-		free(cs.c[i].target);
-		free(cs.c[i].file);
-	}
-	free(cs.c);
-	free(cs.hash);
-	return st;
+	free(cs->c);
+	free(cs->hash);
+	memset(cs, 0, sizeof(*cs));
 }

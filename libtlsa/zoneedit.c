@@ -1,512 +1,324 @@
 /*
- * The plan: which TLSA RRsets change, and the short list of patches
- * (replace bytes [start, end) of the zone file by a text) that does it,
- * the serial's among them; or, with --include, the snippet's new text.
+ * Editing zone files in place: the edit object, its settings, and the
+ * order of the steps that tlsa_zone_edit_prepare() takes.
  *
- * Owns: the comparison of RRsets in wire form (tlsa_record_equal), the
- * texts of new records in the layout of the ones they replace or in the
- * file's style, tlsa_zone_edit_snippet(), and the plans for the zone file
- * and for a snippet.  Does not own what is asked (zonetarget.c), scanning
- * (zonescan.c), serial arithmetic (serial.c) or writing files
- * (zonewrite.c).
+ * Owns: tlsa_zone_edit_new(), _free(), the setters, _prepare(), and the
+ * accessors of what it found (_change(), _file()).  The steps live in
+ * files of their own, each with its header, each using only the ones
+ * listed after it:
+ *
+ *   zoneplan.c   the plan: wire-form comparison, the patches, the serial,
+ *                the snippet's text (tlsa_zone_edit_snippet())
+ *   zoneverify.c the new zone read back, and --check over it
+ *   zonescan.c   the streaming scanner: lines, entries, $ORIGIN, $TTL,
+ *                $INCLUDE, blank owners
+ *   zonecname.c  the CNAME rule: no TLSA records at a CNAME owner, and
+ *                CNAME and other data found by --check
+ *   zonerecord.c what the scan keeps of an entry: records parsed with
+ *                ldns, the SOA serial's place, TLSA records found
+ *   zonetarget.c what is asked: records and removals given, owners
+ *                resolved and looked up by hash
+ *   zonewrite.c  lock, temp files, commit, abort, cleanup
+ *   zonelex.c    names, TTLs and the tokeniser (the words of a zone file)
+ *   zonepath.c   paths resolved through symlinks, the file may not exist
+ *   zonefail.c   where an error was found (tlsa_zone_edit_where())
+ *
+ * The scanner reads the file once, an entry at a time, and remembers
+ * only the SOA serial's position and the TLSA records at the owners being
+ * changed; the plan is a short sorted list of patches, so every byte
+ * outside them is the old byte; the new file is the old one copied around
+ * the patches into a temp file, read back, and renamed over the old one
+ * on commit.  The state all of them share is the object's (zoneedit.h).
+ *
+ * Does not own: serial arithmetic (serial.c), TLSA rdata (record.c),
+ * printing, diffs or signal handlers (cmd/zone.c).
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "zone-internal.h"
+#include "zoneedit.h"
+#include "zonefail.h"
+#include "zonelex.h"
+#include "zoneplan.h"
+#include "zonerecord.h"
+#include "zonescan.h"
+#include "zonetarget.h"
+#include "zoneverify.h"
+#include "zonewrite.h"
 
-/* ---- texts of records ------------------------------------------------ */
+/* ---- the object ------------------------------------------------------ */
 
-/* A record in the layout of found entry f. */
-static int record_like(struct buf *b, const struct found *f, const struct want *w)
+tlsa_status tlsa_zone_edit_new(tlsa_zone_edit **out)
 {
-	char *rd = f->generic ? tlsa_record_to_generic(w->rec) : tlsa_record_to_text(w->rec);
-	int r = -1;
+	tlsa_zone_edit *ed;
 
-	if (rd == NULL)
-		return -1;
-	if (w->has_ttl && w->ttl != f->ttl) {
-		if (f->ttl_off >= 0) {
-			if (buf_add(b, f->head, (size_t)f->ttl_off) ||
-			    buf_num(b, (unsigned long)w->ttl) ||
-			    buf_add(b, f->head + f->ttl_off + f->ttl_len,
-				    f->head_len - (size_t)f->ttl_off - f->ttl_len))
-				goto out;
-		} else if (buf_add(b, f->head, f->ttl_ins) || buf_num(b, (unsigned long)w->ttl) ||
-			   buf_add(b, " ", 1) ||
-			   buf_add(b, f->head + f->ttl_ins, f->head_len - f->ttl_ins)) {
-			goto out;
-		}
-	} else if (buf_add(b, f->head, f->head_len)) {
-		goto out;
-	}
-	if (buf_str(b, f->generic ? "TYPE52" : "TLSA") || buf_str(b, f->type_sep) ||
-	    buf_str(b, rd) || buf_str(b, f->eol[0] ? f->eol : "\n"))
-		goto out;
-	r = 0;
-out:
-	free(rd);
-	return r;
-}
-
-/* A record on a line of its own: OWNER [TTL] IN TLSA RDATA. */
-static int record_line(struct buf *b, const char *owner, const struct want *w, int generic,
-		       const char *sep, const char *eol)
-{
-	char *rd = generic ? tlsa_record_to_generic(w->rec) : tlsa_record_to_text(w->rec);
-	int r = -1;
-
-	if (rd == NULL)
-		return -1;
-	if (buf_str(b, owner) || buf_str(b, sep))
-		goto out;
-	if (w->has_ttl && (buf_num(b, (unsigned long)w->ttl) || buf_str(b, sep)))
-		goto out;
-	if (buf_str(b, "IN") || buf_str(b, sep) || buf_str(b, generic ? "TYPE52" : "TLSA") ||
-	    buf_str(b, sep) || buf_str(b, rd) || buf_str(b, eol))
-		goto out;
-	r = 0;
-out:
-	free(rd);
-	return r;
-}
-
-/* The records asked for tg, a line each (generic < 0: each in its form). */
-static int want_lines(struct buf *b, const char *owner, const struct target *tg, int generic,
-		      const char *sep, const char *eol)
-{
-	size_t j;
-
-	for (j = 0; j < tg->nwants; j++)
-		if (record_line(b, owner, &tg->wants[j],
-				generic < 0 ? tg->wants[j].generic : generic, sep, eol))
-			return -1;
-	return 0;
-}
-
-/* name relative to origin when under it, else absolute (malloc'd). */
-static char *owner_under(const char *name, const char *origin)
-{
-	char *rel = tlsa_zone_relative(name, origin);
-
-	return rel ? rel : strdup(name);
-}
-
-/* The owner as the zone file would write it at its end. */
-static char *owner_for_file(const tlsa_zone_edit *ed, const char *display)
-{
-	return owner_under(display, ed->uses_relative ? ed->eof_origin : NULL);
-}
-
-/* Every record asked, a line each, owners under the origin given. */
-static int targets_text(const tlsa_zone_edit *ed, struct buf *b)
-{
-	size_t i;
-	char *owner;
-
-	for (i = 0; i < ed->ntargets; i++) {
-		owner = owner_under(ed->targets[i].display, ed->origin);
-		if (owner == NULL || want_lines(b, owner, &ed->targets[i], -1, " ", "\n")) {
-			free(owner);
-			return -1;
-		}
-		free(owner);
-	}
-	return 0;
-}
-
-tlsa_status tlsa_zone_edit_snippet(tlsa_zone_edit *ed, char **text)
-{
-	struct buf b = {0};
-	tlsa_status st;
-
-	if (ed == NULL || text == NULL)
+	if (out == NULL)
 		return TLSA_ERR_INVALID;
-	if (ed->npend > 0) {
-		if (tlsa_zone_pending_relative(ed) && ed->origin == NULL)
-			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, NULL, 0, NULL);
-		if ((st = tlsa_zone_resolve_targets(ed, ed->origin)) != TLSA_OK)
-			return st;
-	}
-	if (buf_reserve(&b, 0) != 0)
+	ed = calloc(1, sizeof(*ed));
+	if (ed == NULL)
 		return TLSA_ERR_NOMEM;
-	b.p[0] = '\0';
-	if (targets_text(ed, &b) != 0) {
-		free(b.p);
-		return TLSA_ERR_NOMEM;
-	}
-	*text = b.p;
+	ed->serial.policy = TLSA_SERIAL_AUTO;
+	ed->now = time(NULL); /* a default only; callers set their clock */
+	ed->zone_fd = -1;
+	*out = ed;
 	return TLSA_OK;
 }
 
-/* ---- planning -------------------------------------------------------- */
-
-/* Take text (even empty) as the patch for [start, end); text is emptied. */
-static tlsa_status add_patch(tlsa_zone_edit *ed, off_t start, off_t end, struct buf *text,
-			     int records, size_t target)
+void tlsa_zone_edit_free(tlsa_zone_edit *ed)
 {
-	struct patch *p = realloc(ed->patches, (ed->npatches + 1) * sizeof(*p));
-
-	if (p == NULL)
-		return TLSA_ERR_NOMEM;
-	ed->patches = p;
-	p = &ed->patches[ed->npatches++];
-	p->start = start;
-	p->end = end;
-	p->text = text->p;
-	p->len = text->len;
-	p->out_off = 0;
-	p->records = records;
-	p->target = target;
-	text->p = NULL;
-	text->len = text->cap = 0;
-	return TLSA_OK;
-}
-
-/* Does the found set of target ti equal what is asked, in wire form? */
-static int set_unchanged(const tlsa_zone_edit *ed, size_t ti)
-{
-	const struct target *tg = &ed->targets[ti];
-	size_t i, j, nf = 0;
-	int hit;
-
-	for (i = 0; i < ed->nfound; i++) {
-		const struct found *f = &ed->found[i];
-		if (f->target != ti)
-			continue;
-		nf++;
-		if (!tlsa_zone_rec_in(f->rec, tg->wants, tg->nwants, 1, f->ttl))
-			return 0;
-	}
-	for (j = 0; j < tg->nwants; j++) {
-		hit = 0;
-		for (i = 0; i < ed->nfound && !hit; i++)
-			if (ed->found[i].target == ti &&
-			    tlsa_record_equal(ed->found[i].rec, tg->wants[j].rec))
-				hit = 1;
-		if (!hit)
-			return 0;
-	}
-	return nf > 0 || tg->nwants == 0;
-}
-
-/* The new records of target ti where its found records were. */
-static tlsa_status replace_set(tlsa_zone_edit *ed, size_t ti, size_t first)
-{
-	struct target *tg = &ed->targets[ti];
-	struct buf b = {0};
-	tlsa_status st;
-	char *owner;
 	size_t i, j;
 
-	for (i = first; i < ed->nfound; i++) {
-		struct found *f = &ed->found[i];
-		if (f->target != ti)
-			continue;
-		b.len = 0;
-		if (i == first && tg->nwants > 0) {
-			if (f->head != NULL) {
-				for (j = 0; j < tg->nwants; j++)
-					if (record_like(&b, f, &tg->wants[j]))
-						goto nomem;
-			} else {
-				owner = owner_for_file(ed, tg->display);
-				if (owner == NULL || want_lines(&b, owner, tg, f->generic, " ",
-								f->eol[0] ? f->eol : ed->eol)) {
-					free(owner);
-					goto nomem;
-				}
-				free(owner);
-			}
-			if (b.p == NULL && buf_reserve(&b, 0))
-				goto nomem;
-			if ((st = add_patch(ed, f->start, f->end, &b, 1, ti)) != TLSA_OK)
-				goto fail;
-		} else {
-			f->removed = 1;
-			if (buf_reserve(&b, 0))
-				goto nomem;
-			b.p[0] = '\0';
-			b.len = 0;
-			if ((st = add_patch(ed, f->start, f->end, &b, 0, ti)) != TLSA_OK)
-				goto fail;
-		}
+	if (ed == NULL)
+		return;
+	tlsa_zone_edit_abort(ed);
+	if (ed->zone_fd >= 0)
+		close(ed->zone_fd); /* releases the lock */
+	for (i = 0; i < ed->npend; i++) {
+		free(ed->pend[i].owner_text);
+		tlsa_record_free(ed->pend[i].want.rec);
 	}
-	free(b.p);
-	return TLSA_OK;
-nomem:
-	st = TLSA_ERR_NOMEM;
-fail:
-	free(b.p);
-	return st;
+	free(ed->pend);
+	for (i = 0; i < ed->ntargets; i++) {
+		free(ed->targets[i].owner);
+		free(ed->targets[i].display);
+		for (j = 0; j < ed->targets[i].nwants; j++)
+			tlsa_record_free(ed->targets[i].wants[j].rec);
+		free(ed->targets[i].wants);
+	}
+	free(ed->targets);
+	free(ed->hash);
+	for (i = 0; i < ed->nfound; i++)
+		tlsa_zone_found_free(&ed->found[i]);
+	free(ed->found);
+	for (i = 0; i < ed->npatches; i++)
+		free(ed->patches[i].text);
+	free(ed->patches);
+	free(ed->origin);
+	free(ed->output);
+	free(ed->snippet);
+	free(ed->scratch);
+	free(ed->zone_origin);
+	free(ed->eof_origin);
+	free(ed->soa);
+	ldns_rr_free(ed->soa_rr);
+	free(ed);
 }
 
-/*
- * A removed entry may have given its owner to blank-owner lines after
- * it: give those lines the owner text they inherited.
- */
-static tlsa_status fix_blank_owners(tlsa_zone_edit *ed)
-{
-	struct buf b = {0};
-	size_t i;
+/* ---- settings -------------------------------------------------------- */
 
-	for (i = 0; i < ed->nfound; i++) {
-		struct found *f = &ed->found[i], *r1 = f;
-		const char *before;
-		if (!f->removed)
-			continue;
-		while (r1->prev_found != NONE && ed->found[r1->prev_found].removed)
-			r1 = &ed->found[r1->prev_found];
-		before = r1->prev_owner;
-		if (before != NULL && names_equal(before, ed->targets[f->target].owner))
-			continue;
-		if (f->incl_blank_file != NULL) {
-			/* An included file's first line inherits the owner: it
-			 * cannot be given one here, and this removal changes it. */
-			free(b.p);
-			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_IN_INCLUDE, f->incl_blank_file,
-					      f->incl_blank_line,
-					      "this line's blank owner is %s, from the record on "
-					      "line %lu of %s that the update removes; give "
-					      "this line its owner",
-					      ed->targets[f->target].display, f->line, ed->zone_path);
-		}
-		if (!f->next_blank || f->next_found != NONE || f->fix_text == NULL)
-			continue;
-		b.len = 0;
-		if (buf_str(&b, f->fix_text) ||
-		    add_patch(ed, f->next_start, f->next_start, &b, 0, NONE) != TLSA_OK) {
-			free(b.p);
-			return TLSA_ERR_NOMEM;
-		}
-	}
-	free(b.p);
+static tlsa_status set_string(char **dst, const char *s)
+{
+	char *c = s ? strdup(s) : NULL;
+
+	if (s != NULL && c == NULL)
+		return TLSA_ERR_NOMEM;
+	free(*dst);
+	*dst = c;
 	return TLSA_OK;
 }
 
-tlsa_status tlsa_zone_plan_sets(tlsa_zone_edit *ed, tlsa_zone_report *rep, int *changed)
+tlsa_status tlsa_zone_edit_set_origin(tlsa_zone_edit *ed, const char *origin)
 {
-	struct buf app = {0}, t = {0};
-	size_t ti, i, first;
+	char abs[NAME_MAX_TEXT], why[128];
+	size_t n;
+
+	if (ed == NULL || origin == NULL)
+		return TLSA_ERR_INVALID;
+	if (strcmp(origin, "@") == 0)
+		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0,
+				      "'@' names the origin; give the name itself");
+	if (tlsa_owner_name_check(origin, why, sizeof(why)) != TLSA_OK)
+		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0, "'%.100s' %s", origin, why);
+	n = strlen(origin);
+	if (snprintf(abs, sizeof(abs), "%s%s", origin,
+		     tlsa_zone_is_absolute(origin, n) ? "" : ".") >= (int)sizeof(abs))
+		return TLSA_ERR_INVALID;
+	return set_string(&ed->origin, abs);
+}
+
+void tlsa_zone_edit_set_serial(tlsa_zone_edit *ed, const tlsa_serial_spec *spec, time_t now)
+{
+	if (spec != NULL)
+		ed->serial = *spec;
+	ed->now = now;
+}
+
+void tlsa_zone_edit_set_flags(tlsa_zone_edit *ed, unsigned flags)
+{
+	ed->flags = flags;
+}
+
+tlsa_status tlsa_zone_edit_set_output(tlsa_zone_edit *ed, const char *path)
+{
+	return set_string(&ed->output, path);
+}
+
+tlsa_status tlsa_zone_edit_set_snippet(tlsa_zone_edit *ed, const char *path)
+{
+	return set_string(&ed->snippet, path);
+}
+
+tlsa_status tlsa_zone_edit_set_scratch_dir(tlsa_zone_edit *ed, const char *dir)
+{
+	return set_string(&ed->scratch, dir);
+}
+
+/* ---- prepare --------------------------------------------------------- */
+
+/* The new zone into its temp file, read back, and checked when asked. */
+static tlsa_status write_zone(tlsa_zone_edit *ed)
+{
+	const char *shown = ed->output ? ed->output : ed->zone_path;
 	tlsa_status st;
-	char *owner;
-
-	for (ti = 0; ti < ed->ntargets; ti++) {
-		struct target *tg = &ed->targets[ti];
-		tg->old_count = 0;
-		for (i = 0; i < ed->nfound; i++) {
-			if (ed->found[i].target != ti)
-				continue;
-			if (tg->old_count++ == 0)
-				tg->line = ed->found[i].in_main ? ed->found[i].line : 0;
-		}
-		if (set_unchanged(ed, ti)) {
-			rep->sets_unchanged++;
-			tg->kind = TLSA_ZONE_SET_UNCHANGED;
-			continue;
-		}
-		first = NONE;
-		for (i = 0; i < ed->nfound; i++) {
-			if (ed->found[i].target != ti)
-				continue;
-			if (!ed->found[i].in_main) {
-				free(app.p);
-				return tlsa_zone_fail(ed, TLSA_ERR_ZONE_IN_INCLUDE,
-						      ed->found[i].file, ed->found[i].line,
-						      "the TLSA records of %s are here; keep them "
-						      "in a snippet",
-						      tg->display);
-			}
-			if (first == NONE)
-				first = i;
-		}
-		*changed = 1;
-		if (first == NONE) {
-			/* No records yet: append in the file's style. */
-			rep->sets_added++;
-			tg->kind = TLSA_ZONE_SET_ADDED;
-			owner = owner_for_file(ed, tg->display);
-			if (owner == NULL ||
-			    want_lines(&app, owner, tg, -1, ed->sep_tab ? "\t" : " ", ed->eol)) {
-				free(owner);
-				goto nomem;
-			}
-			free(owner);
-			continue;
-		}
-		if (tg->nwants == 0)
-			rep->sets_removed++;
-		else
-			rep->sets_replaced++;
-		tg->kind = tg->nwants == 0 ? TLSA_ZONE_SET_REMOVED : TLSA_ZONE_SET_REPLACED;
-		if ((st = replace_set(ed, ti, first)) != TLSA_OK)
-			goto fail;
-	}
-	if ((st = fix_blank_owners(ed)) != TLSA_OK)
-		goto fail;
-	if (app.len > 0) {
-		if ((!ed->ends_with_eol && buf_str(&t, ed->eol)) || buf_add(&t, app.p, app.len))
-			goto nomem;
-		if ((st = add_patch(ed, ed->size, ed->size, &t, 1, NONE)) != TLSA_OK)
-			goto fail;
-	}
-	free(app.p);
-	return TLSA_OK;
-nomem:
-	st = TLSA_ERR_NOMEM;
-fail:
-	free(app.p);
-	free(t.p);
-	return st;
-}
-
-tlsa_status tlsa_zone_plan_snippet(tlsa_zone_edit *ed, tlsa_zone_report *rep, int *changed)
-{
-	struct snip sn = {0};
-	struct buf b = {0};
-	struct scan sc;
-	tlsa_status st = TLSA_OK;
-	size_t i, j, ti;
 	int fd;
 
-	*changed = 0;
-	fd = open(ed->snippet, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 && errno != ENOENT)
-		return tlsa_zone_fail(ed, TLSA_ERR_IO, ed->snippet, 0, "%s", strerror(errno));
-	if (fd >= 0) {
-		tlsa_zone_scan_init(&sc, ed, SCAN_SNIPPET, ed->snippet,
-				    ed->origin ? ed->origin : ed->zone_origin);
-		sc.snip = &sn;
-		st = tlsa_zone_scan(&sc, fd);
-		close(fd);
-		if (st != TLSA_OK)
-			goto out;
-	}
-	/* Compare owner by owner. */
-	for (ti = 0; ti < ed->ntargets; ti++) {
-		struct target *tg = &ed->targets[ti];
-		size_t nf = 0;
-		int same = 1;
-		for (i = 0; i < sn.n; i++) {
-			if (!names_equal(sn.rr[i].owner, tg->owner))
-				continue;
-			nf++;
-			if (!tlsa_zone_rec_in(sn.rr[i].rec, tg->wants, tg->nwants, 1, sn.rr[i].ttl))
-				same = 0;
-		}
-		for (j = 0; j < tg->nwants && same; j++) {
-			int hit = 0;
-			for (i = 0; i < sn.n && !hit; i++)
-				hit = names_equal(sn.rr[i].owner, tg->owner) &&
-				      tlsa_record_equal(sn.rr[i].rec, tg->wants[j].rec);
-			same = hit;
-		}
-		tg->in_snippet = 1;
-		tg->old_count = nf;
-		tg->line = 0;
-		if (same) {
-			rep->sets_unchanged++;
-			tg->kind = TLSA_ZONE_SET_UNCHANGED;
-			continue;
-		}
-		*changed = 1;
-		if (nf == 0) {
-			rep->sets_added++;
-			tg->kind = TLSA_ZONE_SET_ADDED;
-		} else if (tg->nwants == 0) {
-			rep->sets_removed++;
-			tg->kind = TLSA_ZONE_SET_REMOVED;
-		} else {
-			rep->sets_replaced++;
-			tg->kind = TLSA_ZONE_SET_REPLACED;
-		}
-	}
-	if (!*changed)
-		goto out;
-	/* Rewrite in full: owners kept in their order, then the new ones. */
-	if (buf_str(
-		&b,
-		"; TLSA records kept by tlsa zone --include: rewritten in full on each update\n"))
-		goto nomem;
-	for (i = 0; i < sn.n; i++) {
-		struct want w = {sn.rr[i].rec, sn.rr[i].ttl, sn.rr[i].has_ttl, 0};
-		char *owner;
-		if (tlsa_zone_find_target(ed, sn.rr[i].owner) != NONE)
-			continue; /* written with its target below */
-		owner = owner_under(sn.rr[i].owner, ed->origin);
-		if (owner == NULL || record_line(&b, owner, &w, 0, " ", "\n")) {
-			free(owner);
-			goto nomem;
-		}
-		free(owner);
-	}
-	if (targets_text(ed, &b) != 0)
-		goto nomem;
-	st = tlsa_zone_write_snippet(ed, b.p, b.len);
-	goto out;
-nomem:
-	st = TLSA_ERR_NOMEM;
-out:
-	free(b.p);
-	tlsa_zone_snip_free(&sn);
-	return st;
+	if ((st = tlsa_zone_write_zone(ed, &fd)) != TLSA_OK)
+		return st;
+	st = tlsa_zone_read_back(ed, fd, ed->out[ed->nout - 1].temp);
+	if (st == TLSA_OK && (ed->flags & TLSA_ZONE_CHECK))
+		st = tlsa_zone_check(ed, fd, shown);
+	return tlsa_zone_close_zone(ed, fd, st);
 }
 
-/* The patches that write serial into copy c of the SOA, in its form. */
-static tlsa_status serial_patches(tlsa_zone_edit *ed, const struct soa_copy *c, uint32_t serial)
+/* Scan the zone file (locked on ed->zone_fd) in mode. */
+static tlsa_status scan_zone(tlsa_zone_edit *ed, enum scan_mode mode, const char *origin)
 {
-	struct buf b = {0};
-	char hex[9];
-	size_t i, used = 0;
+	struct scan sc;
 
-	if (!c->hex) {
-		if (buf_num(&b, (unsigned long)serial) ||
-		    add_patch(ed, c->run[0].off, c->run[0].off + (off_t)c->run[0].len, &b, 0,
-			      NONE) != TLSA_OK)
-			goto nomem;
-		return TLSA_OK;
-	}
-	/* Eight hex digits into the runs they were found in: only those
-	 * digits change, each chunk keeps its length. */
-	snprintf(hex, sizeof(hex), c->upper ? "%08lX" : "%08lx", (unsigned long)serial);
-	for (i = 0; i < c->nrun; i++) {
-		if (buf_reserve(&b, c->run[i].len) || buf_add(&b, hex + used, c->run[i].len) ||
-		    add_patch(ed, c->run[i].off, c->run[i].off + (off_t)c->run[i].len, &b, 0,
-			      NONE) != TLSA_OK)
-			goto nomem;
-		used += c->run[i].len;
-	}
-	return TLSA_OK;
-nomem:
-	free(b.p);
-	return TLSA_ERR_NOMEM;
+	tlsa_zone_scan_init(&sc, ed, mode, ed->zone_path, origin);
+	sc.is_main = 1;
+	return tlsa_zone_scan(&sc, ed->zone_fd);
 }
 
-tlsa_status tlsa_zone_plan_serial(tlsa_zone_edit *ed, tlsa_zone_report *rep, int changed)
+tlsa_status tlsa_zone_edit_prepare(tlsa_zone_edit *ed, const char *zonefile, tlsa_zone_report *rep)
 {
-	uint32_t next;
-	unsigned warn = 0;
+	tlsa_zone_report dummy;
 	tlsa_status st;
-	size_t i;
+	int changed = 0, exclusive;
 
-	if (!changed && !(ed->flags & TLSA_ZONE_SERIAL_ONLY))
-		return TLSA_OK;
-	st = tlsa_serial_next(ed->soa_serial, &ed->serial, ed->now,
-			      (ed->flags & TLSA_ZONE_FORCE) != 0, &next, &warn);
+	if (ed == NULL || zonefile == NULL || ed->zone_fd >= 0)
+		return TLSA_ERR_INVALID;
+	if (rep == NULL)
+		rep = &dummy;
+	memset(rep, 0, sizeof(*rep));
+	snprintf(ed->zone_path, sizeof(ed->zone_path), "%s", zonefile);
+	exclusive = ed->scratch == NULL && ed->output == NULL;
+	if (ed->snippet != NULL)
+		exclusive = ed->scratch == NULL;
+	st = tlsa_zone_open_locked(ed, zonefile, exclusive);
 	if (st != TLSA_OK)
-		return tlsa_zone_fail(ed, st, ed->zone_path, ed->serial_line, "serial %lu",
-				      (unsigned long)ed->soa_serial);
-	rep->new_serial = next;
-	rep->serial_warnings = warn;
-	if (next == ed->soa_serial)
-		return TLSA_OK;
-	rep->serial_changed = 1;
-	/* Every copy of the SOA (a saved transfer has two) gets the new serial. */
-	for (i = 0; i < ed->nsoa; i++)
-		if ((st = serial_patches(ed, &ed->soa[i], next)) != TLSA_OK)
+		return st;
+	if (ed->snippet != NULL) {
+		struct stat s;
+		if (stat(ed->snippet, &s) == 0) {
+			ed->snippet_st = s;
+			ed->snippet_exists = 1;
+		}
+	}
+
+	/* Names given relative need an origin: --origin, or the SOA's owner. */
+	if (tlsa_zone_pending_relative(ed) && ed->origin == NULL) {
+		if ((st = scan_zone(ed, SCAN_SOA, NULL)) != TLSA_OK)
 			return st;
+		if (ed->zone_origin == NULL)
+			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_NO_SOA, zonefile, 0, NULL);
+	}
+	st = tlsa_zone_resolve_targets(ed, ed->origin ? ed->origin : ed->zone_origin);
+	if (st != TLSA_OK)
+		return st;
+
+	if (ed->snippet != NULL) {
+		/* The snippet holds the records: scan the zone for its SOA (and
+		 * the CNAMEs at the owners given) only. */
+		ed->tlsa_in_snippet = 1;
+		st = scan_zone(ed, SCAN_EDIT, ed->origin);
+		ed->tlsa_in_snippet = 0;
+	} else {
+		st = scan_zone(ed, SCAN_EDIT, ed->origin);
+	}
+	if (st != TLSA_OK)
+		return st;
+	if (!ed->have_soa)
+		return tlsa_zone_fail(ed, TLSA_ERR_ZONE_NO_SOA, zonefile, 0, NULL);
+	rep->old_serial = rep->new_serial = ed->soa_serial;
+	rep->soa_line = ed->serial_line;
+	if ((st = tlsa_zone_targets_in_zone(ed)) != TLSA_OK)
+		return st;
+	if (ed->signed_zone) {
+		if (!(ed->flags & TLSA_ZONE_ALLOW_SIGNED))
+			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_SIGNED, ed->signed_file,
+					      ed->signed_line, NULL);
+		rep->signed_zone = 1;
+	}
+
+	/* Records in a snippet nobody includes would never be served. */
+	if (ed->snippet != NULL && !ed->snippet_included)
+		return tlsa_zone_fail(ed, TLSA_ERR_ZONE_NOT_INCLUDED, zonefile, 0,
+				      "add \"$INCLUDE %s\" to it first: records in a snippet "
+				      "it does not include are not served",
+				      ed->snippet);
+
+	if (ed->snippet != NULL) {
+		st = tlsa_zone_plan_snippet(ed, rep, &changed);
+	} else {
+		st = tlsa_zone_plan_sets(ed, rep, &changed);
+	}
+	if (st == TLSA_OK)
+		st = tlsa_zone_plan_serial(ed, rep, changed);
+	if (st == TLSA_OK && (ed->npatches > 0 || ed->output != NULL))
+		st = write_zone(ed);
+	rep->xattrs_lost = ed->xattrs_lost;
+	if (ed->output == NULL)
+		rep->zone_links = (unsigned long)ed->zone_st.st_nlink;
+	if (st != TLSA_OK) {
+		tlsa_zone_edit_abort(ed); /* no temp file is left */
+		return st;
+	}
+	rep->changed = changed || rep->serial_changed;
+	return TLSA_OK;
+}
+
+/* ---- what was prepared ----------------------------------------------- */
+
+size_t tlsa_zone_edit_change_count(const tlsa_zone_edit *ed)
+{
+	return ed ? ed->ntargets : 0;
+}
+
+tlsa_status tlsa_zone_edit_change(const tlsa_zone_edit *ed, size_t i, tlsa_zone_change *out)
+{
+	const struct target *tg;
+
+	if (ed == NULL || out == NULL || i >= ed->ntargets)
+		return TLSA_ERR_INVALID;
+	tg = &ed->targets[i];
+	out->owner = tg->display;
+	out->file = tg->in_snippet ? ed->snippet : ed->zone_path;
+	out->line = tg->line;
+	out->kind = tg->kind;
+	out->old_count = tg->old_count;
+	out->new_count = tg->nwants;
+	return TLSA_OK;
+}
+
+size_t tlsa_zone_edit_file_count(const tlsa_zone_edit *ed)
+{
+	return ed ? ed->nout : 0;
+}
+
+tlsa_status tlsa_zone_edit_file(const tlsa_zone_edit *ed, size_t i, const char **target,
+				const char **temp)
+{
+	if (ed == NULL || i >= ed->nout)
+		return TLSA_ERR_INVALID;
+	if (target)
+		*target = ed->out[i].target;
+	if (temp)
+		*temp = ed->out[i].temp;
 	return TLSA_OK;
 }

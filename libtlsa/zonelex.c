@@ -12,7 +12,12 @@
  */
 #include "config.h"
 
-#include "zone-internal.h"
+#include <stdlib.h>
+#include <string.h>
+
+#include <tlsa.h>
+
+#include "zonelex.h"
 
 /* ---- names ----------------------------------------------------------- */
 

@@ -8,11 +8,19 @@
  * (tlsa_zone_soa), the TLSA records found at targets with the layout of
  * their first line (tlsa_zone_found_add), and the records of an
  * --include snippet (tlsa_zone_snip_add).  Does not own finding entries
- * (zonescan.c) or deciding what changes (zoneedit.c).
+ * (zonescan.c) or deciding what changes (zoneplan.c).
  */
 #include "config.h"
 
-#include "zone-internal.h"
+#include <stdlib.h>
+#include <string.h>
+
+#include "zonebuf.h"
+#include "zoneedit.h"
+#include "zonefail.h"
+#include "zonelex.h"
+#include "zonerecord.h"
+#include "zonescan.h"
 
 /* An entry's text in one line for ldns: "OWNER TTL CLASS TYPE RDATA...". */
 static int normalise(struct buf *b, const struct entry *e, const char *owner, uint32_t ttl)
@@ -260,8 +268,8 @@ static tlsa_status soa_hex_serial(struct scan *sc, const struct entry *e, const 
 			if (v > 9)
 				case_here[isupper((unsigned char)ch) ? 1 : 0] = 1;
 			*serial = (*serial << 4) | (uint32_t)v;
-			if (k > 0 && c->run[k - 1].off + (off_t)c->run[k - 1].len ==
-					 (off_t)(h->off + j)) {
+			if (k > 0 &&
+			    c->run[k - 1].off + (off_t)c->run[k - 1].len == (off_t)(h->off + j)) {
 				c->run[k - 1].len++;
 			} else {
 				c->run[k].off = (off_t)(h->off + j);
@@ -286,11 +294,14 @@ static tlsa_status soa_hex_serial(struct scan *sc, const struct entry *e, const 
 }
 
 /* The field in which SOA b differs from SOA a, in words, or NULL. */
-static const char *soa_differs(const ldns_rr *a, const ldns_rr *b, int ttls, char *why,
-			       size_t size)
+static const char *soa_differs(const ldns_rr *a, const ldns_rr *b, int ttls, char *why, size_t size)
 {
-	static const char *const field[] = {"MNAME (primary server)", "RNAME (mailbox)", "serial",
-					    "refresh",		      "retry",		 "expire",
+	static const char *const field[] = {"MNAME (primary server)",
+					    "RNAME (mailbox)",
+					    "serial",
+					    "refresh",
+					    "retry",
+					    "expire",
 					    "minimum"};
 	char *x, *y;
 	size_t i;

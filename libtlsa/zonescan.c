@@ -24,9 +24,24 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "zone-internal.h"
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "zonebuf.h"
+#include "zonecname.h"
+#include "zoneedit.h"
+#include "zonefail.h"
+#include "zonelex.h"
+#include "zonepath.h"
+#include "zonerecord.h"
+#include "zonescan.h"
+#include "zonetarget.h"
 
 #define INCLUDE_DEPTH_MAX 8
+#define READ_CHUNK	  (1u << 20) /* the reader's buffer for a large file */
 
 /* ---- reading lines --------------------------------------------------- */
 
@@ -43,8 +58,8 @@ struct reader {
 /*
  * The first buffer: the whole file when it is small (a page at least),
  * READ_CHUNK otherwise.  A power of two, so that doubling for a long
- * line stops exactly at ZONE_LINE_MAX.  Most zones are a few kilobytes,
- * and a 1 MiB buffer for each of them (and each $INCLUDE) cost more in
+ * line stops exactly at ZONE_LINE_MAX.  Most zones are a few kilobytes:
+ * a 1 MiB buffer for each of them (and each $INCLUDE) would cost more in
  * page faults than the scan itself.
  */
 static size_t reader_first_cap(int fd)
@@ -289,45 +304,35 @@ static tlsa_status directive(struct scan *sc, const char *text, const struct tok
 	return TLSA_OK;
 }
 
-/* One entry: a directive or a record, e->text holding its lines.  full:
- * all its tokens are there (else only its head: nobody needs it). */
-static tlsa_status scan_entry(struct scan *sc, struct entry *e, int full)
+/* The type of an entry, and what the scan cares to know of it. */
+struct kind {
+	const char *ty; /* the type token ("" when there is none) */
+	size_t tyl;
+	int is_tlsa, is_soa, is_cname;
+};
+
+/*
+ * The owner of entry e: a new one written at its start, or the one in
+ * effect for a blank owner.  A found entry remembers the owner before it
+ * (blank lines after it inherit that owner if it goes away): for a TLSA
+ * record at a new owner that may be changed, that owner is copied into
+ * prev_abs and *had_prev set.
+ */
+static tlsa_status take_owner(struct scan *sc, const struct entry *e, int explicit_owner,
+			      int want_prev, char *prev_abs, int *had_prev)
 {
 	tlsa_zone_edit *ed = sc->ed;
 	const char *text = e->text;
 	const struct toks *t = e->t;
-	int explicit_owner = text[0] != ' ' && text[0] != '\t';
-	int is_tlsa, is_soa, is_cname;
-	size_t i, target = NONE, this_found = NONE;
-	char prev_abs[NAME_MAX_TEXT];
-	int had_prev = 0;
-	const char *owner, *ty;
-	size_t tyl;
-	tlsa_status st = TLSA_OK;
 
-	if (explicit_owner && t->t[0].off == 0 && text[0] == '$')
-		return directive(sc, text, t, e->line);
-
-	i = head_fields(text, t, explicit_owner ? 1 : 0, &e->ttl_i, &e->class_i);
-	if (i < t->n) {
-		ty = text + t->t[i].off;
-		tyl = t->t[i].len;
-		is_tlsa = is_tlsa_type(ty, tyl);
-	} else {
-		ty = "";
-		tyl = 0;
-		is_tlsa = 0;
-	}
 	if (explicit_owner) {
 		const struct tok *o = &t->t[0];
-		/* A found entry remembers the owner before it (blank lines after
-		 * it inherit that owner if it goes away). */
-		if (full && sc->mode == SCAN_EDIT && is_tlsa && ed->ntargets > 0 && sc->has_owner) {
+		if (want_prev && sc->has_owner) {
 			if (cur_owner_abs(sc) == NULL)
 				return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line,
 						      NULL);
-			memcpy(prev_abs, sc->owner_abs, sizeof(prev_abs));
-			had_prev = 1;
+			memcpy(prev_abs, sc->owner_abs, NAME_MAX_TEXT);
+			*had_prev = 1;
 		}
 		if (o->len >= sizeof(sc->owner_text))
 			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_SYNTAX, sc->path, e->line,
@@ -357,37 +362,25 @@ static tlsa_status scan_entry(struct scan *sc, struct entry *e, int full)
 			return TLSA_ERR_NOMEM;
 		pf->incl_blank_line = e->line;
 	}
-	sc->seen_record = 1;
-	if (i >= t->n)
-		return tlsa_zone_fail(ed, TLSA_ERR_ZONE_SYNTAX, sc->path, e->line,
-				      "no record type");
-	e->type_i = i;
-	if (e->ttl_i >= 0 && !sc->has_default_ttl) {
-		/* RFC 1035 zones without $TTL: the last TTL given carries on. */
-		if (tlsa_zone_parse_ttl(text + t->t[e->ttl_i].off, t->t[e->ttl_i].len,
-					&sc->last_ttl) == 0)
-			sc->has_last_ttl = 1;
-	}
+	return TLSA_OK;
+}
 
-	if (token_is(ty, tyl, "RRSIG") || token_is(ty, tyl, "TYPE46")) {
-		if (!ed->signed_zone) {
-			ed->signed_zone = 1;
-			snprintf(ed->signed_file, sizeof(ed->signed_file), "%s", sc->path);
-			ed->signed_line = e->line;
-		}
-	}
-	is_soa = is_soa_type(ty, tyl);
-	is_cname = is_cname_type(ty, tyl);
-	if (sc->mode == SCAN_CNAMES) {
-		/* Every entry, light or full: its owner and type are enough. */
-		if ((owner = cur_owner_abs(sc)) == NULL)
-			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line, NULL);
-		return tlsa_zone_cname_other(sc, e, owner, ty, tyl);
-	}
+/*
+ * What the mode keeps of a record entry: the SOA, the TLSA records and
+ * CNAMEs at targets, a snippet's records, every record parsed for
+ * --check.  *this_found is the found entry it became, if any.
+ */
+static tlsa_status keep_entry(struct scan *sc, struct entry *e, int full, const struct kind *k,
+			      int explicit_owner, const char *prev_abs, size_t *this_found)
+{
+	tlsa_zone_edit *ed = sc->ed;
+	tlsa_status st = TLSA_OK;
+	const char *owner;
+	size_t target;
 
 	switch (full ? sc->mode : SCAN_EDIT) {
 	case SCAN_SOA:
-		if (is_soa) {
+		if (k->is_soa) {
 			if ((owner = cur_owner_abs(sc)) == NULL)
 				return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line,
 						      NULL);
@@ -395,30 +388,29 @@ static tlsa_status scan_entry(struct scan *sc, struct entry *e, int full)
 		}
 		break;
 	case SCAN_EDIT:
-		if (full && (is_soa || (((is_tlsa && !ed->tlsa_in_snippet) || is_cname) &&
-					ed->ntargets > 0))) {
+		if (full && (k->is_soa || (((k->is_tlsa && !ed->tlsa_in_snippet) || k->is_cname) &&
+					   ed->ntargets > 0))) {
 			if ((owner = cur_owner_abs(sc)) == NULL)
 				return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line,
 						      NULL);
-			if (is_soa) {
+			if (k->is_soa) {
 				st = tlsa_zone_soa(sc, e, owner);
-			} else if (is_cname) {
+			} else if (k->is_cname) {
 				if ((target = tlsa_zone_find_target(ed, owner)) != NONE)
 					st = tlsa_zone_cname_at_target(sc, e, target, owner);
 			} else if ((target = tlsa_zone_find_target(ed, owner)) != NONE) {
-				st = tlsa_zone_found_add(
-				    sc, e, target, owner,
-				    explicit_owner ? (had_prev ? prev_abs : NULL) : owner,
-				    explicit_owner);
+				st = tlsa_zone_found_add(sc, e, target, owner,
+							 explicit_owner ? prev_abs : owner,
+							 explicit_owner);
 				if (st == TLSA_OK)
-					this_found = ed->nfound - 1;
+					*this_found = ed->nfound - 1;
 			}
 		}
 		break;
 	case SCAN_SNIPPET:
 		if ((owner = cur_owner_abs(sc)) == NULL)
 			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line, NULL);
-		if (!is_tlsa)
+		if (!k->is_tlsa)
 			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_NOT_TLSA, sc->path, e->line,
 					      "a snippet holds only TLSA records");
 		st = tlsa_zone_snip_add(sc, e, owner);
@@ -434,28 +426,96 @@ static tlsa_status scan_entry(struct scan *sc, struct entry *e, int full)
 		break;
 	}
 	case SCAN_CNAMES:
-		break; /* done above */
+		break; /* scan_entry() does it for every entry */
 	}
+	return st;
+}
+
+/* Tell the previous found entry what follows it: entry e, found as
+ * this_found (or NONE). */
+static tlsa_status link_found(struct scan *sc, const struct entry *e, int explicit_owner,
+			      size_t this_found)
+{
+	struct found *pf = &sc->ed->found[sc->last_found];
+
+	pf->next_found = this_found;
+	pf->next_start = e->start;
+	pf->next_blank = !explicit_owner;
+	if (!explicit_owner && this_found == NONE) {
+		/* The owner text that line would need, in its origin. */
+		const char *abs =
+		    sc->owner_gen == sc->origin_gen ? sc->owner_text : cur_owner_abs(sc);
+		if (abs == NULL)
+			return tlsa_zone_fail(sc->ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line,
+					      NULL);
+		if ((pf->fix_text = strdup(abs)) == NULL)
+			return TLSA_ERR_NOMEM;
+	}
+	return TLSA_OK;
+}
+
+/* One entry: a directive or a record, e->text holding its lines.  full:
+ * all its tokens are there (else only its head: nobody needs it). */
+static tlsa_status scan_entry(struct scan *sc, struct entry *e, int full)
+{
+	tlsa_zone_edit *ed = sc->ed;
+	const char *text = e->text;
+	const struct toks *t = e->t;
+	int explicit_owner = text[0] != ' ' && text[0] != '\t';
+	size_t i, this_found = NONE;
+	char prev_abs[NAME_MAX_TEXT];
+	int had_prev = 0;
+	struct kind k = {"", 0, 0, 0, 0};
+	const char *owner;
+	tlsa_status st;
+
+	if (explicit_owner && t->t[0].off == 0 && text[0] == '$')
+		return directive(sc, text, t, e->line);
+
+	i = head_fields(text, t, explicit_owner ? 1 : 0, &e->ttl_i, &e->class_i);
+	if (i < t->n) {
+		k.ty = text + t->t[i].off;
+		k.tyl = t->t[i].len;
+		k.is_tlsa = is_tlsa_type(k.ty, k.tyl);
+	}
+	st = take_owner(sc, e, explicit_owner,
+			full && sc->mode == SCAN_EDIT && k.is_tlsa && ed->ntargets > 0, prev_abs,
+			&had_prev);
 	if (st != TLSA_OK)
 		return st;
+	sc->seen_record = 1;
+	if (i >= t->n)
+		return tlsa_zone_fail(ed, TLSA_ERR_ZONE_SYNTAX, sc->path, e->line,
+				      "no record type");
+	e->type_i = i;
+	if (e->ttl_i >= 0 && !sc->has_default_ttl) {
+		/* RFC 1035 zones without $TTL: the last TTL given carries on. */
+		if (tlsa_zone_parse_ttl(text + t->t[e->ttl_i].off, t->t[e->ttl_i].len,
+					&sc->last_ttl) == 0)
+			sc->has_last_ttl = 1;
+	}
 
-	/* Tell the previous found entry what follows it. */
-	if (sc->last_found != NONE) {
-		struct found *pf = &ed->found[sc->last_found];
-		pf->next_found = this_found;
-		pf->next_start = e->start;
-		pf->next_blank = !explicit_owner;
-		if (!explicit_owner && this_found == NONE) {
-			/* The owner text that line would need, in its origin. */
-			const char *abs =
-			    sc->owner_gen == sc->origin_gen ? sc->owner_text : cur_owner_abs(sc);
-			if (abs == NULL)
-				return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line,
-						      NULL);
-			if ((pf->fix_text = strdup(abs)) == NULL)
-				return TLSA_ERR_NOMEM;
+	if (token_is(k.ty, k.tyl, "RRSIG") || token_is(k.ty, k.tyl, "TYPE46")) {
+		if (!ed->signed_zone) {
+			ed->signed_zone = 1;
+			snprintf(ed->signed_file, sizeof(ed->signed_file), "%s", sc->path);
+			ed->signed_line = e->line;
 		}
 	}
+	k.is_soa = is_soa_type(k.ty, k.tyl);
+	k.is_cname = is_cname_type(k.ty, k.tyl);
+	if (sc->mode == SCAN_CNAMES) {
+		/* Every entry, light or full: its owner and type are enough. */
+		if ((owner = cur_owner_abs(sc)) == NULL)
+			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_ORIGIN, sc->path, e->line, NULL);
+		return tlsa_zone_cname_other(sc, e, owner, k.ty, k.tyl);
+	}
+	st = keep_entry(sc, e, full, &k, explicit_owner, had_prev ? prev_abs : NULL, &this_found);
+	if (st != TLSA_OK)
+		return st;
+	if (sc->last_found != NONE &&
+	    (st = link_found(sc, e, explicit_owner, this_found)) != TLSA_OK)
+		return st;
 	sc->last_found = this_found;
 	return TLSA_OK;
 }
@@ -531,6 +591,39 @@ static tlsa_status syntax_error(struct scan *sc, unsigned long line, int tr)
 			      tr == TOK_PAREN ? "')' without '('" : "unterminated quoted string");
 }
 
+/* The main file's line ends, which new lines copy: CRLF when its first
+ * line ends so, and whether its last line has one. */
+static void note_line_end(tlsa_zone_edit *ed, const char *line, size_t len, unsigned long lineno)
+{
+	if (lineno == 1 && len >= 2 && line[len - 1] == '\n' && line[len - 2] == '\r')
+		memcpy(ed->eol, "\r\n", 3);
+	ed->ends_with_eol = line[len - 1] == '\n';
+}
+
+/*
+ * How the reading stopped (rc of reader_line() after lineno lines): a
+ * read error, no memory, a line too long, or the end of the file, where
+ * the entry opened on line open_line (0: none) is still open.
+ */
+static tlsa_status end_of_file(struct scan *sc, const struct reader *r, int rc,
+			       unsigned long lineno, unsigned long open_line)
+{
+	if (rc == -1)
+		return tlsa_zone_fail(sc->ed, TLSA_ERR_IO, sc->path, lineno, "%s", strerror(errno));
+	if (rc == -2)
+		return TLSA_ERR_NOMEM;
+	if (rc == -3 && lineno == 0 && cr_line_ends(r->buf + r->start, r->end - r->start))
+		return cr_error(sc);
+	if (rc == -3)
+		return tlsa_zone_fail(sc->ed, TLSA_ERR_ZONE_SYNTAX, sc->path, lineno + 1,
+				      "line longer than %u MiB: not a zone file",
+				      ZONE_LINE_MAX >> 20);
+	if (open_line != 0)
+		return tlsa_zone_fail(sc->ed, TLSA_ERR_ZONE_SYNTAX, sc->path, open_line,
+				      "'(' without ')' before the end of the file");
+	return TLSA_OK;
+}
+
 static tlsa_status scan_file(struct scan *sc, int fd)
 {
 	tlsa_zone_edit *ed = sc->ed;
@@ -566,11 +659,8 @@ static tlsa_status scan_file(struct scan *sc, int fd)
 			st = cr_error(sc);
 			break;
 		}
-		if (sc->is_main && lineno == 1 && len >= 2 && line[len - 1] == '\n' &&
-		    line[len - 2] == '\r')
-			memcpy(ed->eol, "\r\n", 3);
 		if (sc->is_main)
-			ed->ends_with_eol = line[len - 1] == '\n';
+			note_line_end(ed, line, len, lineno);
 		if (light) {
 			/* The rest of an entry nobody needs: follow parentheses only. */
 			tr = tlsa_zone_tokenize(&t, line, len, 0, &depth, 0);
@@ -646,22 +736,8 @@ static tlsa_status scan_file(struct scan *sc, int fd)
 				break;
 		}
 	}
-	if (st == TLSA_OK && !sc->done) {
-		if (rc == -1)
-			st = tlsa_zone_fail(ed, TLSA_ERR_IO, sc->path, lineno, "%s",
-					    strerror(errno));
-		else if (rc == -2)
-			st = TLSA_ERR_NOMEM;
-		else if (rc == -3 && lineno == 0 && cr_line_ends(r.buf + r.start, r.end - r.start))
-			st = cr_error(sc);
-		else if (rc == -3)
-			st = tlsa_zone_fail(ed, TLSA_ERR_ZONE_SYNTAX, sc->path, lineno + 1,
-					    "line longer than %u MiB: not a zone file",
-					    ZONE_LINE_MAX >> 20);
-		else if (in_entry || light)
-			st = tlsa_zone_fail(ed, TLSA_ERR_ZONE_SYNTAX, sc->path, e.line,
-					    "'(' without ')' before the end of the file");
-	}
+	if (st == TLSA_OK && !sc->done)
+		st = end_of_file(sc, &r, rc, lineno, in_entry || light ? e.line : 0);
 	if (st == TLSA_OK && sc->is_main && sc->mode == SCAN_EDIT) {
 		ed->size = off;
 		free(ed->eof_origin);

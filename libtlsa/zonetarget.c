@@ -6,11 +6,19 @@
  *
  * Owns: tlsa_zone_edit_add_record(), _remove(), the targets and their
  * hash, and the check that every owner lies in the zone.  Does not own
- * comparing or writing records (zoneedit.c) or TLSA rdata (record.c).
+ * comparing or writing records (zoneplan.c) or TLSA rdata (record.c).
  */
 #include "config.h"
 
-#include "zone-internal.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zonebuf.h"
+#include "zoneedit.h"
+#include "zonefail.h"
+#include "zonelex.h"
+#include "zonetarget.h"
 
 /* ---- what is asked --------------------------------------------------- */
 
@@ -240,7 +248,8 @@ tlsa_status tlsa_zone_resolve_targets(tlsa_zone_edit *ed, const char *origin)
 					      p->owner_text);
 		/* Completed by the SOA's owner, a name may grow too long. */
 		st = owner_check(ed, p->owner_text, strlen(p->owner_text), origin,
-				 p->remove ? "the owner to remove " : "the owner of a record given ");
+				 p->remove ? "the owner to remove "
+					   : "the owner of a record given ");
 		if (st != TLSA_OK)
 			return st;
 		if (tlsa_zone_absolute(p->owner_text, strlen(p->owner_text), origin, abs,

@@ -6,10 +6,10 @@
  * the old one and the directory fsynced.
  *
  * Owns: the lock, the temp files (tlsa_zone_write_zone(), _snippet()),
- * the read-back of what was written, --check on the new zone, and
- * tlsa_zone_edit_commit(), _abort() and _unlink_temps().  Does not own
- * what the new text is (zoneedit.c) and installs no signal handler: a
- * caller's handler calls tlsa_zone_edit_unlink_temps().
+ * and tlsa_zone_edit_commit(), _abort() and _unlink_temps().  Does not
+ * own what the new text is (zoneplan.c) or reading it back and checking
+ * it (zoneverify.c), and installs no signal handler: a caller's handler
+ * calls tlsa_zone_edit_unlink_temps().
  *
  * Locking: flock(LOCK_EX) on the zone file itself (LOCK_SH for dry runs
  * and -o), re-checked after it is granted: a waiter that locked a file
@@ -24,7 +24,18 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "zone-internal.h"
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "zoneedit.h"
+#include "zonefail.h"
+#include "zonepath.h"
+#include "zonewrite.h"
+
+#define COPY_CHUNK (1u << 20) /* the copier's buffer, when the kernel cannot */
 
 /* ---- the zone file, locked ------------------------------------------- */
 
@@ -62,35 +73,6 @@ tlsa_status tlsa_zone_open_locked(tlsa_zone_edit *ed, const char *path, int excl
 }
 
 /* ---- temp files ------------------------------------------------------ */
-
-int tlsa_zone_resolve_path(const char *path, char *out)
-{
-	char dir[PATH_MAX], rdir[PATH_MAX], *slash;
-	const char *base;
-
-	if (realpath(path, out) != NULL)
-		return 0;
-	if (errno != ENOENT)
-		return -1;
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash == NULL) {
-		snprintf(dir, sizeof(dir), ".");
-		base = path;
-	} else {
-		/* base points into path: dir is rewritten below for a file in / */
-		base = path + (slash - dir) + 1;
-		*slash = '\0';
-		if (dir[0] == '\0')
-			snprintf(dir, sizeof(dir), "/");
-	}
-	if (realpath(dir, rdir) == NULL)
-		return -1;
-	if ((size_t)snprintf(out, PATH_MAX, "%s%s%s", rdir, strcmp(rdir, "/") == 0 ? "" : "/",
-			     base) >= PATH_MAX)
-		return -1;
-	return 0;
-}
 
 /* Create the temp file for out: beside the target, or in the scratch dir. */
 static int make_temp(tlsa_zone_edit *ed, struct outfile *o)
@@ -135,8 +117,8 @@ static tlsa_status open_out(tlsa_zone_edit *ed, const char *path, int zone, int 
 	o->zone = zone;
 	*fd = make_temp(ed, o);
 	if (*fd < 0)
-		return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0, "cannot create a temp file beside it: %s",
-				      strerror(errno));
+		return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0,
+				      "cannot create a temp file beside it: %s", strerror(errno));
 	ed->nout++;
 	return TLSA_OK;
 }
@@ -197,11 +179,12 @@ static tlsa_status finish_temp(tlsa_zone_edit *ed, struct outfile *o, int fd,
 
 	if (like != NULL) {
 		if (fchmod(fd, like->st_mode & 07777) != 0)
-			return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0, "writing the new version: chmod: %s",
+			return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0,
+					      "writing the new version: chmod: %s",
 					      strerror(errno));
 		if (fstat(fd, &now) != 0)
-			return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0, "writing the new version: %s",
-					      strerror(errno));
+			return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0,
+					      "writing the new version: %s", strerror(errno));
 		if ((now.st_uid != like->st_uid || now.st_gid != like->st_gid) &&
 		    fchown(fd, like->st_uid, like->st_gid) != 0 && ed->scratch == NULL)
 			return tlsa_zone_fail(ed, TLSA_ERR_ZONE_OWNER, o->target, 0, "%s",
@@ -209,8 +192,8 @@ static tlsa_status finish_temp(tlsa_zone_edit *ed, struct outfile *o, int fd,
 		copy_xattrs(ed, o, fd);
 	}
 	if (fsync(fd) != 0)
-		return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0, "writing the new version: fsync: %s",
-				      strerror(errno));
+		return tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0,
+				      "writing the new version: fsync: %s", strerror(errno));
 	return TLSA_OK;
 }
 
@@ -249,10 +232,10 @@ static tlsa_status copy_range(int src, off_t off, off_t len, int dst, char **buf
 			return TLSA_ERR_IO;
 		break;
 	}
-	if (len > 0 && *buf == NULL && (*buf = malloc(READ_CHUNK)) == NULL)
+	if (len > 0 && *buf == NULL && (*buf = malloc(COPY_CHUNK)) == NULL)
 		return TLSA_ERR_NOMEM;
 	while (len > 0) {
-		size_t want = len > READ_CHUNK ? READ_CHUNK : (size_t)len;
+		size_t want = len > COPY_CHUNK ? COPY_CHUNK : (size_t)len;
 		n = pread(src, *buf, want, off);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -262,116 +245,6 @@ static tlsa_status copy_range(int src, off_t off, off_t len, int dst, char **buf
 		len -= n;
 	}
 	return TLSA_OK;
-}
-
-/* ---- reading back ---------------------------------------------------- */
-
-/* One line of patch p as written: a record asked for, in wire form. */
-static tlsa_status check_line(tlsa_zone_edit *ed, const struct patch *p, const char *line,
-			      const struct toks *t, const char *path)
-{
-	int expl = line[0] != ' ' && line[0] != '\t';
-	char owner[NAME_MAX_TEXT];
-	struct entry e = {0};
-	struct scan sc;
-	ldns_rr *rr = NULL;
-	tlsa_record *rec = NULL;
-	tlsa_status st;
-	size_t j, k;
-	int hit = 0;
-
-	if (p->target != NONE)
-		snprintf(owner, sizeof(owner), "%s", ed->targets[p->target].display);
-	else if (tlsa_zone_absolute(line, t->t[0].len, ed->eof_origin, owner, sizeof(owner)) != 0)
-		return tlsa_zone_fail(ed, TLSA_ERR_ZONE_READBACK, path, 0, "owner");
-	e.text = line;
-	e.t = t;
-	e.type_i = head_fields(line, t, expl ? 1 : 0, &e.ttl_i, &e.class_i);
-	tlsa_zone_scan_init(&sc, ed, SCAN_EDIT, path, NULL);
-	st = tlsa_zone_parse_rr(&sc, &e, owner, &rr);
-	if (st == TLSA_OK)
-		st = tlsa_zone_rr_tlsa(rr, &rec);
-	if (st == TLSA_OK) {
-		for (k = 0; k < ed->ntargets && !hit; k++) {
-			if (p->target != NONE && k != p->target)
-				continue;
-			for (j = 0; j < ed->targets[k].nwants; j++)
-				if (tlsa_record_equal(rec, ed->targets[k].wants[j].rec))
-					hit = 1;
-		}
-		if (!hit)
-			st = tlsa_zone_fail(ed, TLSA_ERR_ZONE_READBACK, path, 0,
-					    "a record written is not one asked for");
-	} else if (st != TLSA_ERR_NOMEM) {
-		/* Keep what the parser said about it. */
-		char why[sizeof(ed->where.detail)];
-
-		snprintf(why, sizeof(why), "%s", ed->where.detail);
-		st = tlsa_zone_fail(ed, TLSA_ERR_ZONE_READBACK, path, 0,
-				    "a record written does not parse%s%s", why[0] ? ": " : "", why);
-	}
-	tlsa_record_free(rec);
-	ldns_rr_free(rr);
-	return st;
-}
-
-/* Read the patches back from the temp file and parse their records. */
-static tlsa_status read_back(tlsa_zone_edit *ed, int fd, const char *path)
-{
-	struct buf b = {0};
-	struct toks t = {0};
-	size_t i, start, end;
-	tlsa_status st = TLSA_OK;
-	int depth;
-
-	for (i = 0; i < ed->npatches && st == TLSA_OK; i++) {
-		struct patch *p = &ed->patches[i];
-		ssize_t n;
-
-		b.len = 0;
-		if (buf_reserve(&b, p->len) != 0) {
-			st = TLSA_ERR_NOMEM;
-			break;
-		}
-		n = pread(fd, b.p, p->len, p->out_off);
-		if (n < 0 || (size_t)n != p->len || memcmp(b.p, p->text, p->len) != 0) {
-			st = tlsa_zone_fail(ed, TLSA_ERR_ZONE_READBACK, path, 0, "bytes differ");
-			break;
-		}
-		b.len = p->len;
-		b.p[b.len] = '\0';
-		if (!p->records)
-			continue;
-		/* Each line: the records written, parsed with ldns and compared
-		 * with what was asked, in wire form. */
-		for (start = 0; start < b.len && st == TLSA_OK; start = end) {
-			const char *nl = memchr(b.p + start, '\n', b.len - start);
-			end = nl ? (size_t)(nl - b.p) + 1 : b.len;
-			t.n = 0;
-			depth = 0;
-			if (tlsa_zone_tokenize(&t, b.p + start, end - start, 0, &depth,
-					       (size_t)-1) != TOK_OK ||
-			    depth != 0)
-				st =
-				    tlsa_zone_fail(ed, TLSA_ERR_ZONE_READBACK, path, 0, "bad line");
-			else if (t.n > 0)
-				st = check_line(ed, p, b.p + start, &t, path);
-		}
-	}
-	free(t.t);
-	free(b.p);
-	return st;
-}
-
-/* Parse the whole new zone with ldns and apply the CNAME rule (--check);
- * shown names it. */
-static tlsa_status check_file(tlsa_zone_edit *ed, int fd, const char *shown)
-{
-	tlsa_status st = tlsa_zone_check_scan(ed, fd, shown);
-
-	if (st == TLSA_ERR_ZONE_RECORD || st == TLSA_ERR_ZONE_SYNTAX)
-		return TLSA_ERR_ZONE_CHECK; /* where names the line of the new file */
-	return st;
 }
 
 /* ---- the new files --------------------------------------------------- */
@@ -387,7 +260,7 @@ static int patch_cmp(const void *a, const void *b)
 	return 0;
 }
 
-tlsa_status tlsa_zone_write_zone(tlsa_zone_edit *ed)
+tlsa_status tlsa_zone_write_zone(tlsa_zone_edit *ed, int *fdp)
 {
 	const char *path = ed->output ? ed->output : ed->zone_path;
 	struct outfile *o;
@@ -419,10 +292,18 @@ tlsa_status tlsa_zone_write_zone(tlsa_zone_edit *ed)
 				    strerror(errno));
 	if (st == TLSA_OK)
 		st = finish_temp(ed, o, fd, &o->st);
-	if (st == TLSA_OK)
-		st = read_back(ed, fd, o->temp);
-	if (st == TLSA_OK && (ed->flags & TLSA_ZONE_CHECK))
-		st = check_file(ed, fd, path);
+	if (st != TLSA_OK) {
+		close(fd);
+		return st;
+	}
+	*fdp = fd;
+	return TLSA_OK;
+}
+
+tlsa_status tlsa_zone_close_zone(tlsa_zone_edit *ed, int fd, tlsa_status st)
+{
+	const struct outfile *o = &ed->out[ed->nout - 1];
+
 	if (close(fd) != 0 && st == TLSA_OK)
 		st = tlsa_zone_fail(ed, TLSA_ERR_IO, o->target, 0, "writing the new version: %s",
 				    strerror(errno));

@@ -153,13 +153,13 @@ typedef struct tlsa_dns_answer {
 /* ---- TLSA ------------------------------------------------------------------ */
 
 /* One TLSA record as found in DNS; a malformed one is kept and flagged. */
-typedef struct tlsa_tlsa_rr {
+typedef struct tlsa_dns_record {
 	tlsa_record *record;  /* NULL when the rdata is shorter than 3 bytes */
 	unsigned char *rdata; /* the raw rdata, always present */
 	size_t rdlen;
 	unsigned check; /* tlsa_record_check() flags (0: well formed) */
 	int malformed;	/* 1: too short to be a TLSA record at all */
-} tlsa_tlsa_rr;
+} tlsa_dns_record;
 
 typedef struct tlsa_tlsa_result {
 	char *host;		     /* the host asked, absolute */
@@ -171,7 +171,7 @@ typedef struct tlsa_tlsa_result {
 	char *owner;		     /* "_PORT._PROTO.BASE." that was used */
 	tlsa_dns_answer answer;	     /* the TLSA lookup at owner */
 	size_t nrecords;
-	tlsa_tlsa_rr *records;
+	tlsa_dns_record *records;
 } tlsa_tlsa_result;
 
 /*

@@ -4,7 +4,7 @@
  * Owns: the rdata of one TLSA record and its two text forms, the
  * presentation form "3 1 1 ab12..." and the RFC 3597 generic form
  * "\# 35 030101ab12...".  Owner names, TTLs and classes belong to the
- * callers (cmd/ and zonefile.c), which use ldns for whole resource records.
+ * callers (cmd/ and the zone*.c files), which use ldns for whole resource records.
  */
 #ifndef TLSA_RECORD_H
 #define TLSA_RECORD_H

@@ -4,7 +4,7 @@
  *
  * Owns: the arithmetic on uint32 serials, recognising the style a serial
  * is written in, and the rule that a new serial is always greater than the
- * old one.  Does not own reading or writing zone files (zonefile.c).  The
+ * old one.  Does not own reading or writing zone files (zoneedit.c).  The
  * clock is always passed in, so every function here is pure and testable.
  */
 #ifndef TLSA_SERIAL_H

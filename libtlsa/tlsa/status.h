@@ -49,7 +49,7 @@ typedef enum tlsa_status {
 	TLSA_ERR_DEPTH = 210,         /* no certificate at that depth */
 	TLSA_ERR_PEM_NONE = 211,      /* PEM text with no object we read */
 
-	/* 300-399: zone files and serials (zonefile.c, serial.c) */
+	/* 300-399: zone files and serials (zoneedit.c and its steps, serial.c) */
 	TLSA_ERR_SERIAL_SYNTAX = 300,    /* --serial not a policy name or 0-4294967295 */
 	TLSA_ERR_SERIAL_BACKWARDS = 301, /* new serial not greater than the old (RFC 1982) */
 	TLSA_ERR_SERIAL_JUMP = 302,      /* serial jump of 2^31 or more */

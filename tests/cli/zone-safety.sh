@@ -1,6 +1,6 @@
 #!/bin/bash
 # tlsa zone must never write a zone a server refuses, nor call a run that
-# did nothing a success (issue 11, items 2, 4 and 15):
+# did nothing a success:
 #  - records for an owner that is a CNAME are refused, naming the CNAME's
 #    target (RFC 7671 section 7: update the target's records instead);
 #  - --check refuses a new zone with CNAME and other data at one name;

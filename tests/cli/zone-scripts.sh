@@ -1,5 +1,5 @@
 #!/bin/bash
-# The pipeline scripts of issue 5: scripts/certbot-deploy-hook (run as
+# The pipeline scripts: scripts/certbot-deploy-hook (run as
 # certbot would, with a fake live/archive lineage) and
 # scripts/provision-example (a manifest of hosts and certificates into two
 # zones).  Expected records come from `tlsa create` (tested on its own in

@@ -1,5 +1,5 @@
 #!/bin/bash
-# tlsa zone on zone files of shapes that BIND and Knot load (issue 16):
+# tlsa zone on zone files of shapes that BIND and Knot load:
 # an SOA that appears more than once (a saved zone transfer), an SOA in
 # the RFC 3597 generic form, a blank owner on the first line of an
 # $INCLUDEd file, $GENERATE lines; and what is refused, saying why:

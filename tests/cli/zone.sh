@@ -1,6 +1,6 @@
 #!/bin/bash
 # tlsa zone, from the outside: the contract's `tlsa zone` section and
-# issue 5's fixture cases.  For each fixture the whole file after the edit
+# the fixture cases.  For each fixture the whole file after the edit
 # is compared with the bytes it must hold (expected fixtures, or the
 # original with the one intended edit applied by sed), a second run must
 # change nothing, and the result must load in the real zone checkers

@@ -1,5 +1,5 @@
 /*
- * zonefile.c: the scanner, the edit plan and the safe replacement, on
+ * tlsa/zonefile.h: the scanner, the edit plan and the safe replacement, on
  * small zone files written to a scratch directory.  Each case compares
  * the whole file after the edit with the bytes it must hold.
  */
@@ -16,7 +16,7 @@
 
 #include <tlsa.h>
 
-#include "../../libtlsa/zone-internal.h"
+#include "../../libtlsa/zonepath.h"
 
 #include "tap.h"
 

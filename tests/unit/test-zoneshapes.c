@@ -1,5 +1,5 @@
 /*
- * Zone-file shapes BIND and Knot load (issue 16), through the library:
+ * Zone-file shapes BIND and Knot load, through the library:
  * an SOA repeated (a saved zone transfer), an SOA in RFC 3597 form, a
  * blank owner at the top of an $INCLUDEd file, CR-only line ends, and
  * owners too long for the wire in records given.  Each case checks the
