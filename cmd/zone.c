@@ -137,17 +137,6 @@ static void catch_signals(int on)
 
 /* ---- inputs ----------------------------------------------------------- */
 
-static int push(const char ***list, size_t *n, const char *s)
-{
-	const char **l = realloc(*list, (*n + 1) * sizeof(*l));
-
-	if (l == NULL)
-		return -1;
-	l[(*n)++] = s;
-	*list = l;
-	return 0;
-}
-
 /* The option that answers a library status: the library knows none. */
 static const char *zone_hint(tlsa_status st)
 {
@@ -509,11 +498,11 @@ static int parse_options(int argc, char **argv, struct zone_opts *o)
 	while ((c = getopt_long(argc, argv, ":r:no:qvh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			if (push(&o->records, &o->nrecords, optarg) != 0)
+			if (cli_push(&o->records, &o->nrecords, optarg) != 0)
 				return out_of_memory();
 			break;
 		case OPT_REMOVE:
-			if (push(&o->removes, &o->nremoves, optarg) != 0)
+			if (cli_push(&o->removes, &o->nremoves, optarg) != 0)
 				return out_of_memory();
 			break;
 		case OPT_ORIGIN:
