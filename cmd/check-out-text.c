@@ -13,14 +13,6 @@
 #include "check-targets.h"
 #include "cli.h"
 
-static void day_string(time_t t, char buf[11])
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, 11, "%Y-%m-%d", &tm);
-}
-
 /* "_25._tcp.mx.example.org." or "--tlsa" or the file the records came from. */
 static const char *records_from(const struct check_target *t)
 {
@@ -58,7 +50,7 @@ static void text_chain(FILE *fp, const tlsa_verify_result *r)
 		der = tlsa_input_cert(r->chain, d, &len);
 		if (der == NULL || tlsa_cert_info_get(der, len, &info) != TLSA_OK)
 			continue;
-		day_string(info.not_after, day);
+		cli_day(info.not_after, day);
 		fprintf(fp, "  depth %zu: %s, issuer %s, notAfter %s\n", d, info.subject,
 			info.issuer, day);
 		tlsa_cert_info_clear(&info);

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "check-policy.h"
+#include "cli.h"
 
 const char *verdict_name(enum verdict v)
 {
@@ -247,14 +248,6 @@ static char *published(const struct check_target *t, const tlsa_verify_result *r
 	return s;
 }
 
-static void day_string(time_t t, char buf[11])
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, 11, "%Y-%m-%d", &tm);
-}
-
 /* Expiry of the certificates the match relied on: depth 0 up to the matched depth. */
 static int expiry(struct check_addr *a, const struct check_conf *c, uint8_t usage)
 {
@@ -274,7 +267,7 @@ static int expiry(struct check_addr *a, const struct check_conf *c, uint8_t usag
 			a->days_left = (int)days;
 			a->have_days = 1;
 		}
-		day_string(na, day);
+		cli_day(na, day);
 		if (na < c->now)
 			rc |= notes_add(&a->notes, V_WARNING,
 					"certificate at depth %d expired on %s%s", d, day,

@@ -478,3 +478,11 @@ void iso_time(time_t t, char buf[21])
 	gmtime_r(&t, &tm);
 	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+void cli_day(time_t t, char buf[11])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 11, "%Y-%m-%d", &tm);
+}

@@ -124,6 +124,9 @@ void json_string(FILE *fp, const char *s);
 /* A UTC time as ISO 8601 ("2026-11-23T16:14:00Z") into buf[21]. */
 void iso_time(time_t t, char buf[21]);
 
+/* A UTC day as "2026-11-23" into buf[11]. */
+void cli_day(time_t t, char buf[11]);
+
 /* Flush and check stdout; 0 when everything written reached it. */
 int cli_flush_stdout(void);
 
