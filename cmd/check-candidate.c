@@ -33,7 +33,7 @@ int check_cand_load(struct check_cand *c, const char *file, const char *pass, ch
 {
 	unsigned char *buf = NULL;
 	size_t len = 0;
-	tlsa_where where = { 0, TLSA_KIND_NONE };
+	tlsa_where where = {0, TLSA_KIND_NONE};
 	tlsa_status st;
 	int e;
 
@@ -42,8 +42,10 @@ int check_cand_load(struct check_cand *c, const char *file, const char *pass, ch
 	st = tlsa_file_read(file, &buf, &len);
 	e = errno;
 	if (st == TLSA_OK)
-		st = tlsa_input_load(&c->in, buf, len, TLSA_KIND_CERT | TLSA_KIND_PUBKEY |
-				     TLSA_KIND_PRIVKEY | TLSA_KIND_CSR, pass, &where);
+		st = tlsa_input_load(&c->in, buf, len,
+				     TLSA_KIND_CERT | TLSA_KIND_PUBKEY | TLSA_KIND_PRIVKEY |
+					 TLSA_KIND_CSR,
+				     pass, &where);
 	if (buf != NULL) {
 		/* it may hold a private key */
 		OPENSSL_cleanse(buf, len);
@@ -55,7 +57,8 @@ int check_cand_load(struct check_cand *c, const char *file, const char *pass, ch
 		snprintf(why, whysize, "--candidate %s: %s", file, strerror(e));
 	else if (where.line > 0)
 		snprintf(why, whysize, "--candidate %s: line %lu: %s%s", file, where.line,
-			 tlsa_strerror(st), st == TLSA_ERR_PASSPHRASE ? " (give it with --passin)" : "");
+			 tlsa_strerror(st),
+			 st == TLSA_ERR_PASSPHRASE ? " (give it with --passin)" : "");
 	else
 		snprintf(why, whysize, "--candidate %s: %s%s", file, tlsa_strerror(st),
 			 st == TLSA_ERR_PASSPHRASE ? " (give it with --passin)" : "");
@@ -285,7 +288,8 @@ int check_candidates(struct check_target *t, const struct check_cand *c, size_t 
 
 			if (!considered(r, smtp))
 				continue;
-			/* End-entity usages (1, 3) describe the leaf, trust-anchor usages (0, 2) an issuer. */
+			/* End-entity usages (1, 3) describe the leaf, trust-anchor usages (0, 2) an
+			 * issuer. */
 			lo = r->usage % 2 == 1 ? 0 : 1;
 			hi = r->usage % 2 == 1 ? 1 : count;
 			for (d = lo; d < hi; d++)

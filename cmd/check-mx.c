@@ -36,8 +36,8 @@ static int add_ep(struct check_group *g, const char *host, unsigned port, int pr
 	return 0;
 }
 
-int check_expand_mx(const tlsa_resolver *res, const char *domain, struct check_group *g,
-		    char *why, size_t whysize)
+int check_expand_mx(const tlsa_resolver *res, const char *domain, struct check_group *g, char *why,
+		    size_t whysize)
 {
 	const tlsa_starttls *smtp = tlsa_starttls_find("smtp");
 	const tlsa_dns_answer *a;
@@ -85,19 +85,30 @@ static const struct {
 	const char *service;
 	const char *starttls; /* NULL: direct TLS */
 } services[] = {
-	{ "xmpp-client", "xmpp" },  { "xmpp-server", "xmpp-server" },
-	{ "xmpps-client", NULL },   { "xmpps-server", NULL },
-	{ "submission", "smtp" },   { "submissions", NULL },
-	{ "smtp", "smtp" },         { "lmtp", "lmtp" },
-	{ "imap", "imap" },         { "imaps", NULL },
-	{ "pop3", "pop3" },         { "pop3s", NULL },
-	{ "sieve", "sieve" },       { "managesieve", "sieve" },
-	{ "ldap", "ldap" },         { "ldaps", NULL },
-	{ "nntp", "nntp" },         { "nntps", NULL },
-	{ "ftp", "ftp" },           { "ftps", NULL },
-	{ "postgresql", "postgres" },
-	{ "https", NULL },          { "caldavs", NULL },
-	{ "carddavs", NULL },
+    {"xmpp-client", "xmpp"},
+    {"xmpp-server", "xmpp-server"},
+    {"xmpps-client", NULL},
+    {"xmpps-server", NULL},
+    {"submission", "smtp"},
+    {"submissions", NULL},
+    {"smtp", "smtp"},
+    {"lmtp", "lmtp"},
+    {"imap", "imap"},
+    {"imaps", NULL},
+    {"pop3", "pop3"},
+    {"pop3s", NULL},
+    {"sieve", "sieve"},
+    {"managesieve", "sieve"},
+    {"ldap", "ldap"},
+    {"ldaps", NULL},
+    {"nntp", "nntp"},
+    {"nntps", NULL},
+    {"ftp", "ftp"},
+    {"ftps", NULL},
+    {"postgresql", "postgres"},
+    {"https", NULL},
+    {"caldavs", NULL},
+    {"carddavs", NULL},
 };
 
 static int service_protocol(const char *label, size_t len, const tlsa_starttls **out)
@@ -108,8 +119,8 @@ static int service_protocol(const char *label, size_t len, const tlsa_starttls *
 		if (strlen(services[i].service) != len ||
 		    strncasecmp(services[i].service, label, len) != 0)
 			continue;
-		*out = services[i].starttls != NULL ? tlsa_starttls_find(services[i].starttls)
-						    : NULL;
+		*out =
+		    services[i].starttls != NULL ? tlsa_starttls_find(services[i].starttls) : NULL;
 		return services[i].starttls == NULL || *out != NULL ? 0 : -1;
 	}
 	return -1;
@@ -134,8 +145,10 @@ int check_expand_srv(const tlsa_resolver *res, const char *owner, const tlsa_sta
 	rest = proto != NULL ? strchr(proto + 1, '.') : NULL;
 	if (svc[0] != '_' || proto == NULL || proto[1] != '_' || rest == NULL || rest[1] == '\0' ||
 	    strcmp(rest, ".") == 0) {
-		snprintf(why, whysize, "--srv %s: want an SRV owner such as "
-			 "_xmpp-client._tcp.example.org", owner);
+		snprintf(why, whysize,
+			 "--srv %s: want an SRV owner such as "
+			 "_xmpp-client._tcp.example.org",
+			 owner);
 		return -1;
 	}
 	svclen = (size_t)(proto - svc) - 1;
@@ -145,7 +158,8 @@ int check_expand_srv(const tlsa_resolver *res, const char *owner, const tlsa_sta
 		return -1;
 	}
 	if (!starttls_set && service_protocol(svc + 1, svclen, &starttls) != 0) {
-		snprintf(why, whysize, "--srv %s: unknown service '%.*s': say how to speak to it "
+		snprintf(why, whysize,
+			 "--srv %s: unknown service '%.*s': say how to speak to it "
 			 "with -t PROTO, or -t none for TLS from the first byte",
 			 owner, (int)svclen, svc + 1);
 		return -1;

@@ -162,31 +162,31 @@ int check_records_trust(struct check_target *t, const struct check_conf *c)
 	if (t->source == SRC_GIVEN) {
 		/* A --tlsa-file whose every record is for another owner: none for this one. */
 		if (t->nrecs == 0)
-			return rc | notes_add(&t->notes, V_CRITICAL,
-					      "no TLSA records for _%u._%s.%s%s in %s (%zu for other "
-					      "owners skipped)",
-					      t->port, t->proto, t->host,
-					      t->host[strlen(t->host) - 1] == '.' ? "" : ".",
-					      t->source_file != NULL ? t->source_file : "--tlsa",
-					      t->skipped);
+			return rc |
+			       notes_add(&t->notes, V_CRITICAL,
+					 "no TLSA records for _%u._%s.%s%s in %s (%zu for other "
+					 "owners skipped)",
+					 t->port, t->proto, t->host,
+					 t->host[strlen(t->host) - 1] == '.' ? "" : ".",
+					 t->source_file != NULL ? t->source_file : "--tlsa",
+					 t->skipped);
 		t->use_records = 1;
 		return rc;
 	}
 	a = &t->tlsa->answer;
 	owner = t->tlsa->owner;
 	if (t->tlsa->host_answer.ncnames > 0)
-		rc |= notes_add(&t->notes, V_OK,
-				"%s is an alias of %s (%s); TLSA base domain %s", t->tlsa->host,
-				t->tlsa->expanded,
-				t->tlsa->expansion_secure ? "secure" : "not secure", t->base_domain);
+		rc |=
+		    notes_add(&t->notes, V_OK, "%s is an alias of %s (%s); TLSA base domain %s",
+			      t->tlsa->host, t->tlsa->expanded,
+			      t->tlsa->expansion_secure ? "secure" : "not secure", t->base_domain);
 	if (a->ncnames > 0 && a->name != NULL)
 		rc |= notes_add(&t->notes, V_OK, "TLSA owner %s is an alias of %s", owner, a->name);
 	/* Without the host's expansion the TLSA base domain is unknown. */
 	if (dns_unknown(&t->tlsa->host_answer))
 		return rc |
 		       notes_add(&t->notes, V_UNKNOWN,
-				 "lookup of %s (for its CNAME expansion): %s%s",
-				 t->tlsa->host,
+				 "lookup of %s (for its CNAME expansion): %s%s", t->tlsa->host,
 				 t->tlsa->host_answer.reason != NULL ? t->tlsa->host_answer.reason
 								     : "no answer",
 				 dns_hint(&t->tlsa->host_answer));
@@ -209,10 +209,11 @@ int check_records_trust(struct check_target *t, const struct check_conf *c)
 					      "(insecure)",
 					      owner);
 		if (!c->insecure)
-			return rc | notes_add(&t->notes, V_CRITICAL,
-					      "TLSA records at %s are insecure (not DNSSEC-signed); "
-					      "DANE needs signed records (--insecure accepts them)",
-					      owner);
+			return rc |
+			       notes_add(&t->notes, V_CRITICAL,
+					 "TLSA records at %s are insecure (not DNSSEC-signed); "
+					 "DANE needs signed records (--insecure accepts them)",
+					 owner);
 		t->use_records = 1;
 		return rc | notes_add(&t->notes, V_WARNING,
 				      "TLSA records at %s are insecure (not DNSSEC-signed), "
@@ -220,9 +221,9 @@ int check_records_trust(struct check_target *t, const struct check_conf *c)
 				      owner);
 	case TLSA_DNSSEC_SECURE:
 		if (t->nrecs == 0)
-			return rc | notes_add(&t->notes, V_CRITICAL,
-					      "no TLSA records at %s (%s)", owner,
-					      a->denial_secure ? "securely denied" : "empty answer");
+			return rc |
+			       notes_add(&t->notes, V_CRITICAL, "no TLSA records at %s (%s)", owner,
+					 a->denial_secure ? "securely denied" : "empty answer");
 		t->use_records = 1;
 		return rc;
 	}
@@ -272,12 +273,12 @@ static int expiry(struct check_addr *a, const struct check_conf *c, uint8_t usag
 			rc |= notes_add(&a->notes, V_WARNING,
 					"certificate at depth %d expired on %s%s", d, day,
 					usage == TLSA_USAGE_DANE_EE && d == 0
-						? " (DANE-EE ignores expiry, other clients do not)"
-						: "");
+					    ? " (DANE-EE ignores expiry, other clients do not)"
+					    : "");
 		else if (days < c->warn_days)
 			rc |= notes_add(&a->notes, V_WARNING,
-					"certificate at depth %d expires on %s, in %ld day%s", d, day,
-					days, days == 1 ? "" : "s");
+					"certificate at depth %d expires on %s, in %ld day%s", d,
+					day, days, days == 1 ? "" : "s");
 	}
 	return rc;
 }
@@ -316,8 +317,8 @@ static int judge_addr(struct check_target *t, struct check_addr *a, const struct
 		 * saw.  Unverified is never better than CRITICAL, unless DNS
 		 * could not be asked at all.
 		 */
-		a->verdict = r->handshake && worst_note(&t->notes) == V_UNKNOWN ? V_UNKNOWN
-										 : V_CRITICAL;
+		a->verdict =
+		    r->handshake && worst_note(&t->notes) == V_UNKNOWN ? V_UNKNOWN : V_CRITICAL;
 		if (!r->handshake)
 			return asprintf(&a->message, "%s", r->why) < 0 ? -1 : 0;
 		return asprintf(&a->message, "not verified: no TLSA records to trust") < 0 ? -1 : 0;
@@ -330,8 +331,10 @@ static int judge_addr(struct check_target *t, struct check_addr *a, const struct
 				m = &t->recs[i];
 		if (m == NULL) { /* cannot happen: OpenSSL matched a record we did not give */
 			a->verdict = V_UNKNOWN;
-			return asprintf(&a->message, "internal error: the matched record is unknown") <
-					       0 ? -1 : 0;
+			return asprintf(&a->message,
+					"internal error: the matched record is unknown") < 0
+				   ? -1
+				   : 0;
 		}
 		rc |= asprintf(&a->message, "%s matched at depth %d", m->text, r->match_depth) < 0;
 		rc |= expiry(a, c, m->rec->usage);
@@ -346,8 +349,8 @@ static int judge_addr(struct check_target *t, struct check_addr *a, const struct
 	case TLSA_ERR_NO_MATCH:
 		a->verdict = V_CRITICAL;
 		pub = published(t, r);
-		rc |= asprintf(&a->message, "%s vs published %s", r->why,
-			       pub != NULL ? pub : "?") < 0;
+		rc |= asprintf(&a->message, "%s vs published %s", r->why, pub != NULL ? pub : "?") <
+		      0;
 		free(pub);
 		break;
 	case TLSA_ERR_NO_USABLE:
@@ -389,8 +392,8 @@ static int record_notes(struct check_target *t)
 			continue;
 		rr = &r->records[t->recs[i].slot];
 		if (rr->state == TLSA_REC_IGNORED || rr->state == TLSA_REC_UNUSABLE)
-			rc |= notes_add(&t->notes, V_WARNING, "TLSA record %s %s: %s", t->recs[i].text,
-					tlsa_rec_state_name(rr->state), rr->why);
+			rc |= notes_add(&t->notes, V_WARNING, "TLSA record %s %s: %s",
+					t->recs[i].text, tlsa_rec_state_name(rr->state), rr->why);
 	}
 	return rc;
 }
@@ -447,12 +450,14 @@ int check_policy(struct check_target *t, const struct check_conf *c)
 			failed++;
 	}
 	if (no_rollover && failed == 0 && c->single_key_ok)
-		rc |= notes_add(&t->notes, V_OK, "only one key published (accepted with "
+		rc |= notes_add(&t->notes, V_OK,
+				"only one key published (accepted with "
 				"--single-key-ok)");
 	else if (no_rollover && failed == 0)
-		rc |= notes_add(&t->notes, V_WARNING,
-				"only one key published so no rollover is possible: publish the "
-				"next key's record (or a 2 1 1 for the issuer) before changing keys");
+		rc |=
+		    notes_add(&t->notes, V_WARNING,
+			      "only one key published so no rollover is possible: publish the "
+			      "next key's record (or a 2 1 1 for the issuer) before changing keys");
 	t->verdict = worst_note(&t->notes);
 	for (i = 0; i < t->naddr; i++)
 		t->verdict = verdict_worse(t->verdict, t->addr[i].verdict);
@@ -513,39 +518,52 @@ static int mx_notes(struct check_group *g)
 	const char *reason = a->reason != NULL ? a->reason : "no usable answer";
 
 	if (a->state == TLSA_DNSSEC_BOGUS)
-		return notes_add(&g->notes, V_CRITICAL, "MX lookup for %s is bogus (%s): a DANE "
-				 "sender defers all mail to the domain", g->name, reason);
+		return notes_add(&g->notes, V_CRITICAL,
+				 "MX lookup for %s is bogus (%s): a DANE "
+				 "sender defers all mail to the domain",
+				 g->name, reason);
 	if (a->state == TLSA_DNSSEC_INDETERMINATE)
 		return notes_add(&g->notes, dns_unknown(a) ? V_UNKNOWN : V_CRITICAL,
 				 !dns_unknown(a) ? "MX lookup for %s failed (%s)%s"
 						 : "MX lookup for %s: %s%s",
 				 g->name, reason, dns_hint(a));
 	if (a->rcode == 3)
-		return notes_add(&g->notes, V_CRITICAL, "mail domain %s does not exist (NXDOMAIN%s)",
-				 g->name, a->state == TLSA_DNSSEC_SECURE ? ", securely denied" : "");
+		return notes_add(&g->notes, V_CRITICAL,
+				 "mail domain %s does not exist (NXDOMAIN%s)", g->name,
+				 a->state == TLSA_DNSSEC_SECURE ? ", securely denied" : "");
 	/*
 	 * RFC 7505 says a null MX domain accepts no mail; RFC 7672 has no
 	 * DANE state for it.  Nothing there is DANE-protected, and a check
 	 * asked to find protected mail service finds none: CRITICAL.
 	 */
 	if (mx->null_mx)
-		return notes_add(&g->notes, V_CRITICAL, "%s has a null MX (\"0 .\", RFC 7505): the "
+		return notes_add(&g->notes, V_CRITICAL,
+				 "%s has a null MX (\"0 .\", RFC 7505): the "
 				 "domain accepts no mail, so there is no MX host to check and "
-				 "nothing is DANE-protected", g->name);
+				 "nothing is DANE-protected",
+				 g->name);
 	if (a->state == TLSA_DNSSEC_INSECURE) {
 		if (mx->nmx == 0)
-			return notes_add(&g->notes, V_CRITICAL, "%s has no MX records, but their "
-					 "absence is not DNSSEC-signed (insecure): the domain has no "
-					 "DANE protection (RFC 7672 section 2.2.1)", g->name);
-		return notes_add(&g->notes, V_CRITICAL, "the MX RRset of %s is insecure (not "
-				 "DNSSEC-signed): an attacker could choose its MX hosts, so the "
-				 "domain has no DANE protection (RFC 7672 section 2.2.1); its hosts "
-				 "are checked for information only", g->name);
+			return notes_add(
+			    &g->notes, V_CRITICAL,
+			    "%s has no MX records, but their "
+			    "absence is not DNSSEC-signed (insecure): the domain has no "
+			    "DANE protection (RFC 7672 section 2.2.1)",
+			    g->name);
+		return notes_add(
+		    &g->notes, V_CRITICAL,
+		    "the MX RRset of %s is insecure (not "
+		    "DNSSEC-signed): an attacker could choose its MX hosts, so the "
+		    "domain has no DANE protection (RFC 7672 section 2.2.1); its hosts "
+		    "are checked for information only",
+		    g->name);
 	}
 	if (mx->nmx == 0 && g->nep > 0)
-		return notes_add(&g->notes, V_OK, "%s has no MX records (securely denied): the "
-				 "domain itself is its mail host, preference 0 (RFC 5321 section 5.1)",
-				 g->name);
+		return notes_add(
+		    &g->notes, V_OK,
+		    "%s has no MX records (securely denied): the "
+		    "domain itself is its mail host, preference 0 (RFC 5321 section 5.1)",
+		    g->name);
 	if (g->nep == 0)
 		return notes_add(&g->notes, V_CRITICAL, "%s has no MX host to check", g->name);
 	return 0;
@@ -567,16 +585,20 @@ static int srv_notes(struct check_group *g)
 						 : "SRV lookup for %s: %s%s",
 				 g->name, reason, dns_hint(a));
 	if (srv->no_service)
-		return notes_add(&g->notes, V_CRITICAL, "%s says the service is not available "
-				 "(a single SRV target \".\", RFC 2782)", g->name);
+		return notes_add(&g->notes, V_CRITICAL,
+				 "%s says the service is not available "
+				 "(a single SRV target \".\", RFC 2782)",
+				 g->name);
 	if (srv->nsrv == 0)
 		return notes_add(&g->notes, V_CRITICAL, "no SRV records at %s (%s)", g->name,
 				 a->rcode == 3 ? "NXDOMAIN" : "NODATA");
 	if (a->state == TLSA_DNSSEC_INSECURE)
-		return notes_add(&g->notes, V_CRITICAL, "the SRV RRset of %s is insecure (not "
+		return notes_add(&g->notes, V_CRITICAL,
+				 "the SRV RRset of %s is insecure (not "
 				 "DNSSEC-signed): an attacker could choose its targets, so the "
 				 "service has no DANE protection (RFC 7673 section 3); its targets "
-				 "are checked for information only", g->name);
+				 "are checked for information only",
+				 g->name);
 	return 0;
 }
 

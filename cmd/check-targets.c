@@ -132,8 +132,7 @@ void fleet_line_clear(struct fleet_line *l)
  * Returns the stream to read the targets from, rewound, or NULL after the
  * errors were said.
  */
-static FILE *validate(const char *path, const struct fleet_defaults *d, size_t *count,
-		      char **mem)
+static FILE *validate(const char *path, const struct fleet_defaults *d, size_t *count, char **mem)
 {
 	FILE *in, *out = NULL, *rd;
 	char *line = NULL, why[400];

@@ -254,9 +254,7 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 	while (rc < 0 &&
 	       (c = getopt_long(argc, argv, ":p:t:a:46j:o:qvh", long_options, NULL)) != -1) {
 		switch (c) {
-		case 'p':
-			rc = go_on(cli_target_port(&o->target, CLI_STYLE_CHECK, optarg));
-			break;
+		case 'p': rc = go_on(cli_target_port(&o->target, CLI_STYLE_CHECK, optarg)); break;
 		case OPT_PROTO:
 			rc = go_on(cli_target_proto(&o->target, CLI_STYLE_CHECK, optarg));
 			break;
@@ -273,57 +271,31 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 			else if (cli_push(&o->addresses, &o->naddresses, optarg) != 0)
 				rc = cli_usage_error("out of memory");
 			break;
-		case '4':
-			o->family = o->family == AF_INET6 ? -1 : AF_INET;
-			break;
-		case '6':
-			o->family = o->family == AF_INET ? -1 : AF_INET6;
-			break;
-		case OPT_SNI:
-			o->sni = optarg;
-			break;
-		case OPT_HELO:
-			o->helo = optarg;
-			break;
-		case OPT_SERVICE_DOMAIN:
-			o->service_domain = optarg;
-			break;
-		case OPT_MX:
-			o->mx = 1;
-			break;
-		case OPT_SRV:
-			o->srv = 1;
-			break;
+		case '4': o->family = o->family == AF_INET6 ? -1 : AF_INET; break;
+		case '6': o->family = o->family == AF_INET ? -1 : AF_INET6; break;
+		case OPT_SNI: o->sni = optarg; break;
+		case OPT_HELO: o->helo = optarg; break;
+		case OPT_SERVICE_DOMAIN: o->service_domain = optarg; break;
+		case OPT_MX: o->mx = 1; break;
+		case OPT_SRV: o->srv = 1; break;
 		case OPT_CANDIDATE:
 			if (cli_push(&o->cand_files, &o->ncand_files, optarg) != 0)
 				rc = cli_usage_error("out of memory");
 			break;
-		case OPT_CANDIDATE_ONLY:
-			o->candidate_only = 1;
-			break;
-		case OPT_SINGLE_KEY_OK:
-			o->single_key_ok = 1;
-			break;
-		case OPT_PASSIN:
-			o->passin = optarg;
-			break;
+		case OPT_CANDIDATE_ONLY: o->candidate_only = 1; break;
+		case OPT_SINGLE_KEY_OK: o->single_key_ok = 1; break;
+		case OPT_PASSIN: o->passin = optarg; break;
 		case OPT_RESOLVER:
 			if (cli_push(&o->resolvers, &o->nresolvers, optarg) != 0)
 				rc = cli_usage_error("out of memory");
 			break;
-		case OPT_TRUST_ANCHOR:
-			o->trust_anchor = optarg;
-			break;
-		case OPT_INSECURE:
-			o->insecure = 1;
-			break;
+		case OPT_TRUST_ANCHOR: o->trust_anchor = optarg; break;
+		case OPT_INSECURE: o->insecure = 1; break;
 		case OPT_TLSA:
 			if (cli_push(&o->tlsa, &o->ntlsa, optarg) != 0)
 				rc = cli_usage_error("out of memory");
 			break;
-		case OPT_TLSA_FILE:
-			o->tlsa_file = optarg;
-			break;
+		case OPT_TLSA_FILE: o->tlsa_file = optarg; break;
 		case OPT_TIMEOUT:
 			rc = go_on(cli_target_timeout(&o->target, CLI_STYLE_CHECK, optarg));
 			break;
@@ -331,21 +303,15 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 			if (cli_parse_ulong(optarg, 0, 3650, &o->warn_days) != 0)
 				rc = cli_usage_error("bad --warn-days '%s' (want 0-3650)", optarg);
 			break;
-		case OPT_CA_FILE:
-			o->ca_file = optarg;
-			break;
-		case OPT_CA_PATH:
-			o->ca_path = optarg;
-			break;
+		case OPT_CA_FILE: o->ca_file = optarg; break;
+		case OPT_CA_PATH: o->ca_path = optarg; break;
 		case OPT_KEY_TYPES:
 			if (tlsa_key_types_parse(optarg, &o->key_types) != TLSA_OK)
 				rc = cli_usage_error("bad --key-types '%s' (want all, first, or "
 						     "a list of rsa, ecdsa, ed25519, ed448)",
 						     optarg);
 			break;
-		case OPT_TARGETS:
-			o->targets = optarg;
-			break;
+		case OPT_TARGETS: o->targets = optarg; break;
 		case 'j':
 			if (cli_parse_ulong(optarg, 1, 256, &o->jobs) != 0)
 				rc = cli_usage_error("bad --jobs '%s' (want 1-256)", optarg);
@@ -356,19 +322,13 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 				rc = cli_usage_error("unknown format '%s' (want %s)", optarg,
 						     check_format_names(0));
 			break;
-		case 'q':
-			cli.quiet = 1;
-			break;
-		case 'v':
-			cli.verbose++;
-			break;
+		case 'q': cli.quiet = 1; break;
+		case 'v': cli.verbose++; break;
 		case 'h':
 			help();
 			rc = 0;
 			break;
-		default:
-			rc = cli_option_error(argv, c);
-			break;
+		default: rc = cli_option_error(argv, c); break;
 		}
 	}
 	return rc;

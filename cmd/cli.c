@@ -17,7 +17,7 @@
 
 #include "cli.h"
 
-struct cli cli = { "tlsa", 0, 0, 2 };
+struct cli cli = {"tlsa", 0, 0, 2};
 
 /* The run's first error, for a format that must say it on stdout too. */
 static char first_error[1024];
@@ -96,26 +96,26 @@ int cli_usage_error(const char *fmt, ...)
 static const struct {
 	const char *cmd, *option, *hint;
 } hs_hints[] = {
-	{ "create", "--create", "'tlsa create' creates: drop --create" },
-	{ "create", "--verify", "servers are checked with 'tlsa check'" },
-	{ "check", "--verify", "'tlsa check' verifies: drop --verify" },
-	{ "check", "--create", "records are made with 'tlsa create'" },
-	{ "check", "--certificate",
-	  "check reads the server's chain; to test a file before deploying it, give "
-	  "--candidate FILE" },
-	{ "check", "--usage", "check takes the parameters from the published records" },
-	{ "check", "--selector", "check takes the parameters from the published records" },
-	{ "check", "--mtype", "check takes the parameters from the published records" },
-	{ "check", "--output", "the report's format is -o/--format" },
-	{ "check", "--rootkey", "give --trust-anchor FILE" },
-	{ "check", "--ca-cert", "give --ca-file FILE or --ca-path DIR" },
-	{ "check", "--ipv4", "give -4" },
-	{ "check", "--ipv6", "give -6" },
-	{ NULL, "--protocol", "give --proto" },
-	{ NULL, "--resolvconf", "give each resolver with 'tlsa check --resolver ADDR'" },
-	{ NULL, "--only-rr",
-	  "'tlsa check' checks the records against the server; 'dig TLSA' shows them alone" },
-	{ NULL, "--debug", "give -v (twice for more)" },
+    {"create", "--create", "'tlsa create' creates: drop --create"},
+    {"create", "--verify", "servers are checked with 'tlsa check'"},
+    {"check", "--verify", "'tlsa check' verifies: drop --verify"},
+    {"check", "--create", "records are made with 'tlsa create'"},
+    {"check", "--certificate",
+     "check reads the server's chain; to test a file before deploying it, give "
+     "--candidate FILE"},
+    {"check", "--usage", "check takes the parameters from the published records"},
+    {"check", "--selector", "check takes the parameters from the published records"},
+    {"check", "--mtype", "check takes the parameters from the published records"},
+    {"check", "--output", "the report's format is -o/--format"},
+    {"check", "--rootkey", "give --trust-anchor FILE"},
+    {"check", "--ca-cert", "give --ca-file FILE or --ca-path DIR"},
+    {"check", "--ipv4", "give -4"},
+    {"check", "--ipv6", "give -6"},
+    {NULL, "--protocol", "give --proto"},
+    {NULL, "--resolvconf", "give each resolver with 'tlsa check --resolver ADDR'"},
+    {NULL, "--only-rr",
+     "'tlsa check' checks the records against the server; 'dig TLSA' shows them alone"},
+    {NULL, "--debug", "give -v (twice for more)"},
 };
 
 int cli_option_error(char **argv, int c)
@@ -138,8 +138,7 @@ int cli_option_error(char **argv, int c)
 	return cli_usage_error("unknown option %s", q);
 }
 
-int cli_parse_ulong(const char *text, unsigned long min, unsigned long max,
-		    unsigned long *out)
+int cli_parse_ulong(const char *text, unsigned long min, unsigned long max, unsigned long *out)
 {
 	char *end;
 	unsigned long v;
@@ -289,8 +288,10 @@ static void url_host(const char *url, char *why, size_t whysize, const char *q)
 	if (at != NULL)
 		h = at + 1;
 	if (*h == '[') {
-		snprintf(why, whysize, "%s is a URL, not a host name: give the host's name (not "
-			 "its address), and the port with -p", q);
+		snprintf(why, whysize,
+			 "%s is a URL, not a host name: give the host's name (not "
+			 "its address), and the port with -p",
+			 q);
 		return;
 	}
 	n = strcspn(h, ":/?#");

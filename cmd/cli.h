@@ -12,9 +12,9 @@
 
 /* Set by each subcommand before it parses options. */
 struct cli {
-	const char *cmd; /* "create", "check", "zone": prefixes diagnostics */
-	int verbose;     /* -v count */
-	int quiet;       /* -q */
+	const char *cmd;  /* "create", "check", "zone": prefixes diagnostics */
+	int verbose;	  /* -v count */
+	int quiet;	  /* -q */
 	int usage_status; /* exit status of a usage error: 2, or 3 for check */
 };
 extern struct cli cli;
@@ -33,8 +33,7 @@ void cli_info(int level, const char *fmt, ...) __attribute__((format(printf, 2, 
 const char *cli_first_error(void);
 
 /* Parse a decimal number in [min, max]; 0 on success, -1 otherwise. */
-int cli_parse_ulong(const char *text, unsigned long min, unsigned long max,
-		    unsigned long *out);
+int cli_parse_ulong(const char *text, unsigned long min, unsigned long max, unsigned long *out);
 
 /* Append s to *v, a list of *n strings (a repeatable option); -1 when out of memory. */
 int cli_push(const char ***v, size_t *n, const char *s);

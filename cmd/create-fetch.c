@@ -28,8 +28,8 @@ static size_t fetch_address(const char *address, const struct fetch_opts *o,
 	tlsa_status st;
 
 	*chains = NULL;
-	st = tlsa_verify_each(address, (unsigned)o->port, vo, TLSA_KEY_FIRST | TLSA_KEY_ALL, &v,
-			      &n);
+	st =
+	    tlsa_verify_each(address, (unsigned)o->port, vo, TLSA_KEY_FIRST | TLSA_KEY_ALL, &v, &n);
 	in = calloc(n + 1, sizeof(*in));
 	if (n == 0 || in == NULL)
 		snprintf(why, whysize, "%s", tlsa_strerror(in == NULL ? TLSA_ERR_NOMEM : st));
@@ -85,7 +85,8 @@ size_t create_fetch_chains(const struct fetch_opts *o, const char *host, tlsa_in
 	if (o->address != NULL) {
 		n = fetch_address(o->address, o, &vo, chains, why, sizeof(why));
 		if (n == 0)
-			snprintf(err, errsize, "%s (%s port %lu): %s", host, o->address, o->port, why);
+			snprintf(err, errsize, "%s (%s port %lu): %s", host, o->address, o->port,
+				 why);
 		return n;
 	}
 	st = tlsa_resolver_new(&res, NULL, 0, (unsigned)o->timeout * 1000, NULL);
@@ -97,7 +98,8 @@ size_t create_fetch_chains(const struct fetch_opts *o, const char *host, tlsa_in
 	}
 	if (ar->naddrs == 0) {
 		snprintf(err, errsize, "%s: no addresses found%s%s", host,
-			 ar->a.reason != NULL ? ": " : "", ar->a.reason != NULL ? ar->a.reason : "");
+			 ar->a.reason != NULL ? ": " : "",
+			 ar->a.reason != NULL ? ar->a.reason : "");
 		goto out;
 	}
 	for (i = 0; i < ar->naddrs && n == 0; i++) {

@@ -12,8 +12,8 @@
 #include <tlsa.h>
 
 struct fetch_opts {
-	const char *address; /* connect here instead of resolving HOST */
-	const char *sni;     /* server name to send; NULL: HOST */
+	const char *address;	       /* connect here instead of resolving HOST */
+	const char *sni;	       /* server name to send; NULL: HOST */
 	const tlsa_starttls *starttls; /* NULL: from the port */
 	unsigned long port;
 	unsigned long timeout; /* seconds, each network step */

@@ -38,7 +38,7 @@ struct create_opts {
 	size_t nparams;
 	int depth_all;
 	long depth; /* -1: the usage's default */
-	long ttl; /* -1: none */
+	long ttl;   /* -1: none */
 	const struct out_format *fmt;
 	char *pass;
 	char *owner_abs; /* --owner completed by --origin (owned) */
@@ -71,39 +71,48 @@ static int seen_before(struct rec_seen *s, tlsa_record *rec)
 }
 
 enum {
-	OPT_CSR = 256, OPT_PASSIN, OPT_PARAMS, OPT_DEPTH, OPT_PROTO, OPT_OWNER,
-	OPT_TTL, OPT_MANIFEST, OPT_TIMEOUT, OPT_SNI, OPT_ORIGIN, OPT_ALLOW_PRIVATE
+	OPT_CSR = 256,
+	OPT_PASSIN,
+	OPT_PARAMS,
+	OPT_DEPTH,
+	OPT_PROTO,
+	OPT_OWNER,
+	OPT_TTL,
+	OPT_MANIFEST,
+	OPT_TIMEOUT,
+	OPT_SNI,
+	OPT_ORIGIN,
+	OPT_ALLOW_PRIVATE
 };
 
 static const struct option long_options[] = {
-	{ "cert", required_argument, NULL, 'c' },
-	{ "certificate", required_argument, NULL, 'c' }, /* hash-slinger's name */
-	{ "key", required_argument, NULL, 'k' },
-	{ "csr", required_argument, NULL, OPT_CSR },
-	{ "passin", required_argument, NULL, OPT_PASSIN },
-	{ "usage", required_argument, NULL, 'u' },
-	{ "selector", required_argument, NULL, 's' },
-	{ "mtype", required_argument, NULL, 'm' },
-	{ "params", required_argument, NULL, OPT_PARAMS },
-	{ "allow-private", no_argument, NULL, OPT_ALLOW_PRIVATE },
-	{ "depth", required_argument, NULL, OPT_DEPTH },
-	{ "port", required_argument, NULL, 'p' },
-	{ "proto", required_argument, NULL, OPT_PROTO },
-	{ "starttls", required_argument, NULL, 't' },
-	{ "address", required_argument, NULL, 'a' },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "sni", required_argument, NULL, OPT_SNI },
-	{ "owner", required_argument, NULL, OPT_OWNER },
-	{ "origin", required_argument, NULL, OPT_ORIGIN },
-	{ "ttl", required_argument, NULL, OPT_TTL },
-	{ "format", required_argument, NULL, 'o' },
-	{ "output", required_argument, NULL, 'o' }, /* hash-slinger's name */
-	{ "manifest", required_argument, NULL, OPT_MANIFEST },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 }
-};
+    {"cert", required_argument, NULL, 'c'},
+    {"certificate", required_argument, NULL, 'c'}, /* hash-slinger's name */
+    {"key", required_argument, NULL, 'k'},
+    {"csr", required_argument, NULL, OPT_CSR},
+    {"passin", required_argument, NULL, OPT_PASSIN},
+    {"usage", required_argument, NULL, 'u'},
+    {"selector", required_argument, NULL, 's'},
+    {"mtype", required_argument, NULL, 'm'},
+    {"params", required_argument, NULL, OPT_PARAMS},
+    {"allow-private", no_argument, NULL, OPT_ALLOW_PRIVATE},
+    {"depth", required_argument, NULL, OPT_DEPTH},
+    {"port", required_argument, NULL, 'p'},
+    {"proto", required_argument, NULL, OPT_PROTO},
+    {"starttls", required_argument, NULL, 't'},
+    {"address", required_argument, NULL, 'a'},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"sni", required_argument, NULL, OPT_SNI},
+    {"owner", required_argument, NULL, OPT_OWNER},
+    {"origin", required_argument, NULL, OPT_ORIGIN},
+    {"ttl", required_argument, NULL, OPT_TTL},
+    {"format", required_argument, NULL, 'o'},
+    {"output", required_argument, NULL, 'o'}, /* hash-slinger's name */
+    {"manifest", required_argument, NULL, OPT_MANIFEST},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
 
 static void help(void)
 {
@@ -161,11 +170,11 @@ static const struct field_info {
 	const char *name, *option, *want, *private_name;
 	uint8_t max; /* the highest value defined */
 } fields[] = {
-	[TLSA_FIELD_USAGE] = { "usage", "--usage", "0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA or 3 DANE-EE",
-			       "PrivCert", 3 },
-	[TLSA_FIELD_SELECTOR] = { "selector", "--selector", "0 Cert or 1 SPKI", "PrivSel", 1 },
-	[TLSA_FIELD_MTYPE] = { "matching type", "--mtype", "0 Full, 1 SHA2-256 or 2 SHA2-512",
-			       "PrivMatch", 2 },
+    [TLSA_FIELD_USAGE] = {"usage", "--usage", "0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA or 3 DANE-EE",
+			  "PrivCert", 3},
+    [TLSA_FIELD_SELECTOR] = {"selector", "--selector", "0 Cert or 1 SPKI", "PrivSel", 1},
+    [TLSA_FIELD_MTYPE] = {"matching type", "--mtype", "0 Full, 1 SHA2-256 or 2 SHA2-512",
+			  "PrivMatch", 2},
 };
 
 /*
@@ -174,8 +183,8 @@ static const struct field_info {
  * and only with --allow-private, since a private selector or matching
  * type has no data tlsa could compute.  0, or -1 with why set.
  */
-static int field_value(tlsa_field f, const char *text, int allow_private, uint8_t *v,
-		       char *why, size_t whysize)
+static int field_value(tlsa_field f, const char *text, int allow_private, uint8_t *v, char *why,
+		       size_t whysize)
 {
 	const struct field_info *fi = &fields[f];
 
@@ -184,12 +193,14 @@ static int field_value(tlsa_field f, const char *text, int allow_private, uint8_
 		return -1;
 	}
 	if (*v == 255 && !allow_private) {
-		snprintf(why, whysize, "255 (%s) is for private use (give --allow-private to publish it)",
+		snprintf(why, whysize,
+			 "255 (%s) is for private use (give --allow-private to publish it)",
 			 fi->private_name);
 		return -1;
 	}
 	if (*v == 255 && f != TLSA_FIELD_USAGE) {
-		snprintf(why, whysize, "255 (%s) is private: tlsa cannot compute its data (want %s)",
+		snprintf(why, whysize,
+			 "255 (%s) is private: tlsa cannot compute its data (want %s)",
 			 fi->private_name, fi->want);
 		return -1;
 	}
@@ -202,7 +213,7 @@ static int parse_params(const char *text, int allow_private, struct params *p, c
 {
 	char buf[64], *w[3], *comma, sub[160];
 	size_t i;
-	uint8_t *v[3] = { &p->usage, &p->selector, &p->mtype };
+	uint8_t *v[3] = {&p->usage, &p->selector, &p->mtype};
 
 	if (strlen(text) >= sizeof(buf))
 		goto syntax;
@@ -269,7 +280,7 @@ static void load_error(char *buf, size_t size, const char *path, tlsa_status st,
 		else if (w->found == TLSA_KIND_CSR)
 			hint = " (use --csr)";
 		snprintf(buf, size, "%s: holds %s, not %s%s", path, tlsa_kind_name(w->found),
-			 want == TLSA_KIND_CERT  ? "a certificate"
+			 want == TLSA_KIND_CERT	 ? "a certificate"
 			 : want == TLSA_KIND_CSR ? "a certificate signing request"
 						 : "a key",
 			 hint);
@@ -291,7 +302,7 @@ static tlsa_input *load_file(const char *path, unsigned want, const char *pass, 
 	unsigned char *buf = NULL;
 	size_t len = 0;
 	tlsa_input *in = NULL;
-	tlsa_where where = { 0, TLSA_KIND_NONE };
+	tlsa_where where = {0, TLSA_KIND_NONE};
 	tlsa_status st;
 	int e;
 
@@ -333,23 +344,26 @@ static void date_string(time_t t, char buf[11])
  * the object at depth of in.  where prefixes each ("FILE" or
  * "MANIFEST: line N").
  */
-static void lint(const char *where, const tlsa_input *in, size_t depth,
-		 const struct params *p, unsigned long port, time_t now, int first_of_depth)
+static void lint(const char *where, const tlsa_input *in, size_t depth, const struct params *p,
+		 unsigned long port, time_t now, int first_of_depth)
 {
 	time_t nb, na;
 	char day[11];
 	int is_cert = tlsa_input_kind(in) == TLSA_KIND_CERT;
 
 	if (port == 25 && (p->usage == TLSA_USAGE_PKIX_TA || p->usage == TLSA_USAGE_PKIX_EE))
-		cli_warn("%s: usage %u is ignored by SMTP clients on port 25 (RFC 7672 section 3.1.3); "
-			 "publish 3 1 1 or 2 1 1",
-			 where, p->usage);
+		cli_warn(
+		    "%s: usage %u is ignored by SMTP clients on port 25 (RFC 7672 section 3.1.3); "
+		    "publish 3 1 1 or 2 1 1",
+		    where, p->usage);
 	if (p->selector == TLSA_SELECTOR_CERT && p->usage == TLSA_USAGE_DANE_EE)
-		cli_warn("%s: 3 0 x changes at every renewal; 3 1 1 survives renewals that keep the key",
-			 where);
+		cli_warn(
+		    "%s: 3 0 x changes at every renewal; 3 1 1 survives renewals that keep the key",
+		    where);
 	if (p->mtype == TLSA_MTYPE_FULL)
-		cli_warn("%s: matching type 0 (Full) makes large records; SHA2-256 is the usual choice",
-			 where);
+		cli_warn(
+		    "%s: matching type 0 (Full) makes large records; SHA2-256 is the usual choice",
+		    where);
 	if (!is_cert)
 		return;
 	if (p->usage == TLSA_USAGE_DANE_TA && !tlsa_input_is_ca(in, depth))
@@ -417,7 +431,7 @@ static int emit_records(const struct create_opts *o, const tlsa_input *in, const
 			char *err, size_t errsize)
 {
 	size_t i, d, first, last, count = tlsa_input_count(in);
-	unsigned char linted[64] = { 0 };
+	unsigned char linted[64] = {0};
 	tlsa_record *rec;
 	tlsa_status s;
 
@@ -440,11 +454,13 @@ static int emit_records(const struct create_opts *o, const tlsa_input *in, const
 
 			s = tlsa_record_compute(in, d, p->usage, p->selector, p->mtype, &rec);
 			if (s == TLSA_ERR_DEPTH && tlsa_input_kind(in) == TLSA_KIND_CERT) {
-				snprintf(err, errsize, "%s: no certificate at depth %zu: the file holds %zu%s",
+				snprintf(err, errsize,
+					 "%s: no certificate at depth %zu: the file holds %zu%s",
 					 file, d, count,
-					 o->depth < 0 ? " (usage 0 and 2 records are for the issuer: "
-							"give the full chain, or --depth 0)"
-						      : "");
+					 o->depth < 0
+					     ? " (usage 0 and 2 records are for the issuer: "
+					       "give the full chain, or --depth 0)"
+					     : "");
 				return -1;
 			}
 			if (s != TLSA_OK) {
@@ -599,7 +615,7 @@ static int create_one(struct create_opts *o, const char *host)
 	char err[1024];
 	char *owner = NULL;
 	struct framed f;
-	struct rec_seen seen = { NULL, 0 };
+	struct rec_seen seen = {NULL, 0};
 	tlsa_input *in = NULL, **ins = &in;
 	size_t nin, i;
 	int rc = 1;
@@ -698,7 +714,7 @@ static int has_control(const char *s)
 /* A manifest being read: where its lines are, and the output so far. */
 struct manifest {
 	const char *name;
-	size_t dirlen;       /* relative paths are relative to the manifest's directory */
+	size_t dirlen;	     /* relative paths are relative to the manifest's directory */
 	char where[1200];    /* "MANIFEST: line N" */
 	size_t where_prefix; /* length of "MANIFEST: line ", 0 when it does not fit */
 	struct framed out;
@@ -744,8 +760,7 @@ static int manifest_port(const struct manifest *m, char *word, unsigned long *po
  * One line of a manifest, split into its n words: its records into the
  * frame.  0, or -1 when the line is bad (said why).
  */
-static int manifest_line(const struct create_opts *o, struct manifest *m, char **words,
-			 size_t n)
+static int manifest_line(const struct create_opts *o, struct manifest *m, char **words, size_t n)
 {
 	char err[1536], path[4096], why[256], quoted[128], *owner;
 	struct params lp[MANIFEST_MAX_WORDS];
@@ -853,7 +868,8 @@ static int create_manifest(struct create_opts *o)
 	if (frame_close(&m.out, o->fmt) != 0)
 		bad++;
 	if (bad > 0)
-		cli_error("%s: %lu bad line%s; nothing printed", o->manifest, bad, bad == 1 ? "" : "s");
+		cli_error("%s: %lu bad line%s; nothing printed", o->manifest, bad,
+			  bad == 1 ? "" : "s");
 	else
 		frame_print(&m.out);
 done:
@@ -902,12 +918,13 @@ static int owner_complete(struct create_opts *o)
 
 	if (o->origin != NULL) {
 		if (o->owner == NULL)
-			return cli_usage_error("--origin completes a relative --owner: give --owner "
-					       "too (owners made from HOST are absolute)");
+			return cli_usage_error(
+			    "--origin completes a relative --owner: give --owner "
+			    "too (owners made from HOST are absolute)");
 		if (strcmp(o->origin, "@") == 0 ||
 		    cli_owner_check(o->origin, why, sizeof(why)) != 0)
-			return cli_usage_error("--origin %s",
-					       strcmp(o->origin, "@") == 0 ? "'@' names no zone" : why);
+			return cli_usage_error(
+			    "--origin %s", strcmp(o->origin, "@") == 0 ? "'@' names no zone" : why);
 	}
 	if (o->owner == NULL || name_is_absolute(o->owner))
 		return 0;
@@ -915,9 +932,10 @@ static int owner_complete(struct create_opts *o)
 		if (!o->fmt->needs_absolute)
 			return 0;
 		if (strcmp(o->owner, "@") == 0)
-			return cli_usage_error("--owner '@' stands for a zone's origin, which the %s "
-					       "format cannot know: give --origin ZONE",
-					       o->fmt->name);
+			return cli_usage_error(
+			    "--owner '@' stands for a zone's origin, which the %s "
+			    "format cannot know: give --origin ZONE",
+			    o->fmt->name);
 		return cli_usage_error("--owner '%s' is relative, and the %s format needs absolute "
 				       "names: end it with '.', or give --origin ZONE",
 				       o->owner, o->fmt->name);
@@ -956,29 +974,20 @@ static int take_option(int c, struct create_opts *o, struct raw_opts *raw, char 
 	int rc = 0;
 
 	switch (c) {
-	case 'c':
-		return once(&o->cert, "--cert", optarg);
-	case 'k':
-		return once(&o->key, "--key", optarg);
-	case OPT_CSR:
-		return once(&o->csr, "--csr", optarg);
-	case OPT_PASSIN:
-		return once(&o->passin, "--passin", optarg);
+	case 'c': return once(&o->cert, "--cert", optarg);
+	case 'k': return once(&o->key, "--key", optarg);
+	case OPT_CSR: return once(&o->csr, "--csr", optarg);
+	case OPT_PASSIN: return once(&o->passin, "--passin", optarg);
 	/* Record parameters are read once --allow-private is known. */
-	case 'u':
-		return once(&raw->u, "--usage", optarg);
-	case 's':
-		return once(&raw->s, "--selector", optarg);
-	case 'm':
-		return once(&raw->m, "--mtype", optarg);
+	case 'u': return once(&raw->u, "--usage", optarg);
+	case 's': return once(&raw->s, "--selector", optarg);
+	case 'm': return once(&raw->m, "--mtype", optarg);
 	case OPT_PARAMS:
 		if (cli_push(&raw->ptexts, &raw->nptexts, optarg) == 0)
 			return 0;
 		cli_error("out of memory");
 		return 1;
-	case OPT_ALLOW_PRIVATE:
-		o->allow_private = 1;
-		return 0;
+	case OPT_ALLOW_PRIVATE: o->allow_private = 1; return 0;
 	case OPT_DEPTH:
 		if ((rc = once(&raw->depth, "--depth", optarg)) != 0)
 			return rc;
@@ -1001,14 +1010,10 @@ static int take_option(int c, struct create_opts *o, struct raw_opts *raw, char 
 		if ((rc = once(&raw->starttls, "--starttls", optarg)) != 0)
 			return rc;
 		return cli_target_starttls(&o->target, CLI_STYLE_CREATE, optarg);
-	case OPT_OWNER:
-		return once(&o->owner, "--owner", optarg);
-	case OPT_ORIGIN:
-		return once(&o->origin, "--origin", optarg);
-	case 'a':
-		return once(&o->address, "--address", optarg);
-	case OPT_SNI:
-		return once(&o->sni, "--sni", optarg);
+	case OPT_OWNER: return once(&o->owner, "--owner", optarg);
+	case OPT_ORIGIN: return once(&o->origin, "--origin", optarg);
+	case 'a': return once(&o->address, "--address", optarg);
+	case OPT_SNI: return once(&o->sni, "--sni", optarg);
 	case OPT_TIMEOUT:
 		if ((rc = once(&raw->timeout, "--timeout", optarg)) != 0)
 			return rc;
@@ -1032,19 +1037,11 @@ static int take_option(int c, struct create_opts *o, struct raw_opts *raw, char 
 					     "json or nsupdate)",
 					     optarg);
 		return rc;
-	case OPT_MANIFEST:
-		return once(&o->manifest, "--manifest", optarg);
-	case 'q':
-		cli.quiet = 1;
-		return 0;
-	case 'v':
-		cli.verbose++;
-		return 0;
-	case 'h':
-		help();
-		return HELP_SHOWN;
-	default:
-		return cli_option_error(argv, c);
+	case OPT_MANIFEST: return once(&o->manifest, "--manifest", optarg);
+	case 'q': cli.quiet = 1; return 0;
+	case 'v': cli.verbose++; return 0;
+	case 'h': help(); return HELP_SHOWN;
+	default: return cli_option_error(argv, c);
 	}
 }
 

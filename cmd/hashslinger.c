@@ -30,25 +30,25 @@ static const struct hs_option {
 	const char *create, *check;
 	const char *hint;
 } hs_options[] = {
-	{ "certificate", 1, "--cert", NULL, NULL },
-	{ "output", 1, "--format", NULL, NULL },
-	{ "port", 1, "--port", "--port", NULL },
-	{ "starttls", 1, "--starttls", "--starttls", NULL },
-	{ "protocol", 1, "--proto", "--proto", NULL },
-	{ "usage", 1, "--usage", NULL, NULL },
-	{ "selector", 1, "--selector", NULL, NULL },
-	{ "mtype", 1, "--mtype", NULL, NULL },
-	{ "sni", 1, "--sni", "--sni", NULL },
-	{ "rootkey", 1, NULL, "--trust-anchor", NULL },
-	{ "insecure", 0, NULL, "--insecure", NULL },
-	{ "ipv4", 0, NULL, "-4", NULL },
-	{ "ipv6", 0, NULL, "-6", NULL },
-	{ "quiet", 0, "--quiet", "--quiet", NULL },
-	{ "debug", 0, "--verbose", "--verbose", NULL },
-	{ "resolvconf", 1, NULL, NULL, "give each resolver with 'tlsa check --resolver ADDR'" },
-	{ "only-rr", 0, NULL, NULL,
-	  "'tlsa check' checks the records against the server; 'dig TLSA' shows them alone" },
-	{ "ca-cert", 1, NULL, NULL, "give 'tlsa check --ca-file FILE' or '--ca-path DIR'" },
+    {"certificate", 1, "--cert", NULL, NULL},
+    {"output", 1, "--format", NULL, NULL},
+    {"port", 1, "--port", "--port", NULL},
+    {"starttls", 1, "--starttls", "--starttls", NULL},
+    {"protocol", 1, "--proto", "--proto", NULL},
+    {"usage", 1, "--usage", NULL, NULL},
+    {"selector", 1, "--selector", NULL, NULL},
+    {"mtype", 1, "--mtype", NULL, NULL},
+    {"sni", 1, "--sni", "--sni", NULL},
+    {"rootkey", 1, NULL, "--trust-anchor", NULL},
+    {"insecure", 0, NULL, "--insecure", NULL},
+    {"ipv4", 0, NULL, "-4", NULL},
+    {"ipv6", 0, NULL, "-6", NULL},
+    {"quiet", 0, "--quiet", "--quiet", NULL},
+    {"debug", 0, "--verbose", "--verbose", NULL},
+    {"resolvconf", 1, NULL, NULL, "give each resolver with 'tlsa check --resolver ADDR'"},
+    {"only-rr", 0, NULL, NULL,
+     "'tlsa check' checks the records against the server; 'dig TLSA' shows them alone"},
+    {"ca-cert", 1, NULL, NULL, "give 'tlsa check --ca-file FILE' or '--ca-path DIR'"},
 };
 
 static const struct hs_option *hs_find(const char *arg, const char **value)
@@ -83,7 +83,8 @@ int hashslinger_translate(int argc, char **argv, char ***out)
 			mode |= CREATE;
 		else if (strcmp(argv[i], "--verify") == 0)
 			mode |= CHECK;
-		else if ((h = hs_find(argv[i], &value)) != NULL && strcmp(h->name, "certificate") == 0)
+		else if ((h = hs_find(argv[i], &value)) != NULL &&
+			 strcmp(h->name, "certificate") == 0)
 			cert = 1;
 	}
 	if (mode == BOTH) {
@@ -95,9 +96,10 @@ int hashslinger_translate(int argc, char **argv, char ***out)
 	if (mode == 0 && cert)
 		mode = CREATE;
 	if (mode == 0) {
-		fprintf(stderr, "tlsa: unknown command '%s': give a command, 'tlsa create "
-				"[OPTIONS] HOST' (hash-slinger's --create) or 'tlsa check [OPTIONS] "
-				"HOST' (--verify)\n",
+		fprintf(stderr,
+			"tlsa: unknown command '%s': give a command, 'tlsa create "
+			"[OPTIONS] HOST' (hash-slinger's --create) or 'tlsa check [OPTIONS] "
+			"HOST' (--verify)\n",
 			argv[1]);
 		fprintf(stderr, "Try 'tlsa --help' for more information.\n");
 		return -1;

@@ -230,11 +230,11 @@ static void nsupdate_end(struct out_state *st)
 }
 
 static const struct out_format formats[] = {
-	{ "rfc", 1, 0, NULL, print_rfc, NULL },
-	{ "generic", 1, 0, NULL, print_generic, NULL },
-	{ "rdata", 0, 0, NULL, print_rdata, NULL },
-	{ "json", 0, 0, json_begin, print_json, json_end },
-	{ "nsupdate", 1, 1, NULL, print_nsupdate, nsupdate_end },
+    {"rfc", 1, 0, NULL, print_rfc, NULL},
+    {"generic", 1, 0, NULL, print_generic, NULL},
+    {"rdata", 0, 0, NULL, print_rdata, NULL},
+    {"json", 0, 0, json_begin, print_json, json_end},
+    {"nsupdate", 1, 1, NULL, print_nsupdate, nsupdate_end},
 };
 
 const struct out_format *out_format_find(const char *name)

@@ -16,19 +16,19 @@
 
 /* One record to print, with what it was made from. */
 struct out_rec {
-	const char *owner;      /* NULL when none (rdata format only) */
-	long ttl;               /* -1 when none */
+	const char *owner; /* NULL when none (rdata format only) */
+	long ttl;	   /* -1 when none */
 	const tlsa_record *rec;
 	const unsigned char *cert; /* certificate it was computed from, or NULL */
 	size_t cert_len;
-	const char *file;       /* input file, or NULL */
+	const char *file; /* input file, or NULL */
 	size_t depth;
 };
 
 struct out_state {
 	FILE *fp;
-	unsigned long count;    /* records printed so far */
-	void *collect;          /* nsupdate: records held until the end (owned) */
+	unsigned long count; /* records printed so far */
+	void *collect;	     /* nsupdate: records held until the end (owned) */
 };
 
 struct out_format {

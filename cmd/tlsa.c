@@ -21,9 +21,9 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "create", cmd_create, "print TLSA records for a certificate, key or server", 1 },
-	{ "check", cmd_check, "verify live servers against their TLSA records", 3 },
-	{ "zone", cmd_zone, "put TLSA records into zone files and bump the serial", 1 },
+    {"create", cmd_create, "print TLSA records for a certificate, key or server", 1},
+    {"check", cmd_check, "verify live servers against their TLSA records", 3},
+    {"zone", cmd_zone, "put TLSA records into zone files and bump the serial", 1},
 };
 
 static void usage(FILE *out)
@@ -34,12 +34,14 @@ static void usage(FILE *out)
 	      "       tlsa help COMMAND | tlsa COMMAND --help\n"
 	      "       tlsa --version\n\n"
 	      "Create, check and publish DANE TLSA records (RFC 6698, 7671, 7672).\n\n"
-	      "Commands:\n", out);
+	      "Commands:\n",
+	      out);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nhash-slinger's command line ('tlsa --create --certificate FILE HOST',\n"
 	      "'tlsa --verify HOST') runs as tlsa create and tlsa check.\n"
-	      "See tlsa(1) and tlsa-COMMAND(1) for details.\n", out);
+	      "See tlsa(1) and tlsa-COMMAND(1) for details.\n",
+	      out);
 }
 
 static const struct command *find(const char *name)
@@ -109,9 +111,9 @@ int main(int argc, char **argv)
 	if (c == NULL) {
 		fprintf(stderr, "tlsa: unknown command '%s'%s\n", argv[1],
 			strchr(argv[1], '.') != NULL
-				? ": to check a host, 'tlsa check HOST'; to make its records, "
-				  "'tlsa create HOST'"
-				: "");
+			    ? ": to check a host, 'tlsa check HOST'; to make its records, "
+			      "'tlsa create HOST'"
+			    : "");
 		fprintf(stderr, "Try 'tlsa --help' for more information.\n");
 		return 2;
 	}

@@ -143,16 +143,11 @@ static const char *zone_hint(tlsa_status st)
 	switch (st) {
 	case TLSA_ERR_SERIAL_BACKWARDS:
 	case TLSA_ERR_SERIAL_JUMP:
-	case TLSA_ERR_SERIAL_ZERO:
-		return "; --force allows it";
-	case TLSA_ERR_ZONE_SIGNED:
-		return "; --allow-signed edits it anyway, then re-sign it";
-	case TLSA_ERR_ZONE_ORIGIN:
-		return " (give --origin)";
-	case TLSA_ERR_ZONE_IN_INCLUDE:
-		return " (name the snippet with --include)";
-	default:
-		return "";
+	case TLSA_ERR_SERIAL_ZERO: return "; --force allows it";
+	case TLSA_ERR_ZONE_SIGNED: return "; --allow-signed edits it anyway, then re-sign it";
+	case TLSA_ERR_ZONE_ORIGIN: return " (give --origin)";
+	case TLSA_ERR_ZONE_IN_INCLUDE: return " (name the snippet with --include)";
+	default: return "";
 	}
 }
 
@@ -505,37 +500,23 @@ static int parse_options(int argc, char **argv, struct zone_opts *o)
 			if (cli_push(&o->removes, &o->nremoves, optarg) != 0)
 				return out_of_memory();
 			break;
-		case OPT_ORIGIN:
-			o->origin = optarg;
-			break;
+		case OPT_ORIGIN: o->origin = optarg; break;
 		case OPT_SERIAL:
 			if (tlsa_serial_spec_parse(optarg, &o->serial) != TLSA_OK)
 				return cli_usage_error("bad --serial '%s': %s", optarg,
 						       tlsa_strerror(TLSA_ERR_SERIAL_SYNTAX));
 			break;
-		case OPT_INCLUDE:
-			o->include = optarg;
-			break;
-		case 'n':
-			o->dry_run = 1;
-			break;
+		case OPT_INCLUDE: o->include = optarg; break;
+		case 'n': o->dry_run = 1; break;
 		case OPT_BACKUP:
 			o->backup = optarg ? optarg : ".bak";
 			if (*o->backup == '\0')
 				return cli_usage_error("--backup= needs a suffix");
 			break;
-		case OPT_ALLOW_SIGNED:
-			o->allow_signed = 1;
-			break;
-		case OPT_CHECK:
-			o->check = 1;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case OPT_FORCE:
-			o->force = 1;
-			break;
+		case OPT_ALLOW_SIGNED: o->allow_signed = 1; break;
+		case OPT_CHECK: o->check = 1; break;
+		case 'o': o->output = optarg; break;
+		case OPT_FORCE: o->force = 1; break;
 		case OPT_UNCHANGED_STATUS:
 			/* 1 and 2 are taken; above 125 the shell's own meanings. */
 			if (cli_parse_ulong(optarg, 3, 125, &n) != 0)
@@ -545,17 +526,10 @@ static int parse_options(int argc, char **argv, struct zone_opts *o)
 						       optarg);
 			o->unchanged_status = (int)n;
 			break;
-		case 'q':
-			cli.quiet = 1;
-			break;
-		case 'v':
-			cli.verbose++;
-			break;
-		case 'h':
-			help();
-			return 0;
-		default: /* ':' or '?' */
-			return cli_option_error(argv, c);
+		case 'q': cli.quiet = 1; break;
+		case 'v': cli.verbose++; break;
+		case 'h': help(); return 0;
+		default: /* ':' or '?' */ return cli_option_error(argv, c);
 		}
 	}
 	return GO_ON;

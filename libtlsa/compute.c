@@ -41,8 +41,8 @@ static void sha512(const unsigned char *in, size_t len, unsigned char *out)
 	OPENSSL_cleanse(&c, sizeof(c));
 }
 
-tlsa_status tlsa_match_data(uint8_t mtype, const unsigned char *in, size_t len,
-			    unsigned char **out, size_t *outlen)
+tlsa_status tlsa_match_data(uint8_t mtype, const unsigned char *in, size_t len, unsigned char **out,
+			    size_t *outlen)
 {
 	size_t n;
 	unsigned char *buf;
@@ -67,8 +67,8 @@ tlsa_status tlsa_match_data(uint8_t mtype, const unsigned char *in, size_t len,
 	return TLSA_OK;
 }
 
-tlsa_status tlsa_record_compute(const tlsa_input *in, size_t depth, uint8_t usage,
-				uint8_t selector, uint8_t mtype, tlsa_record **out)
+tlsa_status tlsa_record_compute(const tlsa_input *in, size_t depth, uint8_t usage, uint8_t selector,
+				uint8_t mtype, tlsa_record **out)
 {
 	const unsigned char *bytes;
 	unsigned char *data;
@@ -85,11 +85,8 @@ tlsa_status tlsa_record_compute(const tlsa_input *in, size_t depth, uint8_t usag
 			return TLSA_ERR_SELECTOR_NEEDS_CERT;
 		bytes = tlsa_input_cert(in, depth, &len);
 		break;
-	case TLSA_SELECTOR_SPKI:
-		bytes = tlsa_input_spki(in, depth, &len);
-		break;
-	default:
-		return TLSA_ERR_SELECTOR;
+	case TLSA_SELECTOR_SPKI: bytes = tlsa_input_spki(in, depth, &len); break;
+	default: return TLSA_ERR_SELECTOR;
 	}
 	if (bytes == NULL)
 		return TLSA_ERR_DEPTH;

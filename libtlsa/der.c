@@ -310,10 +310,8 @@ static int spki_key_ok(const struct span *oid, const struct span *params, int ha
 	case ALG_ED25519:
 	case ALG_ED448:
 	case ALG_X25519:
-	case ALG_X448:
-		return !has_params && klen == a->size;
-	case ALG_OTHER:
-		break;
+	case ALG_X448: return !has_params && klen == a->size;
+	case ALG_OTHER: break;
 	}
 	return 0;
 }

@@ -23,34 +23,20 @@
 static const char *ede_words(unsigned code)
 {
 	switch (code) {
-	case 1:
-		return "unsupported DNSKEY algorithm";
-	case 2:
-		return "unsupported DS digest type";
-	case 5:
-		return "DNSSEC indeterminate";
-	case 6:
-		return "DNSSEC bogus";
-	case 7:
-		return "signature expired";
-	case 8:
-		return "signature not yet valid";
-	case 9:
-		return "DNSKEY missing";
-	case 10:
-		return "RRSIGs missing";
-	case 11:
-		return "no zone key bit set";
-	case 12:
-		return "NSEC missing";
-	case 22:
-		return "no reachable authority";
-	case 23:
-		return "network error";
-	case 25:
-		return "signature expired before valid";
-	default:
-		return NULL;
+	case 1: return "unsupported DNSKEY algorithm";
+	case 2: return "unsupported DS digest type";
+	case 5: return "DNSSEC indeterminate";
+	case 6: return "DNSSEC bogus";
+	case 7: return "signature expired";
+	case 8: return "signature not yet valid";
+	case 9: return "DNSKEY missing";
+	case 10: return "RRSIGs missing";
+	case 11: return "no zone key bit set";
+	case 12: return "NSEC missing";
+	case 22: return "no reachable authority";
+	case 23: return "network error";
+	case 25: return "signature expired before valid";
+	default: return NULL;
 	}
 }
 

@@ -29,14 +29,10 @@
 const char *tlsa_dnssec_name(tlsa_dnssec state)
 {
 	switch (state) {
-	case TLSA_DNSSEC_SECURE:
-		return "secure";
-	case TLSA_DNSSEC_INSECURE:
-		return "insecure";
-	case TLSA_DNSSEC_BOGUS:
-		return "bogus";
-	case TLSA_DNSSEC_INDETERMINATE:
-		return "indeterminate";
+	case TLSA_DNSSEC_SECURE: return "secure";
+	case TLSA_DNSSEC_INSECURE: return "insecure";
+	case TLSA_DNSSEC_BOGUS: return "bogus";
+	case TLSA_DNSSEC_INDETERMINATE: return "indeterminate";
 	}
 	return "indeterminate";
 }
@@ -46,14 +42,10 @@ const char *tlsa_dnssec_name(tlsa_dnssec state)
 static int rank(tlsa_dnssec s)
 {
 	switch (s) {
-	case TLSA_DNSSEC_SECURE:
-		return 0;
-	case TLSA_DNSSEC_INSECURE:
-		return 1;
-	case TLSA_DNSSEC_INDETERMINATE:
-		return 2;
-	case TLSA_DNSSEC_BOGUS:
-		return 3;
+	case TLSA_DNSSEC_SECURE: return 0;
+	case TLSA_DNSSEC_INSECURE: return 1;
+	case TLSA_DNSSEC_INDETERMINATE: return 2;
+	case TLSA_DNSSEC_BOGUS: return 3;
 	}
 	return 2;
 }

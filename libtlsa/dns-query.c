@@ -116,20 +116,13 @@ ldns_rr_list *tlsa_dns_sigs(const ldns_rr_list *section, const ldns_rdf *owner, 
 const char *tlsa_dns_rcode_name(int rcode)
 {
 	switch (rcode) {
-	case 0:
-		return "NOERROR";
-	case 1:
-		return "FORMERR";
-	case 2:
-		return "SERVFAIL";
-	case 3:
-		return "NXDOMAIN";
-	case 4:
-		return "NOTIMP";
-	case 5:
-		return "REFUSED";
-	default:
-		return "an unexpected rcode";
+	case 0: return "NOERROR";
+	case 1: return "FORMERR";
+	case 2: return "SERVFAIL";
+	case 3: return "NXDOMAIN";
+	case 4: return "NOTIMP";
+	case 5: return "REFUSED";
+	default: return "an unexpected rcode";
 	}
 }
 

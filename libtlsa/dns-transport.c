@@ -159,16 +159,12 @@ struct exchange {
 static const char *net_words(int e)
 {
 	switch (e) {
-	case ECONNREFUSED:
-		return "port unreachable";
+	case ECONNREFUSED: return "port unreachable";
 	case ENETUNREACH:
-	case EHOSTUNREACH:
-		return "unreachable";
+	case EHOSTUNREACH: return "unreachable";
 	case EADDRNOTAVAIL:
-	case EAFNOSUPPORT:
-		return "no route for that address family";
-	default:
-		return "network error";
+	case EAFNOSUPPORT: return "no route for that address family";
+	default: return "network error";
 	}
 }
 

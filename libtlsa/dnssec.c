@@ -395,8 +395,7 @@ static tlsa_dnssec walk(tlsa_validator *v, const ldns_rdf *target, const ldns_rd
 			*zone = c->name;
 			*keys = c->keys;
 			break;
-		case CUT_NONE:
-			break;
+		case CUT_NONE: break;
 		case CUT_INSECURE:
 			*zone = NULL;
 			*keys = NULL;

@@ -17,17 +17,12 @@
 const char *tlsa_kind_name(tlsa_kind kind)
 {
 	switch (kind) {
-	case TLSA_KIND_CERT:
-		return "a certificate";
-	case TLSA_KIND_PUBKEY:
-		return "a public key";
-	case TLSA_KIND_PRIVKEY:
-		return "a private key";
-	case TLSA_KIND_CSR:
-		return "a certificate signing request";
+	case TLSA_KIND_CERT: return "a certificate";
+	case TLSA_KIND_PUBKEY: return "a public key";
+	case TLSA_KIND_PRIVKEY: return "a private key";
+	case TLSA_KIND_CSR: return "a certificate signing request";
 	case TLSA_KIND_NONE:
-	case TLSA_KIND_ANY:
-		break;
+	case TLSA_KIND_ANY: break;
 	}
 	return "nothing usable";
 }

@@ -21,17 +21,12 @@
 static tlsa_kind pem_kind(enum pem_type t)
 {
 	switch (t) {
-	case PEM_CERT:
-		return TLSA_KIND_CERT;
+	case PEM_CERT: return TLSA_KIND_CERT;
 	case PEM_PUBKEY:
-	case PEM_RSA_PUBKEY:
-		return TLSA_KIND_PUBKEY;
-	case PEM_PRIVKEY:
-		return TLSA_KIND_PRIVKEY;
-	case PEM_CSR:
-		return TLSA_KIND_CSR;
-	case PEM_OTHER:
-		break;
+	case PEM_RSA_PUBKEY: return TLSA_KIND_PUBKEY;
+	case PEM_PRIVKEY: return TLSA_KIND_PRIVKEY;
+	case PEM_CSR: return TLSA_KIND_CSR;
+	case PEM_OTHER: break;
 	}
 	return TLSA_KIND_NONE;
 }
@@ -106,23 +101,12 @@ static tlsa_status load_pem(tlsa_input **out, const unsigned char *buf, size_t l
 			continue;
 		where->line = b->line;
 		switch (b->type) {
-		case PEM_CERT:
-			st = pem_cert(in, b);
-			break;
-		case PEM_PUBKEY:
-			st = tlsa_key_public_der(in, b->der, b->der_len);
-			break;
-		case PEM_RSA_PUBKEY:
-			st = tlsa_key_rsa_public_der(in, b->der, b->der_len);
-			break;
-		case PEM_PRIVKEY:
-			st = tlsa_key_private_pem(in, b->text, b->text_len, pass);
-			break;
-		case PEM_CSR:
-			st = tlsa_key_csr_der(in, b->der, b->der_len);
-			break;
-		case PEM_OTHER:
-			break;
+		case PEM_CERT: st = pem_cert(in, b); break;
+		case PEM_PUBKEY: st = tlsa_key_public_der(in, b->der, b->der_len); break;
+		case PEM_RSA_PUBKEY: st = tlsa_key_rsa_public_der(in, b->der, b->der_len); break;
+		case PEM_PRIVKEY: st = tlsa_key_private_pem(in, b->text, b->text_len, pass); break;
+		case PEM_CSR: st = tlsa_key_csr_der(in, b->der, b->der_len); break;
+		case PEM_OTHER: break;
 		}
 		if (kind != TLSA_KIND_CERT)
 			break; /* one key or CSR */
@@ -177,8 +161,7 @@ static tlsa_status load_der_other(tlsa_input *in, const unsigned char *buf, size
 		else if (st != TLSA_OK && st != TLSA_ERR_PASSPHRASE)
 			st = TLSA_ERR_DER;
 		break;
-	case DER_OTHER:
-		break;
+	case DER_OTHER: break;
 	}
 	return st;
 }

@@ -93,8 +93,7 @@ static const char *bad_char(const struct tlsa_name_rules *r, const unsigned char
 			return what;
 		}
 		return NULL;
-	case CHARS_ANY:
-		return NULL;
+	case CHARS_ANY: return NULL;
 	}
 	return NULL;
 }

@@ -17,8 +17,8 @@ struct pem_block {
 	size_t text_len;
 	unsigned char *der; /* decoded body (owned) */
 	size_t der_len;
-	unsigned long line;  /* line of the BEGIN */
-	int has_headers;     /* RFC 1421 headers: encrypted traditional key */
+	unsigned long line; /* line of the BEGIN */
+	int has_headers;    /* RFC 1421 headers: encrypted traditional key */
 };
 
 /*

@@ -19,21 +19,19 @@ struct pem_label {
 	enum pem_type type;
 };
 
-static const struct pem_label pem_labels[] = {
-	{ "CERTIFICATE", PEM_CERT },
-	{ "X509 CERTIFICATE", PEM_CERT },
-	{ "TRUSTED CERTIFICATE", PEM_CERT },
-	{ "PUBLIC KEY", PEM_PUBKEY },
-	{ "RSA PUBLIC KEY", PEM_RSA_PUBKEY },
-	{ "PRIVATE KEY", PEM_PRIVKEY },
-	{ "ENCRYPTED PRIVATE KEY", PEM_PRIVKEY },
-	{ "RSA PRIVATE KEY", PEM_PRIVKEY },
-	{ "EC PRIVATE KEY", PEM_PRIVKEY },
-	{ "DSA PRIVATE KEY", PEM_PRIVKEY },
-	{ "CERTIFICATE REQUEST", PEM_CSR },
-	{ "NEW CERTIFICATE REQUEST", PEM_CSR },
-	{ NULL, PEM_OTHER }
-};
+static const struct pem_label pem_labels[] = {{"CERTIFICATE", PEM_CERT},
+					      {"X509 CERTIFICATE", PEM_CERT},
+					      {"TRUSTED CERTIFICATE", PEM_CERT},
+					      {"PUBLIC KEY", PEM_PUBKEY},
+					      {"RSA PUBLIC KEY", PEM_RSA_PUBKEY},
+					      {"PRIVATE KEY", PEM_PRIVKEY},
+					      {"ENCRYPTED PRIVATE KEY", PEM_PRIVKEY},
+					      {"RSA PRIVATE KEY", PEM_PRIVKEY},
+					      {"EC PRIVATE KEY", PEM_PRIVKEY},
+					      {"DSA PRIVATE KEY", PEM_PRIVKEY},
+					      {"CERTIFICATE REQUEST", PEM_CSR},
+					      {"NEW CERTIFICATE REQUEST", PEM_CSR},
+					      {NULL, PEM_OTHER}};
 
 /*
  * Base64 of a PEM body, decoded line by line so that an error names its
@@ -41,30 +39,25 @@ static const struct pem_label pem_labels[] = {
  * ten times more per certificate and was half of --manifest's time.
  */
 struct b64 {
-	unsigned bits;  /* pending bits, high first */
-	int nbits;      /* how many */
-	int pad;        /* '=' seen: only '=' may follow */
-	size_t chars;   /* characters consumed, padding included */
+	unsigned bits; /* pending bits, high first */
+	int nbits;     /* how many */
+	int pad;       /* '=' seen: only '=' may follow */
+	size_t chars;  /* characters consumed, padding included */
 };
 
 /* Base64 digit values; -2 is '=', -3 white space, -1 anything else. */
 static const signed char b64_values[256] = {
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -3, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-3, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
-	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -2, -1, -1,
-	-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
-	-1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
-	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -3, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -3, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
+    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -2, -1, -1, -1, 0,  1,	2,  3,	4,  5,	6,
+    7,	8,  9,	10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
+    -1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48,
+    49, 50, 51, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
 };
 
 /* Decode one line into out (room for 3/4 of len); -1 on bad base64. */
@@ -135,8 +128,7 @@ static const char END[] = "-----END ";
 static const char DASHES[] = "-----";
 
 /* The next line of [p, end): returns its length without CR/LF, sets *next. */
-static size_t line_of(const unsigned char *p, const unsigned char *end,
-		      const unsigned char **next)
+static size_t line_of(const unsigned char *p, const unsigned char *end, const unsigned char **next)
 {
 	const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
 	size_t len;

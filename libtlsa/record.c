@@ -20,17 +20,11 @@ struct mnemonic {
 	const char *name;
 };
 
-static const struct mnemonic usages[] = {
-	{ 0, "PKIX-TA" }, { 1, "PKIX-EE" }, { 2, "DANE-TA" },
-	{ 3, "DANE-EE" }, { 255, "PrivCert" }, { 0, NULL }
-};
-static const struct mnemonic selectors[] = {
-	{ 0, "Cert" }, { 1, "SPKI" }, { 255, "PrivSel" }, { 0, NULL }
-};
+static const struct mnemonic usages[] = {{0, "PKIX-TA"}, {1, "PKIX-EE"},    {2, "DANE-TA"},
+					 {3, "DANE-EE"}, {255, "PrivCert"}, {0, NULL}};
+static const struct mnemonic selectors[] = {{0, "Cert"}, {1, "SPKI"}, {255, "PrivSel"}, {0, NULL}};
 static const struct mnemonic mtypes[] = {
-	{ 0, "Full" }, { 1, "SHA2-256" }, { 2, "SHA2-512" },
-	{ 255, "PrivMatch" }, { 0, NULL }
-};
+    {0, "Full"}, {1, "SHA2-256"}, {2, "SHA2-512"}, {255, "PrivMatch"}, {0, NULL}};
 
 static const struct mnemonic *table(tlsa_field field)
 {
@@ -90,8 +84,8 @@ const char *tlsa_field_name(tlsa_field field, uint8_t value)
 	return NULL;
 }
 
-tlsa_status tlsa_record_new(tlsa_record **out, uint8_t usage, uint8_t selector,
-			    uint8_t mtype, const unsigned char *data, size_t len)
+tlsa_status tlsa_record_new(tlsa_record **out, uint8_t usage, uint8_t selector, uint8_t mtype,
+			    const unsigned char *data, size_t len)
 {
 	tlsa_record *rec;
 
@@ -122,8 +116,8 @@ tlsa_record *tlsa_record_dup(const tlsa_record *rec)
 
 	if (rec == NULL)
 		return NULL;
-	if (tlsa_record_new(&copy, rec->usage, rec->selector, rec->mtype,
-			    rec->data, rec->len) != TLSA_OK)
+	if (tlsa_record_new(&copy, rec->usage, rec->selector, rec->mtype, rec->data, rec->len) !=
+	    TLSA_OK)
 		return NULL;
 	return copy;
 }
@@ -278,8 +272,7 @@ tlsa_status tlsa_record_parse(const char *text, tlsa_record **out)
 	return st;
 }
 
-tlsa_status tlsa_record_from_wire(const unsigned char *rdata, size_t len,
-				  tlsa_record **out)
+tlsa_status tlsa_record_from_wire(const unsigned char *rdata, size_t len, tlsa_record **out)
 {
 	if (rdata == NULL || out == NULL)
 		return TLSA_ERR_INVALID;
@@ -358,9 +351,8 @@ char *tlsa_record_to_generic(const tlsa_record *rec)
 
 int tlsa_record_equal(const tlsa_record *a, const tlsa_record *b)
 {
-	return a->usage == b->usage && a->selector == b->selector &&
-	       a->mtype == b->mtype && a->len == b->len &&
-	       (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+	return a->usage == b->usage && a->selector == b->selector && a->mtype == b->mtype &&
+	       a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
 }
 
 size_t tlsa_mtype_length(uint8_t mtype)

@@ -165,15 +165,9 @@ tlsa_status tlsa_serial_next(uint32_t old, const tlsa_serial_spec *spec, time_t 
 	policy = spec->policy;
 	if (policy == TLSA_SERIAL_AUTO) {
 		switch (tlsa_serial_style_of(old, now)) {
-		case TLSA_SERIAL_STYLE_DATE:
-			policy = TLSA_SERIAL_DATE;
-			break;
-		case TLSA_SERIAL_STYLE_UNIXTIME:
-			policy = TLSA_SERIAL_UNIXTIME;
-			break;
-		case TLSA_SERIAL_STYLE_COUNTER:
-			policy = TLSA_SERIAL_INCREMENT;
-			break;
+		case TLSA_SERIAL_STYLE_DATE: policy = TLSA_SERIAL_DATE; break;
+		case TLSA_SERIAL_STYLE_UNIXTIME: policy = TLSA_SERIAL_UNIXTIME; break;
+		case TLSA_SERIAL_STYLE_COUNTER: policy = TLSA_SERIAL_INCREMENT; break;
 		}
 	}
 
@@ -203,14 +197,10 @@ tlsa_status tlsa_serial_next(uint32_t old, const tlsa_serial_spec *spec, time_t 
 			warn |= TLSA_SERIAL_WARN_AHEAD;
 		cand = date_candidate(old, now, &exhausted);
 		break;
-	case TLSA_SERIAL_UNIXTIME:
-		cand = now <= 0 ? 0 : (uint32_t)(uint64_t)now;
-		break;
+	case TLSA_SERIAL_UNIXTIME: cand = now <= 0 ? 0 : (uint32_t)(uint64_t)now; break;
 	case TLSA_SERIAL_INCREMENT:
 	case TLSA_SERIAL_AUTO:
-	default:
-		cand = plus_one(old);
-		break;
+	default: cand = plus_one(old); break;
 	}
 
 	if (policy != TLSA_SERIAL_NUMBER &&

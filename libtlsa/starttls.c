@@ -40,12 +40,12 @@ enum framing {
 
 /* One exchange: send a command (or nothing, for the greeting), read the reply. */
 struct step {
-	const char *send;     /* command, or NULL: read the greeting */
-	const char *what;     /* the command's name in messages ("EHLO") */
-	int with_name;        /* append " " and the client name to send */
+	const char *send; /* command, or NULL: read the greeting */
+	const char *what; /* the command's name in messages ("EHLO") */
+	int with_name;	  /* append " " and the client name to send */
 	enum framing framing;
-	const char *ok;       /* the last line must start with this (after a tag) */
-	const char *need;     /* a word the reply must hold ("STARTTLS"), or NULL */
+	const char *ok;	  /* the last line must start with this (after a tag) */
+	const char *need; /* a word the reply must hold ("STARTTLS"), or NULL */
 };
 
 struct conv;
@@ -53,7 +53,7 @@ struct conv;
 struct tlsa_starttls {
 	const char *name;
 	unsigned port;
-	const struct step *steps;         /* text dialogue, ended by a step with ok NULL */
+	const struct step *steps;	     /* text dialogue, ended by a step with ok NULL */
 	tlsa_status (*talk)(struct conv *c); /* or a small function */
 };
 
@@ -63,7 +63,7 @@ struct conv {
 	int timeout_ms;
 	const tlsa_starttls_opts *opts;
 	char buf[TLSA_STARTTLS_LINE_MAX + 2]; /* a line and its CRLF */
-	size_t len;                           /* bytes in buf */
+	size_t len;			      /* bytes in buf */
 	char line[TLSA_STARTTLS_LINE_MAX + 1];
 	const char *after; /* the last command sent, NULL before the greeting */
 	char *why;
@@ -71,7 +71,7 @@ struct conv {
 };
 
 static tlsa_status say(struct conv *c, tlsa_status st, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static tlsa_status say(struct conv *c, tlsa_status st, const char *fmt, ...)
 {
 	va_list ap;
@@ -317,7 +317,8 @@ static tlsa_status run_step(struct conv *c, const struct step *s, int last)
 	tlsa_status st;
 
 	if (s->send != NULL) {
-		const char *name = c->opts->client_name != NULL ? c->opts->client_name : "localhost";
+		const char *name =
+		    c->opts->client_name != NULL ? c->opts->client_name : "localhost";
 
 		if (s->with_name)
 			snprintf(cmd, sizeof(cmd), "%s %s\r\n", s->send, name);
@@ -361,10 +362,10 @@ static tlsa_status run_step(struct conv *c, const struct step *s, int last)
 	}
 	if (s->need != NULL && !found) {
 		if (s->send == NULL)
-			return say(c, TLSA_ERR_STARTTLS_NOT_OFFERED, "%s not offered in the greeting",
-				   s->need);
-		return say(c, TLSA_ERR_STARTTLS_NOT_OFFERED, "%s not offered in %s reply",
-			   s->need, s->what);
+			return say(c, TLSA_ERR_STARTTLS_NOT_OFFERED,
+				   "%s not offered in the greeting", s->need);
+		return say(c, TLSA_ERR_STARTTLS_NOT_OFFERED, "%s not offered in %s reply", s->need,
+			   s->what);
 	}
 	return TLSA_OK;
 }
@@ -387,7 +388,7 @@ static tlsa_status run_steps(struct conv *c, const struct step *steps)
 /* PostgreSQL: an SSLRequest packet; the server answers 'S' (go ahead) or 'N'. */
 static tlsa_status talk_postgres(struct conv *c)
 {
-	static const unsigned char ssl_request[8] = { 0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f };
+	static const unsigned char ssl_request[8] = {0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f};
 	unsigned char answer;
 	tlsa_status st;
 
@@ -499,8 +500,8 @@ static tlsa_status talk_ldap(struct conv *c)
  * tag, in the same bounded buffer, and consume through that '>'.  *seen
  * (when look is given) says whether look occurred in what was consumed.
  */
-static tlsa_status read_xml(struct conv *c, const char *const *marks, size_t nmarks,
-			    size_t *which, const char *look, int *seen, const char *what)
+static tlsa_status read_xml(struct conv *c, const char *const *marks, size_t nmarks, size_t *which,
+			    const char *look, int *seen, const char *what)
 {
 	long long deadline = tlsa_now_ms() + c->timeout_ms;
 	const char *best, *p, *end;
@@ -536,9 +537,9 @@ static tlsa_status read_xml(struct conv *c, const char *const *marks, size_t nma
 
 static tlsa_status talk_xmpp(struct conv *c, const char *ns)
 {
-	static const char *const features[] = { "</stream:features>", "<stream:features/>",
-						 "<stream:error" };
-	static const char *const answer[] = { "<proceed", "<failure", "<stream:error" };
+	static const char *const features[] = {"</stream:features>", "<stream:features/>",
+					       "<stream:error"};
+	static const char *const answer[] = {"<proceed", "<failure", "<stream:error"};
 	static const char starttls[] = "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>";
 	const char *domain = c->opts->server_name != NULL ? c->opts->server_name : "localhost";
 	char open[512];
@@ -562,7 +563,8 @@ static tlsa_status talk_xmpp(struct conv *c, const char *ns)
 	if (which == 2)
 		return say(c, TLSA_ERR_PROTOCOL, "server answered the stream header with an error");
 	if (!offered)
-		return say(c, TLSA_ERR_STARTTLS_NOT_OFFERED, "STARTTLS not offered in stream features");
+		return say(c, TLSA_ERR_STARTTLS_NOT_OFFERED,
+			   "STARTTLS not offered in stream features");
 	st = send_bytes(c, starttls, sizeof(starttls) - 1, "<starttls/>");
 	if (st != TLSA_OK)
 		return st;
@@ -587,66 +589,53 @@ static tlsa_status talk_xmpp_server(struct conv *c)
 
 /* ---- the table ----------------------------------------------------------- */
 
-static const struct step smtp[] = {
-	{ NULL, NULL, 0, FRAME_CODE, "220", NULL },
-	{ "EHLO", "EHLO", 1, FRAME_CODE, "250", "STARTTLS" },
-	{ "STARTTLS", "STARTTLS", 0, FRAME_CODE, "220", NULL },
-	{ NULL, NULL, 0, FRAME_LINE, NULL, NULL }
-};
+static const struct step smtp[] = {{NULL, NULL, 0, FRAME_CODE, "220", NULL},
+				   {"EHLO", "EHLO", 1, FRAME_CODE, "250", "STARTTLS"},
+				   {"STARTTLS", "STARTTLS", 0, FRAME_CODE, "220", NULL},
+				   {NULL, NULL, 0, FRAME_LINE, NULL, NULL}};
 
-static const struct step lmtp[] = {
-	{ NULL, NULL, 0, FRAME_CODE, "220", NULL },
-	{ "LHLO", "LHLO", 1, FRAME_CODE, "250", "STARTTLS" },
-	{ "STARTTLS", "STARTTLS", 0, FRAME_CODE, "220", NULL },
-	{ NULL, NULL, 0, FRAME_LINE, NULL, NULL }
-};
+static const struct step lmtp[] = {{NULL, NULL, 0, FRAME_CODE, "220", NULL},
+				   {"LHLO", "LHLO", 1, FRAME_CODE, "250", "STARTTLS"},
+				   {"STARTTLS", "STARTTLS", 0, FRAME_CODE, "220", NULL},
+				   {NULL, NULL, 0, FRAME_LINE, NULL, NULL}};
 
 static const struct step imap[] = {
-	{ NULL, NULL, 0, FRAME_LINE, "* OK", NULL },
-	{ "a1 CAPABILITY", "CAPABILITY", 0, FRAME_TAGGED, "OK", "STARTTLS" },
-	{ "a2 STARTTLS", "STARTTLS", 0, FRAME_TAGGED, "OK", NULL },
-	{ NULL, NULL, 0, FRAME_LINE, NULL, NULL }
-};
+    {NULL, NULL, 0, FRAME_LINE, "* OK", NULL},
+    {"a1 CAPABILITY", "CAPABILITY", 0, FRAME_TAGGED, "OK", "STARTTLS"},
+    {"a2 STARTTLS", "STARTTLS", 0, FRAME_TAGGED, "OK", NULL},
+    {NULL, NULL, 0, FRAME_LINE, NULL, NULL}};
 
-static const struct step pop3[] = {
-	{ NULL, NULL, 0, FRAME_LINE, "+OK", NULL },
-	{ "STLS", "STLS", 0, FRAME_LINE, "+OK", NULL },
-	{ NULL, NULL, 0, FRAME_LINE, NULL, NULL }
-};
+static const struct step pop3[] = {{NULL, NULL, 0, FRAME_LINE, "+OK", NULL},
+				   {"STLS", "STLS", 0, FRAME_LINE, "+OK", NULL},
+				   {NULL, NULL, 0, FRAME_LINE, NULL, NULL}};
 
 /* RFC 4217: AUTH TLS, answered by 234. */
-static const struct step ftp[] = {
-	{ NULL, NULL, 0, FRAME_CODE, "220", NULL },
-	{ "AUTH TLS", "AUTH TLS", 0, FRAME_CODE, "234", NULL },
-	{ NULL, NULL, 0, FRAME_LINE, NULL, NULL }
-};
+static const struct step ftp[] = {{NULL, NULL, 0, FRAME_CODE, "220", NULL},
+				  {"AUTH TLS", "AUTH TLS", 0, FRAME_CODE, "234", NULL},
+				  {NULL, NULL, 0, FRAME_LINE, NULL, NULL}};
 
 /* RFC 4642: STARTTLS, answered by 382. */
-static const struct step nntp[] = {
-	{ NULL, NULL, 0, FRAME_LINE, "20", NULL },
-	{ "STARTTLS", "STARTTLS", 0, FRAME_LINE, "382", NULL },
-	{ NULL, NULL, 0, FRAME_LINE, NULL, NULL }
-};
+static const struct step nntp[] = {{NULL, NULL, 0, FRAME_LINE, "20", NULL},
+				   {"STARTTLS", "STARTTLS", 0, FRAME_LINE, "382", NULL},
+				   {NULL, NULL, 0, FRAME_LINE, NULL, NULL}};
 
 /* RFC 5804: the greeting lists capabilities, "STARTTLS" quoted among them. */
-static const struct step sieve[] = {
-	{ NULL, NULL, 0, FRAME_SIEVE, "OK", "\"STARTTLS\"" },
-	{ "STARTTLS", "STARTTLS", 0, FRAME_SIEVE, "OK", NULL },
-	{ NULL, NULL, 0, FRAME_LINE, NULL, NULL }
-};
+static const struct step sieve[] = {{NULL, NULL, 0, FRAME_SIEVE, "OK", "\"STARTTLS\""},
+				    {"STARTTLS", "STARTTLS", 0, FRAME_SIEVE, "OK", NULL},
+				    {NULL, NULL, 0, FRAME_LINE, NULL, NULL}};
 
 static const struct tlsa_starttls protocols[] = {
-	{ "smtp", 25, smtp, NULL },
-	{ "lmtp", 24, lmtp, NULL },
-	{ "imap", 143, imap, NULL },
-	{ "pop3", 110, pop3, NULL },
-	{ "ftp", 21, ftp, NULL },
-	{ "xmpp", 5222, NULL, talk_xmpp_client },
-	{ "xmpp-server", 5269, NULL, talk_xmpp_server },
-	{ "ldap", 389, NULL, talk_ldap },
-	{ "sieve", 4190, sieve, NULL },
-	{ "nntp", 119, nntp, NULL },
-	{ "postgres", 5432, NULL, talk_postgres },
+    {"smtp", 25, smtp, NULL},
+    {"lmtp", 24, lmtp, NULL},
+    {"imap", 143, imap, NULL},
+    {"pop3", 110, pop3, NULL},
+    {"ftp", 21, ftp, NULL},
+    {"xmpp", 5222, NULL, talk_xmpp_client},
+    {"xmpp-server", 5269, NULL, talk_xmpp_server},
+    {"ldap", 389, NULL, talk_ldap},
+    {"sieve", 4190, sieve, NULL},
+    {"nntp", 119, nntp, NULL},
+    {"postgres", 5432, NULL, talk_postgres},
 };
 
 #define NPROTO (sizeof(protocols) / sizeof(protocols[0]))
@@ -694,10 +683,10 @@ int tlsa_starttls_has_dialogue(const tlsa_starttls *proto)
 	return proto->steps != NULL || proto->talk != NULL;
 }
 
-tlsa_status tlsa_starttls_run(const tlsa_starttls *proto, int fd,
-			      const tlsa_starttls_opts *opts, char *why, size_t whysize)
+tlsa_status tlsa_starttls_run(const tlsa_starttls *proto, int fd, const tlsa_starttls_opts *opts,
+			      char *why, size_t whysize)
 {
-	static const tlsa_starttls_opts defaults = { NULL, NULL, 0 };
+	static const tlsa_starttls_opts defaults = {NULL, NULL, 0};
 	struct conv c;
 	tlsa_status st;
 
@@ -716,8 +705,8 @@ tlsa_status tlsa_starttls_run(const tlsa_starttls *proto, int fd,
 	else if (proto->steps != NULL)
 		st = run_steps(&c, proto->steps);
 	else
-		return say(&c, TLSA_ERR_STARTTLS_UNSUPPORTED,
-			   "STARTTLS for %s is not built yet", proto->name);
+		return say(&c, TLSA_ERR_STARTTLS_UNSUPPORTED, "STARTTLS for %s is not built yet",
+			   proto->name);
 	/*
 	 * Bytes after the go-ahead would be read by TLS as if they came
 	 * through it: a server (or a man in the middle) injecting them is

@@ -7,6 +7,8 @@
 
 const char *tlsa_strerror(tlsa_status status)
 {
+	/* One line a status, so that a message is found with grep. */
+	/* clang-format off */
 	switch (status) {
 	case TLSA_OK: return "success";
 	case TLSA_ERR_NOMEM: return "out of memory";
@@ -86,6 +88,7 @@ const char *tlsa_strerror(tlsa_status status)
 
 	case TLSA_STATUS_MAX: break;
 	}
+	/* clang-format on */
 	return "unknown error";
 }
 

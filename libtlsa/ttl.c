@@ -39,22 +39,12 @@ tlsa_status tlsa_ttl_parse(const char *text, size_t len, uint32_t *ttl)
 				return TLSA_ERR_TTL; /* "1h30": 30 what? */
 		} else {
 			switch (text[i] | 0x20) {
-			case 's':
-				break;
-			case 'm':
-				n *= 60;
-				break;
-			case 'h':
-				n *= 3600;
-				break;
-			case 'd':
-				n *= 86400;
-				break;
-			case 'w':
-				n *= 604800;
-				break;
-			default:
-				return TLSA_ERR_TTL;
+			case 's': break;
+			case 'm': n *= 60; break;
+			case 'h': n *= 3600; break;
+			case 'd': n *= 86400; break;
+			case 'w': n *= 604800; break;
+			default: return TLSA_ERR_TTL;
 			}
 			i++;
 			units = 1;

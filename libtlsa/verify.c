@@ -44,7 +44,7 @@
 #include "net-internal.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
-#define CHAIN_MAX 32
+#define CHAIN_MAX	   32
 
 const char *tlsa_rec_state_name(tlsa_rec_state state)
 {
@@ -68,14 +68,14 @@ static const struct family {
 	tlsa_key_type type;
 	const char *name, *word, *sigalgs;
 } families[] = {
-	{ TLSA_KEY_RSA, "RSA", "rsa",
-	  "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:"
-	  "rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512:"
-	  "rsa_pkcs1_sha256:rsa_pkcs1_sha384:rsa_pkcs1_sha512" },
-	{ TLSA_KEY_ECDSA, "ECDSA", "ecdsa",
-	  "ecdsa_secp256r1_sha256:ecdsa_secp384r1_sha384:ecdsa_secp521r1_sha512" },
-	{ TLSA_KEY_ED25519, "Ed25519", "ed25519", "ed25519" },
-	{ TLSA_KEY_ED448, "Ed448", "ed448", "ed448" },
+    {TLSA_KEY_RSA, "RSA", "rsa",
+     "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:"
+     "rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512:"
+     "rsa_pkcs1_sha256:rsa_pkcs1_sha384:rsa_pkcs1_sha512"},
+    {TLSA_KEY_ECDSA, "ECDSA", "ecdsa",
+     "ecdsa_secp256r1_sha256:ecdsa_secp384r1_sha384:ecdsa_secp521r1_sha512"},
+    {TLSA_KEY_ED25519, "Ed25519", "ed25519", "ed25519"},
+    {TLSA_KEY_ED448, "Ed448", "ed448", "ed448"},
 };
 #define NFAMILIES (sizeof(families) / sizeof(families[0]))
 
@@ -185,7 +185,7 @@ static int note_error(int ok, X509_STORE_CTX *store)
 }
 
 static tlsa_status fail(tlsa_verify_result *r, tlsa_status st, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static tlsa_status fail(tlsa_verify_result *r, tlsa_status st, const char *fmt, ...)
 {
 	va_list ap;
@@ -292,8 +292,9 @@ static tlsa_status handshake(SSL *ssl, int fd, int timeout_ms, int starttls, tls
 		}
 		if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
 			if (errno == 0 || errno == ECONNRESET || errno == EPIPE)
-				return fail(r, TLSA_ERR_HANDSHAKE,
-					    "server closed the connection during the TLS handshake");
+				return fail(
+				    r, TLSA_ERR_HANDSHAKE,
+				    "server closed the connection during the TLS handshake");
 			return fail(r, TLSA_ERR_HANDSHAKE, "TLS handshake failed: %s",
 				    strerror(errno));
 		}
@@ -301,9 +302,10 @@ static tlsa_status handshake(SSL *ssl, int fd, int timeout_ms, int starttls, tls
 		/* A plaintext greeting read as a TLS record: the port speaks STARTTLS. */
 		if (!starttls && (strstr(reason, "wrong version number") != NULL ||
 				  strstr(reason, "packet length too long") != NULL))
-			return fail(r, TLSA_ERR_HANDSHAKE,
-				    "TLS handshake failed: %s (does the server want STARTTLS first?)",
-				    reason);
+			return fail(
+			    r, TLSA_ERR_HANDSHAKE,
+			    "TLS handshake failed: %s (does the server want STARTTLS first?)",
+			    reason);
 		return fail(r, TLSA_ERR_HANDSHAKE, "TLS handshake failed: %s", reason);
 	}
 }
@@ -399,7 +401,7 @@ static const char *unusable_why(const tlsa_record *rec)
 		return "data length does not fit the matching type";
 	if (rec->mtype == TLSA_MTYPE_FULL)
 		return rec->selector == TLSA_SELECTOR_CERT ? "data is not a DER certificate"
-							    : "data is not a DER public key";
+							   : "data is not a DER public key";
 	return "OpenSSL cannot use it";
 }
 
@@ -540,7 +542,7 @@ static tlsa_status judge(SSL *ssl, const tlsa_verify_opts *o, const struct first
 
 struct tlsa_verify_ctx {
 	SSL_CTX *plain; /* DANE only */
-	SSL_CTX *pkix;  /* DANE and a CA store, for usages 0 and 1; NULL when it could
+	SSL_CTX *pkix;	/* DANE and a CA store, for usages 0 and 1; NULL when it could
 			   not be loaded (sessions then build their own and say why) */
 };
 
@@ -613,7 +615,7 @@ static tlsa_status session_fd(int fd, const tlsa_verify_opts *o, tlsa_verify_res
 	SSL *ssl = NULL;
 	BIO_METHOD *method = NULL;
 	BIO *bio;
-	struct first_error fe = { X509_V_OK, -1 };
+	struct first_error fe = {X509_V_OK, -1};
 	tlsa_starttls_opts so;
 	char base[256], sni[256], name[256], reason[256];
 	int timeout = o->timeout_ms > 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
@@ -671,8 +673,8 @@ have_ctx:
 	SSL_set_bio(ssl, bio, bio);
 	SSL_set_app_data(ssl, &fe);
 	/* SNI carries a host name, never an address literal (RFC 6066 section 3). */
-	if (sni[0] != '\0' && inet_pton(AF_INET, sni, ip) != 1 && inet_pton(AF_INET6, sni, ip) != 1 &&
-	    SSL_set_tlsext_host_name(ssl, sni) != 1)
+	if (sni[0] != '\0' && inet_pton(AF_INET, sni, ip) != 1 &&
+	    inet_pton(AF_INET6, sni, ip) != 1 && SSL_set_tlsext_host_name(ssl, sni) != 1)
 		goto internal;
 	if (o->key_type != TLSA_KEY_UNKNOWN && SSL_set1_sigalgs_list(ssl, fam->sigalgs) != 1)
 		goto internal;

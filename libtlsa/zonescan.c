@@ -425,8 +425,7 @@ static tlsa_status keep_entry(struct scan *sc, struct entry *e, int full, const 
 		ldns_rr_free(rr);
 		break;
 	}
-	case SCAN_CNAMES:
-		break; /* scan_entry() does it for every entry */
+	case SCAN_CNAMES: break; /* scan_entry() does it for every entry */
 	}
 	return st;
 }

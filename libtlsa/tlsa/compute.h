@@ -21,8 +21,8 @@ extern "C" {
 #endif
 
 /* Digest or copy bytes per a matching type: 0 copies, 1 SHA-256, 2 SHA-512. */
-tlsa_status tlsa_match_data(uint8_t mtype, const unsigned char *in, size_t len,
-			    unsigned char **out, size_t *outlen);
+tlsa_status tlsa_match_data(uint8_t mtype, const unsigned char *in, size_t len, unsigned char **out,
+			    size_t *outlen);
 
 /*
  * The record (usage, selector, mtype) for the object at depth in the
@@ -30,9 +30,8 @@ tlsa_status tlsa_match_data(uint8_t mtype, const unsigned char *in, size_t len,
  * TLSA_ERR_SELECTOR_NEEDS_CERT.  Depth beyond the chain gives
  * TLSA_ERR_DEPTH.
  */
-tlsa_status tlsa_record_compute(const tlsa_input *in, size_t depth,
-				uint8_t usage, uint8_t selector, uint8_t mtype,
-				tlsa_record **out);
+tlsa_status tlsa_record_compute(const tlsa_input *in, size_t depth, uint8_t usage, uint8_t selector,
+				uint8_t mtype, tlsa_record **out);
 
 /* Depth a usage refers to by default: 1 for usages 0 and 2, else 0. */
 size_t tlsa_default_depth(uint8_t usage);

@@ -27,7 +27,7 @@ typedef enum tlsa_kind {
 	TLSA_KIND_CERT = 1 << 0,    /* one certificate or a chain */
 	TLSA_KIND_PUBKEY = 1 << 1,  /* a SubjectPublicKeyInfo */
 	TLSA_KIND_PRIVKEY = 1 << 2, /* a private key (its public half is used) */
-	TLSA_KIND_CSR = 1 << 3,     /* a PKCS#10 request */
+	TLSA_KIND_CSR = 1 << 3,	    /* a PKCS#10 request */
 	TLSA_KIND_ANY = 0xf
 } tlsa_kind;
 
@@ -57,9 +57,8 @@ typedef struct tlsa_where {
  * the passphrase for an encrypted private key, or NULL.  where may be NULL.
  * A file with several PEM blocks must hold certificates only.
  */
-tlsa_status tlsa_input_load(tlsa_input **out, const unsigned char *buf,
-			    size_t len, unsigned want, const char *pass,
-			    tlsa_where *where);
+tlsa_status tlsa_input_load(tlsa_input **out, const unsigned char *buf, size_t len, unsigned want,
+			    const char *pass, tlsa_where *where);
 
 /* Read a whole file ("-" is standard input) into a malloc'd buffer. */
 tlsa_status tlsa_file_read(const char *path, unsigned char **buf, size_t *len);
@@ -78,19 +77,17 @@ unsigned tlsa_input_chain_flags(const tlsa_input *in);
 size_t tlsa_input_count(const tlsa_input *in);
 
 /* The DER of the certificate at depth i, or NULL for keys and CSRs. */
-const unsigned char *tlsa_input_cert(const tlsa_input *in, size_t i,
-				     size_t *len);
+const unsigned char *tlsa_input_cert(const tlsa_input *in, size_t i, size_t *len);
 
 /* The DER SubjectPublicKeyInfo at depth i, exactly as encoded. */
-const unsigned char *tlsa_input_spki(const tlsa_input *in, size_t i,
-				     size_t *len);
+const unsigned char *tlsa_input_spki(const tlsa_input *in, size_t i, size_t *len);
 
 /*
  * Cheap facts of the certificate at depth i, from the DER walk:
  * validity times and whether basicConstraints says CA.
  */
-tlsa_status tlsa_input_validity(const tlsa_input *in, size_t i,
-				time_t *not_before, time_t *not_after);
+tlsa_status tlsa_input_validity(const tlsa_input *in, size_t i, time_t *not_before,
+				time_t *not_after);
 int tlsa_input_is_ca(const tlsa_input *in, size_t i);
 
 /*
@@ -106,8 +103,7 @@ typedef struct tlsa_cert_info {
 	int is_ca;
 } tlsa_cert_info;
 
-tlsa_status tlsa_cert_info_get(const unsigned char *der, size_t len,
-			       tlsa_cert_info *info);
+tlsa_status tlsa_cert_info_get(const unsigned char *der, size_t len, tlsa_cert_info *info);
 void tlsa_cert_info_clear(tlsa_cert_info *info);
 
 /*

@@ -42,21 +42,16 @@ typedef struct tlsa_record {
 	uint8_t usage;
 	uint8_t selector;
 	uint8_t mtype;
-	size_t len;          /* length of data in bytes */
+	size_t len;	     /* length of data in bytes */
 	unsigned char *data; /* certificate association data, owned */
 } tlsa_record;
 
 /* Which field a mnemonic belongs to. */
-typedef enum tlsa_field {
-	TLSA_FIELD_USAGE,
-	TLSA_FIELD_SELECTOR,
-	TLSA_FIELD_MTYPE
-} tlsa_field;
+typedef enum tlsa_field { TLSA_FIELD_USAGE, TLSA_FIELD_SELECTOR, TLSA_FIELD_MTYPE } tlsa_field;
 
 /* A new record with a copy of data (len may be 0 only for data == NULL). */
-tlsa_status tlsa_record_new(tlsa_record **out, uint8_t usage, uint8_t selector,
-			    uint8_t mtype, const unsigned char *data,
-			    size_t len);
+tlsa_status tlsa_record_new(tlsa_record **out, uint8_t usage, uint8_t selector, uint8_t mtype,
+			    const unsigned char *data, size_t len);
 tlsa_record *tlsa_record_dup(const tlsa_record *rec);
 void tlsa_record_free(tlsa_record *rec);
 
@@ -83,8 +78,7 @@ tlsa_status tlsa_record_parse(const char *text, tlsa_record **out);
 tlsa_status tlsa_hex_parse(const char *text, unsigned char **data, size_t *len);
 
 /* The record from wire rdata (usage, selector, mtype, data). */
-tlsa_status tlsa_record_from_wire(const unsigned char *rdata, size_t len,
-				  tlsa_record **out);
+tlsa_status tlsa_record_from_wire(const unsigned char *rdata, size_t len, tlsa_record **out);
 
 /*
  * Text forms, allocated with malloc; NULL only when out of memory.
@@ -108,9 +102,9 @@ enum {
 	TLSA_CHECK_USAGE_UNKNOWN = 1 << 0,    /* usage 4-254: unassigned */
 	TLSA_CHECK_SELECTOR_UNKNOWN = 1 << 1, /* selector 2-254 */
 	TLSA_CHECK_MTYPE_UNKNOWN = 1 << 2,    /* matching type 3-254 */
-	TLSA_CHECK_PRIVATE = 1 << 3,          /* a field is 255 (private use) */
-	TLSA_CHECK_LENGTH = 1 << 4,           /* data length wrong for mtype */
-	TLSA_CHECK_EMPTY = 1 << 5             /* no data */
+	TLSA_CHECK_PRIVATE = 1 << 3,	      /* a field is 255 (private use) */
+	TLSA_CHECK_LENGTH = 1 << 4,	      /* data length wrong for mtype */
+	TLSA_CHECK_EMPTY = 1 << 5	      /* no data */
 };
 unsigned tlsa_record_check(const tlsa_record *rec);
 

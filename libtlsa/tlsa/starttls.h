@@ -19,8 +19,8 @@ extern "C" {
 #endif
 
 /* Limits of the reply reader: a longer line or reply is an error. */
-#define TLSA_STARTTLS_LINE_MAX 4096 /* bytes in one line, CRLF excluded */
-#define TLSA_STARTTLS_LINES_MAX 100 /* lines in one (multi-line) reply */
+#define TLSA_STARTTLS_LINE_MAX	4096 /* bytes in one line, CRLF excluded */
+#define TLSA_STARTTLS_LINES_MAX 100  /* lines in one (multi-line) reply */
 
 typedef struct tlsa_starttls tlsa_starttls;
 
@@ -43,7 +43,7 @@ int tlsa_starttls_has_dialogue(const tlsa_starttls *proto);
 typedef struct tlsa_starttls_opts {
 	const char *client_name; /* EHLO/LHLO name; NULL: "localhost" */
 	const char *server_name; /* the service's name (XMPP's "to"); may be NULL */
-	int timeout_ms;          /* bound on each reply and each write; <= 0: 10 s */
+	int timeout_ms;		 /* bound on each reply and each write; <= 0: 10 s */
 } tlsa_starttls_opts;
 
 /*
@@ -53,9 +53,8 @@ typedef struct tlsa_starttls_opts {
  * NULL) holds a sentence for an admin, such as "STARTTLS not offered in
  * EHLO reply" or "timed out after 10 s waiting for the greeting".
  */
-tlsa_status tlsa_starttls_run(const tlsa_starttls *proto, int fd,
-			      const tlsa_starttls_opts *opts, char *why,
-			      size_t whysize);
+tlsa_status tlsa_starttls_run(const tlsa_starttls *proto, int fd, const tlsa_starttls_opts *opts,
+			      char *why, size_t whysize);
 
 #ifdef __cplusplus
 }

@@ -62,7 +62,7 @@ typedef enum tlsa_key_type {
 	TLSA_KEY_ED25519 = 4,
 	TLSA_KEY_ED448 = 8
 } tlsa_key_type;
-#define TLSA_KEY_ALL 0x0fu   /* every family above */
+#define TLSA_KEY_ALL   0x0fu  /* every family above */
 #define TLSA_KEY_FIRST 0x100u /* in a mask: begin with an unrestricted session */
 
 /* "RSA", "ECDSA", "Ed25519", "Ed448"; "unknown" for anything else. */
@@ -77,24 +77,24 @@ tlsa_status tlsa_key_types_parse(const char *text, unsigned *mask);
 
 /* What to connect to and how to verify. */
 typedef struct tlsa_verify_opts {
-	const char *base_domain;      /* TLSA base domain: DANE-TA name checks */
-	const char *const *names;     /* more names a DANE-TA chain may carry */
+	const char *base_domain;  /* TLSA base domain: DANE-TA name checks */
+	const char *const *names; /* more names a DANE-TA chain may carry */
 	size_t nnames;
-	const char *sni;              /* server name sent; NULL: base_domain */
-	const char *service_domain;   /* the service's own domain where it differs
-					 from the host (XMPP's stream "to", RFC 7673);
-					 NULL: base_domain */
-	const tlsa_starttls *starttls; /* NULL: TLS from the first byte */
-	const char *client_name;      /* EHLO name; NULL: "localhost" */
-	int timeout_ms;               /* bound on each step; <= 0: 10 s */
-	int smtp;                     /* RFC 7672: ignore usages 0 and 1 */
-	const char *ca_file, *ca_path; /* PKIX trust for usages 0 and 1; NULL: system */
+	const char *sni;		   /* server name sent; NULL: base_domain */
+	const char *service_domain;	   /* the service's own domain where it differs
+					      from the host (XMPP's stream "to", RFC 7673);
+					      NULL: base_domain */
+	const tlsa_starttls *starttls;	   /* NULL: TLS from the first byte */
+	const char *client_name;	   /* EHLO name; NULL: "localhost" */
+	int timeout_ms;			   /* bound on each step; <= 0: 10 s */
+	int smtp;			   /* RFC 7672: ignore usages 0 and 1 */
+	const char *ca_file, *ca_path;	   /* PKIX trust for usages 0 and 1; NULL: system */
 	const tlsa_record *const *records; /* the TLSA RRset */
 	size_t nrecords;
-	const tlsa_verify_ctx *ctx;   /* shared context (same ca_file, ca_path), or
-					 NULL: each session builds its own */
-	tlsa_key_type key_type;       /* offer only this family's signature
-					 algorithms; TLSA_KEY_UNKNOWN (0): all */
+	const tlsa_verify_ctx *ctx; /* shared context (same ca_file, ca_path), or
+				       NULL: each session builds its own */
+	tlsa_key_type key_type;	    /* offer only this family's signature
+				       algorithms; TLSA_KEY_UNKNOWN (0): all */
 } tlsa_verify_opts;
 
 /* What became of one record. */
@@ -110,27 +110,27 @@ const char *tlsa_rec_state_name(tlsa_rec_state state);
 
 typedef struct tlsa_rec_result {
 	tlsa_rec_state state;
-	const char *why;   /* why unusable or ignored (static text), else NULL */
-	int depth;         /* MATCHED: depth of the certificate it matched */
-	int presented;     /* a certificate presented at this depth has this
-			      record's data (-1 none); informative only, for
-			      records that OpenSSL did not need to try */
+	const char *why; /* why unusable or ignored (static text), else NULL */
+	int depth;	 /* MATCHED: depth of the certificate it matched */
+	int presented;	 /* a certificate presented at this depth has this
+			    record's data (-1 none); informative only, for
+			    records that OpenSSL did not need to try */
 } tlsa_rec_result;
 
 typedef struct tlsa_verify_result {
-	tlsa_status status; /* TLSA_OK: verified; else the step that failed */
-	char why[600];      /* the failure in words, "" when verified */
-	int connected;      /* the TCP connection was made */
-	int handshake;      /* the TLS handshake completed */
-	char version[16];   /* "TLSv1.3" */
-	char cipher[64];    /* "TLS_AES_256_GCM_SHA384" */
-	long verify_error;  /* X509_V_OK (0) or OpenSSL's X509_V_ERR_* */
-	int match_depth;    /* depth OpenSSL matched at, -1 when none */
-	int match_index;    /* index of the record that matched, -1 when none */
-	size_t usable;      /* records OpenSSL accepted */
+	tlsa_status status;	  /* TLSA_OK: verified; else the step that failed */
+	char why[600];		  /* the failure in words, "" when verified */
+	int connected;		  /* the TCP connection was made */
+	int handshake;		  /* the TLS handshake completed */
+	char version[16];	  /* "TLSv1.3" */
+	char cipher[64];	  /* "TLS_AES_256_GCM_SHA384" */
+	long verify_error;	  /* X509_V_OK (0) or OpenSSL's X509_V_ERR_* */
+	int match_depth;	  /* depth OpenSSL matched at, -1 when none */
+	int match_index;	  /* index of the record that matched, -1 when none */
+	size_t usable;		  /* records OpenSSL accepted */
 	tlsa_rec_result *records; /* one per record given, same order */
 	size_t nrecords;
-	tlsa_input *chain;  /* the chain presented, leaf first, or NULL */
+	tlsa_input *chain;	       /* the chain presented, leaf first, or NULL */
 	unsigned char spki_sha256[32]; /* the leaf's SPKI digest (3 1 1 data) */
 	int have_spki;
 	tlsa_key_type key_type; /* the leaf's key type; without a leaf, the

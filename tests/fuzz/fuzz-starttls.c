@@ -23,15 +23,15 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const protos[] = { "smtp", "lmtp", "imap",  "pop3", "ftp",	  "xmpp",
-				      "xmpp-server", "ldap", "sieve", "nntp", "postgres" };
+static const char *const protos[] = {"smtp",	    "lmtp", "imap",  "pop3", "ftp",	"xmpp",
+				     "xmpp-server", "ldap", "sieve", "nntp", "postgres"};
 #define NPROTOS (sizeof(protos) / sizeof(protos[0]))
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const size_t whysizes[4] = { 512, 0, 1, 24 };
+	static const size_t whysizes[4] = {512, 0, 1, 24};
 	const tlsa_starttls *proto;
-	tlsa_starttls_opts o = { "client.example", "example.org", 1000 };
+	tlsa_starttls_opts o = {"client.example", "example.org", 1000};
 	char why[512];
 	size_t whysize;
 	int sv[2];

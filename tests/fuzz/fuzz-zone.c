@@ -47,9 +47,10 @@ static char dir[64], zone[96], out[96], snippet[96], scratch[96];
 
 static void setup(void)
 {
-	static const char inc[] = "www IN A 192.0.2.1\n"
-				  "_443._tcp.www IN TLSA 3 1 1 "
-				  "0000000000000000000000000000000000000000000000000000000000000000\n";
+	static const char inc[] =
+	    "www IN A 192.0.2.1\n"
+	    "_443._tcp.www IN TLSA 3 1 1 "
+	    "0000000000000000000000000000000000000000000000000000000000000000\n";
 	const char *tmp = getenv("TMPDIR");
 	char path[96];
 	FILE *f;

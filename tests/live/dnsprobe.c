@@ -46,14 +46,9 @@ int main(int argc, char **argv)
 			if (nservers < 8)
 				servers[nservers++] = optarg;
 			break;
-		case 't':
-			anchor = optarg;
-			break;
-		case 'w':
-			timeout = (unsigned)atoi(optarg);
-			break;
-		default:
-			return 2;
+		case 't': anchor = optarg; break;
+		case 'w': timeout = (unsigned)atoi(optarg); break;
+		default: return 2;
 		}
 	}
 	if (argc - optind < 2)

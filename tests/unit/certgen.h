@@ -14,18 +14,15 @@
 
 struct keytype {
 	const char *name;
-	const char *alg;  /* for EVP_PKEY_Q_keygen */
-	const char *arg;  /* curve, or NULL */
-	size_t bits;      /* RSA */
+	const char *alg; /* for EVP_PKEY_Q_keygen */
+	const char *arg; /* curve, or NULL */
+	size_t bits;	 /* RSA */
 };
 
 static const struct keytype keytypes[] __attribute__((unused)) = {
-	{ "RSA 2048", "RSA", NULL, 2048 },
-	{ "EC P-256", "EC", "P-256", 0 },
-	{ "EC P-384", "EC", "P-384", 0 },
-	{ "EC P-521", "EC", "P-521", 0 },
-	{ "Ed25519", "ED25519", NULL, 0 },
-	{ "Ed448", "ED448", NULL, 0 },
+    {"RSA 2048", "RSA", NULL, 2048}, {"EC P-256", "EC", "P-256", 0},
+    {"EC P-384", "EC", "P-384", 0},  {"EC P-521", "EC", "P-521", 0},
+    {"Ed25519", "ED25519", NULL, 0}, {"Ed448", "ED448", NULL, 0},
 };
 #define NKEYTYPES (sizeof(keytypes) / sizeof(keytypes[0]))
 

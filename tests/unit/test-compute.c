@@ -53,13 +53,17 @@ static void test_all_pairs(void)
 			for (mt = 0; mt <= 2; mt++) {
 				tlsa_record *r = NULL;
 
-				ok(in && tlsa_record_compute(in, 0, 3, (uint8_t)sel, (uint8_t)mt, &r) ==
-						 TLSA_OK &&
-					   (sel == 0 ? data_is(r, der, len, mt)
-						     : data_is(r, spki, (size_t)slen, mt)) &&
-					   r->usage == 3 && r->selector == sel && r->mtype == mt,
-				   "%s: 3 %d %d data is the %s of the %s", keytypes[i].name, sel, mt,
-				   mt == 0 ? "bytes" : mt == 1 ? "SHA-256" : "SHA-512",
+				ok(in &&
+				       tlsa_record_compute(in, 0, 3, (uint8_t)sel, (uint8_t)mt,
+							   &r) == TLSA_OK &&
+				       (sel == 0 ? data_is(r, der, len, mt)
+						 : data_is(r, spki, (size_t)slen, mt)) &&
+				       r->usage == 3 && r->selector == sel && r->mtype == mt,
+				   "%s: 3 %d %d data is the %s of the %s", keytypes[i].name, sel,
+				   mt,
+				   mt == 0   ? "bytes"
+				   : mt == 1 ? "SHA-256"
+					     : "SHA-512",
 				   sel == 0 ? "certificate" : "SubjectPublicKeyInfo");
 				tlsa_record_free(r);
 			}
@@ -73,7 +77,7 @@ static void test_all_pairs(void)
 
 static void test_errors(void)
 {
-	struct keytype ec = { "EC P-256", "EC", "P-256", 0 };
+	struct keytype ec = {"EC P-256", "EC", "P-256", 0};
 	EVP_PKEY *k = make_key(&ec);
 	unsigned char *der = NULL;
 	int len = i2d_PUBKEY(k, &der);

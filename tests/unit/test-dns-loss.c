@@ -280,8 +280,7 @@ static void udp_query(struct server *s, const uint8_t *q, size_t n,
 			return;
 		}
 		break;
-	default:
-		break;
+	default: break;
 	}
 	len = answer(out, id, q, qlen, qtype == 52, b != RRSIG && b != ISLAND,
 		     qtype != 52   ? NULL

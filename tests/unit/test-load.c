@@ -17,8 +17,7 @@
 #include "certgen.h"
 #include "tap.h"
 
-static tlsa_status load_bio(BIO *b, unsigned want, const char *pass, tlsa_input **in,
-			    tlsa_where *w)
+static tlsa_status load_bio(BIO *b, unsigned want, const char *pass, tlsa_input **in, tlsa_where *w)
 {
 	char *data;
 	long len = BIO_get_mem_data(b, &data);
@@ -58,8 +57,10 @@ static void test_spki_every_key_type(void)
 		decoded = d2i_X509(NULL, &p, (long)len);
 		wlen = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(decoded), &want);
 		spki = in ? tlsa_input_spki(in, 0, &slen) : NULL;
-		ok(spki != NULL && wlen > 0 && slen == (size_t)wlen && memcmp(spki, want, slen) == 0,
-		   "%s: the walked SPKI equals i2d_X509_PUBKEY of the full decode", keytypes[i].name);
+		ok(spki != NULL && wlen > 0 && slen == (size_t)wlen &&
+		       memcmp(spki, want, slen) == 0,
+		   "%s: the walked SPKI equals i2d_X509_PUBKEY of the full decode",
+		   keytypes[i].name);
 		{
 			const unsigned char *c;
 			size_t clen = 0;
@@ -80,14 +81,14 @@ static void test_spki_every_key_type(void)
 /* Leaf, intermediate and root written in every order give the same chain. */
 static void test_chain_order(void)
 {
-	struct keytype ec = { "EC P-256", "EC", "P-256", 0 };
+	struct keytype ec = {"EC P-256", "EC", "P-256", 0};
 	EVP_PKEY *rk = make_key(&ec), *ik = make_key(&ec), *lk = make_key(&ec);
 	X509 *root = make_cert(rk, "Root", NULL, NULL, 1, 0, 3650);
 	X509 *inter = make_cert(ik, "Intermediate", root, rk, 1, 0, 3650);
 	X509 *leaf = make_cert(lk, "leaf.example", inter, ik, 0, 0, 90);
 	X509 *order[6][3] = {
-		{ leaf, inter, root }, { root, inter, leaf }, { inter, leaf, root },
-		{ root, leaf, inter }, { leaf, root, inter }, { inter, root, leaf },
+	    {leaf, inter, root}, {root, inter, leaf}, {inter, leaf, root},
+	    {root, leaf, inter}, {leaf, root, inter}, {inter, root, leaf},
 	};
 	unsigned char *lder, *ider;
 	size_t llen, ilen, i;
@@ -105,13 +106,15 @@ static void test_chain_order(void)
 		BIO_puts(b, "\nsome text between blocks\n");
 		cert_pem(b, order[i][1]);
 		cert_pem(b, order[i][2]);
-		ok(load_bio(b, TLSA_KIND_CERT, NULL, &in, NULL) == TLSA_OK && tlsa_input_count(in) == 3,
+		ok(load_bio(b, TLSA_KIND_CERT, NULL, &in, NULL) == TLSA_OK &&
+		       tlsa_input_count(in) == 3,
 		   "order %zu: three certificates with text around them load", i);
 		c0 = in ? tlsa_input_cert(in, 0, &l0) : NULL;
 		c1 = in ? tlsa_input_cert(in, 1, &l1) : NULL;
 		ok(c0 && l0 == llen && memcmp(c0, lder, llen) == 0 && c1 && l1 == ilen &&
-			   memcmp(c1, ider, ilen) == 0,
-		   "order %zu: depth 0 is the leaf and depth 1 its issuer, whatever the file order", i);
+		       memcmp(c1, ider, ilen) == 0,
+		   "order %zu: depth 0 is the leaf and depth 1 its issuer, whatever the file order",
+		   i);
 		ok(in && !(tlsa_input_chain_flags(in) & TLSA_CHAIN_BROKEN),
 		   "order %zu: a complete chain is not reported broken", i);
 		ok(in && (i == 0) == !(tlsa_input_chain_flags(in) & TLSA_CHAIN_REORDERED),
@@ -128,7 +131,7 @@ static void test_chain_order(void)
 		cert_pem(b, leaf);
 		cert_pem(b, other);
 		ok(load_bio(b, TLSA_KIND_CERT, NULL, &in, NULL) == TLSA_OK &&
-			   (tlsa_input_chain_flags(in) & TLSA_CHAIN_BROKEN),
+		       (tlsa_input_chain_flags(in) & TLSA_CHAIN_BROKEN),
 		   "certificates that do not chain are reported broken");
 		tlsa_input_free(in);
 		BIO_free(b);
@@ -147,7 +150,8 @@ static void test_chain_order(void)
 		ders[0] = rder, lens[0] = rlen;
 		ders[1] = lder, lens[1] = llen;
 		ders[2] = ider, lens[2] = ilen;
-		ok(tlsa_input_from_chain(&in, ders, lens, 3) == TLSA_OK, "a chain from memory loads");
+		ok(tlsa_input_from_chain(&in, ders, lens, 3) == TLSA_OK,
+		   "a chain from memory loads");
 		c0 = in ? tlsa_input_cert(in, 0, &l0) : NULL;
 		ok(c0 && l0 == llen && memcmp(c0, lder, llen) == 0,
 		   "a chain from memory is ordered by links too");
@@ -163,7 +167,7 @@ static void test_chain_order(void)
 		cert_pem(b, inter);
 		ok(load_bio(b, TLSA_KIND_CERT, NULL, &in, NULL) == TLSA_OK, "leaf and issuer load");
 		ok(in && tlsa_input_validity(in, 0, &nb, &na) == TLSA_OK && nb <= now + 5 &&
-			   na > now + 89 * 86400 && na < now + 91 * 86400,
+		       na > now + 89 * 86400 && na < now + 91 * 86400,
 		   "validity is read from the walk (a 90-day leaf expires in 90 days)");
 		ok(in && !tlsa_input_is_ca(in, 0) && tlsa_input_is_ca(in, 1),
 		   "basicConstraints tells the leaf from the CA");
@@ -195,7 +199,7 @@ static int spki_equals_key(const tlsa_input *in, EVP_PKEY *k)
 
 static void test_keys(void)
 {
-	struct keytype ec = { "EC P-384", "EC", "P-384", 0 };
+	struct keytype ec = {"EC P-384", "EC", "P-384", 0};
 	EVP_PKEY *k = make_key(&ec);
 	BIO *b;
 	tlsa_input *in = NULL;
@@ -206,7 +210,7 @@ static void test_keys(void)
 	b = BIO_new(BIO_s_mem());
 	PEM_write_bio_PUBKEY(b, k);
 	ok(load_bio(b, TLSA_KIND_PUBKEY, NULL, &in, NULL) == TLSA_OK &&
-		   tlsa_input_kind(in) == TLSA_KIND_PUBKEY && spki_equals_key(in, k),
+	       tlsa_input_kind(in) == TLSA_KIND_PUBKEY && spki_equals_key(in, k),
 	   "a PEM public key gives its SubjectPublicKeyInfo");
 	tlsa_input_free(in);
 	BIO_free(b);
@@ -214,7 +218,7 @@ static void test_keys(void)
 	len = i2d_PUBKEY(k, &der);
 	in = NULL;
 	ok(tlsa_input_load(&in, der, (size_t)len, TLSA_KIND_PUBKEY, NULL, NULL) == TLSA_OK &&
-		   spki_equals_key(in, k),
+	       spki_equals_key(in, k),
 	   "a DER public key gives its SubjectPublicKeyInfo");
 	tlsa_input_free(in);
 	OPENSSL_free(der);
@@ -223,12 +227,12 @@ static void test_keys(void)
 	PEM_write_bio_PrivateKey(b, k, NULL, NULL, 0, NULL, NULL);
 	in = NULL;
 	ok(load_bio(b, TLSA_KIND_PRIVKEY, NULL, &in, NULL) == TLSA_OK &&
-		   tlsa_input_kind(in) == TLSA_KIND_PRIVKEY && spki_equals_key(in, k),
+	       tlsa_input_kind(in) == TLSA_KIND_PRIVKEY && spki_equals_key(in, k),
 	   "a PKCS#8 PEM private key gives the SPKI of its public half");
 	tlsa_input_free(in);
 	in = NULL;
 	ok(load_bio(b, TLSA_KIND_CERT, NULL, &in, &w) == TLSA_ERR_WRONG_KIND &&
-		   w.found == TLSA_KIND_PRIVKEY,
+	       w.found == TLSA_KIND_PRIVKEY,
 	   "a private key where a certificate is wanted says it holds a private key");
 	BIO_free(b);
 
@@ -250,15 +254,15 @@ static void test_keys(void)
 		X509_REQ *req = X509_REQ_new();
 		X509_NAME *n = X509_REQ_get_subject_name(req);
 
-		X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)"csr.example",
-					   -1, -1, 0);
+		X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
+					   (const unsigned char *)"csr.example", -1, -1, 0);
 		X509_REQ_set_pubkey(req, k);
 		X509_REQ_sign(req, k, EVP_sha256());
 		b = BIO_new(BIO_s_mem());
 		PEM_write_bio_X509_REQ(b, req);
 		in = NULL;
 		ok(load_bio(b, TLSA_KIND_CSR, NULL, &in, NULL) == TLSA_OK &&
-			   tlsa_input_kind(in) == TLSA_KIND_CSR && spki_equals_key(in, k),
+		       tlsa_input_kind(in) == TLSA_KIND_CSR && spki_equals_key(in, k),
 		   "a PEM CSR gives the SPKI of the key it requests a certificate for");
 		tlsa_input_free(in);
 		BIO_free(b);
@@ -266,13 +270,13 @@ static void test_keys(void)
 		len = i2d_X509_REQ(req, &der);
 		in = NULL;
 		ok(tlsa_input_load(&in, der, (size_t)len, TLSA_KIND_CSR, NULL, NULL) == TLSA_OK &&
-			   spki_equals_key(in, k),
+		       spki_equals_key(in, k),
 		   "a DER CSR is recognised and gives the same SPKI");
 		tlsa_input_free(in);
 		in = NULL;
 		ok(tlsa_input_load(&in, der, (size_t)len, TLSA_KIND_CERT, NULL, &w) ==
-				   TLSA_ERR_WRONG_KIND &&
-			   w.found == TLSA_KIND_CSR,
+			   TLSA_ERR_WRONG_KIND &&
+		       w.found == TLSA_KIND_CSR,
 		   "a DER CSR where a certificate is wanted says it holds a CSR");
 		OPENSSL_free(der);
 		X509_REQ_free(req);
@@ -365,12 +369,13 @@ static void test_broken(void)
 	static const char truncated[] = "text\n-----BEGIN CERTIFICATE-----\n"
 					"MIIBszCCAVmgAwIBAgIUQ\n";
 	static const char nothing[] = "-----BEGIN X509 CRL-----\nMIIB\n-----END X509 CRL-----\n";
-	unsigned char junk[64], der[] = { 0x30, 0x82, 0x04, 0x00, 0x30, 0x01 };
+	unsigned char junk[64], der[] = {0x30, 0x82, 0x04, 0x00, 0x30, 0x01};
 	tlsa_input *in = NULL;
 	tlsa_where w;
 	size_t i;
 
-	is_int(load_str("", TLSA_KIND_ANY, &in, &w), TLSA_ERR_EMPTY, "an empty file is called empty");
+	is_int(load_str("", TLSA_KIND_ANY, &in, &w), TLSA_ERR_EMPTY,
+	       "an empty file is called empty");
 	is_int(load_str(" \n\r\n", TLSA_KIND_ANY, &in, &w), TLSA_ERR_EMPTY,
 	       "a file of white space is called empty");
 	is_int(load_str(bad_b64, TLSA_KIND_CERT, &in, &w), TLSA_ERR_PEM_BASE64,
@@ -385,11 +390,11 @@ static void test_broken(void)
 	       "truncated DER is reported as such");
 	for (i = 0; i < sizeof(junk); i++)
 		junk[i] = (unsigned char)(i * 37 + 11);
-	is_int(tlsa_input_load(&in, junk, sizeof(junk), TLSA_KIND_ANY, NULL, &w), TLSA_ERR_UNRECOGNISED,
-	       "junk bytes are not recognised");
+	is_int(tlsa_input_load(&in, junk, sizeof(junk), TLSA_KIND_ANY, NULL, &w),
+	       TLSA_ERR_UNRECOGNISED, "junk bytes are not recognised");
 	{
 		/* CRLF line ends and a truncated certificate body inside valid PEM. */
-		struct keytype ec = { "EC P-256", "EC", "P-256", 0 };
+		struct keytype ec = {"EC P-256", "EC", "P-256", 0};
 		EVP_PKEY *k = make_key(&ec);
 		X509 *x = make_cert(k, "crlf.example", NULL, NULL, 0, 0, 30);
 		BIO *b = BIO_new(BIO_s_mem());
@@ -407,7 +412,8 @@ static void test_broken(void)
 		}
 		crlf[j] = '\0';
 		in = NULL;
-		ok(load_str(crlf, TLSA_KIND_CERT, &in, NULL) == TLSA_OK && tlsa_input_count(in) == 1,
+		ok(load_str(crlf, TLSA_KIND_CERT, &in, NULL) == TLSA_OK &&
+		       tlsa_input_count(in) == 1,
 		   "a PEM file with CRLF line ends loads");
 		tlsa_input_free(in);
 		{
@@ -416,8 +422,8 @@ static void test_broken(void)
 
 			d = cert_der(x, &dlen);
 			in = NULL;
-			is_int(tlsa_input_load(&in, d, dlen - 10, TLSA_KIND_CERT, NULL, NULL), TLSA_ERR_DER,
-			       "a DER certificate cut short is refused");
+			is_int(tlsa_input_load(&in, d, dlen - 10, TLSA_KIND_CERT, NULL, NULL),
+			       TLSA_ERR_DER, "a DER certificate cut short is refused");
 			OPENSSL_free(d);
 		}
 		free(crlf);
@@ -481,7 +487,8 @@ static void test_passin(void)
 	char *pass = NULL;
 
 	setenv("TLSA_TEST_PASS", "from-env", 1);
-	ok(tlsa_passin_read("env:TLSA_TEST_PASS", &pass) == TLSA_OK && strcmp(pass, "from-env") == 0,
+	ok(tlsa_passin_read("env:TLSA_TEST_PASS", &pass) == TLSA_OK &&
+	       strcmp(pass, "from-env") == 0,
 	   "--passin env:VAR reads the variable");
 	free(pass);
 	is_int(tlsa_passin_read("env:TLSA_TEST_UNSET_VAR", &pass), TLSA_ERR_PASSIN,

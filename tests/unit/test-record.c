@@ -89,13 +89,16 @@ static void test_parse(void)
 	check_text("dane-ta cert sha2-512 " H32 H32, "2 0 2 " H32 H32,
 		   "mnemonics are case-insensitive");
 	check_text("pkix-ta Cert Full 3082", "0 0 0 3082", "PKIX-TA and Full parse");
-	check_text("PrivCert PrivSel PrivMatch 00", "255 255 255 00", "private-use mnemonics parse");
+	check_text("PrivCert PrivSel PrivMatch 00", "255 255 255 00",
+		   "private-use mnemonics parse");
 	check_text("\\# 35 030101" H32, "3 1 1 " H32, "the RFC 3597 generic form parses");
 	check_text("\\# 35 0301 01" H32, "3 1 1 " H32, "generic hex may be split too");
 	check_text("4 1 1 " H32, "4 1 1 " H32, "an unassigned usage parses (checks flag it)");
 	is_int(status_of(""), TLSA_ERR_SYNTAX, "an empty string is a syntax error");
-	is_int(status_of("3 1"), TLSA_ERR_SYNTAX, "a record without a matching type is a syntax error");
-	is_int(status_of("3 1 1"), TLSA_ERR_NO_DATA, "a record without data says the data is missing");
+	is_int(status_of("3 1"), TLSA_ERR_SYNTAX,
+	       "a record without a matching type is a syntax error");
+	is_int(status_of("3 1 1"), TLSA_ERR_NO_DATA,
+	       "a record without data says the data is missing");
 	is_int(status_of("256 1 1 00"), TLSA_ERR_USAGE, "usage 256 is out of range");
 	is_int(status_of("DANE-XX 1 1 00"), TLSA_ERR_USAGE, "an unknown usage mnemonic is refused");
 	is_int(status_of("3 x 1 00"), TLSA_ERR_SELECTOR, "a bad selector is named as such");
@@ -118,7 +121,8 @@ static void test_format(void)
 	char *s;
 
 	memset(data, 0xab, sizeof(data));
-	ok(tlsa_record_new(&r, 3, 1, 1, data, sizeof(data)) == TLSA_OK, "a record can be made from data");
+	ok(tlsa_record_new(&r, 3, 1, 1, data, sizeof(data)) == TLSA_OK,
+	   "a record can be made from data");
 	s = tlsa_record_to_generic(r);
 	ok(s != NULL && strncmp(s, "\\# 35 030101abab", 16) == 0 && strlen(s) == 6 + 70,
 	   "the generic form is \\# LEN then usage, selector, type and data in hex");
@@ -128,11 +132,12 @@ static void test_format(void)
 	free(s);
 	{
 		tlsa_record *copy = tlsa_record_dup(r), *w = NULL;
-		unsigned char wire[35] = { 3, 1, 1 };
+		unsigned char wire[35] = {3, 1, 1};
 
 		memset(wire + 3, 0xab, 32);
 		ok(copy != NULL && tlsa_record_equal(r, copy), "a copy equals its original");
-		ok(tlsa_record_from_wire(wire, sizeof(wire), &w) == TLSA_OK && tlsa_record_equal(r, w),
+		ok(tlsa_record_from_wire(wire, sizeof(wire), &w) == TLSA_OK &&
+		       tlsa_record_equal(r, w),
 		   "wire rdata gives the same record");
 		copy->data[0] ^= 1;
 		ok(!tlsa_record_equal(r, copy), "records that differ in one bit are not equal");
@@ -160,9 +165,11 @@ static void test_checks(void)
 	is_int(checks_of("3 1 2 " H32 H32), 0, "a 64-byte SHA2-512 record has no findings");
 	is_int(checks_of("3 1 1 " H32 "00"), TLSA_CHECK_LENGTH,
 	       "SHA2-256 data that is not 32 bytes is flagged");
-	is_int(checks_of("3 1 2 " H32), TLSA_CHECK_LENGTH, "SHA2-512 data that is not 64 bytes is flagged");
+	is_int(checks_of("3 1 2 " H32), TLSA_CHECK_LENGTH,
+	       "SHA2-512 data that is not 64 bytes is flagged");
 	is_int(checks_of("3 0 0 3082"), 0, "Full data of any length is allowed");
-	is_int(checks_of("7 1 1 " H32), TLSA_CHECK_USAGE_UNKNOWN, "usage 7 is flagged as unassigned");
+	is_int(checks_of("7 1 1 " H32), TLSA_CHECK_USAGE_UNKNOWN,
+	       "usage 7 is flagged as unassigned");
 	is_int(checks_of("3 2 1 " H32), TLSA_CHECK_SELECTOR_UNKNOWN, "selector 2 is flagged");
 	is_int(checks_of("3 1 9 00"), TLSA_CHECK_MTYPE_UNKNOWN, "matching type 9 is flagged");
 	is_int(checks_of("255 1 1 " H32), TLSA_CHECK_PRIVATE, "private use (255) is flagged");
@@ -176,13 +183,15 @@ static void test_mnemonics(void)
 
 	is_str(tlsa_field_name(TLSA_FIELD_USAGE, 2), "DANE-TA", "usage 2 is named DANE-TA");
 	is_str(tlsa_field_name(TLSA_FIELD_SELECTOR, 1), "SPKI", "selector 1 is named SPKI");
-	is_str(tlsa_field_name(TLSA_FIELD_MTYPE, 2), "SHA2-512", "matching type 2 is named SHA2-512");
+	is_str(tlsa_field_name(TLSA_FIELD_MTYPE, 2), "SHA2-512",
+	       "matching type 2 is named SHA2-512");
 	ok(tlsa_field_name(TLSA_FIELD_USAGE, 9) == NULL, "usage 9 has no name");
 	ok(tlsa_field_parse(TLSA_FIELD_USAGE, "255", &v) == TLSA_OK && v == 255, "255 is a usage");
 	ok(tlsa_field_parse(TLSA_FIELD_USAGE, "03", &v) == TLSA_OK && v == 3,
 	   "leading zeros are accepted in numbers");
 	ok(tlsa_field_parse(TLSA_FIELD_USAGE, "-1", &v) != TLSA_OK, "negative numbers are refused");
-	ok(tlsa_field_parse(TLSA_FIELD_SELECTOR, "spki", &v) == TLSA_OK && v == 1, "spki is selector 1");
+	ok(tlsa_field_parse(TLSA_FIELD_SELECTOR, "spki", &v) == TLSA_OK && v == 1,
+	   "spki is selector 1");
 	ok(strstr(tlsa_strerror(TLSA_ERR_PEM_BASE64), "base64") != NULL,
 	   "status codes have words that name the problem");
 	{

@@ -81,7 +81,7 @@ struct run {
 static struct run script(const char *proto, const char *server, struct pair *p, int timeout_ms)
 {
 	struct run r;
-	tlsa_starttls_opts o = { "client.example", "example.org", timeout_ms };
+	tlsa_starttls_opts o = {"client.example", "example.org", timeout_ms};
 
 	pair_open(p);
 	put(p->server, server, strlen(server));
@@ -105,11 +105,11 @@ static void test_table(void)
 	ok(tlsa_starttls_by_port(443) == NULL, "port 443 has no STARTTLS protocol (direct TLS)");
 	ok(tlsa_starttls_find("gopher") == NULL, "an unknown protocol name is not found");
 	ok(tlsa_starttls_has_dialogue(tlsa_starttls_find("xmpp")) &&
-		   tlsa_starttls_has_dialogue(tlsa_starttls_find("postgres")),
+	       tlsa_starttls_has_dialogue(tlsa_starttls_find("postgres")),
 	   "every protocol of the table has a dialogue");
 	ok(tlsa_starttls_has_dialogue(tlsa_starttls_find("smtp")) &&
-		   tlsa_starttls_has_dialogue(tlsa_starttls_find("imap")) &&
-		   tlsa_starttls_has_dialogue(tlsa_starttls_find("pop3")),
+	       tlsa_starttls_has_dialogue(tlsa_starttls_find("imap")) &&
+	       tlsa_starttls_has_dialogue(tlsa_starttls_find("pop3")),
 	   "smtp, imap and pop3 have dialogues");
 }
 
@@ -138,8 +138,9 @@ static void test_smtp(void)
 	is_int(r.st, TLSA_OK, "smtp: a multi-line greeting is read whole");
 	pair_close(&p);
 
-	r = script("smtp", "220 mx ESMTP\r\n250-mx.example.org\r\n250-PIPELINING\r\n250 8BITMIME\r\n",
-		   &p, 2000);
+	r = script("smtp",
+		   "220 mx ESMTP\r\n250-mx.example.org\r\n250-PIPELINING\r\n250 8BITMIME\r\n", &p,
+		   2000);
 	is_int(r.st, TLSA_ERR_STARTTLS_NOT_OFFERED,
 	       "smtp: an EHLO reply without STARTTLS is 'not offered'");
 	is_str(r.why, "STARTTLS not offered in EHLO reply",
@@ -157,8 +158,9 @@ static void test_smtp(void)
 	is_int(r.st, TLSA_OK, "smtp: EHLO keywords are case-insensitive");
 	pair_close(&p);
 
-	r = script("smtp", "220 mx ESMTP\r\n250-mx\r\n250 STARTTLS\r\n454 4.7.0 TLS not available\r\n",
-		   &p, 2000);
+	r = script("smtp",
+		   "220 mx ESMTP\r\n250-mx\r\n250 STARTTLS\r\n454 4.7.0 TLS not available\r\n", &p,
+		   2000);
 	is_int(r.st, TLSA_ERR_STARTTLS_REFUSED, "smtp: a 454 answer to STARTTLS is a refusal");
 	is_str(r.why, "server refused STARTTLS: \"454 4.7.0 TLS not available\"",
 	       "smtp: the refusal quotes the server's reply");
@@ -179,7 +181,7 @@ static void test_smtp(void)
 	put(p.server, "220 mx ESMTP\r\n", 14);
 	shutdown(p.server, SHUT_WR);
 	{
-		tlsa_starttls_opts o = { NULL, NULL, 2000 };
+		tlsa_starttls_opts o = {NULL, NULL, 2000};
 
 		r.st = tlsa_starttls_run(tlsa_starttls_find("smtp"), p.client, &o, r.why,
 					 sizeof(r.why));
@@ -273,7 +275,8 @@ static void test_imap_pop3(void)
 
 	r = script("imap", "* OK ready\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\na1 OK done\r\n", &p,
 		   2000);
-	is_int(r.st, TLSA_ERR_STARTTLS_NOT_OFFERED, "imap: CAPABILITY without STARTTLS is 'not offered'");
+	is_int(r.st, TLSA_ERR_STARTTLS_NOT_OFFERED,
+	       "imap: CAPABILITY without STARTTLS is 'not offered'");
 	is_str(r.why, "STARTTLS not offered in CAPABILITY reply",
 	       "imap: the message names the CAPABILITY reply");
 	pair_close(&p);
@@ -305,12 +308,11 @@ static void test_others(void)
 {
 	struct pair p;
 	struct run r;
-	static const unsigned char ldap_ok[] = {
-		0x30, 0x0c, 0x02, 0x01, 0x01, 0x78, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00
-	};
+	static const unsigned char ldap_ok[] = {0x30, 0x0c, 0x02, 0x01, 0x01, 0x78, 0x07,
+						0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00};
 	unsigned char got[64];
 	ssize_t n;
-	tlsa_starttls_opts o = { NULL, NULL, 2000 };
+	tlsa_starttls_opts o = {NULL, NULL, 2000};
 
 	r = script("lmtp", "220 lmtp ready\r\n250-host\r\n250 STARTTLS\r\n220 go\r\n", &p, 2000);
 	is_int(r.st, TLSA_OK, "lmtp: LHLO offering STARTTLS leads to TLS");
@@ -349,7 +351,7 @@ static void test_others(void)
 	is_int(r.st, TLSA_OK, "ldap: an ExtendedResponse with resultCode 0 leads to TLS");
 	n = recv(p.server, got, sizeof(got), MSG_DONTWAIT);
 	ok(n == 31 && got[0] == 0x30 && got[5] == 0x77 &&
-		   memcmp(got + 9, "1.3.6.1.4.1.1466.20037", 22) == 0,
+	       memcmp(got + 9, "1.3.6.1.4.1.1466.20037", 22) == 0,
 	   "ldap: the client sends an ExtendedRequest with the StartTLS OID");
 	pair_close(&p);
 
@@ -362,7 +364,8 @@ static void test_others(void)
 		put(p.server, refused, sizeof(refused));
 	}
 	r.st = tlsa_starttls_run(tlsa_starttls_find("ldap"), p.client, &o, r.why, sizeof(r.why));
-	is_int(r.st, TLSA_ERR_STARTTLS_NOT_OFFERED, "ldap: resultCode protocolError means no StartTLS");
+	is_int(r.st, TLSA_ERR_STARTTLS_NOT_OFFERED,
+	       "ldap: resultCode protocolError means no StartTLS");
 	pair_close(&p);
 
 	r = script("xmpp",
@@ -373,22 +376,28 @@ static void test_others(void)
 		   "<mechanism>PLAIN</mechanism></mechanisms></stream:features>"
 		   "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>",
 		   &p, 2000);
-	is_int(r.st, TLSA_OK, "xmpp: <starttls/> among the features, then <proceed/>, leads to TLS");
+	is_int(r.st, TLSA_OK,
+	       "xmpp: <starttls/> among the features, then <proceed/>, leads to TLS");
 	{
 		const char *out = sent(&p);
 
-		ok(strstr(out, "to='example.org'") != NULL && strstr(out, "jabber:client") != NULL &&
-			   strstr(out, "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>") != NULL,
-		   "xmpp: the stream is opened to the service's domain as a client, then <starttls/>");
+		ok(strstr(out, "to='example.org'") != NULL &&
+		       strstr(out, "jabber:client") != NULL &&
+		       strstr(out, "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>") != NULL,
+		   "xmpp: the stream is opened to the service's domain as a client, then "
+		   "<starttls/>");
 	}
 	pair_close(&p);
 
-	r = script("xmpp-server",
-		   "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'>"
-		   "<stream:features><dialback xmlns='urn:xmpp:features:dialback'/></stream:features>",
-		   &p, 2000);
-	is_int(r.st, TLSA_ERR_STARTTLS_NOT_OFFERED, "xmpp: features without <starttls/> are 'not offered'");
-	is_str(r.why, "STARTTLS not offered in stream features", "xmpp: the message names the features");
+	r = script(
+	    "xmpp-server",
+	    "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'>"
+	    "<stream:features><dialback xmlns='urn:xmpp:features:dialback'/></stream:features>",
+	    &p, 2000);
+	is_int(r.st, TLSA_ERR_STARTTLS_NOT_OFFERED,
+	       "xmpp: features without <starttls/> are 'not offered'");
+	is_str(r.why, "STARTTLS not offered in stream features",
+	       "xmpp: the message names the features");
 	pair_close(&p);
 
 	r = script("xmpp",
@@ -399,11 +408,12 @@ static void test_others(void)
 	       "xmpp: a host-unknown stream error names the domain asked for");
 	pair_close(&p);
 
-	r = script("xmpp",
-		   "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'><stream:features>"
-		   "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>"
-		   "<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>",
-		   &p, 2000);
+	r = script(
+	    "xmpp",
+	    "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'><stream:features>"
+	    "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>"
+	    "<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>",
+	    &p, 2000);
 	is_int(r.st, TLSA_ERR_STARTTLS_REFUSED, "xmpp: <failure/> is a refusal");
 	pair_close(&p);
 }
@@ -413,7 +423,7 @@ static void *dribble(void *arg)
 {
 	const struct pair *p = arg;
 	const char *s = "220 mx\r\n250-mx\r\n250-STARTTLS\r\n250 SIZE\r\n220 go\r\n";
-	struct timespec ts = { 0, 1000000 };
+	struct timespec ts = {0, 1000000};
 
 	for (; *s != '\0'; s++) {
 		put(p->server, s, 1);

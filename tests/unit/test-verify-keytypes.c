@@ -51,7 +51,7 @@ static SSL_CTX *server_ctx(int max_version, X509 *c1, EVP_PKEY *k1, X509 *c2, EV
 
 static void serve_one(SSL_CTX *ctx, int fd)
 {
-	struct timeval tv = { 5, 0 };
+	struct timeval tv = {5, 0};
 	char buf[256];
 	SSL *ssl;
 
@@ -205,8 +205,8 @@ static void each_free(struct each *e)
 
 int main(void)
 {
-	const struct keytype rsa2048 = { "RSA 2048", "RSA", NULL, 2048 };
-	const struct keytype p256 = { "EC P-256", "EC", "P-256", 0 };
+	const struct keytype rsa2048 = {"RSA 2048", "RSA", NULL, 2048};
+	const struct keytype p256 = {"EC P-256", "EC", "P-256", 0};
 	tlsa_record *rsa_ee, *ec_ee;
 	const tlsa_record *both[2], *ec_only[1];
 	SSL_CTX *dual, *rsa_only, *rsa_tls12, *rsa_kx;
@@ -246,7 +246,7 @@ int main(void)
 	       "TLSA_KEY_ED25519 is called Ed25519");
 	is_str(tlsa_key_type_name(TLSA_KEY_UNKNOWN), "unknown", "an unknown key type is 'unknown'");
 	ok(tlsa_key_types_parse("rsa,ECDSA", &mask) == TLSA_OK &&
-		   mask == (TLSA_KEY_RSA | TLSA_KEY_ECDSA),
+	       mask == (TLSA_KEY_RSA | TLSA_KEY_ECDSA),
 	   "'rsa,ECDSA' parses to RSA and ECDSA, in any case");
 	ok(tlsa_key_types_parse("all", &mask) == TLSA_OK && mask == (TLSA_KEY_FIRST | TLSA_KEY_ALL),
 	   "'all' is an unrestricted session, then every family");
@@ -276,8 +276,7 @@ int main(void)
 	tlsa_verify_result_free(r);
 
 	r = pair_session(dual, TLSA_KEY_UNKNOWN, both, 2);
-	ok(r->status == TLSA_OK &&
-		   (r->key_type == TLSA_KEY_RSA || r->key_type == TLSA_KEY_ECDSA),
+	ok(r->status == TLSA_OK && (r->key_type == TLSA_KEY_RSA || r->key_type == TLSA_KEY_ECDSA),
 	   "unrestricted, the key type the server picked is reported (%s)",
 	   tlsa_key_type_name(r->key_type));
 	tlsa_verify_result_free(r);
@@ -361,9 +360,9 @@ int main(void)
 		opts_init(&o, both, 2);
 		fd = listener(&port);
 		close(fd); /* nothing listens there now */
-		is_int(tlsa_verify_each("127.0.0.1", port, &o, TLSA_KEY_FIRST | TLSA_KEY_ALL, &v,
-					&n),
-		       TLSA_ERR_CONNECT, "a refused connection fails the series");
+		is_int(
+		    tlsa_verify_each("127.0.0.1", port, &o, TLSA_KEY_FIRST | TLSA_KEY_ALL, &v, &n),
+		    TLSA_ERR_CONNECT, "a refused connection fails the series");
 		is_int((int)n, 1, "a refused connection is tried once, not once per family");
 		while (n > 0)
 			tlsa_verify_result_free(v[--n]);

@@ -48,15 +48,13 @@ static void say(int fd, const char *s)
 static void *serve(void *arg)
 {
 	struct server *s = arg;
-	struct timeval tv = { 5, 0 };
+	struct timeval tv = {5, 0};
 	char buf[256];
 	SSL *ssl;
 
 	setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	switch (s->mode) {
-	case SRV_CLOSE:
-		close(s->fd);
-		return NULL;
+	case SRV_CLOSE: close(s->fd); return NULL;
 	case SRV_PLAIN:
 		say(s->fd, "220 mx.test ESMTP\r\n");
 		line(s->fd);
@@ -69,8 +67,7 @@ static void *serve(void *arg)
 		line(s->fd);
 		say(s->fd, "220 go ahead\r\n");
 		break;
-	case SRV_TLS:
-		break;
+	case SRV_TLS: break;
 	}
 	ssl = SSL_new(s->ctx);
 	SSL_set_fd(ssl, s->fd);
@@ -151,7 +148,7 @@ static struct outcome session(SSL_CTX *ctx, enum mode mode, const tlsa_record *c
 
 static void setup(void)
 {
-	const struct keytype p256 = { "EC P-256", "EC", "P-256", 0 };
+	const struct keytype p256 = {"EC P-256", "EC", "P-256", 0};
 
 	ca_key = make_key(&p256);
 	leaf_key = make_key(&p256);
@@ -202,7 +199,7 @@ int main(void)
 	is_int(o.st, TLSA_ERR_NO_MATCH, "a record of another key does not match");
 	hex = tlsa_hex_string(ee->data, 32);
 	ok(strstr(o.r->why, "no TLSA record matches: server SPKI sha256 ") == o.r->why &&
-		   strstr(o.r->why, hex) != NULL,
+	       strstr(o.r->why, hex) != NULL,
 	   "the mismatch names the server's SPKI digest");
 	free(hex);
 	is_int(o.r->records[0].state, TLSA_REC_UNMATCHED, "the record is reported not matched");
@@ -217,12 +214,14 @@ int main(void)
 
 	o = session(good_ctx, SRV_TLS, set, 1, "wrong.test", 0);
 	is_int(o.st, TLSA_ERR_VERIFY, "2 1 1 checks the name: a wrong base domain fails");
-	ok(strstr(o.r->why, "mismatch") != NULL, "the name failure is said in words (%s)", o.r->why);
+	ok(strstr(o.r->why, "mismatch") != NULL, "the name failure is said in words (%s)",
+	   o.r->why);
 	tlsa_verify_result_free(o.r);
 
 	set[0] = spki_record(2, other_key, 32);
 	o = session(good_ctx, SRV_TLS, set, 1, "host.test", 0);
-	is_int(o.st, TLSA_ERR_NO_MATCH, "2 1 1 of a CA that issued nothing presented does not match");
+	is_int(o.st, TLSA_ERR_NO_MATCH,
+	       "2 1 1 of a CA that issued nothing presented does not match");
 	ok(strstr(o.r->why, "no TLSA record matches") == o.r->why,
 	   "a failed trust-anchor search is 'no TLSA record matches' (%s)", o.r->why);
 	tlsa_record_free((tlsa_record *)set[0]);
@@ -297,7 +296,8 @@ int main(void)
 		tlsa_verify_ctx *vctx = NULL;
 		int i, same = 1;
 
-		is_int(tlsa_verify_ctx_new(NULL, NULL, &vctx), TLSA_OK, "a shared TLS context is made");
+		is_int(tlsa_verify_ctx_new(NULL, NULL, &vctx), TLSA_OK,
+		       "a shared TLS context is made");
 		shared = vctx;
 		for (i = 0; i < 3; i++) {
 			set[0] = ee;
@@ -309,16 +309,19 @@ int main(void)
 			same &= o.st == TLSA_ERR_NO_MATCH;
 			tlsa_verify_result_free(o.r);
 		}
-		ok(same, "with a shared context, 3 1 1 of the key matches and a stranger's does not, "
-			 "three times over");
+		ok(same,
+		   "with a shared context, 3 1 1 of the key matches and a stranger's does not, "
+		   "three times over");
 		set[0] = ta;
 		o = session(good_ctx, SRV_TLS, set, 1, "host.test", 0);
-		is_int(o.st, TLSA_OK, "with a shared context, 2 1 1 of the CA authenticates the chain");
+		is_int(o.st, TLSA_OK,
+		       "with a shared context, 2 1 1 of the CA authenticates the chain");
 		tlsa_verify_result_free(o.r);
 		set[0] = ta;
 		o = session(good_ctx, SRV_TLS, set, 1, "other.test", 0);
 		is_int(o.st, TLSA_ERR_VERIFY,
-		       "with a shared context, DANE-TA still checks the name (no state is carried over)");
+		       "with a shared context, DANE-TA still checks the name (no state is carried "
+		       "over)");
 		tlsa_verify_result_free(o.r);
 		set[0] = pkix;
 		o = session(good_ctx, SRV_TLS, set, 1, "host.test", 0);

@@ -127,7 +127,7 @@ int main(void)
 		char out[PATH_MAX];
 
 		ok(tlsa_zone_resolve_path("/tlsa-test-no-such.zone", out) == 0 &&
-			   strcmp(out, "/tlsa-test-no-such.zone") == 0,
+		       strcmp(out, "/tlsa-test-no-such.zone") == 0,
 		   "a new file directly under / keeps its name when its path is resolved");
 	}
 
@@ -346,8 +346,13 @@ int main(void)
 
 	/* Owner names a zone file can carry, and ones it cannot. */
 	{
-		static const char *good[] = {"@", ".", "example.org.", "_25._tcp.mail",
-					     "a\\.b\\032c.example.", "*._tcp.example.org.", NULL};
+		static const char *good[] = {"@",
+					     ".",
+					     "example.org.",
+					     "_25._tcp.mail",
+					     "a\\.b\\032c.example.",
+					     "*._tcp.example.org.",
+					     NULL};
 		static const struct {
 			const char *name, *why;
 		} badn[] = {
@@ -371,8 +376,9 @@ int main(void)
 		}
 		for (i = 0; i < sizeof(badn) / sizeof(badn[0]); i++) {
 			why[0] = '\0';
-			ok(tlsa_owner_name_check(badn[i].name, why, sizeof(why)) == TLSA_ERR_DNS_NAME &&
-				   strcmp(why, badn[i].why) == 0,
+			ok(tlsa_owner_name_check(badn[i].name, why, sizeof(why)) ==
+				   TLSA_ERR_DNS_NAME &&
+			       strcmp(why, badn[i].why) == 0,
 			   "owner %zu is refused and says why", i);
 			if (strcmp(why, badn[i].why) != 0)
 				printf("#   got: %s\n#  want: %s\n", why, badn[i].why);
@@ -391,13 +397,15 @@ int main(void)
 		tlsa_zone_edit_new(&ed);
 		is_int(tlsa_zone_edit_remove(ed, "mail example.org."), TLSA_ERR_DNS_NAME,
 		       "tlsa_zone_edit_remove refuses an owner no zone file can carry");
-		ok(strstr(tlsa_zone_edit_where(ed)->detail, "'mail example.org.' has a space") != NULL,
+		ok(strstr(tlsa_zone_edit_where(ed)->detail, "'mail example.org.' has a space") !=
+		       NULL,
 		   "and the reason names it");
 		is_int(tlsa_zone_edit_set_origin(ed, "@"), TLSA_ERR_DNS_NAME,
 		       "tlsa_zone_edit_set_origin refuses '@'");
 		is_int(tlsa_zone_edit_set_origin(ed, "example..org"), TLSA_ERR_DNS_NAME,
 		       "and a name with an empty label");
-		is_int(tlsa_zone_edit_set_origin(ed, "example.org"), TLSA_OK, "and takes a good one");
+		is_int(tlsa_zone_edit_set_origin(ed, "example.org"), TLSA_OK,
+		       "and takes a good one");
 		tlsa_zone_edit_free(ed);
 	}
 
