@@ -97,8 +97,6 @@ typedef enum tlsa_status {
 	TLSA_ERR_VERIFY = 513,		     /* a record matched but the chain failed checks */
 	TLSA_ERR_NOT_OFFERED = 514,	     /* the server has no certificate of the key type
 						the session was restricted to */
-
-	TLSA_STATUS_MAX
 } tlsa_status;
 
 /* A short phrase for the status, never NULL, e.g. "bad base64 in PEM block". */

@@ -1,0 +1,38 @@
+#!/bin/sh
+# The shape of libtlsa's public interface, read from its preprocessed
+# public headers: what a caller of the library sees carries no sentinel
+# that would change with each new status, and nothing of the tlsa
+# command's own syntax.
+#
+#   top_builddir=build top_srcdir=. sh tests/api/shape.sh
+. "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
+: "${top_builddir:?top_builddir must name the build tree}"
+: "${CC:=cc}"
+
+# The public headers' text without comments, one top-level statement a line.
+# shellcheck disable=SC2086
+echo '#include <tlsa.h>' | $CC -E -I"$top_builddir/libtlsa" -I"$top_srcdir/libtlsa" - |
+	awk '
+	/^#/ { ours = ($0 ~ /libtlsa\/tlsa\.h"/ || $0 ~ /libtlsa\/tlsa\/[^"\/]*\.h"/); next }
+	ours { text = text " " $0 }
+	END {
+		depth = 0; stmt = ""; n = length(text)
+		for (i = 1; i <= n; i++) {
+			c = substr(text, i, 1)
+			if (c == "{") depth++
+			else if (c == "}") depth--
+			else if (c == ";" && depth == 0) {
+				gsub(/[ \t]+/, " ", stmt); print stmt; stmt = ""; continue
+			}
+			stmt = stmt c
+		}
+	}' >"$T/decls"
+[ -s "$T/decls" ]
+ok $? "the public headers preprocess"
+
+grep -Eo 'TLSA_[A-Z0-9_]*_(MAX|COUNT|LAST)\b' "$T/decls" >"$T/sentinel"
+[ ! -s "$T/sentinel" ]
+ok $? "no public enum ends in a count or maximum that each new value would move"
+comment "$(cat "$T/sentinel")"
+
+done_testing
