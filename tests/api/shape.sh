@@ -33,6 +33,26 @@ ok $? "the public headers preprocess"
 grep -Eo 'TLSA_[A-Z0-9_]*_(MAX|COUNT|LAST)\b' "$T/decls" >"$T/sentinel"
 [ ! -s "$T/sentinel" ]
 ok $? "no public enum ends in a count or maximum that each new value would move"
-comment "$(cat "$T/sentinel")"
+sed "s/^/#   /" "$T/sentinel"
+
+# One out-parameter position: what a call gives back through a pointer to
+# a pointer comes after all its inputs; only more outputs (non-const
+# pointers) and the size of a why buffer may follow it.
+awk '
+	!/^ ?typedef/ && match($0, /tlsa_[a-z0-9_]+ ?\(/) {
+		name = substr($0, RSTART, RLENGTH); sub(/ ?\($/, "", name)
+		params = substr($0, RSTART + RLENGTH); sub(/\)[^)]*$/, "", params)
+		n = split(params, p, ",")
+		out = ""
+		for (i = 1; i <= n; i++) {
+			if (p[i] ~ /\*\*/) { if (out == "") out = p[i]; continue }
+			if (out == "") continue
+			if (p[i] ~ /^ ?const / || p[i] !~ /\*/ && p[i] !~ /whysize/)
+				print name ":" p[i] " after " out
+		}
+	}' "$T/decls" >"$T/outfirst"
+[ ! -s "$T/outfirst" ]
+ok $? "every public call takes its out-parameters after its inputs"
+sed "s/^/#   /" "$T/outfirst"
 
 done_testing

@@ -121,7 +121,7 @@ static void test_format(void)
 	char *s;
 
 	memset(data, 0xab, sizeof(data));
-	ok(tlsa_record_new(&r, 3, 1, 1, data, sizeof(data)) == TLSA_OK,
+	ok(tlsa_record_new(3, 1, 1, data, sizeof(data), &r) == TLSA_OK,
 	   "a record can be made from data");
 	s = tlsa_record_to_generic(r);
 	ok(s != NULL && strncmp(s, "\\# 35 030101abab", 16) == 0 && strlen(s) == 6 + 70,
