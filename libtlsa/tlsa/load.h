@@ -114,12 +114,6 @@ void tlsa_cert_info_clear(tlsa_cert_info *info);
 tlsa_status tlsa_input_from_chain(const unsigned char *const *der, const size_t *len, size_t count,
 				  tlsa_input **out);
 
-/*
- * Read a passphrase from a --passin SOURCE: "env:VAR", "file:PATH" (first
- * line) or "fd:N" (first line).  *pass is malloc'd.
- */
-tlsa_status tlsa_passin_read(const char *source, char **pass);
-
 #ifdef __cplusplus
 }
 #endif

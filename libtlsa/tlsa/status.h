@@ -43,7 +43,6 @@ typedef enum tlsa_status {
 	TLSA_ERR_UNRECOGNISED = 204,	    /* neither PEM nor DER of a known object */
 	TLSA_ERR_WRONG_KIND = 205,	    /* holds another kind of object than asked */
 	TLSA_ERR_PASSPHRASE = 206,	    /* encrypted key: passphrase missing or wrong */
-	TLSA_ERR_PASSIN = 207,		    /* bad --passin source */
 	TLSA_ERR_KEY = 208,		    /* key cannot be decoded or has no public part */
 	TLSA_ERR_SELECTOR_NEEDS_CERT = 209, /* selector 0 asked of a key or CSR */
 	TLSA_ERR_DEPTH = 210,		    /* no certificate at that depth */

@@ -55,4 +55,11 @@ awk '
 ok $? "every public call takes its out-parameters after its inputs"
 sed "s/^/#   /" "$T/outfirst"
 
+# The command's own syntax stays in the command: the library takes a
+# passphrase, not a --passin SOURCE such as env:VAR or fd:N.
+grep -Eio 'tlsa_[a-z0-9_]*passin[a-z0-9_]*|TLSA_[A-Z0-9_]*PASSIN[A-Z0-9_]*' "$T/decls" >"$T/cli"
+[ ! -s "$T/cli" ]
+ok $? "no public name reads or reports a command-line passphrase source"
+sed "s/^/#   /" "$T/cli"
+
 done_testing

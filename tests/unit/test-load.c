@@ -482,22 +482,6 @@ static void test_cert_info(void)
 	EVP_PKEY_free(lk);
 }
 
-static void test_passin(void)
-{
-	char *pass = NULL;
-
-	setenv("TLSA_TEST_PASS", "from-env", 1);
-	ok(tlsa_passin_read("env:TLSA_TEST_PASS", &pass) == TLSA_OK &&
-	       strcmp(pass, "from-env") == 0,
-	   "--passin env:VAR reads the variable");
-	free(pass);
-	is_int(tlsa_passin_read("env:TLSA_TEST_UNSET_VAR", &pass), TLSA_ERR_PASSIN,
-	       "an unset variable is a bad passphrase source");
-	is_int(tlsa_passin_read("pass:literal", &pass), TLSA_ERR_PASSIN,
-	       "an unknown source type is refused (no passphrases on the command line)");
-	is_int(tlsa_passin_read("fd:x", &pass), TLSA_ERR_PASSIN, "fd: needs a number");
-}
-
 int main(void)
 {
 	test_spki_every_key_type();
@@ -506,6 +490,5 @@ int main(void)
 	test_der_keys();
 	test_broken();
 	test_cert_info();
-	test_passin();
 	return done_testing();
 }

@@ -199,12 +199,13 @@ static void test_mnemonics(void)
 		int st, named = 0;
 
 		for (st = 0; st < 1000; st++)
-			if (strstr(tlsa_strerror((tlsa_status)st), "--") != NULL) {
+			if (strstr(tlsa_strerror((tlsa_status)st), "--") != NULL ||
+			    strstr(tlsa_strerror((tlsa_status)st), "env:") != NULL) {
 				printf("# status %d names an option: %s\n", st,
 				       tlsa_strerror((tlsa_status)st));
 				named++;
 			}
-		ok(named == 0, "no status's words name a command-line option");
+		ok(named == 0, "no status's words name a command-line option or its syntax");
 	}
 }
 
