@@ -5,6 +5,7 @@
 # command's own syntax.
 #
 #   top_builddir=build top_srcdir=. sh tests/api/shape.sh
+# shellcheck source=tests/lib.sh
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
 : "${top_builddir:?top_builddir must name the build tree}"
 : "${CC:=cc}"

@@ -6,6 +6,7 @@
 # from create and 3 (UNKNOWN) from check.
 #
 #   TLSA=build/cmd/tlsa sh tests/cli/passin.sh
+# shellcheck source=tests/lib.sh
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
 need_our_tlsa
 EX=$top_srcdir/tests/data/example
