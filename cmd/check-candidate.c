@@ -42,10 +42,9 @@ int check_cand_load(struct check_cand *c, const char *file, const char *pass, ch
 	st = tlsa_file_read(file, &buf, &len);
 	e = errno;
 	if (st == TLSA_OK)
-		st = tlsa_input_load(&c->in, buf, len,
-				     TLSA_KIND_CERT | TLSA_KIND_PUBKEY | TLSA_KIND_PRIVKEY |
-					 TLSA_KIND_CSR,
-				     pass, &where);
+		st = tlsa_input_load(
+		    buf, len, TLSA_KIND_CERT | TLSA_KIND_PUBKEY | TLSA_KIND_PRIVKEY | TLSA_KIND_CSR,
+		    pass, &c->in, &where);
 	if (buf != NULL) {
 		/* it may hold a private key */
 		OPENSSL_cleanse(buf, len);

@@ -126,7 +126,7 @@ static const char *bad_resolver(const struct check_opts *o)
 	snprintf(q, sizeof(q), "(one of them)");
 	for (i = 0; i < o->nresolvers; i++) {
 		r = NULL;
-		if (tlsa_resolver_new(&r, &o->resolvers[i], 1, 1000, NULL) ==
+		if (tlsa_resolver_new(&o->resolvers[i], 1, 1000, NULL, &r) ==
 		    TLSA_ERR_RESOLVER_ADDR) {
 			cli_quote(o->resolvers[i], q, sizeof(q));
 			break;
@@ -143,8 +143,8 @@ tlsa_resolver *check_resolver_new(struct check_opts *o, int warn_remote)
 	const char *first;
 	tlsa_status st;
 
-	st = tlsa_resolver_new(&res, o->resolvers, o->nresolvers,
-			       (unsigned)o->target.timeout * 1000, o->trust_anchor);
+	st = tlsa_resolver_new(o->resolvers, o->nresolvers, (unsigned)o->target.timeout * 1000,
+			       o->trust_anchor, &res);
 	if (st != TLSA_OK) {
 		if (o->trust_anchor != NULL && st != TLSA_ERR_RESOLVER_ADDR &&
 		    st != TLSA_ERR_RESOLV_CONF)

@@ -6,13 +6,16 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <tlsa.h>
 
 #include "cli.h"
@@ -372,38 +375,82 @@ int cli_owner_check(const char *owner, char *why, size_t whysize)
 	return -1;
 }
 
-int cli_passin_read(const char *source, char **pass)
+enum { PASSIN_OK, PASSIN_IO, PASSIN_NOMEM };
+
+/* The first line of fd, without its CR LF, into *pass (at most 1023 bytes). */
+static int passin_line(int fd, char **pass)
 {
-	char q[128];
-	const char *var;
-	tlsa_status st;
+	char buf[1024];
+	size_t n = 0;
+	ssize_t r;
 	int e;
 
-	st = tlsa_passin_read(source, pass);
-	if (st == TLSA_OK)
-		return 0;
-	e = errno;
+	while (n < sizeof(buf) - 1) {
+		r = read(fd, buf + n, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			e = errno;
+			OPENSSL_cleanse(buf, sizeof(buf));
+			errno = e;
+			return PASSIN_IO;
+		}
+		if (r == 0 || buf[n] == '\n')
+			break;
+		n++;
+	}
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	*pass = strdup(buf);
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return *pass == NULL ? PASSIN_NOMEM : PASSIN_OK;
+}
+
+int cli_passin_read(const char *source, char **pass)
+{
+	char q[128], *end;
+	const char *v;
+	long fd;
+	int f, r, e;
+
 	cli_quote(source, q, sizeof(q));
-	if (st == TLSA_ERR_NOMEM) {
+	if (strncmp(source, "env:", 4) == 0) {
+		if (source[4] == '\0')
+			return cli_usage_error("--passin %s: names no variable (want env:VAR)", q);
+		v = getenv(source + 4);
+		if (v == NULL)
+			return cli_usage_error("--passin %s: %s is not set", q, source + 4);
+		*pass = strdup(v);
+		r = *pass == NULL ? PASSIN_NOMEM : PASSIN_OK;
+	} else if (strncmp(source, "file:", 5) == 0) {
+		f = open(source + 5, O_RDONLY | O_CLOEXEC);
+		if (f < 0)
+			return cli_usage_error("--passin %s: %s", q, strerror(errno));
+		r = passin_line(f, pass);
+		e = errno;
+		close(f);
+		if (r == PASSIN_IO)
+			return cli_usage_error("--passin %s: %s", q, strerror(e));
+	} else if (strncmp(source, "fd:", 3) == 0) {
+		errno = 0;
+		fd = strtol(source + 3, &end, 10);
+		if (errno != 0 || *end != '\0' || end == source + 3 || fd < 0 || fd > 65535)
+			return cli_usage_error("--passin %s: want fd:N, a file descriptor number",
+					       q);
+		r = passin_line((int)fd, pass);
+		if (r == PASSIN_IO)
+			return cli_usage_error("--passin %s: cannot read file descriptor %s: %s", q,
+					       source + 3, strerror(errno));
+	} else {
+		return cli_usage_error("--passin %s: want env:VAR, file:PATH or fd:N", q);
+	}
+	if (r == PASSIN_NOMEM) {
 		cli_error("out of memory");
 		/* A check that cannot start is UNKNOWN; create's error is 1. */
 		return cli.usage_status == 3 ? 3 : 1;
 	}
-	if (strncmp(source, "env:", 4) == 0) {
-		var = source + 4;
-		if (*var == '\0')
-			return cli_usage_error("--passin %s: names no variable (want env:VAR)", q);
-		if (getenv(var) == NULL)
-			return cli_usage_error("--passin %s: %s is not set", q, var);
-	}
-	if (st == TLSA_ERR_IO && strncmp(source, "fd:", 3) == 0)
-		return cli_usage_error("--passin %s: cannot read file descriptor %s: %s", q,
-				       source + 3, strerror(e));
-	if (st == TLSA_ERR_IO)
-		return cli_usage_error("--passin %s: %s", q, strerror(e));
-	if (strncmp(source, "fd:", 3) == 0)
-		return cli_usage_error("--passin %s: want fd:N, a file descriptor number", q);
-	return cli_usage_error("--passin %s: want env:VAR, file:PATH or fd:N", q);
+	return 0;
 }
 
 int cli_flush_stdout(void)

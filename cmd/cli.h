@@ -111,9 +111,11 @@ int cli_owner_check(const char *owner, char *why, size_t whysize);
 void cli_quote(const char *name, char *out, size_t size);
 
 /*
- * Read the passphrase SOURCE of --passin (env:VAR, file:PATH, fd:N) into
- * *pass.  0, or the exit status after saying what is wrong (a usage
- * error: "VAR is not set", "PATH: No such file or directory").
+ * Read the passphrase SOURCE of --passin into *pass (malloc'd): env:VAR
+ * the variable, file:PATH and fd:N their first line without its CR LF.
+ * The library takes only the passphrase: this syntax is the command's.
+ * 0, or the exit status after saying what is wrong (a usage error: "VAR
+ * is not set", "PATH: No such file or directory").
  */
 int cli_passin_read(const char *source, char **pass);
 

@@ -89,7 +89,7 @@ size_t create_fetch_chains(const struct fetch_opts *o, const char *host, tlsa_in
 				 why);
 		return n;
 	}
-	st = tlsa_resolver_new(&res, NULL, 0, (unsigned)o->timeout * 1000, NULL);
+	st = tlsa_resolver_new(NULL, 0, (unsigned)o->timeout * 1000, NULL, &res);
 	if (st == TLSA_OK)
 		st = tlsa_lookup_addresses(res, host, AF_UNSPEC, &ar);
 	if (st != TLSA_OK) {

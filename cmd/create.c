@@ -309,7 +309,7 @@ static tlsa_input *load_file(const char *path, unsigned want, const char *pass, 
 	st = tlsa_file_read(path, &buf, &len);
 	e = errno;
 	if (st == TLSA_OK)
-		st = tlsa_input_load(&in, buf, len, want, pass, &where);
+		st = tlsa_input_load(buf, len, want, pass, &in, &where);
 	if (buf != NULL) {
 		OPENSSL_cleanse(buf, len);
 		free(buf);

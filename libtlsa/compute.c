@@ -93,7 +93,7 @@ tlsa_status tlsa_record_compute(const tlsa_input *in, size_t depth, uint8_t usag
 	st = tlsa_match_data(mtype, bytes, len, &data, &dlen);
 	if (st != TLSA_OK)
 		return st;
-	st = tlsa_record_new(out, usage, selector, mtype, data, dlen);
+	st = tlsa_record_new(usage, selector, mtype, data, dlen, out);
 	free(data);
 	return st;
 }

@@ -125,8 +125,8 @@ static tlsa_status read_resolv_conf(tlsa_resolver *r)
 	return r->n ? TLSA_OK : TLSA_ERR_RESOLV_CONF;
 }
 
-tlsa_status tlsa_resolver_new(tlsa_resolver **out, const char *const *servers, size_t nservers,
-			      unsigned timeout_ms, const char *trust_anchor_file)
+tlsa_status tlsa_resolver_new(const char *const *servers, size_t nservers, unsigned timeout_ms,
+			      const char *trust_anchor_file, tlsa_resolver **out)
 {
 	tlsa_resolver *r;
 	tlsa_status st = TLSA_OK;

@@ -1,6 +1,5 @@
 /*
- * Whole files into memory, and passphrases from the sources a caller
- * names (environment, file, descriptor).
+ * Whole files into memory.
  *
  * Owns: the size limit of an input file and the reads that fetch it.
  * Does not own: what the bytes hold (load.c).
@@ -13,8 +12,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <openssl/crypto.h>
 
 #include <tlsa/load.h>
 #include "input-internal.h"
@@ -102,61 +99,4 @@ tlsa_status tlsa_file_read(const char *path, unsigned char **buf, size_t *len)
 	*buf = b;
 	*len = n;
 	return TLSA_OK;
-}
-
-static tlsa_status first_line_fd(int fd, char **pass)
-{
-	char buf[1024];
-	size_t n = 0;
-	ssize_t r;
-
-	while (n < sizeof(buf) - 1) {
-		r = read(fd, buf + n, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return TLSA_ERR_IO;
-		if (r == 0 || buf[n] == '\n')
-			break;
-		n++;
-	}
-	if (n > 0 && buf[n - 1] == '\r')
-		n--;
-	buf[n] = '\0';
-	*pass = strdup(buf);
-	OPENSSL_cleanse(buf, sizeof(buf));
-	return *pass == NULL ? TLSA_ERR_NOMEM : TLSA_OK;
-}
-
-tlsa_status tlsa_passin_read(const char *source, char **pass)
-{
-	const char *v;
-	char *end;
-	long fd;
-	int f;
-	tlsa_status st;
-
-	if (strncmp(source, "env:", 4) == 0) {
-		v = getenv(source + 4);
-		if (v == NULL)
-			return TLSA_ERR_PASSIN;
-		*pass = strdup(v);
-		return *pass == NULL ? TLSA_ERR_NOMEM : TLSA_OK;
-	}
-	if (strncmp(source, "file:", 5) == 0) {
-		f = open(source + 5, O_RDONLY | O_CLOEXEC);
-		if (f < 0)
-			return TLSA_ERR_IO;
-		st = first_line_fd(f, pass);
-		close(f);
-		return st;
-	}
-	if (strncmp(source, "fd:", 3) == 0) {
-		errno = 0;
-		fd = strtol(source + 3, &end, 10);
-		if (errno != 0 || *end != '\0' || end == source + 3 || fd < 0 || fd > 65535)
-			return TLSA_ERR_PASSIN;
-		return first_line_fd((int)fd, pass);
-	}
-	return TLSA_ERR_PASSIN;
 }

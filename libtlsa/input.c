@@ -149,8 +149,8 @@ tlsa_status tlsa_input_order_chain(tlsa_input *in)
 	return TLSA_OK;
 }
 
-tlsa_status tlsa_input_from_chain(tlsa_input **out, const unsigned char *const *der,
-				  const size_t *len, size_t count)
+tlsa_status tlsa_input_from_chain(const unsigned char *const *der, const size_t *len, size_t count,
+				  tlsa_input **out)
 {
 	tlsa_input *in;
 	tlsa_status st = TLSA_OK;

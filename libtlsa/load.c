@@ -199,8 +199,8 @@ static tlsa_status load_der(tlsa_input **out, const unsigned char *buf, size_t l
 	return TLSA_OK;
 }
 
-tlsa_status tlsa_input_load(tlsa_input **out, const unsigned char *buf, size_t len, unsigned want,
-			    const char *pass, tlsa_where *where)
+tlsa_status tlsa_input_load(const unsigned char *buf, size_t len, unsigned want, const char *pass,
+			    tlsa_input **out, tlsa_where *where)
 {
 	tlsa_where dummy;
 	size_t i;

@@ -84,8 +84,8 @@ const char *tlsa_field_name(tlsa_field field, uint8_t value)
 	return NULL;
 }
 
-tlsa_status tlsa_record_new(tlsa_record **out, uint8_t usage, uint8_t selector, uint8_t mtype,
-			    const unsigned char *data, size_t len)
+tlsa_status tlsa_record_new(uint8_t usage, uint8_t selector, uint8_t mtype,
+			    const unsigned char *data, size_t len, tlsa_record **out)
 {
 	tlsa_record *rec;
 
@@ -116,7 +116,7 @@ tlsa_record *tlsa_record_dup(const tlsa_record *rec)
 
 	if (rec == NULL)
 		return NULL;
-	if (tlsa_record_new(&copy, rec->usage, rec->selector, rec->mtype, rec->data, rec->len) !=
+	if (tlsa_record_new(rec->usage, rec->selector, rec->mtype, rec->data, rec->len, &copy) !=
 	    TLSA_OK)
 		return NULL;
 	return copy;
@@ -224,7 +224,7 @@ static tlsa_status parse_generic(const char *p, tlsa_record **out)
 		free(data);
 		return want < 3 ? TLSA_ERR_NO_DATA : TLSA_ERR_GENERIC_LENGTH;
 	}
-	st = tlsa_record_new(out, data[0], data[1], data[2], data + 3, len - 3);
+	st = tlsa_record_new(data[0], data[1], data[2], data + 3, len - 3, out);
 	free(data);
 	return st;
 }
@@ -267,7 +267,7 @@ tlsa_status tlsa_record_parse(const char *text, tlsa_record **out)
 		free(data);
 		return TLSA_ERR_TOO_LARGE;
 	}
-	st = tlsa_record_new(out, u, s, m, data, len);
+	st = tlsa_record_new(u, s, m, data, len, out);
 	free(data);
 	return st;
 }
@@ -278,7 +278,7 @@ tlsa_status tlsa_record_from_wire(const unsigned char *rdata, size_t len, tlsa_r
 		return TLSA_ERR_INVALID;
 	if (len < 3)
 		return TLSA_ERR_NO_DATA;
-	return tlsa_record_new(out, rdata[0], rdata[1], rdata[2], rdata + 3, len - 3);
+	return tlsa_record_new(rdata[0], rdata[1], rdata[2], rdata + 3, len - 3, out);
 }
 
 static const char hexdigits[] = "0123456789abcdef";

@@ -4,8 +4,10 @@
  *
  * Conventions: every public name starts with tlsa_; fallible calls return
  * a tlsa_status (tlsa_strerror() turns it into words); objects come with
- * _new/_free pairs; the library never prints, never exits and keeps no
- * global state.
+ * _new/_free pairs; what a call gives back through pointers comes after
+ * all its inputs: the object (or a buffer, then its length) first, then
+ * any error detail (tlsa_where, or why and whysize); the library never
+ * prints, never exits and keeps no global state.
  */
 #ifndef TLSA_H
 #define TLSA_H

@@ -371,7 +371,7 @@ static tlsa_status keep_chain(SSL *ssl, tlsa_verify_result *r)
 		len[n++] = (size_t)k;
 	}
 	if (st == TLSA_OK)
-		st = tlsa_input_from_chain(&r->chain, cder, len, n);
+		st = tlsa_input_from_chain(cder, len, n, &r->chain);
 	for (i = 0; i < n; i++)
 		OPENSSL_free(der[i]);
 	if (st == TLSA_OK && tlsa_record_compute(r->chain, 0, 3, 1, 1, &spki) == TLSA_OK) {

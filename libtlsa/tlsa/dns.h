@@ -95,8 +95,8 @@ typedef struct tlsa_resolver tlsa_resolver;
  * Errors: TLSA_ERR_RESOLVER_ADDR, TLSA_ERR_RESOLV_CONF,
  * TLSA_ERR_ANCHOR_READ, TLSA_ERR_ANCHOR_SYNTAX, TLSA_ERR_ANCHOR_EMPTY.
  */
-tlsa_status tlsa_resolver_new(tlsa_resolver **out, const char *const *servers, size_t nservers,
-			      unsigned timeout_ms, const char *trust_anchor_file);
+tlsa_status tlsa_resolver_new(const char *const *servers, size_t nservers, unsigned timeout_ms,
+			      const char *trust_anchor_file, tlsa_resolver **out);
 void tlsa_resolver_free(tlsa_resolver *res);
 
 /* The number of servers, and each as "ADDR@PORT" ("::1@53"). */

@@ -57,8 +57,8 @@ typedef struct tlsa_where {
  * the passphrase for an encrypted private key, or NULL.  where may be NULL.
  * A file with several PEM blocks must hold certificates only.
  */
-tlsa_status tlsa_input_load(tlsa_input **out, const unsigned char *buf, size_t len, unsigned want,
-			    const char *pass, tlsa_where *where);
+tlsa_status tlsa_input_load(const unsigned char *buf, size_t len, unsigned want, const char *pass,
+			    tlsa_input **out, tlsa_where *where);
 
 /* Read a whole file ("-" is standard input) into a malloc'd buffer. */
 tlsa_status tlsa_file_read(const char *path, unsigned char **buf, size_t *len);
@@ -111,14 +111,8 @@ void tlsa_cert_info_clear(tlsa_cert_info *info);
  * TLS peer presents them (used by verify.c and `tlsa create HOST`).
  * The DER is copied.
  */
-tlsa_status tlsa_input_from_chain(tlsa_input **out, const unsigned char *const *der,
-				  const size_t *len, size_t count);
-
-/*
- * Read a passphrase from a --passin SOURCE: "env:VAR", "file:PATH" (first
- * line) or "fd:N" (first line).  *pass is malloc'd.
- */
-tlsa_status tlsa_passin_read(const char *source, char **pass);
+tlsa_status tlsa_input_from_chain(const unsigned char *const *der, const size_t *len, size_t count,
+				  tlsa_input **out);
 
 #ifdef __cplusplus
 }

@@ -50,8 +50,8 @@ typedef struct tlsa_record {
 typedef enum tlsa_field { TLSA_FIELD_USAGE, TLSA_FIELD_SELECTOR, TLSA_FIELD_MTYPE } tlsa_field;
 
 /* A new record with a copy of data (len may be 0 only for data == NULL). */
-tlsa_status tlsa_record_new(tlsa_record **out, uint8_t usage, uint8_t selector, uint8_t mtype,
-			    const unsigned char *data, size_t len);
+tlsa_status tlsa_record_new(uint8_t usage, uint8_t selector, uint8_t mtype,
+			    const unsigned char *data, size_t len, tlsa_record **out);
 tlsa_record *tlsa_record_dup(const tlsa_record *rec);
 void tlsa_record_free(tlsa_record *rec);
 

@@ -43,7 +43,6 @@ typedef enum tlsa_status {
 	TLSA_ERR_UNRECOGNISED = 204,	    /* neither PEM nor DER of a known object */
 	TLSA_ERR_WRONG_KIND = 205,	    /* holds another kind of object than asked */
 	TLSA_ERR_PASSPHRASE = 206,	    /* encrypted key: passphrase missing or wrong */
-	TLSA_ERR_PASSIN = 207,		    /* bad --passin source */
 	TLSA_ERR_KEY = 208,		    /* key cannot be decoded or has no public part */
 	TLSA_ERR_SELECTOR_NEEDS_CERT = 209, /* selector 0 asked of a key or CSR */
 	TLSA_ERR_DEPTH = 210,		    /* no certificate at that depth */
@@ -97,8 +96,6 @@ typedef enum tlsa_status {
 	TLSA_ERR_VERIFY = 513,		     /* a record matched but the chain failed checks */
 	TLSA_ERR_NOT_OFFERED = 514,	     /* the server has no certificate of the key type
 						the session was restricted to */
-
-	TLSA_STATUS_MAX
 } tlsa_status;
 
 /* A short phrase for the status, never NULL, e.g. "bad base64 in PEM block". */

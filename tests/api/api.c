@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 	/* A record from a certificate. */
 	if ((st = tlsa_file_read(argv[1], &buf, &len)) != TLSA_OK)
 		return fail(argv[1], st);
-	st = tlsa_input_load(&in, buf, len, TLSA_KIND_CERT, NULL, NULL);
+	st = tlsa_input_load(buf, len, TLSA_KIND_CERT, NULL, &in, NULL);
 	free(buf);
 	if (st != TLSA_OK)
 		return fail(argv[1], st);

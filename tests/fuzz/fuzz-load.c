@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (want == 0)
 		want = TLSA_KIND_ANY;
 	pass = (data[0] & 0x10) ? "fuzz" : NULL;
-	if (tlsa_input_load(&in, data + 1, size - 1, want, pass, &where) != TLSA_OK)
+	if (tlsa_input_load(data + 1, size - 1, want, pass, &in, &where) != TLSA_OK)
 		return 0;
 	(void)tlsa_kind_name(tlsa_input_kind(in));
 	(void)tlsa_input_chain_flags(in);

@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind < 2)
 		return 2;
-	st = tlsa_resolver_new(&res, servers, nservers, timeout, anchor);
+	st = tlsa_resolver_new(servers, nservers, timeout, anchor, &res);
 	if (st != TLSA_OK) {
 		fprintf(stderr, "dnsprobe: %s\n", tlsa_strerror(st));
 		return 1;

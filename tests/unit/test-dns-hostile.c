@@ -388,7 +388,7 @@ int main(void)
 		return 0;
 	}
 	snprintf(addr, sizeof(addr), "127.0.0.1@%u", s.port);
-	if (tlsa_resolver_new(&r, servers, 1, timeout_ms, NULL) != TLSA_OK) {
+	if (tlsa_resolver_new(servers, 1, timeout_ms, NULL, &r) != TLSA_OK) {
 		printf("Bail out! no resolver\n");
 		return 1;
 	}

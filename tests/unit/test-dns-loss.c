@@ -453,7 +453,7 @@ static void test_rto_adapts(struct server *s)
 	int i, good = 1;
 
 	snprintf(addr, sizeof(addr), "127.0.0.1@%u", s->port);
-	tlsa_resolver_new(&r, servers, 1, 3000, NULL);
+	tlsa_resolver_new(servers, 1, 3000, NULL, &r);
 	/* Every first try is lost: the A query, then the TLSA query. */
 	t = lookup(r, "dropodd", &first);
 	good &= real_answer(t);
@@ -494,7 +494,7 @@ static void test_tcponly(const struct server *s)
 	tlsa_tlsa_result *t;
 
 	snprintf(addr, sizeof(addr), "127.0.0.1@%u", s->port);
-	tlsa_resolver_new(&r, servers, 1, 3000, NULL);
+	tlsa_resolver_new(servers, 1, 3000, NULL, &r);
 	t = lookup(r, "tcponly", &secs);
 	ok(real_answer(t), "a resolver that answers only over TCP is asked over TCP after silence");
 	ok(secs < 1.5, "after two silent tries, well within the timeout (%.2f s)", secs);
@@ -548,7 +548,7 @@ static void test_rotation(struct server *s)
 	}
 	snprintf(hole, sizeof(hole), "127.0.0.1@%u", ntohs(sa.sin_port));
 	snprintf(live, sizeof(live), "127.0.0.1@%u", s->port);
-	tlsa_resolver_new(&r, servers, 2, 3000, NULL);
+	tlsa_resolver_new(servers, 2, 3000, NULL, &r);
 	t = lookup(r, "good", &secs);
 	ok(real_answer(t) && t->answer.server && strcmp(t->answer.server, live) == 0,
 	   "behind a black hole, the second resolver is asked and answers");
@@ -596,7 +596,7 @@ static void test_cname_link(const struct server *s)
 	tlsa_tlsa_result *t;
 
 	snprintf(addr, sizeof(addr), "127.0.0.1@%u", s->port);
-	tlsa_resolver_new(&r, servers, 1, 1000, NULL);
+	tlsa_resolver_new(servers, 1, 1000, NULL, &r);
 	t = lookup(r, "alias", &secs);
 	ok(t && t->host_answer.ncnames == 1 && t->host_answer.answered &&
 	       t->host_answer.unanswered && t->host_answer.state == TLSA_DNSSEC_INDETERMINATE &&
@@ -660,7 +660,7 @@ int main(void)
 		return 0;
 	}
 	snprintf(addr, sizeof(addr), "127.0.0.1@%u", s.port);
-	if (tlsa_resolver_new(&r, servers, 1, 3000, NULL) != TLSA_OK) {
+	if (tlsa_resolver_new(servers, 1, 3000, NULL, &r) != TLSA_OK) {
 		printf("Bail out! no resolver\n");
 		return 1;
 	}

@@ -967,7 +967,7 @@ static void test_resolver_config(void)
 	int fd;
 	FILE *f;
 
-	is_int(tlsa_resolver_new(&r, two, 2, 0, NULL), TLSA_OK, "a resolver from two addresses");
+	is_int(tlsa_resolver_new(two, 2, 0, NULL, &r), TLSA_OK, "a resolver from two addresses");
 	is_int(tlsa_resolver_count(r), 2, "both servers are kept");
 	is_str(tlsa_resolver_server(r, 0), "127.0.0.1@5353", "servers are named ADDR@PORT");
 	is_str(tlsa_resolver_server(r, 1), "192.0.2.53@53", "the default port is spelled out");
@@ -979,11 +979,11 @@ static void test_resolver_config(void)
 	tlsa_resolver_free(r);
 
 	r = (tlsa_resolver *)&first;
-	is_int(tlsa_resolver_new(&r, bad, 2, 0, NULL), TLSA_ERR_RESOLVER_ADDR,
+	is_int(tlsa_resolver_new(bad, 2, 0, NULL, &r), TLSA_ERR_RESOLVER_ADDR,
 	       "one bad address fails the whole configuration");
 	ok(r == NULL, "a failed configuration leaves no object behind");
 
-	is_int(tlsa_resolver_new(&r, two, 1, 100, "/nonexistent/anchor"), TLSA_ERR_ANCHOR_READ,
+	is_int(tlsa_resolver_new(two, 1, 100, "/nonexistent/anchor", &r), TLSA_ERR_ANCHOR_READ,
 	       "a missing trust anchor file is an error, not AD mode");
 
 	fd = mkstemp(path);
@@ -995,7 +995,7 @@ static void test_resolver_config(void)
 		      f);
 		fclose(f);
 	}
-	is_int(tlsa_resolver_new(&r, two, 1, 100, path), TLSA_OK,
+	is_int(tlsa_resolver_new(two, 1, 100, path, &r), TLSA_OK,
 	       "a DS trust anchor with comments and $TTL is read");
 	ok(r && tlsa_resolver_local(r), "a trust anchor means local validation");
 	tlsa_resolver_free(r);
@@ -1005,14 +1005,14 @@ static void test_resolver_config(void)
 		fputs("test. IN A 192.0.2.1\n", f);
 		fclose(f);
 	}
-	is_int(tlsa_resolver_new(&r, two, 1, 100, path), TLSA_ERR_ANCHOR_EMPTY,
+	is_int(tlsa_resolver_new(two, 1, 100, path, &r), TLSA_ERR_ANCHOR_EMPTY,
 	       "an anchor file without DS or DNSKEY is refused");
 	f = fopen(path, "w");
 	if (f) {
 		fputs("test. IN DS this is not a DS record\n", f);
 		fclose(f);
 	}
-	is_int(tlsa_resolver_new(&r, two, 1, 100, path), TLSA_ERR_ANCHOR_SYNTAX,
+	is_int(tlsa_resolver_new(two, 1, 100, path, &r), TLSA_ERR_ANCHOR_SYNTAX,
 	       "a malformed anchor record is refused");
 	f = fopen(path, "w");
 	if (f) {
@@ -1044,7 +1044,7 @@ static tlsa_resolver *fake_resolver(const struct fake *f, unsigned timeout_ms)
 	tlsa_resolver *r = NULL;
 
 	snprintf(addr, sizeof(addr), "127.0.0.1@%u", f->port);
-	tlsa_resolver_new(&r, s, 1, timeout_ms, NULL);
+	tlsa_resolver_new(s, 1, timeout_ms, NULL, &r);
 	return r;
 }
 
@@ -1284,7 +1284,7 @@ static void test_timeouts(const struct fake *f)
 	tlsa_resolver_free(r);
 
 	/* Nothing listens on port 9 of loopback: the kernel refuses at once. */
-	tlsa_resolver_new(&r, servers, 1, 2000, NULL);
+	tlsa_resolver_new(servers, 1, 2000, NULL, &r);
 	t0 = time(NULL);
 	tlsa_lookup_tlsa(r, "www.example", 443, "tcp", &t);
 	if (t) {
@@ -1297,7 +1297,7 @@ static void test_timeouts(const struct fake *f)
 	tlsa_resolver_free(r);
 
 	snprintf(live, sizeof(live), "127.0.0.1@%u", f->port);
-	tlsa_resolver_new(&r, servers, 2, 300, NULL);
+	tlsa_resolver_new(servers, 2, 300, NULL, &r);
 	tlsa_lookup_tlsa(r, "www.example", 443, "tcp", &t);
 	if (t) {
 		ok(t->answer.state == TLSA_DNSSEC_SECURE && t->nrecords == 1,
@@ -1371,7 +1371,7 @@ static tlsa_resolver *local_resolver(const struct fake *f, const char *anchor_te
 		fclose(fp);
 	}
 	snprintf(addr, sizeof(addr), "127.0.0.1@%u", f->port);
-	tlsa_resolver_new(&r, s, 1, 2000, path);
+	tlsa_resolver_new(s, 1, 2000, path, &r);
 	unlink(path);
 	return r;
 }

@@ -44,7 +44,7 @@ static int spki_is(const tlsa_input *in, const unsigned char *want, size_t wlen)
 
 static tlsa_status load_text(const char *s, unsigned want, tlsa_input **in, tlsa_where *w)
 {
-	return tlsa_input_load(in, (const unsigned char *)s, strlen(s), want, NULL, w);
+	return tlsa_input_load((const unsigned char *)s, strlen(s), want, NULL, in, w);
 }
 
 static void test_public_keys(void)
@@ -70,7 +70,7 @@ static void test_public_keys(void)
 		tlsa_input_free(in);
 		free(pem);
 		in = NULL;
-		ok(tlsa_input_load(&in, der, (size_t)len, TLSA_KIND_ANY, NULL, NULL) == TLSA_OK &&
+		ok(tlsa_input_load(der, (size_t)len, TLSA_KIND_ANY, NULL, &in, NULL) == TLSA_OK &&
 		       tlsa_input_kind(in) == TLSA_KIND_PUBKEY && spki_is(in, der, (size_t)len),
 		   "%s: a DER public key's SPKI is its bytes", keytypes[i].name);
 		tlsa_input_free(in);
@@ -174,20 +174,20 @@ static void test_walk(void)
 	memcpy(buf + 3, der + 2, len - 2);
 	in = NULL;
 	ok(der[1] == 0x82 &&
-	       tlsa_input_load(&in, buf, len + 1, TLSA_KIND_CERT, NULL, NULL) == TLSA_OK &&
+	       tlsa_input_load(buf, len + 1, TLSA_KIND_CERT, NULL, &in, NULL) == TLSA_OK &&
 	       tlsa_input_count(in) == 1,
 	   "a certificate whose length has a leading zero byte loads, as OpenSSL reads it");
 	tlsa_input_free(in);
 
 	buf[1] = 0x80; /* indefinite length */
 	in = NULL;
-	is_int(tlsa_input_load(&in, buf, len + 1, TLSA_KIND_CERT, NULL, NULL), TLSA_ERR_DER,
+	is_int(tlsa_input_load(buf, len + 1, TLSA_KIND_CERT, NULL, &in, NULL), TLSA_ERR_DER,
 	       "a certificate with an indefinite length is not DER");
 	tlsa_input_free(in);
 	free(buf);
 
 	in = NULL;
-	is_int(tlsa_input_load(&in, der, len - 1, TLSA_KIND_CERT, NULL, NULL), TLSA_ERR_DER,
+	is_int(tlsa_input_load(der, len - 1, TLSA_KIND_CERT, NULL, &in, NULL), TLSA_ERR_DER,
 	       "a certificate one byte short is truncated DER");
 	tlsa_input_free(in);
 
@@ -232,7 +232,7 @@ static void test_times(void)
 		ASN1_TIME_set_string(X509_getm_notBefore(x), times[i]);
 		X509_sign(x, k, EVP_sha256());
 		der = cert_der(x, &len);
-		ok(tlsa_input_load(&in, der, len, TLSA_KIND_CERT, NULL, NULL) == TLSA_OK &&
+		ok(tlsa_input_load(der, len, TLSA_KIND_CERT, NULL, &in, NULL) == TLSA_OK &&
 		       tlsa_input_validity(in, 0, &nb, &na) == TLSA_OK &&
 		       na == openssl_time(times[i]) && nb == na,
 		   "a certificate's time %s reads as OpenSSL reads it", times[i]);

@@ -22,12 +22,12 @@ static tlsa_status load_bio(BIO *b, unsigned want, const char *pass, tlsa_input 
 	char *data;
 	long len = BIO_get_mem_data(b, &data);
 
-	return tlsa_input_load(in, (const unsigned char *)data, (size_t)len, want, pass, w);
+	return tlsa_input_load((const unsigned char *)data, (size_t)len, want, pass, in, w);
 }
 
 static tlsa_status load_str(const char *s, unsigned want, tlsa_input **in, tlsa_where *w)
 {
-	return tlsa_input_load(in, (const unsigned char *)s, strlen(s), want, NULL, w);
+	return tlsa_input_load((const unsigned char *)s, strlen(s), want, NULL, in, w);
 }
 
 /* The walk's SPKI equals i2d_X509_PUBKEY of the decoded certificate. */
@@ -51,7 +51,7 @@ static void test_spki_every_key_type(void)
 			continue;
 		}
 		der = cert_der(x, &len);
-		ok(tlsa_input_load(&in, der, len, TLSA_KIND_CERT, NULL, NULL) == TLSA_OK,
+		ok(tlsa_input_load(der, len, TLSA_KIND_CERT, NULL, &in, NULL) == TLSA_OK,
 		   "%s: a DER certificate loads", keytypes[i].name);
 		p = der;
 		decoded = d2i_X509(NULL, &p, (long)len);
@@ -150,7 +150,7 @@ static void test_chain_order(void)
 		ders[0] = rder, lens[0] = rlen;
 		ders[1] = lder, lens[1] = llen;
 		ders[2] = ider, lens[2] = ilen;
-		ok(tlsa_input_from_chain(&in, ders, lens, 3) == TLSA_OK,
+		ok(tlsa_input_from_chain(ders, lens, 3, &in) == TLSA_OK,
 		   "a chain from memory loads");
 		c0 = in ? tlsa_input_cert(in, 0, &l0) : NULL;
 		ok(c0 && l0 == llen && memcmp(c0, lder, llen) == 0,
@@ -217,7 +217,7 @@ static void test_keys(void)
 
 	len = i2d_PUBKEY(k, &der);
 	in = NULL;
-	ok(tlsa_input_load(&in, der, (size_t)len, TLSA_KIND_PUBKEY, NULL, NULL) == TLSA_OK &&
+	ok(tlsa_input_load(der, (size_t)len, TLSA_KIND_PUBKEY, NULL, &in, NULL) == TLSA_OK &&
 	       spki_equals_key(in, k),
 	   "a DER public key gives its SubjectPublicKeyInfo");
 	tlsa_input_free(in);
@@ -269,12 +269,12 @@ static void test_keys(void)
 		der = NULL;
 		len = i2d_X509_REQ(req, &der);
 		in = NULL;
-		ok(tlsa_input_load(&in, der, (size_t)len, TLSA_KIND_CSR, NULL, NULL) == TLSA_OK &&
+		ok(tlsa_input_load(der, (size_t)len, TLSA_KIND_CSR, NULL, &in, NULL) == TLSA_OK &&
 		       spki_equals_key(in, k),
 		   "a DER CSR is recognised and gives the same SPKI");
 		tlsa_input_free(in);
 		in = NULL;
-		ok(tlsa_input_load(&in, der, (size_t)len, TLSA_KIND_CERT, NULL, &w) ==
+		ok(tlsa_input_load(der, (size_t)len, TLSA_KIND_CERT, NULL, &in, &w) ==
 			   TLSA_ERR_WRONG_KIND &&
 		       w.found == TLSA_KIND_CSR,
 		   "a DER CSR where a certificate is wanted says it holds a CSR");
@@ -349,13 +349,13 @@ static void test_der_keys(void)
 		BIO_free(b);
 		EVP_PKEY_free(k);
 	}
-	ok(tlsa_input_load(&in, fake_spki, sizeof(fake_spki), TLSA_KIND_ANY, NULL, &w) ==
+	ok(tlsa_input_load(fake_spki, sizeof(fake_spki), TLSA_KIND_ANY, NULL, &in, &w) ==
 	       TLSA_ERR_DER,
 	   "an SPKI-shaped structure with no real key in it is not DER we know");
-	ok(tlsa_input_load(&in, no_shape, sizeof(no_shape), TLSA_KIND_ANY, NULL, &w) ==
+	ok(tlsa_input_load(no_shape, sizeof(no_shape), TLSA_KIND_ANY, NULL, &in, &w) ==
 	       TLSA_ERR_DER,
 	   "a SEQUENCE of no known shape is not DER we know");
-	ok(tlsa_input_load(&in, int_only, sizeof(int_only), TLSA_KIND_ANY, NULL, &w) ==
+	ok(tlsa_input_load(int_only, sizeof(int_only), TLSA_KIND_ANY, NULL, &in, &w) ==
 	       TLSA_ERR_DER,
 	   "a private-key-shaped SEQUENCE that is no key is not DER we know");
 }
@@ -386,11 +386,11 @@ static void test_broken(void)
 	is_int(w.line, 2, "truncated PEM is reported at the BEGIN line");
 	is_int(load_str(nothing, TLSA_KIND_CERT, &in, &w), TLSA_ERR_PEM_NONE,
 	       "PEM with no certificate, key or CSR says so");
-	is_int(tlsa_input_load(&in, der, sizeof(der), TLSA_KIND_CERT, NULL, &w), TLSA_ERR_DER,
+	is_int(tlsa_input_load(der, sizeof(der), TLSA_KIND_CERT, NULL, &in, &w), TLSA_ERR_DER,
 	       "truncated DER is reported as such");
 	for (i = 0; i < sizeof(junk); i++)
 		junk[i] = (unsigned char)(i * 37 + 11);
-	is_int(tlsa_input_load(&in, junk, sizeof(junk), TLSA_KIND_ANY, NULL, &w),
+	is_int(tlsa_input_load(junk, sizeof(junk), TLSA_KIND_ANY, NULL, &in, &w),
 	       TLSA_ERR_UNRECOGNISED, "junk bytes are not recognised");
 	{
 		/* CRLF line ends and a truncated certificate body inside valid PEM. */
@@ -422,7 +422,7 @@ static void test_broken(void)
 
 			d = cert_der(x, &dlen);
 			in = NULL;
-			is_int(tlsa_input_load(&in, d, dlen - 10, TLSA_KIND_CERT, NULL, NULL),
+			is_int(tlsa_input_load(d, dlen - 10, TLSA_KIND_CERT, NULL, &in, NULL),
 			       TLSA_ERR_DER, "a DER certificate cut short is refused");
 			OPENSSL_free(d);
 		}
@@ -482,22 +482,6 @@ static void test_cert_info(void)
 	EVP_PKEY_free(lk);
 }
 
-static void test_passin(void)
-{
-	char *pass = NULL;
-
-	setenv("TLSA_TEST_PASS", "from-env", 1);
-	ok(tlsa_passin_read("env:TLSA_TEST_PASS", &pass) == TLSA_OK &&
-	       strcmp(pass, "from-env") == 0,
-	   "--passin env:VAR reads the variable");
-	free(pass);
-	is_int(tlsa_passin_read("env:TLSA_TEST_UNSET_VAR", &pass), TLSA_ERR_PASSIN,
-	       "an unset variable is a bad passphrase source");
-	is_int(tlsa_passin_read("pass:literal", &pass), TLSA_ERR_PASSIN,
-	       "an unknown source type is refused (no passphrases on the command line)");
-	is_int(tlsa_passin_read("fd:x", &pass), TLSA_ERR_PASSIN, "fd: needs a number");
-}
-
 int main(void)
 {
 	test_spki_every_key_type();
@@ -506,6 +490,5 @@ int main(void)
 	test_der_keys();
 	test_broken();
 	test_cert_info();
-	test_passin();
 	return done_testing();
 }

@@ -121,7 +121,7 @@ static void test_format(void)
 	char *s;
 
 	memset(data, 0xab, sizeof(data));
-	ok(tlsa_record_new(&r, 3, 1, 1, data, sizeof(data)) == TLSA_OK,
+	ok(tlsa_record_new(3, 1, 1, data, sizeof(data), &r) == TLSA_OK,
 	   "a record can be made from data");
 	s = tlsa_record_to_generic(r);
 	ok(s != NULL && strncmp(s, "\\# 35 030101abab", 16) == 0 && strlen(s) == 6 + 70,
@@ -199,12 +199,13 @@ static void test_mnemonics(void)
 		int st, named = 0;
 
 		for (st = 0; st < 1000; st++)
-			if (strstr(tlsa_strerror((tlsa_status)st), "--") != NULL) {
+			if (strstr(tlsa_strerror((tlsa_status)st), "--") != NULL ||
+			    strstr(tlsa_strerror((tlsa_status)st), "env:") != NULL) {
 				printf("# status %d names an option: %s\n", st,
 				       tlsa_strerror((tlsa_status)st));
 				named++;
 			}
-		ok(named == 0, "no status's words name a command-line option");
+		ok(named == 0, "no status's words name a command-line option or its syntax");
 	}
 }
 

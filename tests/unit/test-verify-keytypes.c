@@ -108,7 +108,7 @@ static tlsa_record *spki_record(EVP_PKEY *key)
 
 	SHA256(der, (size_t)n, md);
 	OPENSSL_free(der);
-	tlsa_record_new(&rec, 3, 1, 1, md, sizeof(md));
+	tlsa_record_new(3, 1, 1, md, sizeof(md), &rec);
 	return rec;
 }
 

@@ -102,7 +102,7 @@ static tlsa_record *spki_record(uint8_t usage, EVP_PKEY *key, size_t len)
 
 	SHA256(der, (size_t)n, md);
 	OPENSSL_free(der);
-	tlsa_record_new(&rec, usage, 1, 1, md, len);
+	tlsa_record_new(usage, 1, 1, md, len, &rec);
 	return rec;
 }
 
