@@ -24,6 +24,7 @@
 
 #include <tlsa.h>
 
+#include "dnsfake.h"
 #include "tap.h"
 
 struct server {
@@ -39,19 +40,6 @@ struct server {
 
 /* ---- wire ------------------------------------------------------------------ */
 
-/* Length of the question section of msg (name, type, class), or 0. */
-static size_t question_len(const uint8_t *msg, size_t n)
-{
-	size_t i = 12;
-
-	while (i < n && msg[i] != 0) {
-		if (msg[i] & 0xc0)
-			return 0;
-		i += 1u + msg[i];
-	}
-	return i + 5 <= n ? i + 5 - 12 : 0;
-}
-
 /* The third label of the question (_443._tcp.LABEL...) into label. */
 static void third_label(const uint8_t *msg, size_t qlen, char *label, size_t size)
 {
@@ -66,11 +54,6 @@ static void third_label(const uint8_t *msg, size_t qlen, char *label, size_t siz
 	for (k = 0; k < msg[i] && k + 1 < size; k++)
 		label[k] = (char)msg[i + 1 + k];
 	label[k] = '\0';
-}
-
-static uint16_t qtype_of(const uint8_t *msg, size_t qlen)
-{
-	return (uint16_t)(msg[12 + qlen - 4] << 8 | msg[12 + qlen - 3]);
 }
 
 /* An answer to query (id, question) with n TLSA records of rdlen bytes,
@@ -173,17 +156,11 @@ static void udp_query(struct server *s, const uint8_t *q, size_t n,
 static void tcp_query(int c)
 {
 	uint8_t q[65536 + 2], out[65536];
-	size_t got = 0, need = 2, qlen, len;
-	ssize_t n;
+	size_t need = dnsfake_tcp_read(c, q, sizeof(q)), qlen, len;
 	char label[64];
 	uint16_t id;
 
-	while (got < need && (n = read(c, q + got, need - got)) > 0) {
-		got += (size_t)n;
-		if (got == 2)
-			need = 2 + ((size_t)q[0] << 8 | q[1]);
-	}
-	if (got != need || need <= 14 || (qlen = question_len(q + 2, need - 2)) == 0)
+	if (need <= 14 || (qlen = question_len(q + 2, need - 2)) == 0)
 		return;
 	id = (uint16_t)(q[2] << 8 | q[3]);
 	third_label(q + 2, qlen, label, sizeof(label));
@@ -194,10 +171,7 @@ static void tcp_query(int c)
 			     35, FAKE);
 	else
 		len = answer(out + 2, sizeof(out) - 2, id, q + 2, qlen, 0, 1, 35, REAL);
-	out[0] = (uint8_t)(len >> 8);
-	out[1] = (uint8_t)len;
-	if (write(c, out, len + 2) != (ssize_t)(len + 2))
-		(void)0;
+	dnsfake_tcp_write(c, out, len);
 }
 
 static void *serve(void *arg)
@@ -234,15 +208,9 @@ static void *serve(void *arg)
 static int server_start(struct server *s)
 {
 	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
-	int one = 1;
 
 	memset(s, 0, sizeof(*s));
-	s->udp = socket(AF_INET, SOCK_DGRAM, 0);
-	s->tcp = socket(AF_INET, SOCK_STREAM, 0);
 	s->decoy = socket(AF_INET, SOCK_DGRAM, 0);
-	if (s->udp < 0 || s->tcp < 0)
-		return -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(0x7f000002); /* 127.0.0.2: loopback on Linux */
@@ -250,13 +218,7 @@ static int server_start(struct server *s)
 		close(s->decoy);
 		s->decoy = -1;
 	}
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(s->udp, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-	    getsockname(s->udp, (struct sockaddr *)&sa, &sl) != 0)
-		return -1;
-	s->port = ntohs(sa.sin_port);
-	setsockopt(s->tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(s->tcp, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(s->tcp, 8) != 0)
+	if (dnsfake_listen(&s->udp, &s->tcp, &s->port, 8) != 0)
 		return -1;
 	return pthread_create(&s->thread, NULL, serve, s) == 0 ? 0 : -1;
 }
@@ -272,27 +234,6 @@ static void server_stop(struct server *s)
 }
 
 /* ---- the tests --------------------------------------------------------------- */
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Look up _443._tcp.LABEL.test; *secs is how long it took. */
-static tlsa_tlsa_result *lookup(const tlsa_resolver *r, const char *label, double *secs)
-{
-	char host[64];
-	tlsa_tlsa_result *t = NULL;
-	double t0 = now();
-
-	snprintf(host, sizeof(host), "%s.test", label);
-	tlsa_lookup_tlsa(r, host, 443, "tcp", &t);
-	*secs = now() - t0;
-	return t;
-}
 
 static int real_answer(const tlsa_tlsa_result *t)
 {
@@ -378,17 +319,14 @@ static void test_malformed(const tlsa_resolver *r)
 int main(void)
 {
 	struct server s;
-	char addr[64];
-	const char *servers[1] = {addr};
-	tlsa_resolver *r = NULL;
+	tlsa_resolver *r;
 	const unsigned timeout_ms = 1000;
 
 	if (server_start(&s) != 0) {
 		printf("1..0 # SKIP cannot run a DNS server on 127.0.0.1\n");
 		return 0;
 	}
-	snprintf(addr, sizeof(addr), "127.0.0.1@%u", s.port);
-	if (tlsa_resolver_new(servers, 1, timeout_ms, NULL, &r) != TLSA_OK) {
+	if ((r = dnsfake_resolver(s.port, timeout_ms, NULL)) == NULL) {
 		printf("Bail out! no resolver\n");
 		return 1;
 	}

@@ -24,6 +24,7 @@
 
 #include <tlsa.h>
 
+#include "dnsfake.h"
 #include "tap.h"
 
 #define REAL	0x11
@@ -50,14 +51,6 @@ struct server {
 	unsigned rnd;
 };
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* ---- wire ------------------------------------------------------------------ */
 
 static const char *const labels[] = {"good",   "drop3", "dropodd", "late",  "tcponly", "forged2",
@@ -67,8 +60,6 @@ enum { GOOD, DROP3, DROPODD, LATE, TCPONLY, FORGED2, SILENT, RRSIG, ISLAND, LOSS
 /* alias.test: an A query is answered with "alias.test. CNAME good.test."
  * and no AD (so each link is asked on its own); the CNAME query for the
  * link is never answered. */
-static size_t put_name(uint8_t *out, const char *name);
-
 static size_t cname_answer(uint8_t *out, uint16_t id, const uint8_t *query, size_t qlen)
 {
 	const uint8_t rr[10] = {0xc0, 0x0c, 0, 5, 0, 1, 0, 0, 1, 44};
@@ -92,18 +83,6 @@ static size_t cname_answer(uint8_t *out, uint16_t id, const uint8_t *query, size
 	return o + n;
 }
 
-static size_t question_len(const uint8_t *msg, size_t n)
-{
-	size_t i = 12;
-
-	while (i < n && msg[i] != 0) {
-		if (msg[i] & 0xc0)
-			return 0;
-		i += 1u + msg[i];
-	}
-	return i + 5 <= n ? i + 5 - 12 : 0;
-}
-
 /* The label that names the behaviour: the third of a TLSA owner
  * (_443._tcp.LABEL.test), else the first. */
 static int behaviour(const uint8_t *msg, size_t qlen, uint16_t qtype)
@@ -122,28 +101,6 @@ static int behaviour(const uint8_t *msg, size_t qlen, uint16_t qtype)
 		if (strcmp(label, labels[k]) == 0)
 			return k;
 	return -1;
-}
-
-static uint16_t qtype_of(const uint8_t *msg, size_t qlen)
-{
-	return (uint16_t)(msg[12 + qlen - 4] << 8 | msg[12 + qlen - 3]);
-}
-
-static size_t put_name(uint8_t *out, const char *name)
-{
-	size_t o = 0;
-
-	while (*name) {
-		const char *dot = strchr(name, '.');
-		size_t n = dot ? (size_t)(dot - name) : strlen(name);
-
-		out[o++] = (uint8_t)n;
-		memcpy(out + o, name, n);
-		o += n;
-		name += n + (dot ? 1 : 0);
-	}
-	out[o++] = 0;
-	return o;
 }
 
 /*
@@ -298,19 +255,11 @@ static void udp_query(struct server *s, const uint8_t *q, size_t n,
 static void tcp_query(int c)
 {
 	uint8_t q[1024], out[1024];
-	size_t got = 0, need = 2, qlen, len;
-	ssize_t n;
+	size_t need = dnsfake_tcp_read(c, q, sizeof(q)), qlen, len;
 	uint16_t id, qtype;
 	int b;
 
-	while (got < need && (n = read(c, q + got, need - got)) > 0) {
-		got += (size_t)n;
-		if (got == 2)
-			need = 2 + ((size_t)q[0] << 8 | q[1]);
-		if (need > sizeof(q))
-			return;
-	}
-	if (got != need || need <= 14 || (qlen = question_len(q + 2, need - 2)) == 0)
+	if (need <= 14 || (qlen = question_len(q + 2, need - 2)) == 0)
 		return;
 	id = (uint16_t)(q[2] << 8 | q[3]);
 	qtype = qtype_of(q + 2, qlen);
@@ -318,10 +267,7 @@ static void tcp_query(int c)
 	if (b != TCPONLY && b != GOOD && b != LOSSY)
 		return;
 	len = answer(out + 2, id, q + 2, qlen, qtype == 52, 1, NULL);
-	out[0] = (uint8_t)(len >> 8);
-	out[1] = (uint8_t)len;
-	if (write(c, out, len + 2) != (ssize_t)(len + 2))
-		(void)0;
+	dnsfake_tcp_write(c, out, len);
 }
 
 static void *serve(void *arg)
@@ -370,26 +316,10 @@ static void *serve(void *arg)
 
 static int server_start(struct server *s)
 {
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
-	int one = 1;
-
 	memset(s, 0, sizeof(*s));
 	pthread_mutex_init(&s->mu, NULL);
 	s->rnd = 42;
-	s->udp = socket(AF_INET, SOCK_DGRAM, 0);
-	s->tcp = socket(AF_INET, SOCK_STREAM, 0);
-	if (s->udp < 0 || s->tcp < 0)
-		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(s->udp, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-	    getsockname(s->udp, (struct sockaddr *)&sa, &sl) != 0)
-		return -1;
-	s->port = ntohs(sa.sin_port);
-	setsockopt(s->tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(s->tcp, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(s->tcp, 64) != 0)
+	if (dnsfake_listen(&s->udp, &s->tcp, &s->port, 64) != 0)
 		return -1;
 	return pthread_create(&s->thread, NULL, serve, s) == 0 ? 0 : -1;
 }
@@ -403,18 +333,6 @@ static void server_stop(struct server *s)
 }
 
 /* ---- the tests --------------------------------------------------------------- */
-
-static tlsa_tlsa_result *lookup(const tlsa_resolver *r, const char *label, double *secs)
-{
-	char host[64];
-	tlsa_tlsa_result *t = NULL;
-	double t0 = now();
-
-	snprintf(host, sizeof(host), "%s.test", label);
-	tlsa_lookup_tlsa(r, host, 443, "tcp", &t);
-	*secs = now() - t0;
-	return t;
-}
 
 static int real_answer(const tlsa_tlsa_result *t)
 {
@@ -445,15 +363,11 @@ static void test_drop3(struct server *s, const tlsa_resolver *r)
 
 static void test_rto_adapts(struct server *s)
 {
-	char addr[64];
-	const char *servers[1] = {addr};
-	tlsa_resolver *r = NULL;
+	tlsa_resolver *r = dnsfake_resolver(s->port, 3000, NULL);
 	double first, later = 0, secs;
 	tlsa_tlsa_result *t;
 	int i, good = 1;
 
-	snprintf(addr, sizeof(addr), "127.0.0.1@%u", s->port);
-	tlsa_resolver_new(servers, 1, 3000, NULL, &r);
 	/* Every first try is lost: the A query, then the TLSA query. */
 	t = lookup(r, "dropodd", &first);
 	good &= real_answer(t);
@@ -487,14 +401,10 @@ static void test_late(const tlsa_resolver *r)
 
 static void test_tcponly(const struct server *s)
 {
-	char addr[64];
-	const char *servers[1] = {addr};
-	tlsa_resolver *r = NULL;
+	tlsa_resolver *r = dnsfake_resolver(s->port, 3000, NULL);
 	double secs;
 	tlsa_tlsa_result *t;
 
-	snprintf(addr, sizeof(addr), "127.0.0.1@%u", s->port);
-	tlsa_resolver_new(servers, 1, 3000, NULL, &r);
 	t = lookup(r, "tcponly", &secs);
 	ok(real_answer(t), "a resolver that answers only over TCP is asked over TCP after silence");
 	ok(secs < 1.5, "after two silent tries, well within the timeout (%.2f s)", secs);
@@ -589,14 +499,10 @@ static void test_unvalidated(const tlsa_resolver *r)
 
 static void test_cname_link(const struct server *s)
 {
-	char addr[64];
-	const char *servers[1] = {addr};
-	tlsa_resolver *r = NULL;
+	tlsa_resolver *r = dnsfake_resolver(s->port, 1000, NULL);
 	double secs;
 	tlsa_tlsa_result *t;
 
-	snprintf(addr, sizeof(addr), "127.0.0.1@%u", s->port);
-	tlsa_resolver_new(servers, 1, 1000, NULL, &r);
 	t = lookup(r, "alias", &secs);
 	ok(t && t->host_answer.ncnames == 1 && t->host_answer.answered &&
 	       t->host_answer.unanswered && t->host_answer.state == TLSA_DNSSEC_INDETERMINATE &&
@@ -651,16 +557,13 @@ static void test_threads(const tlsa_resolver *r)
 int main(void)
 {
 	struct server s;
-	char addr[64];
-	const char *servers[1] = {addr};
-	tlsa_resolver *r = NULL;
+	tlsa_resolver *r;
 
 	if (server_start(&s) != 0) {
 		printf("1..0 # SKIP cannot run a DNS server on 127.0.0.1\n");
 		return 0;
 	}
-	snprintf(addr, sizeof(addr), "127.0.0.1@%u", s.port);
-	if (tlsa_resolver_new(servers, 1, 3000, NULL, &r) != TLSA_OK) {
+	if ((r = dnsfake_resolver(s.port, 3000, NULL)) == NULL) {
 		printf("Bail out! no resolver\n");
 		return 1;
 	}

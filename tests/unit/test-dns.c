@@ -22,6 +22,7 @@
 
 #include <tlsa.h>
 
+#include "dnsfake.h"
 #include "tap.h"
 
 /* ---- the fake server ------------------------------------------------------ */
@@ -231,16 +232,9 @@ static void *serve(void *arg)
 		}
 		if (p[1].revents & POLLIN) {
 			int c = accept(f->tcp, NULL, NULL);
-			size_t got = 0, need = 2;
-			ssize_t n;
+			size_t need = c >= 0 ? dnsfake_tcp_read(c, buf, sizeof(buf)) : 0;
 
-			while (c >= 0 && got < need && (n = read(c, buf + got, need - got)) > 0) {
-				got += (size_t)n;
-				if (got == 2)
-					need = 2 + ((size_t)buf[0] << 8 | buf[1]);
-			}
-			if (c >= 0 && got == need && need > 2 &&
-			    ldns_wire2pkt(&q, buf + 2, need - 2) == LDNS_STATUS_OK) {
+			if (need > 2 && ldns_wire2pkt(&q, buf + 2, need - 2) == LDNS_STATUS_OK) {
 				r = respond(f, q, 1);
 				if (r && ldns_pkt2wire(&wire, r, &wlen) == LDNS_STATUS_OK) {
 					uint8_t len[2] = {(uint8_t)(wlen >> 8), (uint8_t)wlen};
@@ -262,29 +256,14 @@ static void *serve(void *arg)
 
 static int fake_start(struct fake *f, struct signed_world *w)
 {
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
 	size_t i;
-	int one = 1;
 
 	memset(f, 0, sizeof(*f));
 	f->world = w;
 	for (i = 0; i < NTABLE; i++)
 		if (ldns_rr_new_frm_str(&f->rrs[i], table[i].rr, 300, NULL, NULL) != LDNS_STATUS_OK)
 			return -1;
-	f->udp = socket(AF_INET, SOCK_DGRAM, 0);
-	f->tcp = socket(AF_INET, SOCK_STREAM, 0);
-	if (f->udp < 0 || f->tcp < 0)
-		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(f->udp, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-	    getsockname(f->udp, (struct sockaddr *)&sa, &sl) != 0)
-		return -1;
-	f->port = ntohs(sa.sin_port);
-	setsockopt(f->tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(f->tcp, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(f->tcp, 8) != 0)
+	if (dnsfake_listen(&f->udp, &f->tcp, &f->port, 8) != 0)
 		return -1;
 	return pthread_create(&f->thread, NULL, serve, f) == 0 ? 0 : -1;
 }
@@ -1039,13 +1018,7 @@ static void test_resolver_config(void)
 
 static tlsa_resolver *fake_resolver(const struct fake *f, unsigned timeout_ms)
 {
-	char addr[64];
-	const char *s[1] = {addr};
-	tlsa_resolver *r = NULL;
-
-	snprintf(addr, sizeof(addr), "127.0.0.1@%u", f->port);
-	tlsa_resolver_new(s, 1, timeout_ms, NULL, &r);
-	return r;
+	return dnsfake_resolver(f->port, timeout_ms, NULL);
 }
 
 static void test_tlsa_lookups(tlsa_resolver *r)
@@ -1360,9 +1333,7 @@ static void diag(int passed, const tlsa_dns_answer *a)
 
 static tlsa_resolver *local_resolver(const struct fake *f, const char *anchor_text, char *path)
 {
-	char addr[64];
-	const char *s[1] = {addr};
-	tlsa_resolver *r = NULL;
+	tlsa_resolver *r;
 	int fd = mkstemp(path);
 	FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
 
@@ -1370,8 +1341,7 @@ static tlsa_resolver *local_resolver(const struct fake *f, const char *anchor_te
 		fputs(anchor_text, fp);
 		fclose(fp);
 	}
-	snprintf(addr, sizeof(addr), "127.0.0.1@%u", f->port);
-	tlsa_resolver_new(s, 1, 2000, path, &r);
+	r = dnsfake_resolver(f->port, 2000, path);
 	unlink(path);
 	return r;
 }
