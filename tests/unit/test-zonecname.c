@@ -16,6 +16,7 @@
 #include <tlsa.h>
 
 #include "tap.h"
+#include "zonetest.h"
 
 #define NOW ((time_t)1795435200) /* 2026-11-23T12:00:00Z */
 #define K1  "cba06b5736faf67e54b07b561eae94395e774c517a7d910a54369e1263ccfbd4"
@@ -24,33 +25,14 @@
 	"$ORIGIN example.org.\n$TTL 1h\n@ IN SOA ns1 hostmaster 41 2h 1h 1w 1d\n\tIN NS ns1\n"     \
 	"ns1 IN A 192.0.2.1\n"
 
-static char dir[PATH_MAX];
-static char zone[PATH_MAX + 64];
 static char where[2048];
-
-static void put(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (f == NULL || fputs(text, f) == EOF || fclose(f) != 0) {
-		printf("Bail out! cannot write %s\n", path);
-		exit(1);
-	}
-}
 
 /* The zone file's text is still text. */
 static int holds(const char *text)
 {
 	static char buf[1 << 20];
-	FILE *f = fopen(zone, "r");
-	size_t n;
 
-	if (f == NULL)
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return strcmp(buf, text) == 0;
+	return slurp(zone, buf, sizeof(buf)) != NULL && strcmp(buf, text) == 0;
 }
 
 /* Edit zone: one record (or NULL), one removal (or NULL), flags, a
@@ -95,18 +77,12 @@ int main(void)
 {
 	const char *at587 = "_587._tcp.mail.example.org. IN TLSA 3 1 1 " K2;
 	const char *at25 = "_25._tcp.mail.example.org. IN TLSA 3 1 1 " K2;
-	char text[PATH_MAX + 4096], snip[PATH_MAX + 64], cmd[PATH_MAX + 16];
+	char text[PATH_MAX + 4096], snip[PATH_MAX + 64];
 	char *big;
 	size_t i, len;
 	tlsa_status st;
 
-	snprintf(dir, sizeof(dir), "%s/tlsa-zonecname.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		printf("Bail out! mkdtemp: %s\n", strerror(errno));
-		return 1;
-	}
-	snprintf(zone, sizeof(zone), "%s/example.org.zone", dir);
+	zonetest_dir("zonecname");
 
 	ok(strcmp(tlsa_strerror(TLSA_ERR_ZONE_CNAME), "CNAME and other data at the same name") == 0,
 	   "TLSA_ERR_ZONE_CNAME has words of its own");
@@ -206,8 +182,6 @@ int main(void)
 	       "other data at the first of a thousand CNAMEs is found");
 	free(big);
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", dir);
+	zonetest_cleanup();
 	return done_testing();
 }

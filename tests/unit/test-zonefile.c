@@ -19,38 +19,12 @@
 #include "../../libtlsa/zonepath.h"
 
 #include "tap.h"
+#include "zonetest.h"
 
 #define NOW  ((time_t)1795435200) /* 2026-11-23T12:00:00Z */
 #define K1   "cba06b5736faf67e54b07b561eae94395e774c517a7d910a54369e1263ccfbd4"
 #define K2   "11507a0e2f5e69d5dfa40a62a1bd7b6ee57e6bcd85c67c9b8431b36fff21c437"
 #define K2UP "11507A0E2F5E69D5 DFA40A62A1BD7B6E E57E6BCD85C67C9B 8431B36FFF21C437"
-
-static char dir[PATH_MAX];
-static char zone[PATH_MAX + 256];
-
-static void put(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (f == NULL || fputs(text, f) == EOF || fclose(f) != 0) {
-		printf("Bail out! cannot write %s\n", path);
-		exit(1);
-	}
-}
-
-static char *get(const char *path)
-{
-	static char buf[65536];
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
 
 /* Edit zone with records (NULL-terminated) and removals; policy INCREMENT
  * unless given.  Returns the status; the report goes to *rep. */
@@ -114,13 +88,7 @@ int main(void)
 	char saved[sizeof(zone)];
 	struct stat st1, st2;
 
-	snprintf(dir, sizeof(dir), "%s/tlsa-zonefile.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		printf("Bail out! mkdtemp: %s\n", strerror(errno));
-		return 1;
-	}
-	snprintf(zone, sizeof(zone), "%s/example.org.zone", dir);
+	zonetest_dir("zonefile");
 
 	/* An output file that does not exist yet, directly under /. */
 	{
@@ -409,8 +377,6 @@ int main(void)
 		tlsa_zone_edit_free(ed);
 	}
 
-	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
-	if (system(path) != 0)
-		printf("# could not remove %s\n", dir);
+	zonetest_cleanup();
 	return done_testing();
 }

@@ -17,6 +17,7 @@
 #include <tlsa.h>
 
 #include "tap.h"
+#include "zonetest.h"
 
 #define NOW ((time_t)1795435200) /* 2026-11-23T12:00:00Z */
 #define K1  "cba06b5736faf67e54b07b561eae94395e774c517a7d910a54369e1263ccfbd4"
@@ -27,32 +28,6 @@
 #define SOA_NAMES_HEX                                                                              \
 	"036e7331076578616d706c65036f7267000a686f73746d6173746572076578616d706c65036f726700"
 #define SOA_REST_HEX "00001c2000000e100012750000000e10"
-
-static char dir[PATH_MAX], zone[PATH_MAX + 64];
-
-static void put(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (f == NULL || fputs(text, f) == EOF || fclose(f) != 0) {
-		printf("Bail out! cannot write %s\n", path);
-		exit(1);
-	}
-}
-
-static char *get(const char *path)
-{
-	static char buf[65536];
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
 
 static tlsa_zone_where last_where;
 
@@ -94,15 +69,9 @@ int main(void)
 	tlsa_zone_report rep;
 	tlsa_zone_edit *ed;
 	tlsa_status st;
-	char cmd[PATH_MAX + 64], inc[PATH_MAX + 64], rec[600], label[80];
+	char inc[PATH_MAX + 64], rec[600], label[80];
 
-	snprintf(dir, sizeof(dir), "%s/tlsa-zoneshapes.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		printf("Bail out! mkdtemp: %s\n", strerror(errno));
-		return 1;
-	}
-	snprintf(zone, sizeof(zone), "%s/example.org.zone", dir);
+	zonetest_dir("zoneshapes");
 
 	/* ---- the SOA twice ---- */
 	put(zone, AXFR_SOA("2024010101", "3600") AXFR_BODY AXFR_SOA("2024010101", "3600"));
@@ -240,8 +209,6 @@ int main(void)
 	       "with the origin set first, the record itself is refused");
 	tlsa_zone_edit_free(ed);
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", dir);
+	zonetest_cleanup();
 	return done_testing();
 }
