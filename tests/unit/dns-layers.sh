@@ -15,7 +15,10 @@
 # Checked twice: in the sources (which internal headers each file
 # includes) and in the built objects (which functions each one calls).
 
+# shellcheck source=tests/lib.sh
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
+# shellcheck source=tests/unit/layers.sh
+. "$(cd "$(dirname "$0")" && pwd)/layers.sh"
 
 floors="dns-anchor dns-resolver dns-transport dns-query dnssec-proof dnssec dns-ad dns-answer dns-lookup"
 src=$top_srcdir/libtlsa
@@ -49,27 +52,15 @@ done
 [ ! -e "$src/dns-internal.h" ]
 ok $? "no grab-bag header is shared by every DNS file"
 
-# The object of a library file, as libtool built it.
-object() {
-	for o in "$top_builddir/libtlsa/$1.o" "$top_builddir/libtlsa/"*"-$1.o" \
-		"$top_builddir/libtlsa/.libs/$1.o" "$top_builddir/libtlsa/.libs/"*"-$1.o"; do
-		[ -f "$o" ] && { echo "$o"; return; }
-	done
-}
-
-if ! command -v nm >/dev/null || [ -z "${top_builddir:-}" ]; then
-	skip "nm and a build tree are needed to read the objects"
-	done_testing
-	exit
-fi
+need_objects
 for f in $floors; do
 	o=$(object "$f")
 	if [ -z "$o" ]; then
 		skip "no object of $f.c in $top_builddir/libtlsa"
 		continue
 	fi
-	nm "$o" | awk '$2 ~ /^[TDRB]$/ { print $3 }' >"$T/def.$f"
-	nm -u "$o" | awk '{ print $NF }' >"$T/use.$f"
+	defined_symbols "$o" >"$T/def.$f"
+	undefined_symbols "$o" >"$T/use.$f"
 done
 for f in $floors; do
 	[ -f "$T/use.$f" ] || continue

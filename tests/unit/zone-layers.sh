@@ -4,7 +4,10 @@
 # nm in the objects just built).  The leaves call no zone file, so that
 # all of them can call the leaves; the scanner and the writer do not call
 # each other.  A new zone file gets a layer here.
+# shellcheck source=tests/lib.sh
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
+# shellcheck source=tests/unit/layers.sh
+. "$(cd "$(dirname "$0")" && pwd)/layers.sh"
 
 # file:layer, lowest first (zoneedit.c's first comment is the same map)
 layers="zonefail:0 zonelex:0 zonepath:0
@@ -27,24 +30,12 @@ for c in "$top_srcdir"/libtlsa/zone*.c; do
 	ok $? "$f.c has a layer in this test"
 done
 
-# The object of a library file, as libtool built it.
-object() {
-	for o in "$top_builddir/libtlsa/$1.o" "$top_builddir/libtlsa/"*"-$1.o" \
-		"$top_builddir/libtlsa/.libs/$1.o" "$top_builddir/libtlsa/.libs/"*"-$1.o"; do
-		[ -f "$o" ] && { echo "$o"; return; }
-	done
-}
-
-if ! command -v nm >/dev/null || [ -z "${top_builddir:-}" ]; then
-	skip "nm and a build tree are needed to read the objects"
-	done_testing
-	exit
-fi
+need_objects
 for fl in $layers; do
 	f=${fl%%:*}
 	o=$(object "$f")
 	[ -n "$o" ] || continue
-	nm --defined-only "$o" | awk -v f="$f" '$2 ~ /^[TDRB]$/ { print $3, f }'
+	defined_symbols "$o" | sed "s/\$/ $f/"
 done | sort >"$T/defs"
 
 for fl in $layers; do
@@ -55,7 +46,7 @@ for fl in $layers; do
 		skip "no object of $f.c in $top_builddir/libtlsa"
 		continue
 	fi
-	nm -u "$o" | awk '{ print $NF }' | sort >"$T/undef"
+	undefined_symbols "$o" | sort >"$T/undef"
 	callees=$(join "$T/undef" "$T/defs" | awk '{ print $2 }' | sort -u | tr '\n' ' ')
 	bad=""
 	for c in $callees; do
