@@ -2,16 +2,16 @@
  * The pieces the scripted DNS servers of the unit tests share (test-dns.c,
  * test-dns-hostile.c, test-dns-loss.c): a monotonic clock, reading the
  * question of a query, writing a name in wire form, the UDP and TCP
- * sockets on 127.0.0.1, a query read from a TCP connection, a resolver
- * that asks the server, and a timed TLSA lookup.  What each server
- * answers stays in its own test.  Header-only (static functions), like
- * tap.h.
+ * sockets on 127.0.0.1, waiting for queries on both, a query read
+ * from a TCP connection, a resolver that asks the server, and a timed TLSA lookup.  What each
+ * server answers stays in its own test.  Header-only (static functions), like tap.h.
  */
 #ifndef TLSA_DNSFAKE_H
 #define TLSA_DNSFAKE_H
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -124,6 +124,38 @@ static DNSFAKE_UNUSED void dnsfake_tcp_write(int c, uint8_t *out, size_t len)
 	out[1] = (uint8_t)len;
 	if (write(c, out, len + 2) != (ssize_t)(len + 2))
 		(void)0;
+}
+
+/* What a server does with a UDP query of n bytes from from; ctx is its
+ * own. */
+typedef void dnsfake_udp_fn(void *ctx, const uint8_t *q, size_t n,
+			    const struct sockaddr_storage *from, socklen_t fl);
+
+/*
+ * Waits up to ms milliseconds for queries on udp and tcp.  A datagram
+ * is passed to udp_query (with ctx); a TCP connection is accepted and
+ * returned, for the caller to answer and close.  Returns -1 when no
+ * connection came.
+ */
+static DNSFAKE_UNUSED int dnsfake_wait(int udp, int tcp, int ms, dnsfake_udp_fn *udp_query,
+				       void *ctx)
+{
+	struct pollfd p[2] = {{udp, POLLIN, 0}, {tcp, POLLIN, 0}};
+
+	if (poll(p, 2, ms) <= 0)
+		return -1;
+	if (p[0].revents & POLLIN) {
+		uint8_t buf[65536];
+		struct sockaddr_storage from;
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(udp, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+
+		if (n > 0)
+			udp_query(ctx, buf, (size_t)n, &from, fl);
+	}
+	if (p[1].revents & POLLIN)
+		return accept(tcp, NULL, NULL);
+	return -1;
 }
 
 /* A resolver that asks 127.0.0.1@port, or NULL. */

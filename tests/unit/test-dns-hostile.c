@@ -13,13 +13,11 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <tlsa.h>
@@ -100,9 +98,11 @@ static size_t answer(uint8_t *out, size_t size, uint16_t id, const uint8_t *quer
 
 /* ---- the server ------------------------------------------------------------ */
 
-static void udp_query(struct server *s, const uint8_t *q, size_t n,
-		      const struct sockaddr_storage *from, socklen_t fl)
+/* A datagram of n bytes (any too short for a question is ignored). */
+static void udp_query(void *arg, const uint8_t *q, size_t n, const struct sockaddr_storage *from,
+		      socklen_t fl)
 {
+	struct server *s = arg;
 	uint8_t out[65536];
 	char label[64];
 	size_t qlen = question_len(q, n), len;
@@ -179,27 +179,11 @@ static void *serve(void *arg)
 	struct server *s = arg;
 
 	while (!s->stop) {
-		struct pollfd p[2] = {{s->udp, POLLIN, 0}, {s->tcp, POLLIN, 0}};
+		int c = dnsfake_wait(s->udp, s->tcp, 50, udp_query, s);
 
-		if (poll(p, 2, 50) <= 0)
-			continue;
-		if (p[0].revents & POLLIN) {
-			uint8_t buf[4096];
-			struct sockaddr_storage from;
-			socklen_t fl = sizeof(from);
-			ssize_t n =
-			    recvfrom(s->udp, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
-
-			if (n > 12)
-				udp_query(s, buf, (size_t)n, &from, fl);
-		}
-		if (p[1].revents & POLLIN) {
-			int c = accept(s->tcp, NULL, NULL);
-
-			if (c >= 0) {
-				tcp_query(c);
-				close(c);
-			}
+		if (c >= 0) {
+			tcp_query(c);
+			close(c);
 		}
 	}
 	return NULL;

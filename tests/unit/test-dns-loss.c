@@ -12,14 +12,12 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <tlsa.h>
@@ -162,9 +160,11 @@ static size_t answer(uint8_t *out, uint16_t id, const uint8_t *query, size_t qle
 
 /* ---- the server ------------------------------------------------------------ */
 
-static void udp_query(struct server *s, const uint8_t *q, size_t n,
-		      const struct sockaddr_storage *from, socklen_t fl)
+/* A datagram of n bytes (any too short for a question is ignored). */
+static void udp_query(void *arg, const uint8_t *q, size_t n, const struct sockaddr_storage *from,
+		      socklen_t fl)
 {
+	struct server *s = arg;
 	uint8_t out[1024];
 	size_t qlen = question_len(q, n), len;
 	uint16_t id, qtype;
@@ -277,36 +277,21 @@ static void *serve(void *arg)
 	size_t nheld = 0, i;
 
 	while (!s->stop) {
-		struct pollfd p[2] = {{s->udp, POLLIN, 0}, {s->tcp, POLLIN, 0}};
+		int c;
 
 		if (s->latelen && now() >= s->lateat) {
 			sendto(s->udp, s->late, s->latelen, 0, (struct sockaddr *)&s->lateto,
 			       s->latetolen);
 			s->latelen = 0;
 		}
-		if (poll(p, 2, 10) <= 0)
-			continue;
-		if (p[0].revents & POLLIN) {
-			uint8_t buf[4096];
-			struct sockaddr_storage from;
-			socklen_t fl = sizeof(from);
-			ssize_t n =
-			    recvfrom(s->udp, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
-
-			if (n > 12)
-				udp_query(s, buf, (size_t)n, &from, fl);
-		}
-		if (p[1].revents & POLLIN) {
-			int c = accept(s->tcp, NULL, NULL);
-
-			if (c >= 0) {
-				tcp_query(c);
-				/* held open, silent, until the end */
-				if (nheld < 64)
-					held[nheld++] = c;
-				else
-					close(c);
-			}
+		c = dnsfake_wait(s->udp, s->tcp, 10, udp_query, s);
+		if (c >= 0) {
+			tcp_query(c);
+			/* held open, silent, until the end */
+			if (nheld < 64)
+				held[nheld++] = c;
+			else
+				close(c);
 		}
 	}
 	for (i = 0; i < nheld; i++)

@@ -10,7 +10,6 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,55 +200,52 @@ static ldns_pkt *respond(struct fake *f, const ldns_pkt *q, int tcp)
 	return r;
 }
 
+static void udp_query(void *arg, const uint8_t *buf, size_t n, const struct sockaddr_storage *from,
+		      socklen_t fl)
+{
+	struct fake *f = arg;
+	uint8_t *wire;
+	size_t wlen;
+	ldns_pkt *q = NULL, *r;
+
+	if (ldns_wire2pkt(&q, buf, n) == LDNS_STATUS_OK) {
+		r = respond(f, q, 0);
+		if (r && ldns_pkt2wire(&wire, r, &wlen) == LDNS_STATUS_OK) {
+			sendto(f->udp, wire, wlen, 0, (const struct sockaddr *)from, fl);
+			free(wire);
+		}
+		ldns_pkt_free(r);
+		ldns_pkt_free(q);
+	}
+}
+
 static void *serve(void *arg)
 {
 	struct fake *f = arg;
 
 	while (!f->stop) {
-		struct pollfd p[2] = {{f->udp, POLLIN, 0}, {f->tcp, POLLIN, 0}};
 		uint8_t buf[65536 + 2];
 		uint8_t *wire;
-		size_t wlen;
+		size_t need, wlen;
 		ldns_pkt *q = NULL, *r;
+		int c = dnsfake_wait(f->udp, f->tcp, 50, udp_query, f);
 
-		if (poll(p, 2, 50) <= 0)
+		if (c < 0)
 			continue;
-		if (p[0].revents & POLLIN) {
-			struct sockaddr_storage from;
-			socklen_t fl = sizeof(from);
-			ssize_t n =
-			    recvfrom(f->udp, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+		need = dnsfake_tcp_read(c, buf, sizeof(buf));
+		if (need > 2 && ldns_wire2pkt(&q, buf + 2, need - 2) == LDNS_STATUS_OK) {
+			r = respond(f, q, 1);
+			if (r && ldns_pkt2wire(&wire, r, &wlen) == LDNS_STATUS_OK) {
+				uint8_t len[2] = {(uint8_t)(wlen >> 8), (uint8_t)wlen};
 
-			if (n > 0 && ldns_wire2pkt(&q, buf, (size_t)n) == LDNS_STATUS_OK) {
-				r = respond(f, q, 0);
-				if (r && ldns_pkt2wire(&wire, r, &wlen) == LDNS_STATUS_OK) {
-					sendto(f->udp, wire, wlen, 0, (struct sockaddr *)&from, fl);
-					free(wire);
-				}
-				ldns_pkt_free(r);
-				ldns_pkt_free(q);
+				if (write(c, len, 2) == 2 && write(c, wire, wlen) == (ssize_t)wlen)
+					(void)0;
+				free(wire);
 			}
+			ldns_pkt_free(r);
+			ldns_pkt_free(q);
 		}
-		if (p[1].revents & POLLIN) {
-			int c = accept(f->tcp, NULL, NULL);
-			size_t need = c >= 0 ? dnsfake_tcp_read(c, buf, sizeof(buf)) : 0;
-
-			if (need > 2 && ldns_wire2pkt(&q, buf + 2, need - 2) == LDNS_STATUS_OK) {
-				r = respond(f, q, 1);
-				if (r && ldns_pkt2wire(&wire, r, &wlen) == LDNS_STATUS_OK) {
-					uint8_t len[2] = {(uint8_t)(wlen >> 8), (uint8_t)wlen};
-
-					if (write(c, len, 2) == 2 &&
-					    write(c, wire, wlen) == (ssize_t)wlen)
-						(void)0;
-					free(wire);
-				}
-				ldns_pkt_free(r);
-				ldns_pkt_free(q);
-			}
-			if (c >= 0)
-				close(c);
-		}
+		close(c);
 	}
 	return NULL;
 }
