@@ -46,11 +46,13 @@ static tlsa_status set_spki(tlsa_input *in, unsigned char *p, int len)
 	return st;
 }
 
+/* The input's SPKI: the public half of pkey, which is freed here. */
 static tlsa_status set_spki_from_pkey(tlsa_input *in, EVP_PKEY *pkey)
 {
 	unsigned char *p = NULL;
 	int len = i2d_PUBKEY(pkey, &p);
 
+	EVP_PKEY_free(pkey);
 	return set_spki(in, p, len);
 }
 
@@ -90,7 +92,6 @@ tlsa_status tlsa_key_private_pem(tlsa_input *in, const unsigned char *text, size
 	struct pass_arg arg = {pass, 0};
 	EVP_PKEY *pkey;
 	BIO *bio;
-	tlsa_status st;
 
 	bio = BIO_new_mem_buf(text, (int)len);
 	if (bio == NULL)
@@ -99,9 +100,7 @@ tlsa_status tlsa_key_private_pem(tlsa_input *in, const unsigned char *text, size
 	BIO_free(bio);
 	if (pkey == NULL)
 		return arg.asked ? TLSA_ERR_PASSPHRASE : TLSA_ERR_KEY;
-	st = set_spki_from_pkey(in, pkey);
-	EVP_PKEY_free(pkey);
-	return st;
+	return set_spki_from_pkey(in, pkey);
 }
 
 /*
@@ -115,7 +114,6 @@ tlsa_status tlsa_key_private_der(tlsa_input *in, const unsigned char *der, size_
 	EVP_PKEY *pkey = NULL;
 	X509_SIG *sig;
 	PKCS8_PRIV_KEY_INFO *p8;
-	tlsa_status st;
 
 	if (encrypted) {
 		sig = d2i_X509_SIG(NULL, &p, (long)len);
@@ -142,9 +140,7 @@ tlsa_status tlsa_key_private_der(tlsa_input *in, const unsigned char *der, size_
 			return TLSA_ERR_KEY;
 		}
 	}
-	st = set_spki_from_pkey(in, pkey);
-	EVP_PKEY_free(pkey);
-	return st;
+	return set_spki_from_pkey(in, pkey);
 }
 
 /*
@@ -180,14 +176,11 @@ tlsa_status tlsa_key_rsa_public_der(tlsa_input *in, const unsigned char *der, si
 {
 	const unsigned char *p = der;
 	EVP_PKEY *pkey;
-	tlsa_status st;
 
 	pkey = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)len);
 	if (pkey == NULL)
 		return TLSA_ERR_KEY;
-	st = set_spki_from_pkey(in, pkey);
-	EVP_PKEY_free(pkey);
-	return st;
+	return set_spki_from_pkey(in, pkey);
 }
 
 tlsa_status tlsa_key_csr_der(tlsa_input *in, const unsigned char *der, size_t len)

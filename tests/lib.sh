@@ -56,6 +56,34 @@ need_our_tlsa() {
 	fi
 }
 
+# own_namespace FLAG VAR ARGS...: run this script again, with ARGS, in a
+# namespace of its own (`unshare FLAG`: -n network, -m mount) with VAR=1
+# in its environment, when we may (root); otherwise go on here.  Call it
+# right after sourcing this file, before anything is made in $T.
+own_namespace() {
+	local flag=$1 var=$2
+	shift 2
+	if [ -z "${!var:-}" ] && [ "$(id -u)" = 0 ] && unshare "$flag" true 2>/dev/null; then
+		rm -rf "$T"
+		export "$var=1" TLSA
+		exec unshare "$flag" bash "$0" "$@"
+	fi
+}
+
+# skip_all WHY: skip the whole script, as TAP says it.
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+# need_tools TOOL...: skip the whole script unless every TOOL is installed.
+need_tools() {
+	local tool
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null || skip_all "$tool is needed"
+	done
+}
+
 # comment TEXT: TEXT as TAP diagnostics (its first 30 lines).
 comment() { printf '%s\n' "$1" | head -30 | sed 's/^/#   /'; }
 

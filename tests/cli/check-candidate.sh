@@ -14,20 +14,13 @@
 #
 #   TLSA=build/cmd/tlsa bash tests/cli/check-candidate.sh
 
-if [ -z "${TLSA:-}" ] && [ -n "${top_builddir:-}" ]; then
-	TLSA=$top_builddir/cmd/tlsa
-fi
-case $TLSA in /*) ;; */*) TLSA=$PWD/$TLSA ;; esac
-if [ -z "${TLSA_IN_NETNS:-}" ] && [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
-	TLSA_IN_NETNS=1 TLSA=$TLSA exec unshare -n bash "$0" "$@"
-fi
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
+case $TLSA in /*) ;; */*) TLSA=$PWD/$TLSA ;; esac
+own_namespace -n TLSA_IN_NETNS "$@"
+# shellcheck source=tests/cli/servers.sh
+. "$top_srcdir/tests/cli/servers.sh"
 promcheck=$top_srcdir/tests/cli/promcheck.py
-
-if ! "$TLSA" --version 2>/dev/null | grep -Eq '^tlsa [0-9]+\.[0-9]+\.[0-9]+$'; then
-	echo "Bail out! $TLSA is not our tlsa (set TLSA=path/to/cmd/tlsa)"
-	exit 1
-fi
+need_our_tlsa
 
 # ---- usage (no server needed) -----------------------------------------------------
 run "$TLSA" check --candidate-only -a 127.0.0.1 host.test
@@ -41,23 +34,12 @@ for o in candidate-only passin single-key-ok; do
 	echo "$out" | grep -q -- "--$o"; ok $? "tlsa check --help lists --$o"
 done
 
-if [ -z "${TLSA_IN_NETNS:-}" ] || ! command -v openssl >/dev/null || ! command -v python3 >/dev/null; then
-	skip "a TLS server in a network namespace needs root (unshare -n), openssl and python3"
-	done_testing
-	exit $?
-fi
-ip link set lo up
-pids=
-trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
-cd "$T" || exit 1
+need_tls_servers
+servers_in_T
 
 # A CA; the leaf the server presents and the next one (same CA, new key);
 # a stranger's self-signed certificate.
-key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
-key ca.key
-openssl req -x509 -new -key ca.key -out ca.pem -days 3650 -subj "/CN=Test CA" \
-	-addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign 2>/dev/null
-printf 'subjectAltName=DNS:host.test\nbasicConstraints=CA:false\n' >leaf.ext
+test_ca
 for n in leaf next; do
 	key $n.key
 	openssl req -new -key $n.key -out $n.csr -subj /CN=host.test 2>/dev/null

@@ -9,34 +9,16 @@
 #
 #   TLSA=build/cmd/tlsa bash tests/cli/check-records.sh
 
-if [ -z "${TLSA:-}" ] && [ -n "${top_builddir:-}" ]; then
-	TLSA=$top_builddir/cmd/tlsa
-fi
-if [ -z "${TLSA_IN_NETNS:-}" ] && [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
-	TLSA_IN_NETNS=1 TLSA=$TLSA exec unshare -n bash "$0" "$@"
-fi
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
-
-if ! "$TLSA" --version 2>/dev/null | grep -Eq '^tlsa [0-9]+\.[0-9]+\.[0-9]+$'; then
-	echo "Bail out! $TLSA is not our tlsa (set TLSA=path/to/cmd/tlsa)"
-	exit 1
-fi
-if [ -z "${TLSA_IN_NETNS:-}" ] || ! command -v openssl >/dev/null || ! command -v python3 >/dev/null; then
-	skip "a TLS server in a network namespace needs root (unshare -n), openssl and python3"
-	done_testing
-	exit $?
-fi
-ip link set lo up
-pids=
-trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
-cd "$T" || exit 1
+own_namespace -n TLSA_IN_NETNS "$@"
+# shellcheck source=tests/cli/servers.sh
+. "$top_srcdir/tests/cli/servers.sh"
+need_our_tlsa
+need_tls_servers
+servers_in_T
 
 # A CA and a leaf for host.test it issued; a stranger's self-signed certificate.
-key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
-key ca.key
-openssl req -x509 -new -key ca.key -out ca.pem -days 3650 -subj "/CN=Test CA" \
-	-addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign 2>/dev/null
-printf 'subjectAltName=DNS:host.test\nbasicConstraints=CA:false\n' >leaf.ext
+test_ca
 key leaf.key
 openssl req -new -key leaf.key -out leaf.csr -subj /CN=host.test 2>/dev/null
 openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 300 \

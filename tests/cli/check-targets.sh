@@ -10,21 +10,12 @@
 #
 #   TLSA=build/cmd/tlsa bash tests/cli/check-targets.sh
 
-if [ -z "${TLSA:-}" ] && [ -n "${top_builddir:-}" ]; then
-	TLSA=$top_builddir/cmd/tlsa
-fi
-# In a network namespace of our own when we can: only loopback exists there.
-if [ -z "${TLSA_IN_NETNS:-}" ] && [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
-	TLSA_IN_NETNS=1 TLSA=$TLSA exec unshare -n bash "$0" "$@"
-fi
-[ -z "${TLSA_IN_NETNS:-}" ] || ip link set lo up
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
+# In a network namespace of our own when we can: only loopback exists there.
+own_namespace -n TLSA_IN_NETNS "$@"
+[ -z "${TLSA_IN_NETNS:-}" ] || ip link set lo up
+need_our_tlsa
 promcheck=$top_srcdir/tests/cli/promcheck.py
-
-if ! "$TLSA" --version 2>/dev/null | grep -Eq '^tlsa [0-9]+\.[0-9]+\.[0-9]+$'; then
-	echo "Bail out! $TLSA is not our tlsa (set TLSA=path/to/cmd/tlsa)"
-	exit 1
-fi
 
 # A resolver nobody answers: a UDP port we hold without reading, so every
 # query times out (after --timeout 1) and every check is UNKNOWN.

@@ -10,19 +10,10 @@
 #
 #   TLSA=build/cmd/tlsa bash tests/cli/check-unknown.sh
 
-if [ -z "${TLSA:-}" ] && [ -n "${top_builddir:-}" ]; then
-	TLSA=$top_builddir/cmd/tlsa
-fi
-if [ -z "${TLSA_IN_NETNS:-}" ] && [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
-	TLSA_IN_NETNS=1 TLSA=$TLSA exec unshare -n bash "$0" "$@"
-fi
-[ -z "${TLSA_IN_NETNS:-}" ] || ip link set lo up
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
-
-if ! "$TLSA" --version 2>/dev/null | grep -Eq '^tlsa [0-9]+\.[0-9]+\.[0-9]+$'; then
-	echo "Bail out! $TLSA is not our tlsa (set TLSA=path/to/cmd/tlsa)"
-	exit 1
-fi
+own_namespace -n TLSA_IN_NETNS "$@"
+[ -z "${TLSA_IN_NETNS:-}" ] || ip link set lo up
+need_our_tlsa
 
 # nagios_unknown DESCRIPTION WORDS ARGS...: exit 3, the reason on stderr,
 # and one "DANE UNKNOWN - ...WORDS..." line on stdout.

@@ -12,25 +12,18 @@
 #
 #   TLSA=build/cmd/tlsa bash tests/cli/check.sh
 
-if [ -z "${TLSA:-}" ] && [ -n "${top_builddir:-}" ]; then
-	TLSA=$top_builddir/cmd/tlsa
-fi
+. "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
 # Run the whole script in a network namespace of its own when we can: only
 # loopback exists there, so nothing can leave the machine.
-if [ -z "${TLSA_IN_NETNS:-}" ] && [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
-	TLSA_IN_NETNS=1 TLSA=$TLSA exec unshare -n bash "$0" "$@"
-fi
+own_namespace -n TLSA_IN_NETNS "$@"
+# shellcheck source=tests/cli/servers.sh
+. "$top_srcdir/tests/cli/servers.sh"
 netns=
 if [ -n "${TLSA_IN_NETNS:-}" ]; then
 	ip link set lo up
 	netns=1
 fi
-. "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
-
-if ! "$TLSA" --version 2>/dev/null | grep -Eq '^tlsa [0-9]+\.[0-9]+\.[0-9]+$'; then
-	echo "Bail out! $TLSA is not our tlsa (set TLSA=path/to/cmd/tlsa)"
-	exit 1
-fi
+need_our_tlsa
 
 # ---- usage errors: exit 3, nothing on stdout --------------------------------
 
@@ -120,17 +113,11 @@ if ! command -v openssl >/dev/null || ! command -v python3 >/dev/null; then
 	exit $?
 fi
 
-pids=
-trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+servers_in_T
 
 # Certificates: a CA, a leaf it issued, an expired leaf it issued, and a
 # self-signed certificate that belongs to nobody.
-cd "$T" || exit 1
-key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
-key ca.key
-openssl req -x509 -new -key ca.key -out ca.pem -days 3650 -subj "/CN=Test CA" \
-	-addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign 2>/dev/null
-printf 'subjectAltName=DNS:host.test\nbasicConstraints=CA:false\n' >leaf.ext
+test_ca
 for n in leaf old; do
 	key $n.key
 	openssl req -new -key $n.key -out $n.csr -subj /CN=host.test 2>/dev/null

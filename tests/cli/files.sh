@@ -10,17 +10,9 @@
 #
 #   TLSA=build/cmd/tlsa bash tests/cli/files.sh
 
-if [ -z "${TLSA:-}" ] && [ -n "${top_builddir:-}" ]; then
-	TLSA=$top_builddir/cmd/tlsa
-fi
-if [ -z "${TLSA_IN_MNTNS:-}" ] && [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
-	TLSA_IN_MNTNS=1 TLSA=$TLSA exec unshare -m bash "$0" "$@"
-fi
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
-if ! "$TLSA" --version 2>/dev/null | grep -Eq '^tlsa [0-9]+\.[0-9]+\.[0-9]+$'; then
-	echo "Bail out! $TLSA is not our tlsa (set TLSA=path/to/cmd/tlsa)"
-	exit 1
-fi
+own_namespace -m TLSA_IN_MNTNS "$@"
+need_our_tlsa
 TLSA=$(cd "$(dirname "$TLSA")" && pwd)/$(basename "$TLSA")
 cd "$T" || exit 1
 mounts=

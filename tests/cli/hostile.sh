@@ -12,30 +12,14 @@
 #
 #   TLSA=build/cmd/tlsa bash tests/cli/hostile.sh
 
-if [ -z "${TLSA:-}" ] && [ -n "${top_builddir:-}" ]; then
-	TLSA=$top_builddir/cmd/tlsa
-fi
-if [ -z "${TLSA_IN_NETNS:-}" ] && [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
-	TLSA_IN_NETNS=1 TLSA=$TLSA exec unshare -n bash "$0" "$@"
-fi
-if [ -z "${TLSA_IN_NETNS:-}" ]; then
-	echo "1..0 # SKIP hostile peers run in a network namespace of our own (needs root)"
-	exit 0
-fi
-for tool in python3 openssl ss; do
-	if ! command -v $tool >/dev/null; then
-		echo "1..0 # SKIP $tool is needed"
-		exit 0
-	fi
-done
-ip link set lo up
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
+own_namespace -n TLSA_IN_NETNS "$@"
+[ -n "${TLSA_IN_NETNS:-}" ] || skip_all "hostile peers run in a network namespace of our own (needs root)"
+need_tools python3 openssl ss
+ip link set lo up
 HOSTILE=$top_srcdir/tests/cli/hostile.py
 TIME=/usr/bin/time
-if ! "$TLSA" --version 2>/dev/null | grep -Eq '^tlsa [0-9]+\.[0-9]+\.[0-9]+$'; then
-	echo "Bail out! $TLSA is not our tlsa (set TLSA=path/to/cmd/tlsa)"
-	exit 1
-fi
+need_our_tlsa
 if [ ! -x "$TIME" ]; then
 	echo "Bail out! $TIME is missing (Debian package time; scripts/deps.sh installs it)"
 	exit 1

@@ -78,41 +78,11 @@ fi
 start_postfix() {
 	local d=$T/postfix
 	mkdir -p "$d/conf" "$d/queue" "$d/data" && chmod 755 "$T" && chown postfix "$d/data" || return 1
-	cat >"$d/conf/main.cf" <<EOF
-compatibility_level = 3.6
-myhostname = $HOST
-mydestination =
-relayhost =
-inet_interfaces = all
-inet_protocols = ipv4
-queue_directory = $d/queue
-data_directory = $d/data
-maillog_file = $d/postfix.log
-maillog_file_prefixes = $d
-mail_owner = postfix
-setgid_group = postdrop
-biff = no
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = reject
-smtpd_tls_security_level = may
-smtpd_tls_loglevel = 1
-EOF
-	cat >"$d/conf/master.cf" <<EOF
-postlog   unix-dgram n  -       n       -       1       postlogd
-tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-anvil     unix  -       -       n       -       1       anvil
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-proxymap  unix  -       -       n       -       -       proxymap
-scache    unix  -       -       n       -       1       scache
-error     unix  -       -       n       -       -       error
-$POSTFIX:25 inet n - n - - smtpd -o smtpd_tls_chain_files=$T/rsa.combo.pem,$T/ec.combo.pem
-EOF
+	lab_postfix_main "$d" "$HOST" >"$d/conf/main.cf"
+	{
+		lab_postfix_services
+		echo "$POSTFIX:25 inet n - n - - smtpd -o smtpd_tls_chain_files=$T/rsa.combo.pem,$T/ec.combo.pem"
+	} >"$d/conf/master.cf"
 	postfix -c "$d/conf" start </dev/null >"$d/start.log" 2>&1
 }
 have_postfix=0

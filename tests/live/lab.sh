@@ -734,42 +734,35 @@ _lab_find_listeners() {
 	} | awk '!seen[$1 " " $2]++'
 }
 
-_lab_start_postfix() {
-	local d=$LAB_DIR/postfix a port tls cert where
-	mkdir -p "$d/conf" "$d/queue" "$d/data"
-	chown postfix "$d/data"
-	cat >"$d/conf/main.cf" <<EOF
-# The lab's Postfix: it only greets, offers STARTTLS (or not) and shows a
-# certificate; mail is never accepted for delivery.
+# lab_postfix_main DIR HOSTNAME: the main.cf lines of a Postfix in DIR (its
+# queue, data and log there) that only greets as HOSTNAME, offers STARTTLS
+# and shows its certificates: mail is never accepted for delivery.
+lab_postfix_main() {
+	cat <<EOF
 compatibility_level = 3.6
-myhostname = lab.dane.test
-mydomain = dane.test
-myorigin = \$myhostname
+myhostname = $2
 mydestination =
 relayhost =
 inet_interfaces = all
 inet_protocols = ipv4
-queue_directory = $d/queue
-data_directory = $d/data
-maillog_file = $d/postfix.log
-maillog_file_prefixes = $d
+queue_directory = $1/queue
+data_directory = $1/data
+maillog_file = $1/postfix.log
+maillog_file_prefixes = $1
 mail_owner = postfix
 setgid_group = postdrop
 biff = no
 mynetworks = 127.0.0.0/8
 smtpd_relay_restrictions = reject
-smtpd_banner = \$myhostname ESMTP tlsa lab
 smtpd_tls_security_level = may
 smtpd_tls_loglevel = 1
-smtpd_tls_received_header = no
-# For posttls-finger (and smtp) with DANE: probe a name that exists.
-dnssec_probe = ns:dane.test
-smtp_dns_support_level = dnssec
-smtp_tls_security_level = dane
-smtp_tls_loglevel = 1
 EOF
-	{
-		cat <<'EOF'
+}
+
+# lab_postfix_services: the master.cf lines of the services such a Postfix
+# needs besides its smtpd listeners.
+lab_postfix_services() {
+	cat <<'EOF'
 # service type  private unpriv  chroot  wakeup  maxproc command + args
 postlog   unix-dgram n  -       n       -       1       postlogd
 tlsmgr    unix  -       -       n       1000?   1       tlsmgr
@@ -785,6 +778,29 @@ proxymap  unix  -       -       n       -       -       proxymap
 scache    unix  -       -       n       -       1       scache
 error     unix  -       -       n       -       -       error
 EOF
+}
+
+_lab_start_postfix() {
+	local d=$LAB_DIR/postfix a port tls cert where
+	mkdir -p "$d/conf" "$d/queue" "$d/data"
+	chown postfix "$d/data"
+	# The lab's Postfix, and what posttls-finger (and smtp) need for DANE.
+	{
+		lab_postfix_main "$d" lab.dane.test
+		cat <<EOF
+mydomain = dane.test
+myorigin = \$myhostname
+smtpd_banner = \$myhostname ESMTP tlsa lab
+smtpd_tls_received_header = no
+# For posttls-finger (and smtp) with DANE: probe a name that exists.
+dnssec_probe = ns:dane.test
+smtp_dns_support_level = dnssec
+smtp_tls_security_level = dane
+smtp_tls_loglevel = 1
+EOF
+	} >"$d/conf/main.cf"
+	{
+		lab_postfix_services
 		while read -r a port tls cert; do
 			case $a in *:*) where="[$a]:$port" ;; *) where="$a:$port" ;; esac
 			case $tls:$port in
