@@ -178,8 +178,10 @@ tlsa_status tlsa_key_rsa_public_der(tlsa_input *in, const unsigned char *der, si
 	EVP_PKEY *pkey;
 
 	pkey = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)len);
-	if (pkey == NULL)
+	if (pkey == NULL || p != der + len) {
+		EVP_PKEY_free(pkey);
 		return TLSA_ERR_KEY;
+	}
 	return set_spki_from_pkey(in, pkey);
 }
 

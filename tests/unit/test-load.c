@@ -284,6 +284,42 @@ static void test_keys(void)
 	EVP_PKEY_free(k);
 }
 
+/* A PKCS#1 "RSA PUBLIC KEY" PEM block of the key's DER with extra bytes after it. */
+static tlsa_status load_rsa_public(EVP_PKEY *k, size_t extra, tlsa_input **in)
+{
+	unsigned char *der = NULL, *buf, b64[2048];
+	char pem[2200];
+	int len = i2d_PublicKey(k, &der);
+	tlsa_status st;
+
+	buf = malloc((size_t)len + extra);
+	memcpy(buf, der, (size_t)len);
+	memset(buf + len, 0, extra);
+	EVP_EncodeBlock(b64, buf, len + (int)extra);
+	snprintf(pem, sizeof(pem),
+		 "-----BEGIN RSA PUBLIC KEY-----\n%s\n-----END RSA PUBLIC KEY-----\n",
+		 (const char *)b64);
+	st = load_str(pem, TLSA_KIND_PUBKEY, in, NULL);
+	free(buf);
+	OPENSSL_free(der);
+	return st;
+}
+
+static void test_rsa_public(void)
+{
+	EVP_PKEY *k = make_key(&keytypes[0]);
+	tlsa_input *in = NULL;
+
+	ok(load_rsa_public(k, 0, &in) == TLSA_OK && spki_equals_key(in, k),
+	   "a PKCS#1 RSA PUBLIC KEY gives the SPKI of that key");
+	tlsa_input_free(in);
+	in = NULL;
+	ok(load_rsa_public(k, 1, &in) == TLSA_ERR_KEY && in == NULL,
+	   "a PKCS#1 RSA PUBLIC KEY with bytes after its DER is refused, as other keys are");
+	tlsa_input_free(in);
+	EVP_PKEY_free(k);
+}
+
 /* Load der (as OpenSSL wrote it into b) and say what it was found to be. */
 static tlsa_status load_der_bio(BIO *b, unsigned want, const char *pass, tlsa_input **in,
 				tlsa_where *w)
@@ -487,6 +523,7 @@ int main(void)
 	test_spki_every_key_type();
 	test_chain_order();
 	test_keys();
+	test_rsa_public();
 	test_der_keys();
 	test_broken();
 	test_cert_info();
