@@ -227,9 +227,11 @@ static void text_group(FILE *fp, const struct check_group *g, const struct check
 	if (g->nt == 0)
 		fprintf(fp, "no %s checked\n", g->kind == GROUP_MX ? "MX host" : "SRV target");
 	else
-		fprintf(fp, "%zu of %zu %s verified%s%s%s\n", g->nt - bad, g->nt,
+		fprintf(fp, "%zu of %zu %s %s%s%s%s\n", g->nt - bad, g->nt,
 			g->kind == GROUP_MX ? (g->nt == 1 ? "mail host" : "mail hosts")
 					    : (g->nt == 1 ? "SRV target" : "SRV targets"),
+			/* --candidate-only verifies no live service */
+			c->candidate_only ? "with records that match the candidates" : "verified",
 			lookup_decides(g) ? (g->kind == GROUP_MX ? "; the MX lookup makes it "
 								 : "; the SRV lookup makes it ")
 					  : "",

@@ -55,6 +55,14 @@ echo "$out" | grep -q "candidate $LAB_CERT_MAIL: matches 2 1 1 .* at depth 2 (it
 ok $? "the lone leaf's match is at depth 2 of its chain, with the issuer from the live chain"
 [ "$rc" = 0 ] || show
 
+# --candidate-only for a mail domain: its summary claims no live verification.
+run "$TLSA" check --timeout 3 --mx --candidate-only --candidate "$LAB_CANDIDATE_NOMATCH" "$LAB_MX_DANE_DOMAIN"
+is "$rc" 2 "--mx --candidate-only: a candidate that one MX host's records do not match is refused (exit 2)"
+echo "$out" | grep -Eq "^$LAB_MX_DANE_DOMAIN: CRITICAL: [0-9]+ of [0-9]+ mail hosts? with records that match the candidates$"
+r=$?
+ok $r "--mx --candidate-only: the summary counts mail hosts whose records match, not hosts verified"
+[ "$rc:$r" = 2:0 ] || show 40
+
 # A mail domain's nagios line: days_left thresholds are ranges ("alert below").
 run "$TLSA" check --timeout 3 --mx -o nagios "$LAB_MX_DANE_DOMAIN"
 echo "$out" | grep -Eq ' days_left=-?[0-9]+;21:;0: '
