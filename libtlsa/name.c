@@ -8,7 +8,7 @@
  *   zone owners  (tlsa_owner_name_check(): a zone file's owner field)
  *                the escapes \X and \DDD, no space, control character,
  *                ';', '(', ')' or '"'; 63 bytes a label, 255 on the wire
- *   DNS text     (tlsa_name_walk() for dns.c, before ldns parses it)
+ *   DNS text     (tlsa_name_walk() for dns-query.c, before ldns parses it)
  *                the escapes, any other byte; 63 bytes a label, 255 on
  *                the wire
  *

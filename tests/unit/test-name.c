@@ -1,7 +1,7 @@
 /*
  * name.c: one walk over a name's labels, under the rules of a host name
  * (tlsa_host_name_check), of a zone file's owner (tlsa_owner_name_check)
- * and of DNS text (what dns.c hands ldns).  Each rule set keeps its own
+ * and of DNS text (what dns-query.c hands ldns).  Each rule set keeps its own
  * words: host names count characters, owners and DNS text bytes.
  */
 #include "config.h"
@@ -114,7 +114,7 @@ int main(void)
 	is_str(owner(b), "is longer than a domain name can be (255 bytes)",
 	       "an owner of 257 bytes on the wire is refused");
 
-	/* ---- DNS text (what dns.c gives ldns) ---- */
+	/* ---- DNS text (what dns-query.c gives ldns) ---- */
 	is_str(dns("."), "", "the root is a name in DNS text");
 	is_str(dns("a\"b.example."), "", "DNS text may hold any byte ldns escapes or not");
 	is_str(dns(""), "is not a name (it is empty)", "an empty name is not");
