@@ -196,13 +196,24 @@ static void json_address(FILE *fp, const struct check_target *t, const struct ch
 	fputs("}", fp);
 }
 
-/* One target's object in "targets" (also a host's of --mx and --srv). */
-static void json_target_object(FILE *fp, const struct check_target *t)
+/* "line": N of a targets file (0: not from one), after the object's first member. */
+static void json_line(FILE *fp, unsigned long line)
+{
+	if (line > 0)
+		fprintf(fp, ", \"line\": %lu", line);
+}
+
+/*
+ * One target's object in "targets" (also a host's of --mx and --srv, and
+ * a line of jsonl); line: its line in the targets file, or 0.
+ */
+void check_json_target_object(FILE *fp, const struct check_target *t, unsigned long line)
 {
 	size_t i;
 
 	fputs("{\"target\": ", fp);
 	json_string(fp, t->host);
+	json_line(fp, line);
 	fprintf(fp, ", \"port\": %u, \"proto\": ", t->port);
 	json_string(fp, t->proto);
 	fputs(", \"starttls\": ", fp);
@@ -265,7 +276,7 @@ static void json_target(FILE *fp, const struct check_target *t, const struct che
 	if (c->candidate_only)
 		fputs("\"candidate_only\": true, ", fp);
 	fputs("\"targets\": [", fp);
-	json_target_object(fp, t);
+	check_json_target_object(fp, t, 0);
 	fputs("]}\n", fp);
 }
 
@@ -319,13 +330,14 @@ static void json_lookup(FILE *fp, const struct check_group *g)
 	fputs("]}", fp);
 }
 
-/* A group's object in "targets": the domain or owner, its lookup, its hosts. */
-static void json_group_object(FILE *fp, const struct check_group *g)
+/* A group's object in "targets" (and a jsonl line): the domain or owner, its lookup, its hosts. */
+void check_json_group_object(FILE *fp, const struct check_group *g, unsigned long line)
 {
 	size_t i;
 
 	fputs("{\"target\": ", fp);
 	json_string(fp, g->name);
+	json_line(fp, line);
 	fprintf(fp, ", \"kind\": \"%s\", \"status\": \"%s\", \"seconds\": %.3f, \"notes\": ",
 		g->kind == GROUP_MX ? "mx" : "srv", verdict_name(g->verdict), g->seconds);
 	json_notes(fp, &g->notes);
@@ -342,7 +354,7 @@ static void json_group_object(FILE *fp, const struct check_group *g)
 			g->kind == GROUP_MX ? "preference" : "priority", t->preference,
 			g->ep[i].implicit ? "true" : "false", t->port, verdict_name(t->verdict));
 		if (check_out_examined(t)) {
-			json_target_object(fp, t);
+			check_json_target_object(fp, t, 0);
 		} else {
 			fputs("null, \"notes\": ", fp);
 			json_notes(fp, &t->notes);
@@ -357,7 +369,7 @@ static void json_group(FILE *fp, const struct check_group *g, const struct check
 	(void)c;
 	fprintf(fp, "{\"status\": \"%s\", \"exit\": %d, \"targets\": [", verdict_name(g->verdict),
 		(int)g->verdict);
-	json_group_object(fp, g);
+	check_json_group_object(fp, g, 0);
 	fputs("]}\n", fp);
 }
 
@@ -369,23 +381,36 @@ static int json_fleet_begin(struct fleet_out *out)
 	return 0;
 }
 
+void check_json_unknown_object(FILE *fp, const char *name, unsigned long line, int mx,
+			       unsigned port, const char *why)
+{
+	fputs("{\"target\": ", fp);
+	json_str_or_null(fp, name);
+	json_line(fp, line);
+	if (mx)
+		fputs(", \"kind\": \"mx\"", fp);
+	if (name != NULL)
+		fprintf(fp, ", \"port\": %u", port);
+	fputs(", \"status\": \"UNKNOWN\", \"error\": ", fp);
+	json_string(fp, why);
+	fputs("}", fp);
+}
+
+void check_json_result_object(FILE *fp, const struct fleet_result *r)
+{
+	if (r->problem[0] != '\0')
+		check_json_unknown_object(fp, r->line.host, r->line.lineno, r->line.mx,
+					  r->line.port, r->problem);
+	else if (r->is_group)
+		check_json_group_object(fp, &r->g, r->line.lineno);
+	else
+		check_json_target_object(fp, &r->t, r->line.lineno);
+}
+
 static void json_fleet_each(struct fleet_out *out, const struct fleet_result *r)
 {
 	fputs(out->printed > 0 ? ",\n" : "\n", out->fp);
-	if (r->problem[0] != '\0') {
-		fputs("{\"target\": ", out->fp);
-		json_string(out->fp, r->line.host);
-		if (r->line.mx)
-			fputs(", \"kind\": \"mx\"", out->fp);
-		fprintf(out->fp,
-			", \"port\": %u, \"status\": \"UNKNOWN\", \"error\": ", r->line.port);
-		json_string(out->fp, r->problem);
-		fputs("}", out->fp);
-	} else if (r->is_group) {
-		json_group_object(out->fp, &r->g);
-	} else {
-		json_target_object(out->fp, &r->t);
-	}
+	check_json_result_object(out->fp, r);
 }
 
 static int json_close(struct fleet_out *out, enum verdict worst, const char *why)

@@ -13,6 +13,7 @@
 static const struct check_format *const formats[] = {
     &check_out_text,
     &check_out_json,
+    &check_out_jsonl,
     &check_out_nagios,
     &check_out_prometheus,
 };

@@ -170,6 +170,8 @@ int check_run_fleet(struct check_opts *o)
 	memset(&f, 0, sizeof(f));
 	f.file = o->targets;
 	f.jobs = (unsigned)o->jobs;
+	f.shard_k = o->shard_k;
+	f.shard_n = o->shard_n;
 	f.defaults.port = (unsigned)o->target.port;
 	f.defaults.starttls = o->target.starttls;
 	f.defaults.starttls_set = o->target.starttls_set;

@@ -44,7 +44,8 @@ enum {
 	OPT_CANDIDATE_ONLY,
 	OPT_SINGLE_KEY_OK,
 	OPT_PASSIN,
-	OPT_KEY_TYPES
+	OPT_KEY_TYPES,
+	OPT_SHARD
 };
 
 static const struct option long_options[] = {
@@ -75,6 +76,7 @@ static const struct option long_options[] = {
     {"key-types", required_argument, NULL, OPT_KEY_TYPES},
     {"targets", required_argument, NULL, OPT_TARGETS},
     {"jobs", required_argument, NULL, 'j'},
+    {"shard", required_argument, NULL, OPT_SHARD},
     {"format", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -139,7 +141,9 @@ static void help(void)
 	       "      --targets FILE     check every target in FILE ('-': stdin), one\n"
 	       "                         'HOST [PORT [STARTTLS]]' or '--mx DOMAIN' per line;\n"
 	       "                         results in input order, exit status the worst\n"
-	       "  -j, --jobs N           run N checks at a time (default 1)\n\n"
+	       "  -j, --jobs N           run N checks at a time (default 1)\n"
+	       "      --shard K/N        check only the lines of FILE whose line number\n"
+	       "                         modulo N is K-1: N runs (machines) split one file\n\n"
 	       "Output:\n"
 	       "  -o, --format FORMAT    %s\n"
 	       "  -q, --quiet            print only problems (nothing when all is OK)\n"
@@ -239,6 +243,30 @@ static const struct check_format *early_format(int argc, char **argv,
 	return f;
 }
 
+/*
+ * --shard K/N into o: shard K of N, 1 <= K <= N.  -1 to go on, else the
+ * exit status.
+ */
+static int parse_shard(struct check_opts *o, const char *arg)
+{
+	const char *slash = strchr(arg, '/');
+	char k[24];
+
+	if (slash == NULL || (size_t)(slash - arg) >= sizeof(k))
+		return cli_usage_error("bad --shard '%s' (want K/N: shard K of N, such as 1/4)",
+				       arg);
+	memcpy(k, arg, (size_t)(slash - arg));
+	k[slash - arg] = '\0';
+	if (cli_parse_ulong(k, 1, 4294967295UL, &o->shard_k) != 0 ||
+	    cli_parse_ulong(slash + 1, 1, 4294967295UL, &o->shard_n) != 0)
+		return cli_usage_error("bad --shard '%s' (want K/N: shard K of N, such as 1/4)",
+				       arg);
+	if (o->shard_k > o->shard_n)
+		return cli_usage_error("bad --shard '%s' (K is greater than N: want 1 <= K <= N)",
+				       arg);
+	return -1;
+}
+
 /* A parser's 0 (the value is good) as parse_options' -1 (go on). */
 static int go_on(int status)
 {
@@ -316,6 +344,7 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 			if (cli_parse_ulong(optarg, 1, 256, &o->jobs) != 0)
 				rc = cli_usage_error("bad --jobs '%s' (want 1-256)", optarg);
 			break;
+		case OPT_SHARD: rc = parse_shard(o, optarg); break;
 		case 'o':
 			o->fmt = check_format_find(optarg);
 			if (o->fmt == NULL)
@@ -350,6 +379,8 @@ static int check_arguments(struct check_opts *o, int argc, char **argv, const ch
 		return cli_usage_error("-4 and -6 exclude each other");
 	if (o->targets != NULL && (rc = fleet_usage(o, argc - optind, argv + optind)) >= 0)
 		return rc;
+	if (o->targets == NULL && o->shard_n > 0)
+		return cli_usage_error("--shard splits a targets file: give --targets FILE");
 	if (o->targets == NULL && optind >= argc)
 		return cli_usage_error("no HOST to check");
 	arg = o->targets != NULL ? NULL : argv[optind++];
