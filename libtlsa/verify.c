@@ -642,6 +642,7 @@ static tlsa_status session_fd(int fd, const tlsa_verify_opts *o, tlsa_verify_res
 			goto out;
 		}
 	}
+	r->tls_begun = 1;
 	st = TLSA_ERR_INTERNAL;
 	ctx = shared_ctx(o);
 	if (ctx != NULL)

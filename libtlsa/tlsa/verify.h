@@ -121,6 +121,8 @@ typedef struct tlsa_verify_result {
 	tlsa_status status;	  /* TLSA_OK: verified; else the step that failed */
 	char why[600];		  /* the failure in words, "" when verified */
 	int connected;		  /* the TCP connection was made */
+	int tls_begun;		  /* connected and past the STARTTLS dialogue, if any: a
+				     failure from here on is not TCP's or STARTTLS's */
 	int handshake;		  /* the TLS handshake completed */
 	char version[16];	  /* "TLSv1.3" */
 	char cipher[64];	  /* "TLS_AES_256_GCM_SHA384" */
