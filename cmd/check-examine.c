@@ -319,7 +319,8 @@ int check_examine_group(struct check_opts *o, const tlsa_resolver *res, const ch
 		/* One host that cannot be checked does not stop the others. */
 		if (check_examine(o, res, t, conf, &tstart) != 0) {
 			t->verdict = V_UNKNOWN;
-			if (notes_add(&t->notes, V_UNKNOWN, "%s", o->problem) != 0) {
+			if (notes_add_class(&t->notes, V_UNKNOWN, CLASS_INTERNAL, "%s",
+					    o->problem) != 0) {
 				check_problem(o, "out of memory");
 				return -1;
 			}

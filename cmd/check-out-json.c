@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-class.h"
 #include "check-out.h"
 #include "check-targets.h"
 #include "cli.h"
@@ -19,6 +20,13 @@ static void json_str_or_null(FILE *fp, const char *s)
 		json_string(fp, s);
 	else
 		fputs("null", fp);
+}
+
+/* ", \"class\": ..." : where a failure lies (check-class.c), null when none. */
+static void json_class(FILE *fp, enum fail_class c)
+{
+	fputs(", \"class\": ", fp);
+	json_str_or_null(fp, check_class_name(c));
 }
 
 static void json_notes(FILE *fp, const struct notes *ns)
@@ -43,7 +51,9 @@ static void json_answer(FILE *fp, const tlsa_dns_answer *a)
 	json_str_or_null(fp, a->qname);
 	fputs(", \"name\": ", fp);
 	json_str_or_null(fp, a->name);
-	fprintf(fp, ", \"dnssec\": \"%s\", \"reason\": ", tlsa_dnssec_name(a->state));
+	fprintf(fp, ", \"dnssec\": \"%s\"", tlsa_dnssec_name(a->state));
+	json_class(fp, check_class_answer(a));
+	fputs(", \"reason\": ", fp);
 	json_str_or_null(fp, a->reason);
 	fprintf(fp, ", \"rcode\": %d, \"answered\": %s, \"server\": ", a->rcode,
 		a->answered ? "true" : "false");
@@ -163,7 +173,9 @@ static void json_address(FILE *fp, const struct check_target *t, const struct ch
 		fprintf(fp, "\"%s\"", tlsa_dnssec_name((tlsa_dnssec)a->dnssec));
 	else
 		fputs("null", fp);
-	fprintf(fp, ", \"status\": \"%s\", \"message\": ", verdict_name(a->verdict));
+	fprintf(fp, ", \"status\": \"%s\"", verdict_name(a->verdict));
+	json_class(fp, check_class_addr(t, a));
+	fputs(", \"message\": ", fp);
 	json_str_or_null(fp, a->message);
 	fputs(", \"notes\": ", fp);
 	json_notes(fp, &a->notes);
@@ -218,9 +230,9 @@ void check_json_target_object(FILE *fp, const struct check_target *t, unsigned l
 	json_string(fp, t->proto);
 	fputs(", \"starttls\": ", fp);
 	json_str_or_null(fp, t->starttls != NULL ? tlsa_starttls_name(t->starttls) : NULL);
-	fprintf(fp,
-		", \"status\": \"%s\", \"seconds\": %.3f, \"notes\": ", verdict_name(t->verdict),
-		t->seconds);
+	fprintf(fp, ", \"status\": \"%s\"", verdict_name(t->verdict));
+	json_class(fp, check_class_target(t));
+	fprintf(fp, ", \"seconds\": %.3f, \"notes\": ", t->seconds);
 	json_notes(fp, &t->notes);
 	fputs(", \"tlsa\": {\"source\": ", fp);
 	json_string(fp, t->source == SRC_DNS ? "dns" : "given");
@@ -291,7 +303,8 @@ static void json_unknown(FILE *fp, const struct check_target *t, const char *why
 	}
 	fputs(", \"targets\": [{\"target\": ", fp);
 	json_string(fp, t->host);
-	fprintf(fp, ", \"port\": %u, \"status\": \"UNKNOWN\"}]}\n", t->port);
+	fprintf(fp, ", \"port\": %u, \"status\": \"UNKNOWN\", \"class\": \"internal\"}]}\n",
+		t->port);
 }
 
 /* ---- --mx and --srv ------------------------------------------------------- */
@@ -338,8 +351,10 @@ void check_json_group_object(FILE *fp, const struct check_group *g, unsigned lon
 	fputs("{\"target\": ", fp);
 	json_string(fp, g->name);
 	json_line(fp, line);
-	fprintf(fp, ", \"kind\": \"%s\", \"status\": \"%s\", \"seconds\": %.3f, \"notes\": ",
-		g->kind == GROUP_MX ? "mx" : "srv", verdict_name(g->verdict), g->seconds);
+	fprintf(fp, ", \"kind\": \"%s\", \"status\": \"%s\"", g->kind == GROUP_MX ? "mx" : "srv",
+		verdict_name(g->verdict));
+	json_class(fp, check_class_group(g));
+	fprintf(fp, ", \"seconds\": %.3f, \"notes\": ", g->seconds);
 	json_notes(fp, &g->notes);
 	json_lookup(fp, g);
 	fputs(", \"hosts\": [", fp);
@@ -348,11 +363,11 @@ void check_json_group_object(FILE *fp, const struct check_group *g, unsigned lon
 
 		fputs(i > 0 ? ",\n  {\"host\": " : "\n  {\"host\": ", fp);
 		json_string(fp, t->host);
-		fprintf(fp,
-			", \"%s\": %d, \"implicit\": %s, \"port\": %u, \"status\": \"%s\", "
-			"\"check\": ",
+		fprintf(fp, ", \"%s\": %d, \"implicit\": %s, \"port\": %u, \"status\": \"%s\"",
 			g->kind == GROUP_MX ? "preference" : "priority", t->preference,
 			g->ep[i].implicit ? "true" : "false", t->port, verdict_name(t->verdict));
+		json_class(fp, check_class_target(t));
+		fputs(", \"check\": ", fp);
 		if (check_out_examined(t)) {
 			check_json_target_object(fp, t, 0);
 		} else {
@@ -391,7 +406,11 @@ void check_json_unknown_object(FILE *fp, const char *name, unsigned long line, i
 		fputs(", \"kind\": \"mx\"", fp);
 	if (name != NULL)
 		fprintf(fp, ", \"port\": %u", port);
-	fputs(", \"status\": \"UNKNOWN\", \"error\": ", fp);
+	fputs(", \"status\": \"UNKNOWN\"", fp);
+	/* A target that could not be checked at all: the check's own failure. */
+	if (name != NULL)
+		json_class(fp, CLASS_INTERNAL);
+	fputs(", \"error\": ", fp);
 	json_string(fp, why);
 	fputs("}", fp);
 }

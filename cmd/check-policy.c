@@ -77,9 +77,28 @@ int notes_add(struct notes *ns, enum verdict level, const char *fmt, ...)
 	}
 	ns->v = nv;
 	ns->v[ns->n].level = level;
+	ns->v[ns->n].cls = CLASS_NONE;
 	ns->v[ns->n].text = text;
 	ns->n++;
 	return 0;
+}
+
+int notes_add_class(struct notes *ns, enum verdict level, enum fail_class cls, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	n = notes_add(ns, level, "%s", text);
+	free(text);
+	if (n == 0)
+		ns->v[ns->n - 1].cls = cls;
+	return n;
 }
 
 void notes_free(struct notes *ns)
@@ -156,20 +175,20 @@ int check_records_trust(struct check_target *t, const struct check_conf *c)
 	t->use_records = 0;
 	for (i = 0; i < t->nrecs; i++)
 		if (t->recs[i].rec == NULL)
-			rc |= notes_add(&t->notes, V_WARNING,
-					"TLSA record %zu is malformed: %zu bytes of rdata", i + 1,
-					t->recs[i].rdlen);
+			rc |= notes_add_class(&t->notes, V_WARNING, CLASS_DANE,
+					      "TLSA record %zu is malformed: %zu bytes of rdata",
+					      i + 1, t->recs[i].rdlen);
 	if (t->source == SRC_GIVEN) {
 		/* A --tlsa-file whose every record is for another owner: none for this one. */
 		if (t->nrecs == 0)
 			return rc |
-			       notes_add(&t->notes, V_CRITICAL,
-					 "no TLSA records for _%u._%s.%s%s in %s (%zu for other "
-					 "owners skipped)",
-					 t->port, t->proto, t->host,
-					 t->host[strlen(t->host) - 1] == '.' ? "" : ".",
-					 t->source_file != NULL ? t->source_file : "--tlsa",
-					 t->skipped);
+			       notes_add_class(&t->notes, V_CRITICAL, CLASS_DANE,
+					       "no TLSA records for _%u._%s.%s%s in %s (%zu for "
+					       "other owners skipped)",
+					       t->port, t->proto, t->host,
+					       t->host[strlen(t->host) - 1] == '.' ? "" : ".",
+					       t->source_file != NULL ? t->source_file : "--tlsa",
+					       t->skipped);
 		t->use_records = 1;
 		return rc;
 	}
@@ -392,8 +411,9 @@ static int record_notes(struct check_target *t)
 			continue;
 		rr = &r->records[t->recs[i].slot];
 		if (rr->state == TLSA_REC_IGNORED || rr->state == TLSA_REC_UNUSABLE)
-			rc |= notes_add(&t->notes, V_WARNING, "TLSA record %s %s: %s",
-					t->recs[i].text, tlsa_rec_state_name(rr->state), rr->why);
+			rc |= notes_add_class(&t->notes, V_WARNING, CLASS_DANE,
+					      "TLSA record %s %s: %s", t->recs[i].text,
+					      tlsa_rec_state_name(rr->state), rr->why);
 	}
 	return rc;
 }
@@ -454,10 +474,10 @@ int check_policy(struct check_target *t, const struct check_conf *c)
 				"only one key published (accepted with "
 				"--single-key-ok)");
 	else if (no_rollover && failed == 0)
-		rc |=
-		    notes_add(&t->notes, V_WARNING,
-			      "only one key published so no rollover is possible: publish the "
-			      "next key's record (or a 2 1 1 for the issuer) before changing keys");
+		rc |= notes_add_class(
+		    &t->notes, V_WARNING, CLASS_DANE,
+		    "only one key published so no rollover is possible: publish the "
+		    "next key's record (or a 2 1 1 for the issuer) before changing keys");
 	t->verdict = worst_note(&t->notes);
 	for (i = 0; i < t->naddr; i++)
 		t->verdict = verdict_worse(t->verdict, t->addr[i].verdict);
@@ -493,15 +513,17 @@ int check_policy_candidates(struct check_target *t)
 			return -1;
 		}
 		if (cr->npublish > 0)
-			rc |= notes_add(&t->notes, V_CRITICAL,
-					"candidate %s matches none of the published TLSA records: "
-					"deploying it now breaks DANE; publish first: %s",
-					cr->file, list);
+			rc |= notes_add_class(
+			    &t->notes, V_CRITICAL, CLASS_DANE,
+			    "candidate %s matches none of the published TLSA records: "
+			    "deploying it now breaks DANE; publish first: %s",
+			    cr->file, list);
 		else
-			rc |= notes_add(&t->notes, V_CRITICAL,
-					"candidate %s matches none of the published TLSA records: "
-					"deploying it now breaks DANE",
-					cr->file);
+			rc |= notes_add_class(
+			    &t->notes, V_CRITICAL, CLASS_DANE,
+			    "candidate %s matches none of the published TLSA records: "
+			    "deploying it now breaks DANE",
+			    cr->file);
 		free(list);
 		list = NULL;
 	}

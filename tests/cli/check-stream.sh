@@ -137,6 +137,45 @@ assert o["target"] == "alone.test" and o["kind"] == "mx" and o["status"] == "UNK
 '
 check $? "-o jsonl for one mail domain (--mx) is one line: the domain's object with its hosts"
 
+# ---- failure classes: what a closed resolver and a missing file give ---------------
+
+printf '# one target\n\nonly.test\n' >"$T/short.targets"
+python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    assert o["class"] == "dns", (o["target"], o["class"])
+    if o.get("kind") == "mx":
+        assert o["mx"]["lookup"]["class"] == "dns"
+    else:
+        h = o["hosts"][0]
+        assert o["tlsa"]["lookup"]["class"] == "dns" and h["a"]["class"] == "dns"
+        assert o["tlsa"]["host_lookup"]["class"] == "dns" and h["aaaa"]["class"] == "dns"
+' "$T/whole.jsonl"
+ok $? "a target whose lookups got no answer is class dns, and so is each lookup"
+
+run "$TLSA" check --resolver "$closed" --tlsa-file "$T/missing.tlsa" -o jsonl \
+	--targets "$T/short.targets"
+printf '%s\n' "$out" | python3 -c '
+import json, sys
+o = json.loads(sys.stdin.read())
+assert o["target"] == "only.test" and o["status"] == "UNKNOWN" and o["class"] == "internal", o
+assert "missing.tlsa" in o["error"]
+'
+check $? "a target that could not be checked at all (its --tlsa-file is missing) is class internal"
+
+run "$TLSA" check --resolver "$closed" -o json -p 25 alone.test
+printf '%s\n' "$out" | python3 -c '
+import json, sys
+t = json.load(sys.stdin)["targets"][0]
+assert t["status"] == "UNKNOWN" and t["class"] == "dns", (t["status"], t["class"])
+'
+check $? "-o json carries the class as jsonl does"
+
+run "$TLSA" check --resolver "$closed" -o prometheus -p 25 alone.test
+printf '%s\n' "$out" | grep -qx 'tlsa_check_status{target="alone.test",port="25",class="dns"} 3'
+check $? "-o prometheus puts the class on the status sample as a label"
+
 # ---- --shard K/N: the shards of a file are a partition of it ---------------------
 
 # union.py WHOLE SHARD...: the shards' lines, together, are the whole
@@ -176,7 +215,6 @@ for l in open(sys.argv[1]):
 ' "$T/shard3.jsonl"
 ok $? "--shard 3/7 takes the lines whose number modulo 7 is 2"
 
-printf '# one target\n\nonly.test\n' >"$T/short.targets"
 run "$TLSA" check --resolver "$closed" -o jsonl --shard 2/3 --targets "$T/short.targets"
 is "$rc:$out" "0:" "a shard with no line of the file exits 0 and prints no jsonl line"
 run "$TLSA" check --resolver "$closed" -o json --shard 2/3 --targets "$T/short.targets"
