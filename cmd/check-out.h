@@ -98,7 +98,10 @@ const char *check_out_host_reason(const struct check_target *t);
 
 /* ---- JSON objects: json's elements of "targets", jsonl's lines ------------- */
 
-/* A target (line: its line in the targets file, 0 none), on one line but for its addresses. */
+/*
+ * A target's object (line: its line in the targets file, 0 none); json
+ * breaks lines between addresses, jsonl joins them.
+ */
 void check_json_target_object(FILE *fp, const struct check_target *t, unsigned long line);
 /* A --mx or --srv group, with its hosts. */
 void check_json_group_object(FILE *fp, const struct check_group *g, unsigned long line);
