@@ -10,19 +10,33 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <tlsa/load.h>
 #include "input-internal.h"
 
+/* The first buffer: room for a certificate chain and its key. */
+#define FIRST_READ 16384
+
+/*
+ * Whether a read that filled less than the buffer was at the end of the
+ * file: on a file that can seek (a regular file, a block device) reads
+ * come back short only there; on a pipe, a socket or a terminal the
+ * writer may just not have written the rest yet.  lseek() tells them
+ * apart for less than fstat() costs.
+ */
+static int short_read_is_end(int fd)
+{
+	return lseek(fd, 0, SEEK_CUR) >= 0;
+}
+
 tlsa_status tlsa_file_read(const char *path, unsigned char **buf, size_t *len)
 {
-	int fd, close_fd = 1;
-	size_t cap = 8192, n = 0;
+	int fd, close_fd = 1, seekable = -1, e;
+	size_t cap = FIRST_READ, n = 0;
 	unsigned char *b, *nb;
+	tlsa_status st = TLSA_OK;
 	ssize_t r;
-	struct stat st;
 
 	if (strcmp(path, "-") == 0) {
 		fd = STDIN_FILENO;
@@ -32,42 +46,23 @@ tlsa_status tlsa_file_read(const char *path, unsigned char **buf, size_t *len)
 		if (fd < 0)
 			return TLSA_ERR_IO;
 	}
-	if (fstat(fd, &st) != 0) {
-		st.st_mode = 0;
-	} else if (S_ISREG(st.st_mode)) {
-		if ((unsigned long long)st.st_size > INPUT_MAX) {
-			if (close_fd)
-				close(fd);
-			return TLSA_ERR_TOO_LARGE;
-		}
-		cap = (size_t)st.st_size + 1;
-	} else if (S_ISDIR(st.st_mode)) {
-		if (close_fd)
-			close(fd);
-		errno = EISDIR;
-		return TLSA_ERR_IO;
-	}
 	b = malloc(cap);
 	if (b == NULL) {
-		if (close_fd)
-			close(fd);
-		return TLSA_ERR_NOMEM;
+		st = TLSA_ERR_NOMEM;
+		goto out;
 	}
 	for (;;) {
 		if (n == cap) {
-			if (cap >= INPUT_MAX) {
-				free(b);
-				if (close_fd)
-					close(fd);
-				return TLSA_ERR_TOO_LARGE;
+			/* One byte past the limit tells a file too large from one just at it. */
+			if (cap > INPUT_MAX) {
+				st = TLSA_ERR_TOO_LARGE;
+				break;
 			}
-			cap *= 2;
+			cap = cap * 2 > INPUT_MAX ? INPUT_MAX + 1 : cap * 2;
 			nb = realloc(b, cap);
 			if (nb == NULL) {
-				free(b);
-				if (close_fd)
-					close(fd);
-				return TLSA_ERR_NOMEM;
+				st = TLSA_ERR_NOMEM;
+				break;
 			}
 			b = nb;
 		}
@@ -75,27 +70,29 @@ tlsa_status tlsa_file_read(const char *path, unsigned char **buf, size_t *len)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			int e = errno;
-
-			free(b);
-			if (close_fd)
-				close(fd);
-			errno = e;
-			return TLSA_ERR_IO;
+			/* A directory fails here, with EISDIR. */
+			st = TLSA_ERR_IO;
+			break;
 		}
 		if (r == 0)
 			break;
 		n += (size_t)r;
-		/*
-		 * A regular file that filled less than the buffer sized from
-		 * its length is at its end: no second read to hear so (one
-		 * syscall of five per file in a --manifest run).
-		 */
-		if (S_ISREG(st.st_mode) && n < cap)
-			break;
+		if (n < cap) {
+			if (seekable < 0)
+				seekable = short_read_is_end(fd);
+			if (seekable)
+				break;
+		}
 	}
+out:
+	e = errno;
 	if (close_fd)
 		close(fd);
+	if (st != TLSA_OK) {
+		free(b);
+		errno = e;
+		return st;
+	}
 	*buf = b;
 	*len = n;
 	return TLSA_OK;
