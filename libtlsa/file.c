@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include <tlsa/load.h>
 #include "input-internal.h"
 
@@ -22,34 +24,64 @@
  * Whether a read that filled less than the buffer was at the end of the
  * file: on a file that can seek (a regular file, a block device) reads
  * come back short only there; on a pipe, a socket or a terminal the
- * writer may just not have written the rest yet.  lseek() tells them
- * apart for less than fstat() costs.
+ * writer may just not have written the rest yet.
  */
 static int short_read_is_end(int fd)
 {
 	return lseek(fd, 0, SEEK_CUR) >= 0;
 }
 
+/*
+ * The next bytes of fd into p: a file opened here is read with pread()
+ * from offset off, which fails with ESPIPE on a pipe or a terminal, so
+ * that a short read needs no other call to be known as the end; standard
+ * input, which may have been read before, with read().  *positional says
+ * which, and drops to read() on ESPIPE.
+ */
+static ssize_t read_some(int fd, unsigned char *p, size_t n, size_t off, int *positional)
+{
+	ssize_t r;
+
+	if (*positional) {
+		r = pread(fd, p, n, (off_t)off);
+		if (r >= 0 || errno != ESPIPE)
+			return r;
+		*positional = 0;
+	}
+	return read(fd, p, n);
+}
+
+/* A malloc'd copy of the n bytes at p (at least one byte, for an empty file). */
+static unsigned char *copy_out(const unsigned char *p, size_t n)
+{
+	unsigned char *c = malloc(n > 0 ? n : 1);
+
+	if (c != NULL)
+		memcpy(c, p, n);
+	return c;
+}
+
+/*
+ * The first read goes to the stack and the caller gets a buffer of the
+ * file's size: a 16 KiB malloc per file made glibc consolidate its free
+ * lists on every one of a manifest's files.
+ */
 tlsa_status tlsa_file_read(const char *path, unsigned char **buf, size_t *len)
 {
-	int fd, close_fd = 1, seekable = -1, e;
-	size_t cap = FIRST_READ, n = 0;
-	unsigned char *b, *nb;
+	unsigned char first[FIRST_READ], *b = first, *nb;
+	int fd, close_fd = 1, positional = 1, seekable = -1, e;
+	size_t cap = sizeof(first), n = 0;
 	tlsa_status st = TLSA_OK;
 	ssize_t r;
 
 	if (strcmp(path, "-") == 0) {
 		fd = STDIN_FILENO;
 		close_fd = 0;
+		positional = 0;
 	} else {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return TLSA_ERR_IO;
-	}
-	b = malloc(cap);
-	if (b == NULL) {
-		st = TLSA_ERR_NOMEM;
-		goto out;
 	}
 	for (;;) {
 		if (n == cap) {
@@ -59,14 +91,16 @@ tlsa_status tlsa_file_read(const char *path, unsigned char **buf, size_t *len)
 				break;
 			}
 			cap = cap * 2 > INPUT_MAX ? INPUT_MAX + 1 : cap * 2;
-			nb = realloc(b, cap);
+			nb = b == first ? malloc(cap) : realloc(b, cap);
 			if (nb == NULL) {
 				st = TLSA_ERR_NOMEM;
 				break;
 			}
+			if (b == first)
+				memcpy(nb, first, n);
 			b = nb;
 		}
-		r = read(fd, b + n, cap - n);
+		r = read_some(fd, b + n, cap - n, n, &positional);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -79,17 +113,21 @@ tlsa_status tlsa_file_read(const char *path, unsigned char **buf, size_t *len)
 		n += (size_t)r;
 		if (n < cap) {
 			if (seekable < 0)
-				seekable = short_read_is_end(fd);
+				seekable = positional || short_read_is_end(fd);
 			if (seekable)
 				break;
 		}
 	}
-out:
 	e = errno;
 	if (close_fd)
 		close(fd);
+	if (st == TLSA_OK && b == first && (b = copy_out(first, n)) == NULL)
+		st = TLSA_ERR_NOMEM;
+	/* The file may hold a private key. */
+	OPENSSL_cleanse(first, n < sizeof(first) ? n : sizeof(first));
 	if (st != TLSA_OK) {
-		free(b);
+		if (b != first)
+			free(b);
 		errno = e;
 		return st;
 	}

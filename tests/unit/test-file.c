@@ -159,6 +159,25 @@ static void test_pipes(void)
 	unlink(path);
 }
 
+/* Standard input, a file read part-way already: the rest of it. */
+static void test_stdin(void)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	int fd = open(make_file("stdin", 5000), O_RDONLY), saved = dup(STDIN_FILENO);
+
+	if (fd < 0 || saved < 0 || lseek(fd, 1000, SEEK_SET) != 1000 || dup2(fd, STDIN_FILENO) < 0)
+		abort();
+	is_int(tlsa_file_read("-", &buf, &len), TLSA_OK, "standard input is read");
+	is_int(len, 4000, "from where it stands, not from its start");
+	ok(len == 4000 && buf[0] == (unsigned char)(1000 % 251),
+	   "its first byte is the one after those read before");
+	free(buf);
+	dup2(saved, STDIN_FILENO);
+	close(saved);
+	close(fd);
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -169,6 +188,7 @@ int main(void)
 	test_too_large();
 	test_not_files();
 	test_pipes();
+	test_stdin();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		return 99;
