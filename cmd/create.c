@@ -311,7 +311,11 @@ static tlsa_input *load_file(const char *path, unsigned want, const char *pass, 
 	if (st == TLSA_OK)
 		st = tlsa_input_load(buf, len, want, pass, &in, &where);
 	if (buf != NULL) {
+#ifdef HAVE_EXPLICIT_BZERO
+		explicit_bzero(buf, len); /* a --manifest line's cost, not OPENSSL_cleanse's */
+#else
 		OPENSSL_cleanse(buf, len);
+#endif
 		free(buf);
 	}
 	if (st != TLSA_OK) {

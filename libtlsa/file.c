@@ -51,6 +51,16 @@ static ssize_t read_some(int fd, unsigned char *p, size_t n, size_t off, int *po
 	return read(fd, p, n);
 }
 
+/* Forget n bytes that may have been a private key. */
+static void wipe(void *p, size_t n)
+{
+#ifdef HAVE_EXPLICIT_BZERO
+	explicit_bzero(p, n); /* memset's speed, not a byte loop's */
+#else
+	OPENSSL_cleanse(p, n);
+#endif
+}
+
 /* A malloc'd copy of the n bytes at p (at least one byte, for an empty file). */
 static unsigned char *copy_out(const unsigned char *p, size_t n)
 {
@@ -124,7 +134,7 @@ tlsa_status tlsa_file_read(const char *path, unsigned char **buf, size_t *len)
 	if (st == TLSA_OK && b == first && (b = copy_out(first, n)) == NULL)
 		st = TLSA_ERR_NOMEM;
 	/* The file may hold a private key. */
-	OPENSSL_cleanse(first, n < sizeof(first) ? n : sizeof(first));
+	wipe(first, n < sizeof(first) ? n : sizeof(first));
 	if (st != TLSA_OK) {
 		if (b != first)
 			free(b);
