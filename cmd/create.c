@@ -704,8 +704,7 @@ static size_t split_words(char *line, char **words, size_t max)
 		if (n == max)
 			return max + 1;
 		words[n++] = p;
-		while (*p != '\0' && *p != ' ' && *p != '\t')
-			p++;
+		p += strcspn(p, " \t"); /* the C library's vector scan, not a byte loop */
 		if (*p != '\0')
 			*p++ = '\0';
 	}
