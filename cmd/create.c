@@ -311,7 +311,11 @@ static tlsa_input *load_file(const char *path, unsigned want, const char *pass, 
 	if (st == TLSA_OK)
 		st = tlsa_input_load(buf, len, want, pass, &in, &where);
 	if (buf != NULL) {
+#ifdef HAVE_EXPLICIT_BZERO
+		explicit_bzero(buf, len); /* a --manifest line's cost, not OPENSSL_cleanse's */
+#else
 		OPENSSL_cleanse(buf, len);
+#endif
 		free(buf);
 	}
 	if (st != TLSA_OK) {
@@ -394,14 +398,18 @@ static char *ulong_digits(unsigned long v, char buf[24])
 	return p;
 }
 
-/* _PORT._PROTO.HOST. into a malloc'd string. */
-static char *make_owner(unsigned long port, const char *proto, const char *host)
+/*
+ * _PORT._PROTO.HOST. into buf when it fits in size bytes, else into a
+ * malloc'd string (NULL when out of memory): free it when it is not buf.
+ */
+static char *make_owner_in(char *buf, size_t size, unsigned long port, const char *proto,
+			   const char *host)
 {
 	size_t hlen = strlen(host), plen = strlen(proto), dlen;
 	char digits[24], *d = ulong_digits(port, digits), *s, *p;
 
 	dlen = (size_t)(digits + sizeof(digits) - d);
-	s = malloc(hlen + plen + dlen + 6);
+	s = hlen + plen + dlen + 6 <= size ? buf : malloc(hlen + plen + dlen + 6);
 	if (s == NULL)
 		return NULL;
 	p = s;
@@ -419,6 +427,12 @@ static char *make_owner(unsigned long port, const char *proto, const char *host)
 		*p++ = '.';
 	*p = '\0';
 	return s;
+}
+
+/* _PORT._PROTO.HOST. into a malloc'd string. */
+static char *make_owner(unsigned long port, const char *proto, const char *host)
+{
+	return make_owner_in(NULL, 0, port, proto, host);
 }
 
 /*
@@ -690,8 +704,7 @@ static size_t split_words(char *line, char **words, size_t max)
 		if (n == max)
 			return max + 1;
 		words[n++] = p;
-		while (*p != '\0' && *p != ' ' && *p != '\t')
-			p++;
+		p += strcspn(p, " \t"); /* the C library's vector scan, not a byte loop */
 		if (*p != '\0')
 			*p++ = '\0';
 	}
@@ -762,7 +775,7 @@ static int manifest_port(const struct manifest *m, char *word, unsigned long *po
  */
 static int manifest_line(const struct create_opts *o, struct manifest *m, char **words, size_t n)
 {
-	char err[1536], path[4096], why[256], quoted[128], *owner;
+	char err[1536], path[4096], why[256], quoted[128], owner_buf[320], *owner;
 	struct params lp[MANIFEST_MAX_WORDS];
 	size_t nlp = 0, i, dirlen, flen;
 	unsigned long port;
@@ -807,14 +820,16 @@ static int manifest_line(const struct create_opts *o, struct manifest *m, char *
 		return -1;
 	}
 	chain_warnings(m->where, in);
-	owner = make_owner(port, proto, words[0]);
+	/* No malloc per line for a name of usual length. */
+	owner = make_owner_in(owner_buf, sizeof(owner_buf), port, proto, words[0]);
 	if (owner == NULL ||
 	    emit_records(o, in, path, m->where, owner, port, nlp > 0 ? lp : o->params,
 			 nlp > 0 ? nlp : o->nparams, &m->out.st, err, sizeof(err)) != 0) {
 		cli_error("%s: %s", m->where, owner == NULL ? "out of memory" : err);
 		rc = -1;
 	}
-	free(owner);
+	if (owner != owner_buf)
+		free(owner);
 	tlsa_input_free(in);
 	return rc;
 }
