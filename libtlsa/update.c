@@ -35,7 +35,9 @@
 
 #include <ldns/ldns.h>
 
+#include <tlsa/dns.h>
 #include <tlsa/update.h>
+#include "dns-query.h"
 #include "tsig-internal.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
@@ -1141,4 +1143,65 @@ tlsa_status tlsa_update_nameservers(const tlsa_update *up, char ***out, size_t *
 	}
 	ldns_rr_list_deep_free(ns);
 	return TLSA_OK;
+}
+
+/* ---- the primary ------------------------------------------------------------------ */
+
+tlsa_status tlsa_update_find_primary(tlsa_update *up, const tlsa_resolver *res, char *why,
+				     size_t whysize)
+{
+	ldns_pkt *r = NULL;
+	const char *from = NULL;
+	const ldns_rr *soa = NULL;
+	const ldns_rr_list *l;
+	tlsa_addr_result *ar = NULL;
+	char *mname, buf[128];
+	tlsa_status st;
+	size_t i;
+	int pass;
+
+	if (why != NULL && whysize > 0)
+		why[0] = '\0';
+	if (up->n == 0)
+		return TLSA_ERR_UPDATE_ZONE;
+	st = tlsa_dns_query(res, up->sets[0].dname, LDNS_RR_TYPE_SOA, 0, &r, &from, why, whysize);
+	if (st != TLSA_OK)
+		return st;
+	if (r == NULL) {
+		say(why, whysize, "%s SOA: no resolver answered", up->sets[0].owner);
+		return TLSA_ERR_UPDATE_ZONE;
+	}
+	for (pass = 0; pass < 2 && soa == NULL; pass++) {
+		l = pass == 0 ? ldns_pkt_answer(r) : ldns_pkt_authority(r);
+		for (i = 0; soa == NULL && i < ldns_rr_list_rr_count(l); i++)
+			if (ldns_rr_get_type(ldns_rr_list_rr(l, i)) == LDNS_RR_TYPE_SOA)
+				soa = ldns_rr_list_rr(l, i);
+	}
+	if (soa == NULL || ldns_rr_rd_count(soa) < 1) {
+		say(why, whysize, "%s SOA: the resolver's answer (%s) holds no SOA",
+		    up->sets[0].owner, tlsa_update_rcode_name(ldns_pkt_get_rcode(r)));
+		ldns_pkt_free(r);
+		return TLSA_ERR_UPDATE_ZONE;
+	}
+	mname = ldns_rdf2str(ldns_rr_rdf(soa, 0));
+	ldns_pkt_free(r);
+	if (mname == NULL)
+		return TLSA_ERR_NOMEM;
+	st = tlsa_lookup_addresses(res, mname, AF_UNSPEC, &ar);
+	if (st != TLSA_OK || ar->naddrs == 0) {
+		say(why, whysize, "the primary %s (SOA MNAME) has no address", mname);
+		free(mname);
+		tlsa_addr_result_free(ar);
+		return st != TLSA_OK ? st : TLSA_ERR_UPDATE_ZONE;
+	}
+	snprintf(buf, sizeof(buf), ar->addrs[0].family == AF_INET6 ? "[%s]@53" : "%s@53",
+		 ar->addrs[0].text);
+	free(mname);
+	tlsa_addr_result_free(ar);
+	return tlsa_update_set_server(up, buf);
+}
+
+const char *tlsa_update_server(const tlsa_update *up)
+{
+	return up->have_server ? up->server.text : NULL;
 }

@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <tlsa/dns.h>
 #include <tlsa/status.h>
 
 #ifdef __cplusplus
@@ -112,6 +113,15 @@ tlsa_status tlsa_update_remove(tlsa_update *up, const char *owner, char *why, si
 
 /* The primary to send to, "ADDR[@PORT]" (TLSA_ERR_RESOLVER_ADDR). */
 tlsa_status tlsa_update_set_server(tlsa_update *up, const char *server);
+/*
+ * The primary as the zone of the first owner names it: the address of its
+ * SOA MNAME, as the resolvers of res find them (port 53).
+ * TLSA_ERR_UPDATE_ZONE when no SOA or no address is found.
+ */
+tlsa_status tlsa_update_find_primary(tlsa_update *up, const tlsa_resolver *res, char *why,
+				     size_t whysize);
+/* The server set, "ADDR@PORT", or NULL. */
+const char *tlsa_update_server(const tlsa_update *up);
 /* The key that signs the UPDATE (borrowed; NULL: unsigned). */
 void tlsa_update_set_key(tlsa_update *up, const tlsa_tsig_key *key);
 /* Bound for each exchange with the server (default 10000 ms). */
