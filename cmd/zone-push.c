@@ -28,8 +28,16 @@ struct push_opts {
 	int all_ns, dry_run;
 };
 
-enum { OPT_REMOVE = 256, OPT_SERVER, OPT_TSIG_KEY, OPT_ALL_NS, OPT_WAIT, OPT_TIMEOUT,
-       OPT_RETRIES, OPT_RESOLVER };
+enum {
+	OPT_REMOVE = 256,
+	OPT_SERVER,
+	OPT_TSIG_KEY,
+	OPT_ALL_NS,
+	OPT_WAIT,
+	OPT_TIMEOUT,
+	OPT_RETRIES,
+	OPT_RESOLVER
+};
 
 static const struct option long_options[] = {{"records", required_argument, NULL, 'r'},
 					     {"remove", required_argument, NULL, OPT_REMOVE},
@@ -303,8 +311,9 @@ static int verify_at(const tlsa_update *up, const char *server, unsigned wait_ms
 			seen[i].served ? "served as pushed: " : "NOT as pushed: ", seen[i].count,
 			seen[i].count == 1 ? "" : "s",
 			!seen[i].zone_signed ? "zone not signed"
-			: seen[i].signed_ok  ? (seen[i].count ? "signed (RRSIG valid)" : "denial signed")
-					     : "NOT validly signed");
+			: seen[i].signed_ok
+			    ? (seen[i].count ? "signed (RRSIG valid)" : "denial signed")
+			    : "NOT validly signed");
 	}
 	if (st != TLSA_OK)
 		cli_error("%s: %s", tlsa_strerror(st), why);

@@ -619,8 +619,7 @@ static int parse_action(int argc, char **argv, struct zone_opts *o)
 			return cli_usage_error("snippet needs --records");
 		if (o->nremoves || o->include || o->output || o->dry_run || o->backup || o->check ||
 		    o->allow_signed || o->force || o->unchanged_status || o->freeze || o->thaw ||
-		    o->reload || o->frozen ||
-		    o->serial.policy != TLSA_SERIAL_AUTO)
+		    o->reload || o->frozen || o->serial.policy != TLSA_SERIAL_AUTO)
 			return cli_usage_error("snippet takes only --records and --origin");
 		return GO_ON;
 	}

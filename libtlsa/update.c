@@ -912,8 +912,12 @@ static tlsa_status push_zone(tlsa_update *up, const ldns_rdf *zone, tlsa_update_
 			rep->sets_unchanged += scratch.sets_unchanged;
 			return TLSA_OK;
 		}
-		/* Another writer came first: wait a little, differently each time. */
-		usleep((useconds_t)(20000 + (ldns_get_random() % 100) * 1000));
+		/* Another writer came first, or the server answers queries from a
+		 * version of the zone that lags its updates (BIND's inline
+		 * signing): wait, twice as long each time, at random within that
+		 * (100 ms, 200 ms, ... up to 3.2 s), and read again. */
+		usleep((useconds_t)((50 + ldns_get_random() % 50) *
+				    (1000u << (attempt < 5 ? attempt : 5))));
 	}
 }
 
