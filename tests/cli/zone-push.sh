@@ -157,4 +157,36 @@ run "$TLSA" zone update -r "$T/z.rr" "$T/z.zone"
 check $((rc != 1)) "a Knot journal in the zone file's directory is refused too"
 has "journal/data.mdb" "naming it"
 
+# ---- the certbot hook and provision-example in push mode --------------------------------
+
+mkdir -p "$T/le/archive/mail" "$T/le/live/mail"
+cp "$EX/fullchain.pem" "$T/le/archive/mail/fullchain1.pem"
+ln -s ../../archive/mail/fullchain1.pem "$T/le/live/mail/fullchain.pem"
+run env RENEWED_LINEAGE="$T/le/live/mail" RENEWED_DOMAINS="mail.example.org" \
+	TLSA_HOOK_CONF="$T/none.conf" TLSA_MODE=push TLSA_PUSH_OPTS=--dry-run \
+	TLSA_SERVICES="25/tcp" TLSA="$TLSA" sh "$top_srcdir/scripts/certbot-deploy-hook"
+check $rc "the certbot hook in push mode needs no TLSA_ZONEFILE"
+"$TLSA" create -q -c "$EX/fullchain.pem" -p 25 -o nsupdate mail.example.org >"$T/hook.want"
+same "$T/out" "$T/hook.want" "and hands the renewed chain's records to zone push"
+run env RENEWED_LINEAGE="$T/le/live/mail" RENEWED_DOMAINS="mail.example.org" \
+	TLSA_HOOK_CONF="$T/none.conf" TLSA_MODE=push TLSA_SERVER=127.0.0.1@9 \
+	TLSA_TSIG_KEY="$T/key" TLSA="$TLSA" sh "$top_srcdir/scripts/certbot-deploy-hook"
+check $((rc != 1)) "the hook in push mode fails (exit 1) when the push fails"
+has "tlsa zone: " "and tlsa zone says why"
+run env RENEWED_LINEAGE="$T/le/live/mail" RENEWED_DOMAINS="mail.example.org" \
+	TLSA_HOOK_CONF="$T/none.conf" TLSA_MODE=ftp TLSA="$TLSA" \
+	sh "$top_srcdir/scripts/certbot-deploy-hook"
+check $((rc != 1)) "an unknown TLSA_MODE is an error"
+
+printf 'mail.example.org 25 %s\nwww.example.net 443 %s\nold.example.org 443 -\n' \
+	"$EX/fullchain.pem" "$EX/mail.pem" >"$T/prov.manifest"
+run env TLSA="$TLSA" sh "$top_srcdir/scripts/provision-example" -n "$T/prov.manifest" \
+	example.org=@127.0.0.1 example.net=@
+check $rc "provision-example -n with ORIGIN=@SERVER prints updates"
+like "$out" '^update delete _443\._tcp\.old\.example\.org\. TLSA$' \
+	"a service marked - is a delete in its zone's update"
+is "$(grep -c '^send$' "$T/out")" 2 "one update per zone"
+like "$(grep -A1 '_25._tcp.mail' "$T/out" | head -1)" '^update delete _25\._tcp\.mail\.example\.org\. TLSA$' \
+	"each owner's delete comes before its adds"
+
 done_testing
