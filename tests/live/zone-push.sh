@@ -65,7 +65,7 @@ tsig-keygen -a hmac-sha256 tlsa-key >"$T/wrong.key"
 chmod 600 "$T/bind.key" "$T/knot.key" "$T/wrong.key"
 [ -n "$secret" ] || { echo "Bail out! tsig-keygen wrote no secret"; exit 1; }
 
-zone_text() { # ZONE ADDR
+zone_text() { # ZONE ADDR [ADDR2: a second nameserver]
 	cat <<ZONE
 \$ORIGIN $1.
 \$TTL 300
@@ -74,13 +74,16 @@ zone_text() { # ZONE ADDR
 ns	IN A $2
 www	IN A 192.0.2.1
 ZONE
+	[ -z "${3:-}" ] || printf '@\tIN NS ns2\nns2\tIN A %s\n' "$3"
 }
 
 # ---- Knot ---------------------------------------------------------------------------
 
 K=$T/knot
 mkdir -p "$K"
-zone_text knot.test "$KNOT_ADDR" >"$K/knot.test.zone"
+# A second nameserver for knot.test at BIND's address, which does not
+# serve it: what --all-ns must catch.
+zone_text knot.test "$KNOT_ADDR" "$BIND_ADDR" >"$K/knot.test.zone"
 cat >"$K/knot.conf" <<CONF
 server:
     rundir: "$K"
@@ -191,6 +194,15 @@ cases() { # NAME ADDR ZONE KEYFILE ZONEFILE
 		"$name: the primary serves the new set, validly signed"
 	is "$(tlsa_at "$addr" "$owner")" "$(want 1 2)" "$name: drill sees the set as pushed"
 	check $(($(rrsig_at "$addr" "$owner") < 1)) "$name: and an RRSIG over it"
+
+	if [ "$name" = knot ]; then
+		run "${push[@]}" --all-ns --wait 2 -r "$T/a.rr"
+		check $((rc != 1)) "$name: --all-ns fails when a nameserver does not serve the set"
+		has "$BIND_ADDR@53: $owner TLSA: NOT as pushed" "$name: and names that server"
+	else
+		run "${push[@]}" --all-ns -r "$T/a.rr"
+		check $rc "$name: --all-ns succeeds when every nameserver serves the set"
+	fi
 
 	s1=$(serial_at "$addr" "$zone")
 	run "${push[@]}" -r "$T/a.rr"

@@ -67,6 +67,15 @@ static int same_set(const ldns_rr_list *a, const ldns_rr_list *b)
 	return 1;
 }
 
+/* Push clones of the RRs of l into a section of p. */
+static void push_clones(ldns_pkt *p, ldns_pkt_section sec, const ldns_rr_list *l)
+{
+	ldns_rr_list *c = ldns_rr_list_clone(l);
+
+	ldns_pkt_push_rr_list(p, sec, c);
+	ldns_rr_list_free(c); /* the RRs are the packet's now, the list is not */
+}
+
 /* The answer to one message (q, of n bytes). */
 static ldns_pkt *answer(struct primary *p, const uint8_t *q, size_t n)
 {
@@ -80,13 +89,12 @@ static ldns_pkt *answer(struct primary *p, const uint8_t *q, size_t n)
 	ldns_pkt_set_id(out, ldns_pkt_id(in));
 	ldns_pkt_set_qr(out, true);
 	ldns_pkt_set_opcode(out, ldns_pkt_get_opcode(in));
-	ldns_pkt_push_rr_list(out, LDNS_SECTION_QUESTION,
-			      ldns_rr_list_clone(ldns_pkt_question(in)));
+	push_clones(out, LDNS_SECTION_QUESTION, ldns_pkt_question(in));
 	if (ldns_pkt_get_opcode(in) == LDNS_PACKET_QUERY) {
 		ldns_rr *qr = ldns_rr_list_rr(ldns_pkt_question(in), 0);
 
 		if (ldns_rr_get_type(qr) == LDNS_RR_TYPE_TLSA)
-			ldns_pkt_push_rr_list(out, LDNS_SECTION_ANSWER, ldns_rr_list_clone(p->set));
+			push_clones(out, LDNS_SECTION_ANSWER, p->set);
 		if (ldns_rr_list_rr_count(p->set) == 0 || ldns_rr_get_type(qr) != LDNS_RR_TYPE_TLSA)
 			ldns_pkt_push_rr(out, LDNS_SECTION_AUTHORITY,
 					 rr_of("example.test. 300 IN SOA ns.example.test. "
