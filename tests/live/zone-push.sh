@@ -269,6 +269,16 @@ cases() { # NAME ADDR ZONE KEYFILE ZONEFILE
 cases knot "$KNOT_ADDR" knot.test "$T/knot.key" "$K/knot.test.zone"
 cases bind "$BIND_ADDR" bind.test "$T/bind.key" "$B/bind.test.zone"
 
+# ---- the primary from the SOA MNAME -------------------------------------------------------
+
+# Knot as the resolver too: it answers for its own zone, which is all the
+# MNAME lookup needs here.
+rec _443._tcp.mname.knot.test. 5 >"$T/m.rr"
+run "$TLSA" zone push -v --resolver "$KNOT_ADDR" --tsig-key "$T/knot.key" --wait 20 -r "$T/m.rr"
+check $rc "without --server, push finds the primary by the zone's SOA MNAME"
+has "the primary is $KNOT_ADDR@53 (SOA MNAME)" "and says which it took"
+is "$(tlsa_at "$KNOT_ADDR" _443._tcp.mname.knot.test.)" "$(want 5)" "and the set is published there"
+
 # ---- a server that does not answer -------------------------------------------------------
 
 python3 -c '
