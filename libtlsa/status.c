@@ -95,6 +95,7 @@ const char *tlsa_strerror(tlsa_status status)
 	case TLSA_ERR_UPDATE_ZONE: return "cannot find the zone of the owner";
 	case TLSA_ERR_UPDATE_ANSWER: return "the server's answer cannot be trusted";
 	case TLSA_ERR_UPDATE_NOT_SERVED: return "the update is not served yet";
+	case TLSA_ERR_UPDATE_TOO_BIG: return "the update does not fit in one DNS message (65535 bytes); push fewer records at a time";
 	}
 	/* clang-format on */
 	return "unknown error";

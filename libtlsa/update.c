@@ -567,6 +567,11 @@ static tlsa_status exchange(const struct addr *a, unsigned timeout_ms, ldns_pkt 
 	*reply = NULL;
 	if (ldns_pkt2wire(&wire, pkt, &len) != LDNS_STATUS_OK)
 		return TLSA_ERR_NOMEM;
+	if (len > 65535) {
+		LDNS_FREE(wire);
+		say(why, whysize, "%s: %zu bytes", a->text, len);
+		return TLSA_ERR_UPDATE_TOO_BIG;
+	}
 	st = tcp_exchange(a, timeout_ms, wire, len, &back, &blen, why, whysize);
 	LDNS_FREE(wire);
 	if (st != TLSA_OK)
@@ -769,6 +774,25 @@ static int tsig_error(const ldns_pkt *p)
 	return ldns_rdf_size(e) == 2 ? ldns_rdf2native_int16(e) : 0;
 }
 
+/* The size of the UPDATE in wire form without name compression, and room
+ * for a TSIG: more than it will take.  ldns must not be asked to build a
+ * message larger than 65535 bytes. */
+static size_t wire_estimate(const ldns_rdf *zone, const ldns_rr_list *pre, const ldns_rr_list *upd)
+{
+	const ldns_rr_list *lists[] = {pre, upd};
+	size_t n = 12 + ldns_rdf_size(zone) + 4 + 512, i, j, k;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < ldns_rr_list_rr_count(lists[k]); i++) {
+			const ldns_rr *rr = ldns_rr_list_rr(lists[k], i);
+
+			n += ldns_rdf_size(ldns_rr_owner(rr)) + 10;
+			for (j = 0; j < ldns_rr_rd_count(rr); j++)
+				n += ldns_rdf_size(ldns_rr_rdf(rr, j));
+		}
+	return n;
+}
+
 /* One UPDATE of the changed sets of zone; the server's rcode in *rcode. */
 static tlsa_status send_update(tlsa_update *up, const ldns_rdf *zone, tlsa_update_report *rep,
 			       int *rcode, char *why, size_t whysize)
@@ -789,6 +813,12 @@ static tlsa_status send_update(tlsa_update *up, const ldns_rdf *zone, tlsa_updat
 		if (ldns_dname_compare(s->zone, zone) == 0 && !set_done(s) &&
 		    add_set(s, pre, upd) != 0)
 			goto out;
+	}
+	if (wire_estimate(zone, pre, upd) > 65535) {
+		say(why, whysize, "zone %s: %zu records", zs,
+		    ldns_rr_list_rr_count(pre) + ldns_rr_list_rr_count(upd));
+		st = TLSA_ERR_UPDATE_TOO_BIG;
+		goto out;
 	}
 	pkt = ldns_update_pkt_new(ldns_rdf_clone(zone), LDNS_RR_CLASS_IN, pre, upd, NULL);
 	if (pkt == NULL)

@@ -107,6 +107,7 @@ typedef enum tlsa_status {
 	TLSA_ERR_UPDATE_ZONE = 606,	  /* the zone of an owner could not be found */
 	TLSA_ERR_UPDATE_ANSWER = 607,	  /* the server's answer is unsigned, forged or malformed */
 	TLSA_ERR_UPDATE_NOT_SERVED = 608, /* what was pushed is not served within the wait */
+	TLSA_ERR_UPDATE_TOO_BIG = 609,	  /* the UPDATE does not fit in one DNS message */
 } tlsa_status;
 
 /* A short phrase for the status, never NULL, e.g. "bad base64 in PEM block". */

@@ -150,8 +150,8 @@ tlsa_status tlsa_update_nsupdate(const tlsa_update *up, char **text);
  * retries set.  The answer must carry a TSIG that verifies when the
  * UPDATE was signed.  Errors: TLSA_ERR_UPDATE_RCODE (report->rcode and
  * tsig_error say which), TLSA_ERR_UPDATE_RACE, TLSA_ERR_UPDATE_ZONE,
- * TLSA_ERR_UPDATE_ANSWER, TLSA_ERR_CONNECT, TLSA_ERR_TIMEOUT,
- * TLSA_ERR_CLOSED.
+ * TLSA_ERR_UPDATE_ANSWER, TLSA_ERR_UPDATE_TOO_BIG (more than a DNS message
+ * holds: 65535 bytes), TLSA_ERR_CONNECT, TLSA_ERR_TIMEOUT, TLSA_ERR_CLOSED.
  */
 tlsa_status tlsa_update_push(tlsa_update *up, tlsa_update_report *report, char *why,
 			     size_t whysize);

@@ -330,6 +330,7 @@ static void test_push(void)
 	tlsa_update_seen seen[2];
 	char why[256];
 	tlsa_status st;
+	int sent_before;
 
 	memset(&p, 0, sizeof(p));
 	p.set = ldns_rr_list_new();
@@ -396,6 +397,22 @@ static void test_push(void)
 	st = tlsa_update_push(up, &rep, why, sizeof(why));
 	ok(st == TLSA_OK && ldns_rr_list_rr_count(p.set) == 0, "a removal deletes the set (%s)",
 	   why);
+	tlsa_update_free(up);
+
+	up = update_of(&p, key, NULL, NULL);
+	sent_before = p.updates;
+	{
+		char line[256];
+		int i;
+
+		for (i = 0; i < 2000; i++) {
+			snprintf(line, sizeof(line), OWNER " 300 IN TLSA 3 1 1 %064x", i + 100);
+			tlsa_update_add_record(up, line, why, sizeof(why));
+		}
+	}
+	st = tlsa_update_push(up, &rep, why, sizeof(why));
+	ok(st == TLSA_ERR_UPDATE_TOO_BIG && p.updates == sent_before,
+	   "an update larger than a DNS message is refused before it is sent (%s)", why);
 	tlsa_update_free(up);
 
 	p.stop = 1;
