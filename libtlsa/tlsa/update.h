@@ -169,10 +169,10 @@ tlsa_status tlsa_update_verify(const tlsa_update *up, const char *server, unsign
 
 /*
  * The nameservers of the zone of the last push (its NS set as the
- * primary serves it), each as "ADDR@PORT" with the primary's port: their
- * addresses as the primary serves them (glue or in-zone), else as the
- * resolvers of /etc/resolv.conf give them.  *out is a malloc'd array of
- * malloc'd strings.
+ * primary serves it), each as "ADDR@PORT" with the primary's port, at the
+ * addresses the primary serves for their names (in-zone names and glue;
+ * a nameserver whose address the primary does not know is left out).
+ * *out is a malloc'd array of malloc'd strings.
  */
 tlsa_status tlsa_update_nameservers(const tlsa_update *up, char ***out, size_t *n, char *why,
 				    size_t whysize);
