@@ -81,7 +81,8 @@ static void help(void)
 	       "      --resolver ADDR[@PORT]\n"
 	       "                        resolver for finding the primary (repeatable;\n"
 	       "                        default /etc/resolv.conf)\n"
-	       "  -n, --dry-run         print the update as nsupdate input; send nothing\n"
+	       "  -n, --dry-run         print the update as nsupdate input; send nothing (a\n"
+	       "                        --tsig-key is still checked)\n"
 	       "  -q, --quiet           print errors only\n"
 	       "  -v, --verbose         say more\n"
 	       "  -h, --help            this help\n\n"
@@ -221,8 +222,8 @@ static int build(const struct push_opts *o, tlsa_update *up, tlsa_tsig_key **key
 		if (st != TLSA_OK)
 			return cli_usage_error("--remove '%s': %s", o->removes[i], why);
 	}
-	if (o->dry_run)
-		return GO_ON;
+	/* Even a dry run checks the key: a pipeline tried with -n first
+	 * should fail there, not on the day it runs for real. */
 	if (o->key_file != NULL) {
 		st = tlsa_tsig_key_load(o->key_file, key, why, sizeof(why));
 		if (st != TLSA_OK) {
@@ -232,6 +233,8 @@ static int build(const struct push_opts *o, tlsa_update *up, tlsa_tsig_key **key
 		}
 		tlsa_update_set_key(up, *key);
 	}
+	if (o->dry_run)
+		return GO_ON;
 	tlsa_update_set_timeout(up, (unsigned)(o->timeout_s * 1000));
 	tlsa_update_set_retries(up, (unsigned)o->retries);
 	if (o->server != NULL) {

@@ -607,8 +607,6 @@ static int parse_action(int argc, char **argv, struct zone_opts *o)
 		o->action = ACT_SERIAL;
 	else if (strcmp(action, "snippet") == 0)
 		o->action = ACT_SNIPPET;
-	else if (strcmp(action, "push") == 0)
-		return cli_usage_error("put push first: tlsa zone push [OPTIONS]");
 	else
 		return cli_usage_error("unknown action '%s' (want update, serial, snippet or push)",
 				       action);
@@ -688,6 +686,55 @@ static int new_edit(const struct zone_opts *o, tlsa_zone_edit **edp)
 	return GO_ON;
 }
 
+/* Whether option word w (as on the command line) takes the next word as
+ * its value in zone's table. */
+static int takes_value(const char *w)
+{
+	const struct option *o;
+	size_t n;
+
+	if (w[0] == '-' && w[1] != '-' && w[1] != '\0')
+		return w[2] == '\0' && (w[1] == 'r' || w[1] == 'o');
+	if (strncmp(w, "--", 2) != 0 || strchr(w, '=') != NULL)
+		return 0;
+	n = strlen(w + 2);
+	for (o = long_options; o->name != NULL; o++)
+		if (strlen(o->name) >= n && strncmp(o->name, w + 2, n) == 0)
+			return o->has_arg == required_argument;
+	return 0;
+}
+
+/* `tlsa zone [OPTIONS] push ...` goes to zone-push.c, with its options
+ * wherever they stand; GO_ON for the other actions. */
+static int push_action(int argc, char **argv)
+{
+	char **rest;
+	int i, j, rc;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return GO_ON;
+		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			i += takes_value(argv[i]);
+			continue;
+		}
+		if (strcmp(argv[i], "push") != 0)
+			return GO_ON;
+		rest = malloc((size_t)argc * sizeof(*rest));
+		if (rest == NULL)
+			return out_of_memory();
+		for (j = 0; j < i; j++)
+			rest[j] = argv[j];
+		for (j = i + 1; j < argc; j++)
+			rest[j - 1] = argv[j];
+		rest[argc - 1] = NULL;
+		rc = cmd_zone_push(argc - 1, rest);
+		free(rest);
+		return rc;
+	}
+	return GO_ON;
+}
+
 int cmd_zone(int argc, char **argv)
 {
 	struct zone_opts o;
@@ -697,8 +744,8 @@ int cmd_zone(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.serial.policy = TLSA_SERIAL_AUTO;
 	cli.cmd = "zone";
-	if (argc > 1 && strcmp(argv[1], "push") == 0)
-		return cmd_zone_push(argc - 1, argv + 1);
+	if ((rc = push_action(argc, argv)) != GO_ON)
+		return rc;
 	rc = parse_options(argc, argv, &o);
 	if (rc == GO_ON)
 		rc = parse_action(argc, argv, &o);

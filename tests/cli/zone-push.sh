@@ -38,6 +38,9 @@ run "$TLSA" zone push -n --remove _443._tcp.old.example.org.
 is "$out" "$(printf 'update delete _443._tcp.old.example.org. TLSA\nsend')" \
 	"removals alone make an update too"
 
+run "$TLSA" zone -q -r "$T/recs" push --dry-run
+same "$T/out" "$T/create.ns" "zone's options may come before the push action"
+
 # ---- usage --------------------------------------------------------------------------
 
 run "$TLSA" zone push --server 127.0.0.1
@@ -75,6 +78,8 @@ run "$TLSA" zone push -r "$T/recs" --server 127.0.0.1@9 --tsig-key "$T/key"
 check $((rc != 1)) "a key file others can read is refused (exit 1)"
 has "$T/key: key file is accessible to other users" "the message names the file"
 case "$out$err" in *"$SECRET"*|*kVn0gk*) ok 1 "the secret is not printed" ;; *) ok 0 "the secret is not printed" ;; esac
+run "$TLSA" zone push -n -r "$T/recs" --tsig-key "$T/key"
+check $((rc != 1)) "even a dry run refuses such a key file"
 chmod 660 "$T/key"
 run "$TLSA" zone push -r "$T/recs" --server 127.0.0.1@9 --tsig-key "$T/key"
 check $((rc != 1)) "a key file its group can write is refused"
