@@ -39,6 +39,7 @@ struct primary {
 	int meddle;	     /* change the set before the next UPDATE is applied */
 	int unsigned_answer; /* answer UPDATEs without TSIG */
 	int last_pre_class;  /* class of the last UPDATE's first prerequisite */
+	char last_alg[64];   /* the TSIG algorithm of the last UPDATE */
 	volatile int stop;
 };
 
@@ -104,6 +105,12 @@ static ldns_pkt *answer(struct primary *p, const uint8_t *q, size_t n)
 	}
 	/* An UPDATE: TSIG first. */
 	p->updates++;
+	if (ldns_pkt_tsig(in) != NULL) {
+		char *alg = ldns_rdf2str(ldns_rr_rdf(ldns_pkt_tsig(in), 0));
+
+		snprintf(p->last_alg, sizeof(p->last_alg), "%s", alg ? alg : "");
+		free(alg);
+	}
 	if (ldns_pkt_tsig(in) == NULL ||
 	    !ldns_pkt_tsig_verify(in, q, n, "tlsa-key.", SECRET, NULL)) {
 		ldns_rr *t = ldns_rr_clone(ldns_pkt_tsig(in));
@@ -345,6 +352,8 @@ static void test_push(void)
 	is_int(st, TLSA_OK, "a push to a primary adds the set (%s)", why);
 	ok(rep.sent == 1 && rep.sets_added == 1 && p.bad_tsig == 0 && p.updates == 1,
 	   "one signed UPDATE was sent and its TSIG verified at the primary");
+	ok(strcmp(p.last_alg, "hmac-sha256.") == 0, "it is signed with hmac-sha256 (%s)",
+	   p.last_alg);
 	is_int(p.last_pre_class, LDNS_RR_CLASS_NONE,
 	       "a new set's prerequisite is that no TLSA RRset exists");
 	ok(strcmp(rep.zone, "example.test.") == 0, "the zone is the SOA owner the primary gave");
