@@ -1018,7 +1018,9 @@ static tlsa_status look(const tlsa_update *up, const struct addr *a, const struc
 	match = s->removed ? n == 0 : n == ldns_rr_list_rr_count(s->rrs);
 	for (i = 0; match && i < n; i++)
 		match = list_has(s->rrs, ldns_rr_list_rr(got, i));
-	seen->served = ldns_pkt_get_rcode(r) <= LDNS_RCODE_NXDOMAIN && match;
+	seen->served = (ldns_pkt_get_rcode(r) == LDNS_RCODE_NOERROR ||
+			ldns_pkt_get_rcode(r) == LDNS_RCODE_NXDOMAIN) &&
+		       match;
 	/* The zone's keys as this server serves them. */
 	if (zone == NULL)
 		zone = up->last_zone;

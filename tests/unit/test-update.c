@@ -38,6 +38,7 @@ struct primary {
 	int bad_tsig;	     /* UPDATEs whose TSIG did not verify */
 	int meddle;	     /* change the set before the next UPDATE is applied */
 	int unsigned_answer; /* answer UPDATEs without TSIG */
+	int servfail;	     /* answer queries with SERVFAIL */
 	int last_pre_class;  /* class of the last UPDATE's first prerequisite */
 	char last_alg[64];   /* the TSIG algorithm of the last UPDATE */
 	volatile int stop;
@@ -94,6 +95,11 @@ static ldns_pkt *answer(struct primary *p, const uint8_t *q, size_t n)
 	if (ldns_pkt_get_opcode(in) == LDNS_PACKET_QUERY) {
 		ldns_rr *qr = ldns_rr_list_rr(ldns_pkt_question(in), 0);
 
+		if (p->servfail) {
+			ldns_pkt_set_rcode(out, LDNS_RCODE_SERVFAIL);
+			ldns_pkt_free(in);
+			return out;
+		}
 		if (ldns_rr_get_type(qr) == LDNS_RR_TYPE_TLSA)
 			push_clones(out, LDNS_SECTION_ANSWER, p->set);
 		if (ldns_rr_list_rr_count(p->set) == 0 || ldns_rr_get_type(qr) != LDNS_RR_TYPE_TLSA)
@@ -406,6 +412,11 @@ static void test_push(void)
 	st = tlsa_update_push(up, &rep, why, sizeof(why));
 	ok(st == TLSA_OK && ldns_rr_list_rr_count(p.set) == 0, "a removal deletes the set (%s)",
 	   why);
+	p.servfail = 1;
+	st = tlsa_update_verify(up, NULL, 300, seen, why, sizeof(why));
+	ok(st == TLSA_ERR_UPDATE_NOT_SERVED && !seen[0].served,
+	   "a SERVFAIL is not taken for a removal served");
+	p.servfail = 0;
 	tlsa_update_free(up);
 
 	up = update_of(&p, key, NULL, NULL);
