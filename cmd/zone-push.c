@@ -274,6 +274,16 @@ static int dry_run(const tlsa_update *up)
 
 static void report(const tlsa_update *up, const tlsa_update_report *r)
 {
+	static const char *const done[] = {"unchanged", "replaced", "added", "removed"};
+	size_t i, before;
+
+	for (i = 0; i < tlsa_update_owner_count(up); i++) {
+		const char *owner = tlsa_update_owner(up, i, NULL);
+		tlsa_zone_set_change c = tlsa_update_owner_change(up, i, &before);
+
+		cli_info(1, "%s: %s TLSA: %s (%zu record%s before)", tlsa_update_server(up), owner,
+			 done[c], before, before == 1 ? "" : "s");
+	}
 	if (cli.quiet)
 		return;
 	if (r->sent == 0)

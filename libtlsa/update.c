@@ -58,6 +58,8 @@ struct set {
 	int removed;
 	ldns_rdf *zone;	   /* found by push */
 	ldns_rr_list *old; /* what the server served at the last read */
+	int change;	   /* TLSA_ZONE_SET_*: what the push did */
+	size_t old_count;  /* records served before it */
 };
 
 struct addr {
@@ -876,24 +878,37 @@ out:
 }
 
 /* Count what the UPDATE did (or would do) to each set of zone. */
-static void tally(const tlsa_update *up, const ldns_rdf *zone, tlsa_update_report *rep)
+static void tally(tlsa_update *up, const ldns_rdf *zone, tlsa_update_report *rep)
 {
 	size_t i;
 
 	for (i = 0; i < up->n; i++) {
-		const struct set *s = &up->sets[i];
+		struct set *s = &up->sets[i];
 
 		if (ldns_dname_compare(s->zone, zone) != 0)
 			continue;
-		if (set_done(s))
+		s->old_count = ldns_rr_list_rr_count(s->old);
+		if (set_done(s)) {
+			s->change = TLSA_ZONE_SET_UNCHANGED;
 			rep->sets_unchanged++;
-		else if (s->removed)
+		} else if (s->removed) {
+			s->change = TLSA_ZONE_SET_REMOVED;
 			rep->sets_removed++;
-		else if (ldns_rr_list_rr_count(s->old) == 0)
+		} else if (s->old_count == 0) {
+			s->change = TLSA_ZONE_SET_ADDED;
 			rep->sets_added++;
-		else
+		} else {
+			s->change = TLSA_ZONE_SET_REPLACED;
 			rep->sets_replaced++;
+		}
 	}
+}
+
+tlsa_zone_set_change tlsa_update_owner_change(const tlsa_update *up, size_t i, size_t *old_count)
+{
+	if (old_count != NULL)
+		*old_count = i < up->n ? up->sets[i].old_count : 0;
+	return i < up->n ? (tlsa_zone_set_change)up->sets[i].change : TLSA_ZONE_SET_UNCHANGED;
 }
 
 /* Read the sets of zone, and send until they are as asked. */

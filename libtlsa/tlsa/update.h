@@ -33,6 +33,7 @@
 
 #include <tlsa/dns.h>
 #include <tlsa/status.h>
+#include <tlsa/zonefile.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -132,6 +133,14 @@ void tlsa_update_set_retries(tlsa_update *up, unsigned retries);
 /* The number of owners, and each (absolute) with 1 when it is removed. */
 size_t tlsa_update_owner_count(const tlsa_update *up);
 const char *tlsa_update_owner(const tlsa_update *up, size_t i, int *removed);
+
+/*
+ * After tlsa_update_push(): what it did to owner i's set, as
+ * tlsa_zone_edit_change() says it for files (TLSA_ZONE_SET_UNCHANGED when
+ * the server already served it so), and, in *old_count (may be NULL),
+ * how many records the server served before.
+ */
+tlsa_zone_set_change tlsa_update_owner_change(const tlsa_update *up, size_t i, size_t *old_count);
 
 /*
  * The whole update as nsupdate/knsupdate input, as `tlsa create -o

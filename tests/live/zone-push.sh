@@ -212,9 +212,10 @@ cases() { # NAME ADDR ZONE KEYFILE ZONEFILE
 	is "$s2" "$s1" "$name: the serial did not move: nothing was sent"
 
 	rec "$owner" 3 >"$T/b.rr"
-	run "${push[@]}" -r "$T/b.rr"
+	run "${push[@]}" -v -r "$T/b.rr"
 	check $rc "$name: push replaces a set"
 	has "1 replaced, 0 added, 0 removed" "$name: the report says replaced"
+	has "$owner TLSA: replaced (2 records before)" "$name: -v says so per owner"
 	is "$(tlsa_at "$addr" "$owner")" "$(want 3)" "$name: only the new record is served"
 	is "$(tlsa_at "$addr" "$owner2")" "$(want 7)" "$name: the other owner's set is untouched"
 

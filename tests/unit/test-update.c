@@ -363,6 +363,12 @@ static void test_push(void)
 	is_int(p.last_pre_class, LDNS_RR_CLASS_NONE,
 	       "a new set's prerequisite is that no TLSA RRset exists");
 	ok(strcmp(rep.zone, "example.test.") == 0, "the zone is the SOA owner the primary gave");
+	{
+		size_t before = 9;
+
+		ok(tlsa_update_owner_change(up, 0, &before) == TLSA_ZONE_SET_ADDED && before == 0,
+		   "the owner's set is reported added, with no records before");
+	}
 	st = tlsa_update_verify(up, NULL, 2000, seen, why, sizeof(why));
 	ok(st == TLSA_OK && seen[0].served && !seen[0].zone_signed,
 	   "the set is then served as pushed");
@@ -372,6 +378,8 @@ static void test_push(void)
 	st = tlsa_update_push(up, &rep, why, sizeof(why));
 	ok(st == TLSA_OK && rep.sent == 0 && rep.sets_unchanged == 1 && p.updates == 1,
 	   "a second identical push sends nothing");
+	is_int(tlsa_update_owner_change(up, 0, NULL), TLSA_ZONE_SET_UNCHANGED,
+	       "and reports the set unchanged");
 	tlsa_update_free(up);
 
 	up = update_of(&p, key, REC2, NULL);
@@ -390,6 +398,13 @@ static void test_push(void)
 	st = tlsa_update_push(up, &rep, why, sizeof(why));
 	ok(st == TLSA_OK && rep.sent == 1 && rep.sets_replaced == 1,
 	   "a replacement is sent under the old set's prerequisite");
+	{
+		size_t before = 9;
+
+		ok(tlsa_update_owner_change(up, 0, &before) == TLSA_ZONE_SET_REPLACED &&
+		       before == 1,
+		   "and reported replaced, with the one record before");
+	}
 	tlsa_update_free(up);
 
 	up = update_of(&p, wrong, REC2, NULL);
