@@ -95,7 +95,9 @@ void notes_free(struct notes *ns)
 
 void addr_port(const char *address, unsigned port, char buf[64])
 {
-	if (strchr(address, ':') != NULL)
+	if (strncmp(address, "file:", 5) == 0) /* --chain FILE: no address, no port */
+		snprintf(buf, 64, "%s", address + 5);
+	else if (strchr(address, ':') != NULL)
 		snprintf(buf, 64, "[%s]:%u", address, port);
 	else
 		snprintf(buf, 64, "%s:%u", address, port);
@@ -481,6 +483,12 @@ int check_policy_candidates(struct check_target *t)
 
 	for (k = 0; k < t->ncands; k++) {
 		cr = &t->cands[k];
+		/* A match is not enough: the chain must validate as a server would send it. */
+		if (cr->rec >= 0 && cr->valid != NULL && cr->valid->status != TLSA_OK)
+			rc |= notes_add(&t->notes, V_CRITICAL,
+					"candidate %s matches %s but would not validate: %s; "
+					"deploying it now breaks DANE",
+					cr->file, t->recs[cr->rec].text, cr->valid->why);
 		if (cr->rec >= 0)
 			continue;
 		fp = open_memstream(&list, &len);
