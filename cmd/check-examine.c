@@ -181,7 +181,7 @@ void check_target_conf(const struct check_opts *o, const struct check_target *t,
 }
 
 void check_session_opts(const struct check_opts *o, const struct check_target *t,
-			 const struct check_conf *conf, tlsa_verify_opts *vo, const char **names)
+			const struct check_conf *conf, tlsa_verify_opts *vo, const char **names)
 {
 	memset(vo, 0, sizeof(*vo));
 	vo->base_domain = t->base_domain;

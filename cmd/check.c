@@ -393,8 +393,10 @@ static int check_arguments(struct check_opts *o, int argc, char **argv, const ch
 	if ((o->mx || o->srv) && (rc = group_usage(o)) >= 0)
 		return rc;
 	if (o->chain_file != NULL && (o->targets != NULL || o->mx || o->srv))
-		return cli_usage_error("--chain is for one HOST, not %s",
-				       o->targets != NULL ? "--targets" : o->mx ? "--mx" : "--srv");
+		return cli_usage_error("--chain is for one HOST, not %s", o->targets != NULL
+									      ? "--targets"
+									  : o->mx ? "--mx"
+										  : "--srv");
 	if (o->chain_file != NULL && o->naddresses > 0)
 		return cli_usage_error("--chain connects nowhere: --address is not allowed");
 	if (o->chain_file != NULL && o->candidate_only)

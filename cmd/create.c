@@ -34,7 +34,8 @@ struct params {
 
 struct create_opts {
 	const char *cert, *key, *csr, *passin, *owner, *manifest, *origin;
-	const char *new_key, *key_type; /* --new-key FILE, --key-type TYPE */
+	/* --new-key FILE, --key-type TYPE */
+	const char *new_key, *key_type;
 	struct cli_target target;  /* -p, --proto, -t, --timeout */
 	const char *address, *sni; /* fetching from a live server */
 	struct params *params;
@@ -1235,7 +1236,8 @@ static int check_inputs(struct create_opts *o, const char *host)
 	int inputs, hk;
 
 	if (o->key_type != NULL && o->new_key == NULL)
-		return cli_usage_error("--key-type is the type of a --new-key: give --new-key FILE");
+		return cli_usage_error(
+		    "--key-type is the type of a --new-key: give --new-key FILE");
 	if (o->new_key != NULL && (hk = new_key_usage(o)) != 0)
 		return hk;
 	inputs = (o->cert != NULL) + (o->key != NULL) + (o->csr != NULL) + (o->manifest != NULL) +

@@ -26,7 +26,7 @@ static const struct keytype {
 	const char *curve; /* EC: the curve; NULL otherwise */
 	size_t bits;	   /* RSA: the modulus size */
 } keytypes[] = {
-    {"ec:p256", "EC", "P-256", 0},  {"ec:p384", "EC", "P-384", 0},
+    {"ec:p256", "EC", "P-256", 0},   {"ec:p384", "EC", "P-384", 0},
     {"rsa:2048", "RSA", NULL, 2048}, {"rsa:3072", "RSA", NULL, 3072},
     {"rsa:4096", "RSA", NULL, 4096}, {"ed25519", "ED25519", NULL, 0},
 };

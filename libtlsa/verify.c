@@ -657,8 +657,7 @@ internal:
  * DANE-TA chain may carry), no name checks under DANE-EE, the time of
  * the check, and the records.  -1 when OpenSSL fails.
  */
-static int dane_setup(SSL *ssl, const tlsa_verify_opts *o, const char *base,
-		      tlsa_verify_result *r)
+static int dane_setup(SSL *ssl, const tlsa_verify_opts *o, const char *base, tlsa_verify_result *r)
 {
 	char name[256];
 	size_t i;
@@ -856,7 +855,7 @@ tlsa_status tlsa_verify(const char *address, unsigned port, const tlsa_verify_op
 /* ---- offline: a chain from a file ------------------------------------------ */
 
 /* The chain's certificates as OpenSSL objects, leaf first; NULL on failure. */
-static STACK_OF(X509) *chain_stack(const tlsa_input *chain)
+static STACK_OF(X509) * chain_stack(const tlsa_input *chain)
 {
 	STACK_OF(X509) *sk = sk_X509_new_null();
 	const unsigned char *der, *p;

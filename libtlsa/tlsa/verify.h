@@ -95,7 +95,8 @@ typedef struct tlsa_verify_opts {
 				       NULL: each session builds its own */
 	tlsa_key_type key_type;	    /* offer only this family's signature
 				       algorithms; TLSA_KEY_UNKNOWN (0): all */
-	time_t at; /* judge validity (expiry) at this time; 0: now */
+	/* judge validity (expiry) at this time; 0: now */
+	time_t at;
 } tlsa_verify_opts;
 
 /* What became of one record. */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2154 # rc, out and err are set by lib.sh's run
 # scripts/certbot-deploy-hook's staged mode, end to end: a certbot lineage
 # (a fake certbot that renews as `certbot renew --reuse-key` does: a new
 # certificate for the key live/NAME/privkey.pem holds, saved as the next

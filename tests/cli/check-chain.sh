@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2154 # rc, out and err are set by lib.sh's run
 # tlsa check --chain FILE (a chain verified offline, no connection), --at
 # TIME, and --candidate's validation of a candidate chain, with records
 # given by --tlsa (no DNS).  The verdicts are OpenSSL's DANE verifier's:
