@@ -446,6 +446,7 @@ int check_policy(struct check_target *t, const struct check_conf *c)
 	if (!c->candidate_only)
 		rc |= address_notes(t);
 	rc |= check_policy_candidates(t);
+	rc |= check_policy_readiness(t, c);
 	for (i = 0; i < t->naddr; i++) {
 		rc |= judge_addr(t, &t->addr[i], c, &no_rollover);
 		if (t->addr[i].verdict != V_OK && t->addr[i].verdict != V_WARNING)

@@ -87,7 +87,7 @@ done
 chain --chain chain.pem --tlsa "$leaf311" --tlsa "$next311" host.test
 [ "$rc" = 0 ] && echo "$out" | grep -qxF "chain.pem: OK: $leaf311 matched at depth 0"
 ok $? "a chain whose leaf key is published verifies offline (exit 0), reported under the file's name"
-chain --chain chain.pem --tlsa "$int211" host.test
+chain --chain chain.pem --tlsa "$int211" --tlsa "$root211" host.test
 is "$rc" 0 "DANE-TA: the intermediate's 2 1 1 verifies the chain (exit 0)"
 echo "$out" | grep -qxF "chain.pem: OK: $int211 matched at depth 1"
 ok $? "and the match is at depth 1, the intermediate's"
@@ -107,14 +107,14 @@ chain --chain chain.pem --at "@$later" --tlsa "$int211" host.test
 is "$rc" 2 "DANE-TA: an expired leaf does not verify under 2 1 1 (CRITICAL)"
 echo "$out" | grep -qF "chain.pem: CRITICAL: certificate verification failed at depth 0: certificate has expired"
 ok $? "and OpenSSL's reason says the certificate has expired, at depth 0"
-chain --chain chain.pem --at "$(date -u -d tomorrow +%Y-%m-%d)" --tlsa "$int211" host.test
+chain --chain chain.pem --at "$(date -u -d tomorrow +%Y-%m-%d)" --tlsa "$int211" --tlsa "$root211" host.test
 is "$rc" 0 "--at a day within the chain's validity verifies it (exit 0)"
 
 chain --chain other-chain.pem --tlsa "$int211" host.test
 is "$rc" 2 "DANE-TA: a leaf for another name is CRITICAL"
 echo "$out" | grep -qF "certificate verification failed at depth 0: hostname mismatch"
 ok $? "and OpenSSL says hostname mismatch"
-chain --chain other-chain.pem --tlsa "$int211" --service-domain other.test host.test
+chain --chain other-chain.pem --tlsa "$int211" --tlsa "$root211" --service-domain other.test host.test
 is "$rc" 0 "DANE-TA: --service-domain names a name the leaf may carry (exit 0)"
 chain --chain other-chain.pem --tlsa "3 1 1 $(spki other.pem)" --tlsa "$next311" host.test
 is "$rc" 0 "DANE-EE: the leaf's names do not matter under 3 1 1 (exit 0)"
@@ -125,8 +125,42 @@ chain --chain leaf.pem --tlsa "$int211" host.test -o json
 echo "$out" | grep -qF '"address": "file:leaf.pem"' && echo "$out" | grep -qF '"connected": false'
 ok $? "json names the file as the address and says nothing was connected"
 
+# ---- readiness for the next renewal: WARNINGs, offline too ---------------------------
+chain --chain chain.pem --tlsa "$int211" host.test
+is "$rc" 1 "a DANE-TA match with one issuer pinned and no leaf key is a WARNING"
+echo "$out" | grep -qF "host.test:443: WARNING: the TLSA set pins only one issuer ($int211, CN=Test Int) and no leaf key"
+ok $? "and the warning names the record and the issuer"
+chain --chain chain.pem --tlsa "$int211" --tlsa "2 0 1 $(openssl x509 -in int.pem -outform DER | sha256sum | cut -c1-64)" host.test
+is "$rc" 1 "two records for the same issuer (2 1 1 and 2 0 1) are still one issuer"
+chain --chain chain.pem --tlsa "$int211" --tlsa "$root211" host.test
+is "$rc:$(echo "$out" | grep -c 'one issuer')" "0:0" "a second issuer's record (the root) is no WARNING"
+chain --chain chain.pem --tlsa "$int211" --tlsa "$leaf311" host.test
+is "$rc:$(echo "$out" | grep -c 'one issuer')" "0:0" "a record for the leaf key beside the 2 1 1 is no WARNING"
+chain --chain chain.pem --tlsa "$int211" --tlsa "$next311" host.test
+is "$rc" 1 "a record for another leaf key (not the one in use) does not count as the leaf key"
+
+many=(--tlsa "$leaf311")
+for i in $(seq 11); do many+=(--tlsa "3 1 1 $(printf '%064x' "$i")"); done
+chain --chain chain.pem "${many[@]}" host.test
+is "$rc:$(echo "$out" | grep -c 'records: some large receivers')" "0:0" "a set of 12 records is no WARNING"
+chain --chain chain.pem "${many[@]}" --tlsa "3 1 1 $(printf '%064x' 12)" host.test
+is "$rc" 1 "a set of 13 records is a WARNING"
+echo "$out" | grep -qF "host.test:443: WARNING: the TLSA set has 13 records: some large receivers give up on sets of more than 12"
+ok $? "and says how many and why"
+
+leaf301="3 0 1 $(openssl x509 -in leaf.pem -outform DER | sha256sum | cut -c1-64)"
+chain --chain chain.pem --tlsa "$leaf301" --tlsa "$next311" --warn-days 40 host.test
+is "$rc" 1 "a 3 0 1 record whose certificate expires within --warn-days is a WARNING"
+echo "$out" | grep -qF "WARNING: TLSA record $leaf301 pins the whole certificate, which expires on"
+ok $? "and says the renewal breaks it even if the key is kept"
+chain --chain chain.pem --tlsa "$leaf301" --tlsa "$next311" --warn-days 10 host.test
+is "$rc:$(echo "$out" | grep -c 'pins the whole')" "0:0" "a 3 0 1 record whose certificate expires after --warn-days is no WARNING"
+chain --chain chain.pem --tlsa "$leaf311" --tlsa "3 0 0 $(openssl x509 -in next.pem -outform DER | od -An -v -tx1 | tr -d ' \n')" --warn-days 40 host.test
+echo "$out" | grep -qF "pins the whole certificate, which expires on"
+ok $? "a 3 0 0 record not presented is judged by the certificate it holds"
+
 # ---- --candidate: a match must also validate ---------------------------------------
-chain --candidate-only --candidate next-chain.pem --tlsa "$int211" host.test
+chain --candidate-only --candidate next-chain.pem --tlsa "$int211" --tlsa "$root211" host.test
 is "$rc" 0 "--candidate-only: a candidate chain that matches and validates is OK (exit 0)"
 chain --candidate-only --candidate other-chain.pem --tlsa "$int211" host.test
 is "$rc" 2 "--candidate-only: a candidate that matches 2 1 1 but carries another name is CRITICAL"
