@@ -124,7 +124,7 @@ static void help(void)
 	       "      --timeout SEC      bound on each network step (default 10); a DNS query\n"
 	       "                         is retried within it, and no answer is UNKNOWN\n"
 	       "      --warn-days N      warn when a certificate in use expires within N days\n"
-	       "                         (default 21)\n"
+	       "                         (default 21), or one a 3 0 x record pins\n"
 	       "      --ca-file FILE     CA certificates for PKIX usages 0 and 1\n"
 	       "      --ca-path DIR      CA directory for PKIX usages 0 and 1 (default: system)\n"
 	       "      --key-types LIST   certificate types to check on each address: all\n"
