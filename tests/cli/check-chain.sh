@@ -166,6 +166,12 @@ chain --candidate-only --candidate other-chain.pem --tlsa "$int211" host.test
 is "$rc" 2 "--candidate-only: a candidate that matches 2 1 1 but carries another name is CRITICAL"
 echo "$out" | grep -qF "candidate other-chain.pem matches $int211 but would not validate: certificate verification failed at depth 0: hostname mismatch"
 ok $? "and says it matches but would not validate, and why"
+chain --candidate-only --candidate other-chain.pem --tlsa "$int211" -o json host.test
+echo "$out" | grep -qF '"status": "CRITICAL", "matched": true, "validates": false, "validation_error": "certificate verification failed at depth 0: hostname mismatch"'
+ok $? "json says the candidate matched but does not validate, and why"
+chain --candidate-only --candidate next-chain.pem --tlsa "$int211" -o json host.test
+echo "$out" | grep -qF '"status": "OK", "matched": true, "validates": true'
+ok $? "json says a candidate that validates does"
 chain --candidate-only --candidate next-chain.pem --at "@$later" --tlsa "$int211" host.test
 is "$rc" 2 "--candidate-only: a candidate that matches but has expired at --at is CRITICAL"
 echo "$out" | grep -qF "would not validate: certificate verification failed at depth 0: certificate has expired"
