@@ -119,6 +119,11 @@ is "$rc" 0 "DANE-TA: --service-domain names a name the leaf may carry (exit 0)"
 chain --chain other-chain.pem --tlsa "3 1 1 $(spki other.pem)" --tlsa "$next311" host.test
 is "$rc" 0 "DANE-EE: the leaf's names do not matter under 3 1 1 (exit 0)"
 
+chain --chain chain.pem --tlsa "1 1 1 $(spki leaf.pem)" --tlsa "$next311" --ca-file root.pem host.test
+is "$rc" 0 "PKIX-EE: the chain verifies offline against --ca-file"
+chain --chain chain.pem --tlsa "1 1 1 $(spki leaf.pem)" --tlsa "$next311" --ca-file int.pem host.test
+is "$rc" 2 "PKIX-EE: without its root in --ca-file the chain fails (no DANE shortcut for usage 1)"
+
 chain --chain leaf.pem --tlsa "$int211" host.test
 is "$rc" 2 "DANE-TA: a chain without the intermediate the record names is CRITICAL"
 chain --chain leaf.pem --tlsa "$int211" host.test -o json
