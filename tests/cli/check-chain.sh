@@ -84,6 +84,9 @@ for o in chain at; do
 done
 
 # ---- verdicts ---------------------------------------------------------------------
+chain --chain chain.pem --tlsa "$leaf311" --tlsa "$next311" --resolver not-an-address host.test
+is "$rc" 0 "--chain with --tlsa makes no resolver (a --resolver that is no address is not even read)"
+
 chain --chain chain.pem --tlsa "$leaf311" --tlsa "$next311" host.test
 [ "$rc" = 0 ] && echo "$out" | grep -qxF "chain.pem: OK: $leaf311 matched at depth 0"
 ok $? "a chain whose leaf key is published verifies offline (exit 0), reported under the file's name"
