@@ -40,6 +40,12 @@ struct check_opts {
 	int fleet;			/* a fleet's check: problems are said in input order */
 	tlsa_verify_ctx *vctx;		/* a fleet's shared TLS context, or NULL */
 	unsigned key_types;		/* --key-types: a TLSA_KEY_* mask */
+
+	/* --chain FILE (loaded): verify this chain, no connection; --at TIME (0: now) */
+	const char *chain_file;
+	tlsa_input *chain;
+	time_t at;
+
 	const struct check_format *fmt;
 	char problem[1024]; /* why the check could not run, for the output format too */
 	int said;	    /* a result or status line is on stdout */

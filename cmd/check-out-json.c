@@ -138,8 +138,20 @@ static void json_candidates(FILE *fp, const struct check_target *t)
 		cr = &t->cands[k];
 		fputs(k > 0 ? ", {\"file\": " : "{\"file\": ", fp);
 		json_string(fp, cr->file);
-		fprintf(fp, ", \"status\": \"%s\", \"matched\": %s, \"record\": ",
-			cr->rec >= 0 ? "OK" : "CRITICAL", cr->rec >= 0 ? "true" : "false");
+		/* A match that would not validate (check-chain.c) is no better than none. */
+		fprintf(fp, ", \"status\": \"%s\", \"matched\": %s, \"validates\": %s",
+			cr->rec >= 0 && (cr->valid == NULL || cr->valid->status == TLSA_OK)
+			    ? "OK"
+			    : "CRITICAL",
+			cr->rec >= 0 ? "true" : "false",
+			cr->valid == NULL	       ? "null"
+			: cr->valid->status == TLSA_OK ? "true"
+						       : "false");
+		if (cr->valid != NULL && cr->valid->status != TLSA_OK) {
+			fputs(", \"validation_error\": ", fp);
+			json_string(fp, cr->valid->why);
+		}
+		fputs(", \"record\": ", fp);
 		if (cr->rec >= 0) {
 			json_string(fp, t->recs[cr->rec].text);
 			fprintf(fp, ", \"depth\": %d, \"issuer_from_live_chain\": %s", cr->depth,

@@ -114,7 +114,9 @@ void notes_free(struct notes *ns)
 
 void addr_port(const char *address, unsigned port, char buf[64])
 {
-	if (strchr(address, ':') != NULL)
+	if (strncmp(address, "file:", 5) == 0) /* --chain FILE: no address, no port */
+		snprintf(buf, 64, "%s", address + 5);
+	else if (strchr(address, ':') != NULL)
 		snprintf(buf, 64, "[%s]:%u", address, port);
 	else
 		snprintf(buf, 64, "%s:%u", address, port);
@@ -464,6 +466,7 @@ int check_policy(struct check_target *t, const struct check_conf *c)
 	if (!c->candidate_only)
 		rc |= address_notes(t);
 	rc |= check_policy_candidates(t);
+	rc |= check_policy_readiness(t, c);
 	for (i = 0; i < t->naddr; i++) {
 		rc |= judge_addr(t, &t->addr[i], c, &no_rollover);
 		if (t->addr[i].verdict != V_OK && t->addr[i].verdict != V_WARNING)
@@ -501,6 +504,12 @@ int check_policy_candidates(struct check_target *t)
 
 	for (k = 0; k < t->ncands; k++) {
 		cr = &t->cands[k];
+		/* A match is not enough: the chain must validate as a server would send it. */
+		if (cr->rec >= 0 && cr->valid != NULL && cr->valid->status != TLSA_OK)
+			rc |= notes_add(&t->notes, V_CRITICAL,
+					"candidate %s matches %s but would not validate: %s; "
+					"deploying it now breaks DANE",
+					cr->file, t->recs[cr->rec].text, cr->valid->why);
 		if (cr->rec >= 0)
 			continue;
 		fp = open_memstream(&list, &len);

@@ -173,6 +173,8 @@ struct cand_result {
 	int usable;	 /* the published records could be used (t->use_records) */
 	int live_issuer; /* matched with the issuer from the live chain (a lone leaf) */
 	char **publish;	 /* no match: the records to publish first, rfc lines */
+	/* a match: the candidate chain verified offline (check-chain.c), NULL: no chain */
+	tlsa_verify_result *valid;
 	size_t npublish;
 };
 

@@ -43,7 +43,8 @@ int check_run_target(struct check_opts *o, const char *host)
 	target_init(&t, o, host, (unsigned)o->target.port, o->target.starttls);
 	check_target_conf(o, &t, &conf);
 
-	if (t.source == SRC_DNS || o->naddresses == 0) {
+	/* --chain with given records asks no one: not even a resolver is made. */
+	if (t.source == SRC_DNS || (o->naddresses == 0 && o->chain == NULL)) {
 		res = check_resolver_new(o, t.source == SRC_DNS);
 		if (res == NULL)
 			goto out;

@@ -19,6 +19,7 @@
 
 #include <tlsa.h>
 
+#include "check-chain.h"
 #include "check-opts.h"
 #include "check-run.h"
 #include "cli.h"
@@ -45,7 +46,9 @@ enum {
 	OPT_SINGLE_KEY_OK,
 	OPT_PASSIN,
 	OPT_KEY_TYPES,
-	OPT_SHARD
+	OPT_SHARD,
+	OPT_CHAIN,
+	OPT_AT
 };
 
 static const struct option long_options[] = {
@@ -62,6 +65,8 @@ static const struct option long_options[] = {
     {"srv", no_argument, NULL, OPT_SRV},
     {"candidate", required_argument, NULL, OPT_CANDIDATE},
     {"candidate-only", no_argument, NULL, OPT_CANDIDATE_ONLY},
+    {"chain", required_argument, NULL, OPT_CHAIN},
+    {"at", required_argument, NULL, OPT_AT},
     {"passin", required_argument, NULL, OPT_PASSIN},
     {"single-key-ok", no_argument, NULL, OPT_SINGLE_KEY_OK},
     {"resolver", required_argument, NULL, OPT_RESOLVER},
@@ -121,7 +126,7 @@ static void help(void)
 	       "      --timeout SEC      bound on each network step (default 10); a DNS query\n"
 	       "                         is retried within it, and no answer is UNKNOWN\n"
 	       "      --warn-days N      warn when a certificate in use expires within N days\n"
-	       "                         (default 21)\n"
+	       "                         (default 21), or one a 3 0 x record pins\n"
 	       "      --ca-file FILE     CA certificates for PKIX usages 0 and 1\n"
 	       "      --ca-path DIR      CA directory for PKIX usages 0 and 1 (default: system)\n"
 	       "      --key-types LIST   certificate types to check on each address: all\n"
@@ -133,6 +138,13 @@ static void help(void)
 	       "                         (repeatable; no match is CRITICAL)\n"
 	       "      --candidate-only   answer only that: no live check (exit 0 every\n"
 	       "                         candidate matches, 2 one does not or no records)\n"
+	       "                         A candidate chain that matches is also verified as\n"
+	       "                         --chain does (not validating is CRITICAL)\n"
+	       "      --chain FILE       connect nowhere: verify the chain in FILE (leaf\n"
+	       "                         first, as a server sends it) with the live check's\n"
+	       "                         DANE verifier\n"
+	       "      --at TIME          judge expiry at TIME, not now: YYYY-MM-DD,\n"
+	       "                         YYYY-MM-DDTHH:MM:SSZ (UTC) or @SECONDS\n"
 	       "      --passin SOURCE    passphrase of an encrypted --candidate key:\n"
 	       "                         env:VAR, file:PATH or fd:N\n"
 	       "      --single-key-ok    one key published (no rollover record) is not a\n"
@@ -311,6 +323,13 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 				rc = cli_usage_error("out of memory");
 			break;
 		case OPT_CANDIDATE_ONLY: o->candidate_only = 1; break;
+		case OPT_CHAIN: o->chain_file = optarg; break;
+		case OPT_AT:
+			if (check_parse_at(optarg, &o->at) != 0)
+				rc = cli_usage_error("bad --at '%s' (want YYYY-MM-DD, "
+						     "YYYY-MM-DDTHH:MM:SSZ or @SECONDS)",
+						     optarg);
+			break;
 		case OPT_SINGLE_KEY_OK: o->single_key_ok = 1; break;
 		case OPT_PASSIN: o->passin = optarg; break;
 		case OPT_RESOLVER:
@@ -404,6 +423,15 @@ static int check_arguments(struct check_opts *o, int argc, char **argv, const ch
 		cli_warn("--trust-anchor has no effect: records and addresses are given");
 	if ((o->mx || o->srv) && (rc = group_usage(o)) >= 0)
 		return rc;
+	if (o->chain_file != NULL && (o->targets != NULL || o->mx || o->srv))
+		return cli_usage_error("--chain is for one HOST, not %s", o->targets != NULL
+									      ? "--targets"
+									  : o->mx ? "--mx"
+										  : "--srv");
+	if (o->chain_file != NULL && o->naddresses > 0)
+		return cli_usage_error("--chain connects nowhere: --address is not allowed");
+	if (o->chain_file != NULL && o->candidate_only)
+		return cli_usage_error("--chain and --candidate-only exclude each other");
 	if (o->candidate_only && o->ncand_files == 0)
 		return cli_usage_error("--candidate-only needs a --candidate FILE to ask about");
 	if (o->passin != NULL && o->ncand_files == 0)
@@ -422,6 +450,22 @@ static int load_candidates(struct check_opts *o)
 	if (o->passin != NULL && (rc = cli_passin_read(o->passin, &pass)) != 0)
 		return rc;
 	rc = -1;
+	if (o->chain_file != NULL) {
+		struct check_cand c;
+
+		if (check_cand_load(&c, o->chain_file, NULL, why, sizeof(why)) != 0) {
+			/* "--candidate FILE: ..." names the option that gave the file */
+			cli_error("--chain%s", strchr(why, ' '));
+			rc = V_UNKNOWN;
+		} else if (tlsa_input_kind(c.in) != TLSA_KIND_CERT) {
+			cli_error("--chain %s: %s, not certificates", o->chain_file,
+				  tlsa_kind_name(tlsa_input_kind(c.in)));
+			tlsa_input_free(c.in);
+			rc = V_UNKNOWN;
+		} else {
+			o->chain = c.in;
+		}
+	}
 	if (o->ncand_files > 0) {
 		o->cands = calloc(o->ncand_files, sizeof(*o->cands));
 		if (o->cands == NULL)

@@ -15,6 +15,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
 
 #include <openssl/crypto.h>
 
@@ -32,6 +34,8 @@ struct params {
 
 struct create_opts {
 	const char *cert, *key, *csr, *passin, *owner, *manifest, *origin;
+	/* --new-key FILE, --key-type TYPE */
+	const char *new_key, *key_type;
 	struct cli_target target;  /* -p, --proto, -t, --timeout */
 	const char *address, *sni; /* fetching from a live server */
 	struct params *params;
@@ -82,7 +86,9 @@ enum {
 	OPT_TIMEOUT,
 	OPT_SNI,
 	OPT_ORIGIN,
-	OPT_ALLOW_PRIVATE
+	OPT_ALLOW_PRIVATE,
+	OPT_NEW_KEY,
+	OPT_KEY_TYPE
 };
 
 static const struct option long_options[] = {
@@ -90,6 +96,8 @@ static const struct option long_options[] = {
     {"certificate", required_argument, NULL, 'c'}, /* hash-slinger's name */
     {"key", required_argument, NULL, 'k'},
     {"csr", required_argument, NULL, OPT_CSR},
+    {"new-key", required_argument, NULL, OPT_NEW_KEY},
+    {"key-type", required_argument, NULL, OPT_KEY_TYPE},
     {"passin", required_argument, NULL, OPT_PASSIN},
     {"usage", required_argument, NULL, 'u'},
     {"selector", required_argument, NULL, 's'},
@@ -128,6 +136,11 @@ static void help(void)
 	       "                        HOST PORT[/PROTO] FILE [U,S,M ...]\n"
 	       "      --passin SOURCE   passphrase of an encrypted key: env:VAR, file:PATH,\n"
 	       "                        fd:N\n"
+	       "      --new-key FILE    make a new private key, write it to FILE (mode 0600;\n"
+	       "                        never over an existing file) and print its records:\n"
+	       "                        publish the next key's record before it is used\n"
+	       "      --key-type TYPE   of the new key: ec:p256 (default), ec:p384,\n"
+	       "                        rsa:2048, rsa:3072, rsa:4096, ed25519\n"
 	       "  Give each option once: a second, different value is a usage error.\n\n"
 	       "Record parameters (numbers or RFC 7218 names, any case; only those RFC 6698\n"
 	       "defines):\n"
@@ -992,6 +1005,8 @@ static int take_option(int c, struct create_opts *o, struct raw_opts *raw, char 
 	case 'c': return once(&o->cert, "--cert", optarg);
 	case 'k': return once(&o->key, "--key", optarg);
 	case OPT_CSR: return once(&o->csr, "--csr", optarg);
+	case OPT_NEW_KEY: return once(&o->new_key, "--new-key", optarg);
+	case OPT_KEY_TYPE: return once(&o->key_type, "--key-type", optarg);
 	case OPT_PASSIN: return once(&o->passin, "--passin", optarg);
 	/* Record parameters are read once --allow-private is known. */
 	case 'u': return once(&raw->u, "--usage", optarg);
@@ -1111,6 +1126,120 @@ static int record_params(struct create_opts *o, const struct raw_opts *raw)
 	return 0;
 }
 
+/* --new-key: a key of its own, records it can give.  0, or the usage error's status. */
+static int new_key_usage(const struct create_opts *o)
+{
+	size_t i;
+
+	if (o->cert != NULL || o->key != NULL || o->csr != NULL || o->manifest != NULL)
+		return cli_usage_error("--new-key makes the input: no --cert, --key, --csr or "
+				       "--manifest with it");
+	if (o->passin != NULL)
+		return cli_usage_error("--new-key writes the key unencrypted (mode 0600): "
+				       "--passin is not for it");
+	if (o->new_key[0] == '\0' || strcmp(o->new_key, "-") == 0)
+		return cli_usage_error("--new-key wants a file name to write the key to");
+	if (o->address != NULL || o->sni != NULL)
+		return cli_usage_error("--address and --sni are for fetching from HOST, "
+				       "not with --new-key");
+	for (i = 0; i < o->nparams; i++)
+		if (o->params[i].selector != TLSA_SELECTOR_SPKI)
+			return cli_usage_error("a new key has no certificate: selector %u is "
+					       "not possible with --new-key (use 1, SPKI)",
+					       (unsigned)o->params[i].selector);
+	return 0;
+}
+
+/*
+ * --new-key: make the key and write it to o->new_key, mode 0600, never
+ * over an existing file: a temporary file beside it (mkstemp makes it
+ * 0600), written and synced, then linked to the name (link() fails if
+ * the name exists, so a race cannot overwrite either).  0, or 1 with the
+ * error said.
+ */
+static int write_new_key(const struct create_opts *o)
+{
+	const char *type = o->key_type != NULL ? o->key_type : "ec:p256";
+	char *pem = NULL, *tmp = NULL, *dir = NULL, *slash;
+	size_t len = 0, off = 0;
+	ssize_t n;
+	tlsa_status st;
+	int fd = -1, rc = 1, e, dfd;
+
+	st = tlsa_key_generate(type, &pem, &len);
+	if (st == TLSA_ERR_INVALID)
+		return cli_usage_error("--key-type '%s': unknown (want %s)", type,
+				       tlsa_key_gen_names());
+	if (st != TLSA_OK) {
+		cli_error("--new-key %s: cannot make a %s key: %s", o->new_key, type,
+			  tlsa_strerror(st));
+		return 1;
+	}
+	if (access(o->new_key, F_OK) == 0) {
+		cli_error("--new-key %s: the file exists; it is never overwritten", o->new_key);
+		goto out;
+	}
+	if (asprintf(&tmp, "%s.XXXXXX", o->new_key) < 0) {
+		tmp = NULL;
+		cli_error("out of memory");
+		goto out;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		cli_error("--new-key %s: cannot create a file beside it: %s", o->new_key,
+			  strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	while (off < len) {
+		n = write(fd, pem + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	if (off < len || fchmod(fd, 0600) != 0 || fsync(fd) != 0) {
+		cli_error("--new-key %s: cannot write %s: %s", o->new_key, tmp, strerror(errno));
+		goto out;
+	}
+	if (link(tmp, o->new_key) != 0) {
+		e = errno;
+		cli_error("--new-key %s: %s", o->new_key,
+			  e == EEXIST ? "the file exists; it is never overwritten" : strerror(e));
+		goto out;
+	}
+	/* The new name lasts only once its directory is on disk too. */
+	dir = strdup(o->new_key);
+	if (dir != NULL) {
+		slash = strrchr(dir, '/');
+		if (slash == NULL)
+			strcpy(dir, ".");
+		else
+			slash[slash == dir] = '\0';
+		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			(void)fsync(dfd);
+			close(dfd);
+		}
+	}
+	cli_info(1, "wrote a new %s key to %s", type, o->new_key);
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp != NULL)
+		unlink(tmp);
+	free(tmp);
+	free(dir);
+	if (pem != NULL) {
+		OPENSSL_cleanse(pem, len);
+		free(pem);
+	}
+	return rc;
+}
+
 /*
  * What was given makes one run: one input (or a HOST to fetch from), an
  * owner where the format needs one, a HOST that is a host name.  0, or
@@ -1121,7 +1250,13 @@ static int check_inputs(struct create_opts *o, const char *host)
 	char why[256];
 	int inputs, hk;
 
-	inputs = (o->cert != NULL) + (o->key != NULL) + (o->csr != NULL) + (o->manifest != NULL);
+	if (o->key_type != NULL && o->new_key == NULL)
+		return cli_usage_error(
+		    "--key-type is the type of a --new-key: give --new-key FILE");
+	if (o->new_key != NULL && (hk = new_key_usage(o)) != 0)
+		return hk;
+	inputs = (o->cert != NULL) + (o->key != NULL) + (o->csr != NULL) + (o->manifest != NULL) +
+		 (o->new_key != NULL);
 	if (inputs > 1)
 		return cli_usage_error("%s and %s are two inputs: give one of --cert, --key, --csr "
 				       "and --manifest",
@@ -1209,6 +1344,12 @@ int cmd_create(int argc, char **argv)
 	if (o.passin != NULL && (rc = cli_passin_read(o.passin, &o.pass)) != 0)
 		goto done;
 	o.now = time(NULL);
+	if (o.new_key != NULL) {
+		/* Written first, then read back as --key: the records are the file's. */
+		if ((rc = write_new_key(&o)) != 0)
+			goto done;
+		o.key = o.new_key;
+	}
 	rc = o.manifest != NULL ? create_manifest(&o) : create_one(&o, host);
 done:
 	opts_free(&o);
