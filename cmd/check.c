@@ -44,7 +44,8 @@ enum {
 	OPT_CANDIDATE_ONLY,
 	OPT_SINGLE_KEY_OK,
 	OPT_PASSIN,
-	OPT_KEY_TYPES
+	OPT_KEY_TYPES,
+	OPT_PER_ADDRESS
 };
 
 static const struct option long_options[] = {
@@ -75,6 +76,7 @@ static const struct option long_options[] = {
     {"key-types", required_argument, NULL, OPT_KEY_TYPES},
     {"targets", required_argument, NULL, OPT_TARGETS},
     {"jobs", required_argument, NULL, 'j'},
+    {"per-address", required_argument, NULL, OPT_PER_ADDRESS},
     {"format", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -139,7 +141,10 @@ static void help(void)
 	       "      --targets FILE     check every target in FILE ('-': stdin), one\n"
 	       "                         'HOST [PORT [STARTTLS]]' or '--mx DOMAIN' per line;\n"
 	       "                         results in input order, exit status the worst\n"
-	       "  -j, --jobs N           run N checks at a time (default 1)\n\n"
+	       "  -j, --jobs N           run N checks at a time (default 1, up to 16384)\n"
+	       "      --per-address N    at most N TLS sessions at once to one IP address\n"
+	       "                         (default 4); targets that share an address, port,\n"
+	       "                         protocol and TLSA records share one session\n\n"
 	       "Output:\n"
 	       "  -o, --format FORMAT    %s\n"
 	       "  -q, --quiet            print only problems (nothing when all is OK)\n"
@@ -313,8 +318,14 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 			break;
 		case OPT_TARGETS: o->targets = optarg; break;
 		case 'j':
-			if (cli_parse_ulong(optarg, 1, 256, &o->jobs) != 0)
-				rc = cli_usage_error("bad --jobs '%s' (want 1-256)", optarg);
+			if (cli_parse_ulong(optarg, 1, CHECK_JOBS_MAX, &o->jobs) != 0)
+				rc = cli_usage_error("bad --jobs '%s' (want 1-%d)", optarg,
+						     CHECK_JOBS_MAX);
+			break;
+		case OPT_PER_ADDRESS:
+			if (cli_parse_ulong(optarg, 1, 1024, &o->per_address) != 0)
+				rc =
+				    cli_usage_error("bad --per-address '%s' (want 1-1024)", optarg);
 			break;
 		case 'o':
 			o->fmt = check_format_find(optarg);
