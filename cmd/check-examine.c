@@ -61,7 +61,9 @@ static int gather_addresses(struct check_target *t, struct check_opts *o, const 
 				return -1;
 		return 0;
 	}
+	check_lookup_begin();
 	st = tlsa_lookup_addresses(res, t->host, o->family, &t->addrs);
+	check_lookup_end();
 	if (st != TLSA_OK) {
 		check_problem(o, "%s: address lookup: %s", t->host, tlsa_strerror(st));
 		return -1;

@@ -21,7 +21,7 @@
 #include "check-share.h"
 
 /* Finished entries no target holds, kept for later targets (least recently used dropped). */
-#define IDLE_KEPT 1024
+#define IDLE_KEPT 512
 #define BUCKETS	  4096
 
 static unsigned long per_address = CHECK_PER_ADDRESS_DEFAULT;
@@ -129,6 +129,29 @@ static void verify_limited(const char *address, unsigned port, const tlsa_verify
 	/* The outcome is in v (empty only when out of memory). */
 	(void)tlsa_verify_each(address, port, o, key_types, v, nv);
 	addr_release(s);
+}
+
+/* ---- at most CHECK_LOOKUPS_AT_ONCE lookups at once --------------------------- */
+
+static pthread_mutex_t lookup_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t lookup_free = PTHREAD_COND_INITIALIZER;
+static unsigned long lookups;
+
+void check_lookup_begin(void)
+{
+	pthread_mutex_lock(&lookup_mu);
+	while (lookups >= CHECK_LOOKUPS_AT_ONCE)
+		pthread_cond_wait(&lookup_free, &lookup_mu);
+	lookups++;
+	pthread_mutex_unlock(&lookup_mu);
+}
+
+void check_lookup_end(void)
+{
+	pthread_mutex_lock(&lookup_mu);
+	lookups--;
+	pthread_cond_signal(&lookup_free);
+	pthread_mutex_unlock(&lookup_mu);
 }
 
 /* ---- one session per key --------------------------------------------------- */
