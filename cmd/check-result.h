@@ -75,8 +75,8 @@ struct check_addr {
 	struct notes notes;	   /* further findings for this address */
 	int days_left;		   /* of the certificate in use that expires first */
 	int have_days;
-	int key_type; /* tlsa_key_type of the certificate it saw, 0 unknown */
-	int several;  /* its address offered several key types: this is one */
+	int key_type;		   /* tlsa_key_type of the certificate it saw, 0 unknown */
+	int several;		   /* its address offered several key types: this is one */
 	struct share_entry *share; /* res is lent by this shared session (check-share.c) */
 	int shared;		   /* ...which another target of the run made */
 };

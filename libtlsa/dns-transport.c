@@ -152,8 +152,8 @@ struct exchange {
 	unsigned sent;
 	int tcp_used;
 	long long next_us; /* when the next UDP try goes out */
-	uint8_t *buf; /* UDP_BUF bytes, not zeroed: only what arrives is touched,
-			 so thousands of exchanges at once stay small */
+	uint8_t *buf;	   /* UDP_BUF bytes, not zeroed: only what arrives is touched,
+			      so thousands of exchanges at once stay small */
 	ldns_pkt *reply;
 	size_t from;
 };
@@ -470,8 +470,8 @@ ldns_status tlsa_dns_exchange(const tlsa_resolver *res, const ldns_pkt *query, l
 		x->buf = malloc(UDP_BUF);
 	}
 	if (x == NULL || order == NULL || pf == NULL || pfwho == NULL || x->p == NULL ||
-	    x->buf == NULL ||
-	    ldns_pkt2wire(&x->wire, query, &x->wlen) != LDNS_STATUS_OK || x->wlen < 12) {
+	    x->buf == NULL || ldns_pkt2wire(&x->wire, query, &x->wlen) != LDNS_STATUS_OK ||
+	    x->wlen < 12) {
 		ls = LDNS_STATUS_MEM_ERR;
 		goto out;
 	}
