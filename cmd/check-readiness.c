@@ -81,11 +81,12 @@ static int one_issuer(struct check_target *t)
 			return 0;
 	}
 	subject = subject_at(r->chain, r->match_depth);
-	rc = notes_add(&t->notes, V_WARNING,
-		       "the TLSA set pins only one issuer (%s%s%s) and no leaf key: an issuer "
-		       "change at a renewal breaks DANE; publish a 3 1 1 record for the leaf "
-		       "key or a 2 x x record for a second issuer",
-		       m->text, subject != NULL ? ", " : "", subject != NULL ? subject : "");
+	rc =
+	    notes_add_class(&t->notes, V_WARNING, CLASS_DANE,
+			    "the TLSA set pins only one issuer (%s%s%s) and no leaf key: an issuer "
+			    "change at a renewal breaks DANE; publish a 3 1 1 record for the leaf "
+			    "key or a 2 x x record for a second issuer",
+			    m->text, subject != NULL ? ", " : "", subject != NULL ? subject : "");
 	free(subject);
 	return rc;
 }
@@ -132,11 +133,12 @@ static int pinned_certs(struct check_target *t, const struct check_conf *c)
 		if (na >= c->now && days >= c->warn_days)
 			continue;
 		cli_day(na, day);
-		rc |= notes_add(&t->notes, V_WARNING,
-				"TLSA record %s pins the whole certificate, which %s on %s: the "
-				"renewal breaks it even if the key is kept; publish 3 1 1 for the "
-				"key instead",
-				t->recs[i].text, na < c->now ? "expired" : "expires", day);
+		rc |= notes_add_class(
+		    &t->notes, V_WARNING, CLASS_DANE,
+		    "TLSA record %s pins the whole certificate, which %s on %s: the "
+		    "renewal breaks it even if the key is kept; publish 3 1 1 for the "
+		    "key instead",
+		    t->recs[i].text, na < c->now ? "expired" : "expires", day);
 	}
 	return rc;
 }
@@ -146,10 +148,11 @@ int check_policy_readiness(struct check_target *t, const struct check_conf *c)
 	int rc = 0;
 
 	if (t->nrecs > MAX_SET)
-		rc |= notes_add(&t->notes, V_WARNING,
-				"the TLSA set has %zu records: some large receivers give up on "
-				"sets of more than %d",
-				t->nrecs, MAX_SET);
+		rc |=
+		    notes_add_class(&t->notes, V_WARNING, CLASS_DANE,
+				    "the TLSA set has %zu records: some large receivers give up on "
+				    "sets of more than %d",
+				    t->nrecs, MAX_SET);
 	rc |= one_issuer(t);
 	rc |= pinned_certs(t, c);
 	return rc ? -1 : 0;

@@ -96,7 +96,7 @@ fi
 # One target per kind of failure; the class of the target and of its first
 # address (the lookups' for DNS).  "-" is null: nothing failed.
 cat >"$T/classes.targets" <<EOF
-$LAB_TA_HTTPS_HOST $LAB_TA_HTTPS_PORT
+$LAB_DUAL_HTTPS_HOST $LAB_DUAL_HTTPS_PORT
 $LAB_BOGUS_HTTPS_HOST $LAB_BOGUS_HTTPS_PORT
 $LAB_NOTLSA_SMTP_HOST $LAB_NOTLSA_SMTP_PORT
 $LAB_REFUSED_HTTPS_HOST $LAB_REFUSED_HTTPS_PORT
@@ -107,6 +107,7 @@ $LAB_NOMATCH_SMTP_HOST $LAB_NOMATCH_SMTP_PORT
 $LAB_EXPIRED_TA_HOST $LAB_EXPIRED_TA_PORT
 $LAB_EXPIRED_EE_HOST $LAB_EXPIRED_EE_PORT
 $LAB_MAIL_SMTP_HOST $LAB_MAIL_SMTP_PORT
+$LAB_TA_HTTPS_HOST $LAB_TA_HTTPS_PORT
 EOF
 run "$TLSA" check --timeout 2 -j 4 -o jsonl --targets "$T/classes.targets"
 printf '%s\n' "$out" | python3 -c '
@@ -120,7 +121,7 @@ for l in sys.stdin:
 class_is() { # LINE "TARGET STATUS CLASS ADDRESS-CLASS LOOKUP-CLASS" SENTENCE
 	is "$(sed -n "$1p" "$T/classes.got")" "$2" "$3"
 }
-class_is 1 "$LAB_TA_HTTPS_HOST OK - - -" \
+class_is 1 "$LAB_DUAL_HTTPS_HOST OK - - -" \
 	"an OK target, its address and its lookup have no class (null)"
 class_is 2 "$LAB_BOGUS_HTTPS_HOST CRITICAL dns dns dns" \
 	"a bogus TLSA lookup is class dns: the target, the lookup, the address it left unverified"
@@ -142,15 +143,17 @@ is "$(sed -n 10p "$T/classes.got" | cut -d ' ' -f 2,4)" "WARNING pkix" \
 	"an expired certificate under DANE-EE (a WARNING) is class pkix at its address"
 class_is 11 "$LAB_MAIL_SMTP_HOST WARNING dane - -" \
 	"a single key published (no rollover, a WARNING of the records) is class dane"
-[ "$(wc -l <"$T/classes.got")" = 11 ] || comment "$(cat "$T/classes.got")"
+class_is 12 "$LAB_TA_HTTPS_HOST WARNING dane - -" \
+	"a DANE-TA set that pins one issuer and no leaf key (a readiness WARNING) is class dane"
+[ "$(wc -l <"$T/classes.got")" = 12 ] || comment "$(cat "$T/classes.got")"
 
 # The same in prometheus, as a label on the status samples.
 run "$TLSA" check --timeout 2 -o prometheus -p "$LAB_NOMATCH_SMTP_PORT" "$LAB_NOMATCH_SMTP_HOST"
 printf '%s\n' "$out" | grep -q "^tlsa_check_status{target=\"$LAB_NOMATCH_SMTP_HOST\",port=\"25\",class=\"dane\"} 2$" &&
 	printf '%s\n' "$out" | grep -q "^tlsa_check_address_status{.*address=\"$LAB_NOMATCH_SMTP_ADDR\".*,class=\"dane\"} 2$"
 check $? "prometheus: the status samples of a mismatch carry class=\"dane\""
-run "$TLSA" check --timeout 2 -o prometheus -p "$LAB_TA_HTTPS_PORT" "$LAB_TA_HTTPS_HOST"
-printf '%s\n' "$out" | grep -q "^tlsa_check_status{target=\"$LAB_TA_HTTPS_HOST\",port=\"443\"} 0$"
+run "$TLSA" check --timeout 2 -o prometheus -p "$LAB_DUAL_HTTPS_PORT" "$LAB_DUAL_HTTPS_HOST"
+printf '%s\n' "$out" | grep -q "^tlsa_check_status{target=\"$LAB_DUAL_HTTPS_HOST\",port=\"443\"} 0$"
 check $? "prometheus: an OK target's status sample has no class label"
 
 # A mail domain: its class is that of the host that decided its verdict.
