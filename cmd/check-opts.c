@@ -21,6 +21,8 @@ void check_opts_init(struct check_opts *o)
 	o->family = AF_UNSPEC;
 	o->key_types = TLSA_KEY_FIRST | TLSA_KEY_ALL;
 	o->jobs = 1;
+	o->all_ns = -1;
+	o->sig_warn_days = 3;
 	o->fmt = check_format_default();
 }
 
