@@ -107,6 +107,7 @@ void check_target_release(struct check_target *t)
 	tlsa_tlsa_result_free(t->tlsa);
 	tlsa_addr_result_free(t->addrs);
 	tlsa_ns_result_free(t->ns);
+	free(t->sig_where);
 	free(t->base_domain);
 }
 

@@ -57,13 +57,14 @@ static void earliest(int64_t *acc, int64_t when)
 
 int check_ns_gather(struct check_target *t, struct check_opts *o, const tlsa_resolver *res)
 {
-	char owner[600];
+	char owner[600], *where = NULL;
+	int64_t chain = 0;
 	tlsa_status st;
 	size_t n, i;
 
 	if (t->tlsa != NULL)
 		earliest(&t->sig_expire, t->tlsa->answer.sig_expire);
-	if (!check_ns_wanted(o) || res == NULL || t->source != SRC_DNS)
+	if (res == NULL || t->source != SRC_DNS)
 		return 0;
 	if (records_owner(t) != NULL)
 		snprintf(owner, sizeof(owner), "%s", records_owner(t));
@@ -72,6 +73,28 @@ int check_ns_gather(struct check_target *t, struct check_opts *o, const tlsa_res
 		snprintf(owner, sizeof(owner), "_%u._%s.%s%s", t->port, t->proto, t->host,
 			 n > 0 && t->host[n - 1] == '.' ? "" : ".");
 	}
+	/*
+	 * Validating locally, the signatures of the chain of trust are ours to
+	 * watch: when they protect records (a failed lookup has a finding of
+	 * its own, and would only wait for more timeouts here).
+	 */
+	if (tlsa_resolver_local(res) && t->tlsa != NULL &&
+	    t->tlsa->answer.state == TLSA_DNSSEC_SECURE && t->tlsa->nrecords > 0) {
+		st = tlsa_lookup_chain_expiry(res, owner, &chain, &where);
+		if (st != TLSA_OK) {
+			check_problem(o, "%s: the chain of trust to %s: %s", t->host, owner,
+				      tlsa_strerror(st));
+			return -1;
+		}
+		if (chain != 0 && (t->sig_expire == 0 || chain < t->sig_expire)) {
+			t->sig_expire = chain;
+			t->sig_where = where;
+			where = NULL;
+		}
+		free(where);
+	}
+	if (!check_ns_wanted(o))
+		return 0;
 	st = tlsa_lookup_ns(res, owner, &t->ns);
 	if (st != TLSA_OK) {
 		check_problem(o, "%s: nameservers of %s: %s", t->host, owner, tlsa_strerror(st));
@@ -80,6 +103,10 @@ int check_ns_gather(struct check_target *t, struct check_opts *o, const tlsa_res
 	for (i = 0; i < t->ns->nservers; i++)
 		earliest(&t->sig_expire, t->ns->servers[i].sig_expire);
 	earliest(&t->sig_expire, t->ns->keys_sig_expire);
+	if (t->sig_where != NULL && t->sig_expire < chain) {
+		free(t->sig_where);
+		t->sig_where = NULL;
+	}
 	return 0;
 }
 

@@ -719,23 +719,27 @@ static int ns_notes(struct check_target *t)
 static int sig_notes(struct check_target *t, const struct check_conf *c)
 {
 	int64_t left = t->sig_expire - (int64_t)c->now;
-	char at[32], in[32];
+	char at[32], in[32], over[300];
 
 	if (t->sig_expire == 0)
 		return 0;
+	if (t->sig_where != NULL)
+		snprintf(over, sizeof(over), "the %s records (on the chain of trust to the TLSA "
+					     "records)",
+			 t->sig_where);
+	else
+		snprintf(over, sizeof(over), "the TLSA records%s",
+			 t->ns != NULL ? " or the zone's keys" : "");
 	utc(t->sig_expire, at);
 	if (left <= 0)
 		return notes_add(&t->notes, V_CRITICAL,
-				 "an RRSIG over the TLSA records%s expired at %s: re-sign the "
-				 "zone",
-				 t->ns != NULL ? " or the zone's keys" : "", at);
+				 "an RRSIG over %s expired at %s: re-sign the zone", over, at);
 	if (left < (int64_t)c->sig_warn_days * 86400) {
 		span(left, in);
 		return notes_add(&t->notes, V_WARNING,
-				 "an RRSIG over the TLSA records%s expires in %s (%s), within "
-				 "--sig-warn-days %d: re-sign the zone before then",
-				 t->ns != NULL ? " or the zone's keys" : "", in, at,
-				 c->sig_warn_days);
+				 "an RRSIG over %s expires in %s (%s), within --sig-warn-days %d: "
+				 "re-sign the zone before then",
+				 over, in, at, c->sig_warn_days);
 	}
 	return 0;
 }

@@ -105,7 +105,10 @@ struct check_target {
 	tlsa_ns_result *ns; /* every authoritative server asked directly, or NULL */
 	int64_t sig_expire; /* earliest RRSIG expiration seen over the TLSA RRset
 			       (with --all-ns: on any server, and over the zone's
-			       DNSKEY RRset), seconds since the epoch; 0 none */
+			       DNSKEY RRset; with --trust-anchor, over the DNSKEY
+			       and DS RRsets of the chain to it), seconds since the
+			       epoch; 0 none */
+	char *sig_where;    /* the chain's RRset that expires at sig_expire, or NULL */
 };
 
 /* Add a note (printf-style); -1 when out of memory. */

@@ -445,3 +445,75 @@ tlsa_status tlsa_lookup_ns(const tlsa_resolver *res, const char *owner, tlsa_ns_
 	*out = r;
 	return TLSA_OK;
 }
+
+/* ---- the chain of trust's signatures ------------------------------------------ */
+
+/* Is zone the owner of one of the trust anchors of res? */
+static int is_anchor(const tlsa_resolver *res, const ldns_rdf *zone)
+{
+	size_t i;
+
+	for (i = 0; res->anchors != NULL && i < ldns_rr_list_rr_count(res->anchors); i++)
+		if (ldns_dname_compare(ldns_rr_owner(ldns_rr_list_rr(res->anchors, i)), zone) == 0)
+			return 1;
+	return 0;
+}
+
+/* The RRSIG expiry of zone/type through res, into *expire and *where when earlier. */
+static tlsa_status sig_of(const tlsa_resolver *res, const ldns_rdf *zone, ldns_rr_type type,
+			  int64_t *expire, char **where)
+{
+	tlsa_dns_answer ans;
+	ldns_pkt *pkt = NULL;
+	tlsa_status st;
+
+	st = tlsa_dns_lookup(res, zone, type, &ans, &pkt, NULL);
+	if (st == TLSA_OK && ans.sig_expire != 0 && (*expire == 0 || ans.sig_expire < *expire)) {
+		*expire = ans.sig_expire;
+		if (where != NULL) {
+			free(*where);
+			*where = tlsa_dns_fmt("%s %s", ans.qname != NULL ? ans.qname : "?",
+					      type == LDNS_RR_TYPE_DS ? "DS" : "DNSKEY");
+		}
+	}
+	if (pkt != NULL)
+		ldns_pkt_free(pkt);
+	tlsa_dns_answer_clear(&ans);
+	return st;
+}
+
+tlsa_status tlsa_lookup_chain_expiry(const tlsa_resolver *res, const char *owner,
+				     int64_t *expire, char **where)
+{
+	ldns_rdf *o, *zone = NULL, *up;
+	tlsa_status st;
+	char *reason = NULL;
+	int depth = 0;
+
+	*expire = 0;
+	if (where != NULL)
+		*where = NULL;
+	o = tlsa_dns_name(owner);
+	if (o == NULL)
+		return TLSA_ERR_DNS_NAME;
+	st = find_zone(res, o, &zone, &reason);
+	ldns_rdf_deep_free(o);
+	/* A zone cut per round; a chain deeper than DNS names can be is a loop. */
+	while (st == TLSA_OK && zone != NULL && depth++ < 128) {
+		st = sig_of(res, zone, LDNS_RR_TYPE_DNSKEY, expire, where);
+		if (st != TLSA_OK || is_anchor(res, zone) || ldns_dname_label_count(zone) == 0)
+			break;
+		st = sig_of(res, zone, LDNS_RR_TYPE_DS, expire, where);
+		up = ldns_dname_left_chop(zone);
+		ldns_rdf_deep_free(zone);
+		zone = NULL;
+		free(reason);
+		reason = NULL;
+		if (st == TLSA_OK && up != NULL)
+			st = find_zone(res, up, &zone, &reason);
+		ldns_rdf_deep_free(up);
+	}
+	ldns_rdf_deep_free(zone);
+	free(reason);
+	return st;
+}

@@ -305,6 +305,17 @@ typedef struct tlsa_ns_result {
 tlsa_status tlsa_lookup_ns(const tlsa_resolver *res, const char *owner, tlsa_ns_result **out);
 void tlsa_ns_result_free(tlsa_ns_result *result);
 
+/*
+ * The earliest expiration (seconds since the epoch, 0 when none was seen)
+ * of the RRSIGs over the DNSKEY and DS RRsets of the chain of trust to
+ * the zone holding owner: that zone's DNSKEY and DS, then its parent
+ * zone's, up to a zone that is a trust anchor of res (its DNSKEY only) or
+ * the root.  *where (may be NULL) gets the owner and type of that RRset,
+ * malloc'd ("example.org. DS"), or NULL.
+ */
+tlsa_status tlsa_lookup_chain_expiry(const tlsa_resolver *res, const char *owner,
+				     int64_t *expire, char **where);
+
 /* ---- helpers, public for the command and the tests ----------------------- */
 
 /*

@@ -11,6 +11,8 @@
 #     127.0.1.3, dropping every TLSA query (WARNING, "no answer");
 #   - sigexp.example: signed with RRSIGs that expire in two days (WARNING
 #     within the default --sig-warn-days 3, OK with --sig-warn-days 1);
+#   - kid.par.example, signed for 30 days, under par.example (the trust
+#     anchor), signed for two: the DS on the chain of trust expires first;
 #   - fresh.example: records with a TTL of 2 s, published moments ago: a
 #     candidate is "waiting" (exit 1) with --state, then "safe to deploy"
 #     (exit 0) once 2 x TTL passed; a candidate nothing matches is exit 2.
@@ -58,11 +60,12 @@ sign() { # NAME FILE KEY EXPIRY -> FILE.signed
 setup() {
 	local z k mail2 crit_new crit_old
 	cd "$W" || return 1
-	for z in good lag lossy sigexp fresh; do
+	for z in good lag lossy sigexp fresh par; do
 		k=$(ldns-keygen -a ECDSAP256SHA256 -k "$z.example." 2>>"$W/sign.log") || return 1
 		eval "key_$z=$k"
 		cat "$k.ds" >>"$W/anchor.ds"
 	done
+	key_kid=$(ldns-keygen -a ECDSAP256SHA256 -k kid.par.example. 2>>"$W/sign.log") || return 1
 	mail2=$(tlsa_lines _25._tcp.mail 300 311:mail,311:mailnext) &&
 		crit_new=$(tlsa_lines _25._tcp.crit 300 311:mail,311:mailnext) &&
 		crit_old=$(tlsa_lines _25._tcp.crit 300 311:other) || return 1
@@ -76,13 +79,19 @@ $crit_old" >lag-old.zone
 	zone lossy.example 1 "1 3" "$mail2" >lossy.zone
 	zone sigexp.example 1 "1" "$mail2" >sigexp.zone
 	zone fresh.example 1 "1" "$(tlsa_lines _25._tcp.mail 2 311:mail,311:mailnext)" >fresh.zone
+	zone kid.par.example 1 "1" "$mail2" >kid.zone
+	zone par.example 1 "1" "kid IN NS ns1.kid.par.example.
+ns1.kid IN A 127.0.1.1
+$(cat "$key_kid.ds")" >par.zone
 	# shellcheck disable=SC2154
 	sign good.example good.zone "$key_good" '30 days' &&
 		sign lag.example lag.zone "$key_lag" '30 days' &&
 		sign lag.example lag-old.zone "$key_lag" '30 days' &&
 		sign lossy.example lossy.zone "$key_lossy" '30 days' &&
 		sign sigexp.example sigexp.zone "$key_sigexp" '2 days' &&
-		sign fresh.example fresh.zone "$key_fresh" '30 days'
+		sign fresh.example fresh.zone "$key_fresh" '30 days' &&
+		sign kid.par.example kid.zone "$key_kid" '30 days' &&
+		sign par.example par.zone "$key_par" '2 days'
 }
 
 nsd_start() { # ADDR NAME ZONE=FILE...
@@ -125,11 +134,12 @@ cleanup() {
 	for p in ${pids:-}; do wait "$p" 2>/dev/null; done
 }
 (setup)
-ok $? "six signed zones for the test, one with RRSIGs that expire in two days" ||
+ok $? "signed zones for the test, two with RRSIGs that expire in two days" ||
 	{ sed 's/^/#   /' "$W/sign.log"; done_testing; exit 1; }
 nsd_start $NS1 nsd1 good.example=good.zone.signed lag.example=lag.zone.signed \
 	lossy.example=lossy.zone.signed sigexp.example=sigexp.zone.signed \
-	fresh.example=fresh.zone.signed
+	fresh.example=fresh.zone.signed par.example=par.zone.signed \
+	kid.par.example=kid.zone.signed
 nsd_start $NS2 nsd2 good.example=good.zone.signed lag.example=lag-old.zone.signed
 python3 "$LOSSY" --listen "$NS3:53" --upstream "$NS1:53" --drop-qtype 52 \
 	--ready "$W/lossy.ready" 2>>"$W/lossy.log" &
@@ -213,6 +223,12 @@ chk --sig-warn-days 1 mail.sigexp.example
 is "$rc" 0 "--sig-warn-days 1: the same RRSIGs, two days ahead, are OK"
 chk mail.good.example
 is "$rc" 0 "RRSIGs that expire in 30 days are OK"
+chk mail.kid.par.example
+is "$rc" 1 "validating locally: the DS of the TLSA zone, signed by its parent for two days, is a WARNING"
+echo "$out" | grep -q "WARNING: an RRSIG over the kid.par.example. DS records (on the chain of trust to the TLSA records) expires in 1 d 2[0-3] h"
+ok $? "the WARNING names the DS RRset of the chain whose RRSIG expires" || show
+chk --sig-warn-days 1 mail.kid.par.example
+is "$rc" 0 "--sig-warn-days 1: the chain's RRSIGs two days ahead are OK"
 
 # ---- item 3: TTL-timed readiness for a candidate -------------------------------------
 state=$W/state
