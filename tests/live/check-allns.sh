@@ -209,6 +209,12 @@ echo "$out" | grep -q "^tlsa_ns_up{.*address=\"$NS3\".*} 0$" &&
 	echo "$out" | grep -q '^tlsa_rrsig_expiry_seconds{.*} [0-9]'
 ok $? "-o prometheus: tlsa_ns_up per nameserver address (0 for the one that drops TLSA), tlsa_ns_serial, tlsa_rrsig_expiry_seconds" ||
 	show 80
+printf '%s\n' "$out" | python3 "$top_srcdir/tests/cli/promcheck.py" >/dev/null
+ok $? "-o prometheus with --all-ns is a valid exposition"
+chk --candidate-only --state "$W/prom-state" --candidate "$LAB_CHAIN_MAILNEXT" -o prometheus \
+	mail.fresh.example
+echo "$out" | grep -q "^tlsa_candidate_ready{.*candidate=\"$LAB_CHAIN_MAILNEXT\"} 0$"
+ok $? "-o prometheus: tlsa_candidate_ready 0 while a --state candidate waits" || show 80
 
 chk --all-ns -o nagios crit.lag.example
 echo "$out" | grep -Eq '^DANE CRITICAL - .* ns_total=2;;;0 ns_agree=1;;;0 ns_answered=2;;;0 rrsig_expiry_days=[0-9.]+;3:;0: '
