@@ -7,6 +7,8 @@
 #   - lag.example: a second NSD on 127.0.1.2 lags (serial 1, the old TLSA
 #     set): at mail.lag.example its set still matches the live server
 #     (WARNING), at crit.lag.example it does not (CRITICAL);
+#   - forged.example: the second nameserver signs with another key: its
+#     RRSIGs do not validate against the DNSKEY set (CRITICAL);
 #   - lossy.example: its second nameserver is tests/live/lossy.py on
 #     127.0.1.3, dropping every TLSA query (WARNING, "no answer");
 #   - sigexp.example: signed with RRSIGs that expire in two days (WARNING
@@ -66,6 +68,10 @@ setup() {
 		cat "$k.ds" >>"$W/anchor.ds"
 	done
 	key_kid=$(ldns-keygen -a ECDSAP256SHA256 -k kid.par.example. 2>>"$W/sign.log") || return 1
+	k=$(ldns-keygen -a ECDSAP256SHA256 -k forged.example. 2>>"$W/sign.log") || return 1
+	cat "$k.ds" >>"$W/anchor.ds"
+	key_forged=$k
+	key_forger=$(ldns-keygen -a ECDSAP256SHA256 -k forged.example. 2>>"$W/sign.log") || return 1
 	mail2=$(tlsa_lines _25._tcp.mail 300 311:mail,311:mailnext) &&
 		crit_new=$(tlsa_lines _25._tcp.crit 300 311:mail,311:mailnext) &&
 		crit_old=$(tlsa_lines _25._tcp.crit 300 311:other) || return 1
@@ -80,6 +86,8 @@ $crit_old" >lag-old.zone
 	zone sigexp.example 1 "1" "$mail2" >sigexp.zone
 	zone fresh.example 1 "1" "$(tlsa_lines _25._tcp.mail 2 311:mail,311:mailnext)" >fresh.zone
 	zone kid.par.example 1 "1" "$mail2" >kid.zone
+	zone forged.example 1 "1 2" "$mail2" >forged.zone
+	cp forged.zone forger.zone
 	zone par.example 1 "1" "kid IN NS ns1.kid.par.example.
 ns1.kid IN A 127.0.1.1
 $(cat "$key_kid.ds")" >par.zone
@@ -91,7 +99,9 @@ $(cat "$key_kid.ds")" >par.zone
 		sign sigexp.example sigexp.zone "$key_sigexp" '2 days' &&
 		sign fresh.example fresh.zone "$key_fresh" '30 days' &&
 		sign kid.par.example kid.zone "$key_kid" '30 days' &&
-		sign par.example par.zone "$key_par" '2 days'
+		sign par.example par.zone "$key_par" '2 days' &&
+		sign forged.example forged.zone "$key_forged" '30 days' &&
+		sign forged.example forger.zone "$key_forger" '30 days'
 }
 
 nsd_start() { # ADDR NAME ZONE=FILE...
@@ -139,8 +149,9 @@ ok $? "signed zones for the test, two with RRSIGs that expire in two days" ||
 nsd_start $NS1 nsd1 good.example=good.zone.signed lag.example=lag.zone.signed \
 	lossy.example=lossy.zone.signed sigexp.example=sigexp.zone.signed \
 	fresh.example=fresh.zone.signed par.example=par.zone.signed \
-	kid.par.example=kid.zone.signed
-nsd_start $NS2 nsd2 good.example=good.zone.signed lag.example=lag-old.zone.signed
+	kid.par.example=kid.zone.signed forged.example=forged.zone.signed
+nsd_start $NS2 nsd2 good.example=good.zone.signed lag.example=lag-old.zone.signed \
+	forged.example=forger.zone.signed
 python3 "$LOSSY" --listen "$NS3:53" --upstream "$NS1:53" --drop-qtype 52 \
 	--ready "$W/lossy.ready" 2>>"$W/lossy.log" &
 pids="$pids $!"
@@ -185,6 +196,11 @@ is "$rc" 1 "--all-ns: a nameserver that drops TLSA queries is a WARNING"
 echo "$out" | grep -q "WARNING: nameserver ns3.lossy.example. ($NS3): no answer to the TLSA query (.*), SOA serial 1$"
 ok $? "the WARNING says which nameserver did not answer the TLSA query (though it answers for its SOA)"
 [ "$rc" = 1 ] || show
+
+chk --all-ns mail.forged.example
+is "$rc" 2 "--all-ns: a nameserver whose RRSIGs do not validate against the zone's keys is CRITICAL"
+echo "$out" | grep -q "CRITICAL: nameserver ns2.forged.example. ($NS2): the RRSIGs over the TLSA records do not validate against the zone's DNSKEY set"
+ok $? "the CRITICAL names that nameserver" || show
 
 chk --all-ns -o json mail.lag.example
 printf '%s' "$out" | python3 -c '
