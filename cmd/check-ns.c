@@ -95,7 +95,7 @@ int check_ns_gather(struct check_target *t, struct check_opts *o, const tlsa_res
 	}
 	if (!check_ns_wanted(o))
 		return 0;
-	st = tlsa_lookup_ns(res, owner, &t->ns);
+	st = tlsa_lookup_ns(res, owner, o->family, &t->ns);
 	if (st != TLSA_OK) {
 		check_problem(o, "%s: nameservers of %s: %s", t->host, owner, tlsa_strerror(st));
 		return -1;

@@ -790,7 +790,8 @@ static int readiness_notes(struct check_target *t, const struct check_conf *c)
 					"candidate %s: waiting: safe to deploy in %s (at %s; 2 x "
 					"TTL %u s after its record was first seen %s at %s)",
 					cr->file, in, at, cr->ttl,
-					cr->ns_known ? "on every nameserver" : "", since);
+					cr->ns_known ? "on every nameserver" : "through the resolver",
+					since);
 		} else {
 			cr->ready = 1;
 			rc |= notes_add(&t->notes, V_OK,

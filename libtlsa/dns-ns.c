@@ -192,7 +192,8 @@ static tlsa_status add_server(tlsa_ns_result *r, const char *name, const char *a
 }
 
 /* Every NS name of zone and each of its addresses (a name without one is kept). */
-static tlsa_status list_servers(const tlsa_resolver *res, const ldns_rdf *zone, tlsa_ns_result *r)
+static tlsa_status list_servers(const tlsa_resolver *res, const ldns_rdf *zone, int family,
+				tlsa_ns_result *r)
 {
 	ldns_rr_list *ns = NULL;
 	const char *server;
@@ -221,7 +222,7 @@ static tlsa_status list_servers(const tlsa_resolver *res, const ldns_rdf *zone, 
 			st = TLSA_ERR_NOMEM;
 			break;
 		}
-		st = tlsa_lookup_addresses(res, name, 0, &ar);
+		st = tlsa_lookup_addresses(res, name, family, &ar);
 		for (k = 0; st == TLSA_OK && k < ar->naddrs; k++)
 			/* A forged address would lead to a forged server. */
 			if (ar->addrs[k].state != TLSA_DNSSEC_BOGUS)
@@ -397,7 +398,8 @@ static tlsa_status zone_keys(const tlsa_resolver *res, const ldns_rdf *zone, tls
 	return st;
 }
 
-tlsa_status tlsa_lookup_ns(const tlsa_resolver *res, const char *owner, tlsa_ns_result **out)
+tlsa_status tlsa_lookup_ns(const tlsa_resolver *res, const char *owner, int family,
+			   tlsa_ns_result **out)
 {
 	tlsa_ns_result *r;
 	ldns_rdf *o = NULL, *zone = NULL;
@@ -420,7 +422,7 @@ tlsa_status tlsa_lookup_ns(const tlsa_resolver *res, const char *owner, tlsa_ns_
 	st = r->owner == NULL ? TLSA_ERR_NOMEM : find_zone(res, o, &zone, &r->reason);
 	if (st == TLSA_OK && zone != NULL) {
 		r->zone = tlsa_dname_str(zone);
-		st = r->zone == NULL ? TLSA_ERR_NOMEM : list_servers(res, zone, r);
+		st = r->zone == NULL ? TLSA_ERR_NOMEM : list_servers(res, zone, family, r);
 	}
 	if (st == TLSA_OK && r->nservers > 0)
 		st = zone_keys(res, zone, r, &kpkt, &keys);

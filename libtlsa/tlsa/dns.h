@@ -296,13 +296,15 @@ typedef struct tlsa_ns_result {
  * Ask every authoritative server of the zone holding owner, directly, for
  * the TLSA RRset at owner.  The zone is found through res (the SOA in the
  * answer or the authority section of an SOA query, walking up the names),
- * its NS RRset and the NS names' addresses too; then each address is asked
+ * its NS RRset and the NS names' addresses too (family: AF_UNSPEC both,
+ * AF_INET A only, AF_INET6 AAAA only); then each address is asked
  * on port 53, without recursion and with DO, for TLSA and SOA.  The
  * RRSIGs each server sends are verified against the zone's DNSKEY RRset as
  * res validates it (secure only).  TLSA_OK whenever a result was made,
  * even when no server was found (reason says why) or none answered.
  */
-tlsa_status tlsa_lookup_ns(const tlsa_resolver *res, const char *owner, tlsa_ns_result **out);
+tlsa_status tlsa_lookup_ns(const tlsa_resolver *res, const char *owner, int family,
+			   tlsa_ns_result **out);
 void tlsa_ns_result_free(tlsa_ns_result *result);
 
 /*

@@ -9,6 +9,8 @@
 #     (WARNING), at crit.lag.example it does not (CRITICAL);
 #   - forged.example: the second nameserver signs with another key: its
 #     RRSIGs do not validate against the DNSKEY set (CRITICAL);
+#   - v6.example: its nameserver has an IPv6 address nobody serves (a
+#     WARNING, unless -4);
 #   - lossy.example: its second nameserver is tests/live/lossy.py on
 #     127.0.1.3, dropping every TLSA query (WARNING, "no answer");
 #   - sigexp.example: signed with RRSIGs that expire in two days (WARNING
@@ -62,7 +64,7 @@ sign() { # NAME FILE KEY EXPIRY -> FILE.signed
 setup() {
 	local z k mail2 crit_new crit_old
 	cd "$W" || return 1
-	for z in good lag lossy sigexp fresh par; do
+	for z in good lag lossy sigexp fresh par v6; do
 		k=$(ldns-keygen -a ECDSAP256SHA256 -k "$z.example." 2>>"$W/sign.log") || return 1
 		eval "key_$z=$k"
 		cat "$k.ds" >>"$W/anchor.ds"
@@ -87,6 +89,8 @@ $crit_old" >lag-old.zone
 	zone fresh.example 1 "1" "$(tlsa_lines _25._tcp.mail 2 311:mail,311:mailnext)" >fresh.zone
 	zone kid.par.example 1 "1" "$mail2" >kid.zone
 	zone forged.example 1 "1 2" "$mail2" >forged.zone
+	zone v6.example 1 "1" "ns1 IN AAAA ::1
+$mail2" >v6.zone
 	cp forged.zone forger.zone
 	zone par.example 1 "1" "kid IN NS ns1.kid.par.example.
 ns1.kid IN A 127.0.1.1
@@ -101,7 +105,8 @@ $(cat "$key_kid.ds")" >par.zone
 		sign kid.par.example kid.zone "$key_kid" '30 days' &&
 		sign par.example par.zone "$key_par" '2 days' &&
 		sign forged.example forged.zone "$key_forged" '30 days' &&
-		sign forged.example forger.zone "$key_forger" '30 days'
+		sign forged.example forger.zone "$key_forger" '30 days' &&
+		sign v6.example v6.zone "$key_v6" '30 days'
 }
 
 nsd_start() { # ADDR NAME ZONE=FILE...
@@ -149,7 +154,8 @@ ok $? "signed zones for the test, two with RRSIGs that expire in two days" ||
 nsd_start $NS1 nsd1 good.example=good.zone.signed lag.example=lag.zone.signed \
 	lossy.example=lossy.zone.signed sigexp.example=sigexp.zone.signed \
 	fresh.example=fresh.zone.signed par.example=par.zone.signed \
-	kid.par.example=kid.zone.signed forged.example=forged.zone.signed
+	kid.par.example=kid.zone.signed forged.example=forged.zone.signed \
+	v6.example=v6.zone.signed
 nsd_start $NS2 nsd2 good.example=good.zone.signed lag.example=lag-old.zone.signed \
 	forged.example=forger.zone.signed
 python3 "$LOSSY" --listen "$NS3:53" --upstream "$NS1:53" --drop-qtype 52 \
@@ -196,6 +202,13 @@ is "$rc" 1 "--all-ns: a nameserver that drops TLSA queries is a WARNING"
 echo "$out" | grep -q "WARNING: nameserver ns3.lossy.example. ($NS3): no answer to the TLSA query (.*), SOA serial 1$"
 ok $? "the WARNING says which nameserver did not answer the TLSA query (though it answers for its SOA)"
 [ "$rc" = 1 ] || show
+
+chk --all-ns mail.v6.example
+is "$rc" 1 "--all-ns: a nameserver's IPv6 address where nothing answers is a WARNING"
+echo "$out" | grep -q "WARNING: nameserver ns1.v6.example. (::1): no answer to the TLSA query"
+ok $? "the WARNING names the address" || show
+chk -4 --all-ns mail.v6.example
+is "$rc" 0 "-4 --all-ns: only the nameservers' IPv4 addresses are asked"
 
 chk --all-ns mail.forged.example
 is "$rc" 2 "--all-ns: a nameserver whose RRSIGs do not validate against the zone's keys is CRITICAL"

@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <ldns/ldns.h>
 
@@ -79,9 +80,9 @@ int main(void)
 	is_str(tlsa_ns_sigs_name(TLSA_NS_SIGS_BAD), "bad", "TLSA_NS_SIGS_BAD is named bad");
 
 	ok(tlsa_resolver_new(&none, 1, 300, NULL, &res) == TLSA_OK, "a resolver nobody answers");
-	is_int(tlsa_lookup_ns(res, "not a name..", &r), TLSA_ERR_DNS_NAME,
+	is_int(tlsa_lookup_ns(res, "not a name..", AF_UNSPEC, &r), TLSA_ERR_DNS_NAME,
 	       "tlsa_lookup_ns refuses an owner that is no DNS name");
-	is_int(tlsa_lookup_ns(res, "_25._tcp.mx.example.", &r), TLSA_OK,
+	is_int(tlsa_lookup_ns(res, "_25._tcp.mx.example.", AF_UNSPEC, &r), TLSA_OK,
 	       "tlsa_lookup_ns makes a result when no server answers");
 	ok(r != NULL && r->zone == NULL && r->nservers == 0 && r->reason != NULL &&
 	       strstr(r->reason, "SOA query") != NULL,
