@@ -284,6 +284,12 @@ echo "$out" | grep -qxF "candidate $LAB_CHAIN_MAILNEXT: safe to deploy"
 ok $? "the text says safe to deploy" || show
 cand --candidate "$LAB_CANDIDATE_NOMATCH"
 is "$rc" 2 "--state: a candidate no published record matches is exit 2"
+printf 'garbage\n' >"$W/bad-state"
+chk --candidate-only --state "$W/bad-state" --candidate "$LAB_CHAIN_MAILNEXT" mail.fresh.example
+is "$rc" 3 "--state: a state file that is not one can not be used (UNKNOWN)"
+echo "$err" | grep -q "^tlsa check: --state $W/bad-state: line 1: not 'OWNER U S M HEX FIRST-SEEN'"
+ok $? "the error names the state file and its line ($err)"
+is "$(cat "$W/bad-state")" garbage "--state leaves a state file it cannot read as it was"
 
 # A candidate whose record a lagging nameserver lacks waits, whatever the clock.
 chk --candidate-only --state "$state" --candidate "$LAB_CHAIN_MAILNEXT" mail.lag.example
