@@ -99,6 +99,11 @@ static void text_candidates(FILE *fp, const struct check_target *t)
 							: "");
 			if (!cli.quiet && cr->ready == 1)
 				fprintf(fp, "candidate %s: safe to deploy\n", cr->file);
+			else if (!cli.quiet && cr->ready < 0 && cr->ns_known)
+				fprintf(fp,
+					"candidate %s: its record is served by every nameserver "
+					"(TTL %u s)\n",
+					cr->file, cr->ttl);
 			continue;
 		}
 		fprintf(fp, "candidate %s: matches none of the published records; publish first:\n",

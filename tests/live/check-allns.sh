@@ -296,6 +296,10 @@ chk --candidate-only --state "$state" --candidate "$LAB_CHAIN_MAILNEXT" mail.lag
 is "$rc" 1 "--candidate (all nameservers by default): a record one nameserver lacks is waiting"
 echo "$out" | grep -q "candidate $LAB_CHAIN_MAILNEXT: waiting: its record 3 1 1 .* is not served by every nameserver yet (1 lack it, ns2.lag.example. ($NS2) first)"
 ok $? "the WARNING names the nameserver that lacks the record" || show
+chk --candidate-only --candidate "$LAB_CHAIN_MAILNEXT" mail.good.example
+is "$rc" 0 "--candidate without --state: a record every nameserver serves is OK"
+echo "$out" | grep -qxF "candidate $LAB_CHAIN_MAILNEXT: its record is served by every nameserver (TTL 300 s)"
+ok $? "the text says every nameserver serves it, with the TLSA TTL" || show
 chk --candidate-only --no-all-ns --candidate "$LAB_CHAIN_MAILNEXT" mail.lag.example
 is "$rc" 0 "--no-all-ns: only the resolver is asked, and its set matches"
 
