@@ -18,11 +18,11 @@ void check_opts_init(struct check_opts *o)
 	memset(o, 0, sizeof(*o));
 	cli_target_init(&o->target);
 	o->warn_days = 21;
+	o->sig_warn_days = 3;
+	o->all_ns = -1; /* on with --candidate */
 	o->family = AF_UNSPEC;
 	o->key_types = TLSA_KEY_FIRST | TLSA_KEY_ALL;
 	o->jobs = 1;
-	o->all_ns = -1;
-	o->sig_warn_days = 3;
 	o->fmt = check_format_default();
 }
 

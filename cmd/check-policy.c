@@ -441,11 +441,11 @@ int check_policy(struct check_target *t, const struct check_conf *c)
 	int rc = 0, no_rollover = 0;
 
 	rc |= record_notes(t);
+	rc |= check_policy_ns(t, c);
 	/* --candidate-only: the records and the candidates are the whole question. */
 	if (!c->candidate_only)
 		rc |= address_notes(t);
 	rc |= check_policy_candidates(t);
-	rc |= check_policy_ns(t, c);
 	for (i = 0; i < t->naddr; i++) {
 		rc |= judge_addr(t, &t->addr[i], c, &no_rollover);
 		if (t->addr[i].verdict != V_OK && t->addr[i].verdict != V_WARNING)

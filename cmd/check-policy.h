@@ -19,13 +19,14 @@ int check_policy(struct check_target *t, const struct check_conf *conf);
 
 /* Judge the group: its DNS findings and the worst of its hosts. */
 int check_policy_group(struct check_group *g, const struct check_conf *conf);
+/* Candidate findings as notes: no match is CRITICAL. */
+int check_policy_candidates(struct check_target *t);
+
 /*
  * --all-ns, --sig-warn-days and --state findings as notes: nameservers
  * that disagree or do not answer, RRSIGs near expiry, a candidate's
  * readiness.
  */
 int check_policy_ns(struct check_target *t, const struct check_conf *conf);
-/* Candidate findings as notes: no match is CRITICAL. */
-int check_policy_candidates(struct check_target *t);
 
 #endif

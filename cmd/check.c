@@ -41,15 +41,15 @@ enum {
 	OPT_SRV,
 	OPT_CANDIDATE,
 	OPT_TARGETS,
-	OPT_CANDIDATE_ONLY,
-	OPT_SINGLE_KEY_OK,
-	OPT_PASSIN,
-	OPT_KEY_TYPES,
 	OPT_ALL_NS,
 	OPT_NO_ALL_NS,
 	OPT_SIG_WARN_DAYS,
 	OPT_STATE,
-	OPT_RESOLVER_CACHE
+	OPT_RESOLVER_CACHE,
+	OPT_CANDIDATE_ONLY,
+	OPT_SINGLE_KEY_OK,
+	OPT_PASSIN,
+	OPT_KEY_TYPES
 };
 
 static const struct option long_options[] = {
@@ -68,6 +68,11 @@ static const struct option long_options[] = {
     {"candidate-only", no_argument, NULL, OPT_CANDIDATE_ONLY},
     {"passin", required_argument, NULL, OPT_PASSIN},
     {"single-key-ok", no_argument, NULL, OPT_SINGLE_KEY_OK},
+    {"all-ns", no_argument, NULL, OPT_ALL_NS},
+    {"no-all-ns", no_argument, NULL, OPT_NO_ALL_NS},
+    {"sig-warn-days", required_argument, NULL, OPT_SIG_WARN_DAYS},
+    {"state", required_argument, NULL, OPT_STATE},
+    {"resolver-cache", required_argument, NULL, OPT_RESOLVER_CACHE},
     {"resolver", required_argument, NULL, OPT_RESOLVER},
     {"trust-anchor", required_argument, NULL, OPT_TRUST_ANCHOR},
     {"insecure", no_argument, NULL, OPT_INSECURE},
@@ -78,11 +83,6 @@ static const struct option long_options[] = {
     {"ca-file", required_argument, NULL, OPT_CA_FILE},
     {"ca-path", required_argument, NULL, OPT_CA_PATH},
     {"key-types", required_argument, NULL, OPT_KEY_TYPES},
-    {"all-ns", no_argument, NULL, OPT_ALL_NS},
-    {"no-all-ns", no_argument, NULL, OPT_NO_ALL_NS},
-    {"sig-warn-days", required_argument, NULL, OPT_SIG_WARN_DAYS},
-    {"state", required_argument, NULL, OPT_STATE},
-    {"resolver-cache", required_argument, NULL, OPT_RESOLVER_CACHE},
     {"targets", required_argument, NULL, OPT_TARGETS},
     {"jobs", required_argument, NULL, 'j'},
     {"format", required_argument, NULL, 'o'},
@@ -305,6 +305,20 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 			break;
 		case OPT_CANDIDATE_ONLY: o->candidate_only = 1; break;
 		case OPT_SINGLE_KEY_OK: o->single_key_ok = 1; break;
+		case OPT_ALL_NS: o->all_ns = 1; break;
+		case OPT_NO_ALL_NS: o->all_ns = 0; break;
+		case OPT_SIG_WARN_DAYS:
+			if (cli_parse_ulong(optarg, 0, 3650, &o->sig_warn_days) != 0)
+				rc = cli_usage_error("bad --sig-warn-days '%s' (want 0-3650)",
+						     optarg);
+			break;
+		case OPT_STATE: o->state = optarg; break;
+		case OPT_RESOLVER_CACHE:
+			if (cli_parse_ulong(optarg, 0, 604800, &o->resolver_cache) != 0)
+				rc = cli_usage_error("bad --resolver-cache '%s' (want 0-604800 "
+						     "seconds)",
+						     optarg);
+			break;
 		case OPT_PASSIN: o->passin = optarg; break;
 		case OPT_RESOLVER:
 			if (cli_push(&o->resolvers, &o->nresolvers, optarg) != 0)
@@ -330,20 +344,6 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 			if (tlsa_key_types_parse(optarg, &o->key_types) != TLSA_OK)
 				rc = cli_usage_error("bad --key-types '%s' (want all, first, or "
 						     "a list of rsa, ecdsa, ed25519, ed448)",
-						     optarg);
-			break;
-		case OPT_ALL_NS: o->all_ns = 1; break;
-		case OPT_NO_ALL_NS: o->all_ns = 0; break;
-		case OPT_SIG_WARN_DAYS:
-			if (cli_parse_ulong(optarg, 0, 3650, &o->sig_warn_days) != 0)
-				rc = cli_usage_error("bad --sig-warn-days '%s' (want 0-3650)",
-						     optarg);
-			break;
-		case OPT_STATE: o->state = optarg; break;
-		case OPT_RESOLVER_CACHE:
-			if (cli_parse_ulong(optarg, 0, 604800, &o->resolver_cache) != 0)
-				rc = cli_usage_error("bad --resolver-cache '%s' (want 0-604800 "
-						     "seconds)",
 						     optarg);
 			break;
 		case OPT_TARGETS: o->targets = optarg; break;
