@@ -4,7 +4,8 @@
  * Owns: the resolver configuration (servers, timeout, validation mode),
  * the lookups a DANE check needs (TLSA, A/AAAA, MX, SRV), the DNSSEC state
  * of each answer, CNAME chains and the TLSA base domain rule of RFC 7671
- * section 7 and RFC 7672 section 2.2.  Does not own: TLS, matching records
+ * section 7 and RFC 7672 section 2.2, every authoritative server of a
+ * zone asked directly, and when signatures expire.  Does not own: TLS, matching records
  * against certificates, or the policy that turns states into OK/CRITICAL
  * (that is the check command's).
  *
