@@ -183,6 +183,12 @@ echo "$out" | grep -q "^nameserver ns2.good.example. ($NS2): serial 7, 2 records
 ok $? "--all-ns lists each nameserver address with its serial, set, TTL and RRSIG state"
 [ "$rc" = 0 ] || show
 
+# Through the lab's validating resolver (AD mode), the keys come validated too.
+run "$TLSA" check --timeout 3 --all-ns -p "$LAB_MAIL_SMTP_PORT" "$LAB_MAIL_SMTP_HOST"
+echo "$out" | grep -q "^nameserver ns.test. ($LAB_NSD_ADDR): serial [0-9]*, 1 record, TTL 300, RRSIGs valid"
+ok $? "--all-ns through a validating resolver (AD bit): the lab's nameserver's RRSIGs verify against the validated keys" ||
+	show
+
 chk --all-ns mail.lag.example
 is "$rc" 1 "--all-ns: a lagging secondary whose old set still matches the live server is a WARNING"
 echo "$out" | grep -q "WARNING: nameserver ns2.lag.example. ($NS2) serves another TLSA set (1 record, SOA serial 1) than the resolver gave (2)"
