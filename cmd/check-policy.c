@@ -724,8 +724,9 @@ static int sig_notes(struct check_target *t, const struct check_conf *c)
 	if (t->sig_expire == 0)
 		return 0;
 	if (t->sig_where != NULL)
-		snprintf(over, sizeof(over), "the %s records (on the chain of trust to the TLSA "
-					     "records)",
+		snprintf(over, sizeof(over),
+			 "the %s records (on the chain of trust to the TLSA "
+			 "records)",
 			 t->sig_where);
 	else
 		snprintf(over, sizeof(over), "the TLSA records%s",
@@ -786,12 +787,12 @@ static int readiness_notes(struct check_target *t, const struct check_conf *c)
 		utc(cr->safe_at, at);
 		if ((int64_t)c->now < cr->safe_at) {
 			span(cr->safe_at - (int64_t)c->now, in);
-			rc |= notes_add(&t->notes, V_WARNING,
-					"candidate %s: waiting: safe to deploy in %s (at %s; 2 x "
-					"TTL %u s after its record was first seen %s at %s)",
-					cr->file, in, at, cr->ttl,
-					cr->ns_known ? "on every nameserver" : "through the resolver",
-					since);
+			rc |= notes_add(
+			    &t->notes, V_WARNING,
+			    "candidate %s: waiting: safe to deploy in %s (at %s; 2 x "
+			    "TTL %u s after its record was first seen %s at %s)",
+			    cr->file, in, at, cr->ttl,
+			    cr->ns_known ? "on every nameserver" : "through the resolver", since);
 		} else {
 			cr->ready = 1;
 			rc |= notes_add(&t->notes, V_OK,

@@ -484,8 +484,8 @@ static tlsa_status sig_of(const tlsa_resolver *res, const ldns_rdf *zone, ldns_r
 	return st;
 }
 
-tlsa_status tlsa_lookup_chain_expiry(const tlsa_resolver *res, const char *owner,
-				     int64_t *expire, char **where)
+tlsa_status tlsa_lookup_chain_expiry(const tlsa_resolver *res, const char *owner, int64_t *expire,
+				     char **where)
 {
 	ldns_rdf *o, *zone = NULL, *up;
 	tlsa_status st;

@@ -316,8 +316,8 @@ void tlsa_ns_result_free(tlsa_ns_result *result);
  * the root.  *where (may be NULL) gets the owner and type of that RRset,
  * malloc'd ("example.org. DS"), or NULL.
  */
-tlsa_status tlsa_lookup_chain_expiry(const tlsa_resolver *res, const char *owner,
-				     int64_t *expire, char **where);
+tlsa_status tlsa_lookup_chain_expiry(const tlsa_resolver *res, const char *owner, int64_t *expire,
+				     char **where);
 
 /* ---- helpers, public for the command and the tests ----------------------- */
 

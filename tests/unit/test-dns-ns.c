@@ -64,8 +64,8 @@ int main(void)
 	       "an RRset without RRSIGs has no expiry (0)");
 	/* Near 2106 the 32-bit time wraps: an expiry past it is still ahead. */
 	{
-		const char *const wrap[] = {
-		    "w.example. 300 IN RRSIG A 13 2 300 21060301000000 21060101000000 1 example. AAAA"};
+		const char *const wrap[] = {"w.example. 300 IN RRSIG A 13 2 300 21060301000000 "
+					    "21060101000000 1 example. AAAA"};
 		ldns_rr_list *w = section(wrap, 1);
 		ldns_rdf *wo = ldns_dname_new_frm_str("w.example.");
 		int64_t t = tlsa_dns_sig_expire(w, wo, LDNS_RR_TYPE_A, (time_t)4294000000LL);
