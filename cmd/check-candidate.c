@@ -325,6 +325,7 @@ void check_cands_free(struct check_target *t)
 		for (i = 0; i < t->cands[k].npublish; i++)
 			free(t->cands[k].publish[i]);
 		free(t->cands[k].publish);
+		tlsa_verify_result_free(t->cands[k].valid);
 	}
 	free(t->cands);
 	t->cands = NULL;

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "check-chain.h"
 #include "check-examine.h"
 #include "check-mx.h"
 #include "check-ns.h"
@@ -177,18 +178,14 @@ void check_target_conf(const struct check_opts *o, const struct check_target *t,
 	/* RFC 7672 is the SMTP-to-MX protocol: port 25 (submission is not). */
 	conf->smtp = t->port == 25 && t->starttls != NULL &&
 		     strcmp(tlsa_starttls_name(t->starttls), "smtp") == 0;
-	conf->now = time(NULL);
+	conf->now = o->at != 0 ? o->at : time(NULL);
 	conf->single_key_ok = o->single_key_ok;
 	conf->candidate_only = o->candidate_only;
 	conf->sig_warn_days = (int)o->sig_warn_days;
 }
 
-/*
- * What the sessions of t are given: names (room for three) holds the
- * reference identifiers besides the base domain.
- */
-static void session_opts(const struct check_opts *o, const struct check_target *t,
-			 const struct check_conf *conf, tlsa_verify_opts *vo, const char **names)
+void check_session_opts(const struct check_opts *o, const struct check_target *t,
+			const struct check_conf *conf, tlsa_verify_opts *vo, const char **names)
 {
 	memset(vo, 0, sizeof(*vo));
 	vo->base_domain = t->base_domain;
@@ -211,6 +208,7 @@ static void session_opts(const struct check_opts *o, const struct check_target *
 	vo->ca_file = o->ca_file;
 	vo->ca_path = o->ca_path;
 	vo->ctx = o->vctx;
+	vo->at = o->at;
 }
 
 /*
@@ -227,7 +225,7 @@ static int verify_addresses(const struct check_opts *o, struct check_target *t,
 	size_t i, n = 0;
 	int rc;
 
-	session_opts(o, t, conf, &vo, names);
+	check_session_opts(o, t, conf, &vo, names);
 	if (t->use_records) {
 		recs = calloc(t->nrecs + 1, sizeof(*recs));
 		if (recs == NULL)
@@ -258,14 +256,18 @@ int check_examine(struct check_opts *o, const tlsa_resolver *res, struct check_t
 	 * is contacted only for the issuer of a lone certificate.
 	 */
 	live = !o->candidate_only || check_cands_need_chain(t, o->cands, o->ncands, conf->smtp);
+	if (o->chain != NULL)
+		live = 0; /* --chain: the file is the one "address" */
 	if (live && gather_addresses(t, o, res) != 0)
 		return -1;
-	if (check_records_trust(t, conf) != 0 || (live && verify_addresses(o, t, conf) != 0)) {
+	if (check_records_trust(t, conf) != 0 || (live && verify_addresses(o, t, conf) != 0) ||
+	    (o->chain != NULL && check_chain_verify(o, t, conf) != 0)) {
 		check_problem(o, "out of memory");
 		return -1;
 	}
 	t->seconds = check_seconds_since(start);
-	if (check_candidates(t, o->cands, o->ncands, conf->smtp) != 0) {
+	if (check_candidates(t, o->cands, o->ncands, conf->smtp) != 0 ||
+	    check_cands_validate(o, t, conf) != 0) {
 		check_problem(o, "out of memory");
 		t->verdict = V_UNKNOWN;
 		return -1;
@@ -325,7 +327,8 @@ int check_examine_group(struct check_opts *o, const tlsa_resolver *res, const ch
 		/* One host that cannot be checked does not stop the others. */
 		if (check_examine(o, res, t, conf, &tstart) != 0) {
 			t->verdict = V_UNKNOWN;
-			if (notes_add(&t->notes, V_UNKNOWN, "%s", o->problem) != 0) {
+			if (notes_add_class(&t->notes, V_UNKNOWN, CLASS_INTERNAL, "%s",
+					    o->problem) != 0) {
 				check_problem(o, "out of memory");
 				return -1;
 			}

@@ -21,6 +21,13 @@ void check_target_conf(const struct check_opts *o, const struct check_target *t,
 		       struct check_conf *conf);
 
 /*
+ * What the sessions of t are given (records aside): names (room for
+ * three) holds the reference identifiers besides the base domain.
+ */
+void check_session_opts(const struct check_opts *o, const struct check_target *t,
+			const struct check_conf *conf, tlsa_verify_opts *vo, const char **names);
+
+/*
  * Gather, verify and judge one target whose host, port, proto, starttls,
  * source, preference and service_domain the caller set.  0, or -1 when
  * the check could not run (o->problem says why, t->verdict is UNKNOWN).

@@ -33,6 +33,7 @@ void check_opts_free(struct check_opts *o)
 	for (i = 0; i < o->ncands; i++)
 		tlsa_input_free(o->cands[i].in);
 	free(o->cands);
+	tlsa_input_free(o->chain);
 	free(o->cand_files);
 	free(o->addresses);
 	free(o->resolvers);

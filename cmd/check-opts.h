@@ -31,14 +31,21 @@ struct check_opts {
 	size_t ncands;
 	const char **cand_files;
 	size_t ncand_files;
-	int candidate_only;    /* --candidate-only: that question alone */
-	int single_key_ok;     /* --single-key-ok */
-	const char *passin;    /* --passin SOURCE, for encrypted --candidate keys */
-	const char *targets;   /* --targets FILE */
-	unsigned long jobs;    /* --jobs */
-	int fleet;	       /* a fleet's check: problems are said in input order */
-	tlsa_verify_ctx *vctx; /* a fleet's shared TLS context, or NULL */
-	unsigned key_types;    /* --key-types: a TLSA_KEY_* mask */
+	int candidate_only;		/* --candidate-only: that question alone */
+	int single_key_ok;		/* --single-key-ok */
+	const char *passin;		/* --passin SOURCE, for encrypted --candidate keys */
+	const char *targets;		/* --targets FILE */
+	unsigned long jobs;		/* --jobs */
+	unsigned long shard_k, shard_n; /* --shard K/N; 0/0 without */
+	int fleet;			/* a fleet's check: problems are said in input order */
+	tlsa_verify_ctx *vctx;		/* a fleet's shared TLS context, or NULL */
+	unsigned key_types;		/* --key-types: a TLSA_KEY_* mask */
+
+	/* --chain FILE (loaded): verify this chain, no connection; --at TIME (0: now) */
+	const char *chain_file;
+	tlsa_input *chain;
+	time_t at;
+
 	const struct check_format *fmt;
 	char problem[1024]; /* why the check could not run, for the output format too */
 	int said;	    /* a result or status line is on stdout */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "check-class.h"
 #include "check-ns.h"
 #include "check-out.h"
 #include "check-targets.h"
@@ -21,6 +22,13 @@ static void json_str_or_null(FILE *fp, const char *s)
 		json_string(fp, s);
 	else
 		fputs("null", fp);
+}
+
+/* ", \"class\": ..." : where a failure lies (check-class.c), null when none. */
+static void json_class(FILE *fp, enum fail_class c)
+{
+	fputs(", \"class\": ", fp);
+	json_str_or_null(fp, check_class_name(c));
 }
 
 static void json_notes(FILE *fp, const struct notes *ns)
@@ -45,7 +53,9 @@ static void json_answer(FILE *fp, const tlsa_dns_answer *a)
 	json_str_or_null(fp, a->qname);
 	fputs(", \"name\": ", fp);
 	json_str_or_null(fp, a->name);
-	fprintf(fp, ", \"dnssec\": \"%s\", \"reason\": ", tlsa_dnssec_name(a->state));
+	fprintf(fp, ", \"dnssec\": \"%s\"", tlsa_dnssec_name(a->state));
+	json_class(fp, check_class_answer(a));
+	fputs(", \"reason\": ", fp);
 	json_str_or_null(fp, a->reason);
 	fprintf(fp, ", \"rcode\": %d, \"answered\": %s, \"server\": ", a->rcode,
 		a->answered ? "true" : "false");
@@ -130,8 +140,20 @@ static void json_candidates(FILE *fp, const struct check_target *t)
 		cr = &t->cands[k];
 		fputs(k > 0 ? ", {\"file\": " : "{\"file\": ", fp);
 		json_string(fp, cr->file);
-		fprintf(fp, ", \"status\": \"%s\", \"matched\": %s, \"record\": ",
-			cr->rec >= 0 ? "OK" : "CRITICAL", cr->rec >= 0 ? "true" : "false");
+		/* A match that would not validate (check-chain.c) is no better than none. */
+		fprintf(fp, ", \"status\": \"%s\", \"matched\": %s, \"validates\": %s",
+			cr->rec >= 0 && (cr->valid == NULL || cr->valid->status == TLSA_OK)
+			    ? "OK"
+			    : "CRITICAL",
+			cr->rec >= 0 ? "true" : "false",
+			cr->valid == NULL	       ? "null"
+			: cr->valid->status == TLSA_OK ? "true"
+						       : "false");
+		if (cr->valid != NULL && cr->valid->status != TLSA_OK) {
+			fputs(", \"validation_error\": ", fp);
+			json_string(fp, cr->valid->why);
+		}
+		fputs(", \"record\": ", fp);
 		if (cr->rec >= 0) {
 			json_string(fp, t->recs[cr->rec].text);
 			fprintf(fp, ", \"depth\": %d, \"issuer_from_live_chain\": %s", cr->depth,
@@ -265,7 +287,9 @@ static void json_address(FILE *fp, const struct check_target *t, const struct ch
 		fprintf(fp, "\"%s\"", tlsa_dnssec_name((tlsa_dnssec)a->dnssec));
 	else
 		fputs("null", fp);
-	fprintf(fp, ", \"status\": \"%s\", \"message\": ", verdict_name(a->verdict));
+	fprintf(fp, ", \"status\": \"%s\"", verdict_name(a->verdict));
+	json_class(fp, check_class_addr(t, a));
+	fputs(", \"message\": ", fp);
 	json_str_or_null(fp, a->message);
 	fputs(", \"notes\": ", fp);
 	json_notes(fp, &a->notes);
@@ -298,20 +322,31 @@ static void json_address(FILE *fp, const struct check_target *t, const struct ch
 	fputs("}", fp);
 }
 
-/* One target's object in "targets" (also a host's of --mx and --srv). */
-static void json_target_object(FILE *fp, const struct check_target *t)
+/* "line": N of a targets file (0: not from one), after the object's first member. */
+static void json_line(FILE *fp, unsigned long line)
+{
+	if (line > 0)
+		fprintf(fp, ", \"line\": %lu", line);
+}
+
+/*
+ * One target's object in "targets" (also a host's of --mx and --srv, and
+ * a line of jsonl); line: its line in the targets file, or 0.
+ */
+void check_json_target_object(FILE *fp, const struct check_target *t, unsigned long line)
 {
 	size_t i;
 
 	fputs("{\"target\": ", fp);
 	json_string(fp, t->host);
+	json_line(fp, line);
 	fprintf(fp, ", \"port\": %u, \"proto\": ", t->port);
 	json_string(fp, t->proto);
 	fputs(", \"starttls\": ", fp);
 	json_str_or_null(fp, t->starttls != NULL ? tlsa_starttls_name(t->starttls) : NULL);
-	fprintf(fp,
-		", \"status\": \"%s\", \"seconds\": %.3f, \"notes\": ", verdict_name(t->verdict),
-		t->seconds);
+	fprintf(fp, ", \"status\": \"%s\"", verdict_name(t->verdict));
+	json_class(fp, check_class_target(t));
+	fprintf(fp, ", \"seconds\": %.3f, \"notes\": ", t->seconds);
 	json_notes(fp, &t->notes);
 	fputs(", \"tlsa\": {\"source\": ", fp);
 	json_string(fp, t->source == SRC_DNS ? "dns" : "given");
@@ -368,7 +403,7 @@ static void json_target(FILE *fp, const struct check_target *t, const struct che
 	if (c->candidate_only)
 		fputs("\"candidate_only\": true, ", fp);
 	fputs("\"targets\": [", fp);
-	json_target_object(fp, t);
+	check_json_target_object(fp, t, 0);
 	fputs("]}\n", fp);
 }
 
@@ -383,7 +418,8 @@ static void json_unknown(FILE *fp, const struct check_target *t, const char *why
 	}
 	fputs(", \"targets\": [{\"target\": ", fp);
 	json_string(fp, t->host);
-	fprintf(fp, ", \"port\": %u, \"status\": \"UNKNOWN\"}]}\n", t->port);
+	fprintf(fp, ", \"port\": %u, \"status\": \"UNKNOWN\", \"class\": \"internal\"}]}\n",
+		t->port);
 }
 
 /* ---- --mx and --srv ------------------------------------------------------- */
@@ -422,15 +458,18 @@ static void json_lookup(FILE *fp, const struct check_group *g)
 	fputs("]}", fp);
 }
 
-/* A group's object in "targets": the domain or owner, its lookup, its hosts. */
-static void json_group_object(FILE *fp, const struct check_group *g)
+/* A group's object in "targets" (and a jsonl line): the domain or owner, its lookup, its hosts. */
+void check_json_group_object(FILE *fp, const struct check_group *g, unsigned long line)
 {
 	size_t i;
 
 	fputs("{\"target\": ", fp);
 	json_string(fp, g->name);
-	fprintf(fp, ", \"kind\": \"%s\", \"status\": \"%s\", \"seconds\": %.3f, \"notes\": ",
-		g->kind == GROUP_MX ? "mx" : "srv", verdict_name(g->verdict), g->seconds);
+	json_line(fp, line);
+	fprintf(fp, ", \"kind\": \"%s\", \"status\": \"%s\"", g->kind == GROUP_MX ? "mx" : "srv",
+		verdict_name(g->verdict));
+	json_class(fp, check_class_group(g));
+	fprintf(fp, ", \"seconds\": %.3f, \"notes\": ", g->seconds);
 	json_notes(fp, &g->notes);
 	json_lookup(fp, g);
 	fputs(", \"hosts\": [", fp);
@@ -439,13 +478,13 @@ static void json_group_object(FILE *fp, const struct check_group *g)
 
 		fputs(i > 0 ? ",\n  {\"host\": " : "\n  {\"host\": ", fp);
 		json_string(fp, t->host);
-		fprintf(fp,
-			", \"%s\": %d, \"implicit\": %s, \"port\": %u, \"status\": \"%s\", "
-			"\"check\": ",
+		fprintf(fp, ", \"%s\": %d, \"implicit\": %s, \"port\": %u, \"status\": \"%s\"",
 			g->kind == GROUP_MX ? "preference" : "priority", t->preference,
 			g->ep[i].implicit ? "true" : "false", t->port, verdict_name(t->verdict));
+		json_class(fp, check_class_target(t));
+		fputs(", \"check\": ", fp);
 		if (check_out_examined(t)) {
-			json_target_object(fp, t);
+			check_json_target_object(fp, t, 0);
 		} else {
 			fputs("null, \"notes\": ", fp);
 			json_notes(fp, &t->notes);
@@ -460,7 +499,7 @@ static void json_group(FILE *fp, const struct check_group *g, const struct check
 	(void)c;
 	fprintf(fp, "{\"status\": \"%s\", \"exit\": %d, \"targets\": [", verdict_name(g->verdict),
 		(int)g->verdict);
-	json_group_object(fp, g);
+	check_json_group_object(fp, g, 0);
 	fputs("]}\n", fp);
 }
 
@@ -472,23 +511,40 @@ static int json_fleet_begin(struct fleet_out *out)
 	return 0;
 }
 
+void check_json_unknown_object(FILE *fp, const char *name, unsigned long line, int mx,
+			       unsigned port, const char *why)
+{
+	fputs("{\"target\": ", fp);
+	json_str_or_null(fp, name);
+	json_line(fp, line);
+	if (mx)
+		fputs(", \"kind\": \"mx\"", fp);
+	if (name != NULL)
+		fprintf(fp, ", \"port\": %u", port);
+	fputs(", \"status\": \"UNKNOWN\"", fp);
+	/* A target that could not be checked at all: the check's own failure. */
+	if (name != NULL)
+		json_class(fp, CLASS_INTERNAL);
+	fputs(", \"error\": ", fp);
+	json_string(fp, why);
+	fputs("}", fp);
+}
+
+void check_json_result_object(FILE *fp, const struct fleet_result *r)
+{
+	if (r->problem[0] != '\0')
+		check_json_unknown_object(fp, r->line.host, r->line.lineno, r->line.mx,
+					  r->line.port, r->problem);
+	else if (r->is_group)
+		check_json_group_object(fp, &r->g, r->line.lineno);
+	else
+		check_json_target_object(fp, &r->t, r->line.lineno);
+}
+
 static void json_fleet_each(struct fleet_out *out, const struct fleet_result *r)
 {
 	fputs(out->printed > 0 ? ",\n" : "\n", out->fp);
-	if (r->problem[0] != '\0') {
-		fputs("{\"target\": ", out->fp);
-		json_string(out->fp, r->line.host);
-		if (r->line.mx)
-			fputs(", \"kind\": \"mx\"", out->fp);
-		fprintf(out->fp,
-			", \"port\": %u, \"status\": \"UNKNOWN\", \"error\": ", r->line.port);
-		json_string(out->fp, r->problem);
-		fputs("}", out->fp);
-	} else if (r->is_group) {
-		json_group_object(out->fp, &r->g);
-	} else {
-		json_target_object(out->fp, &r->t);
-	}
+	check_json_result_object(out->fp, r);
 }
 
 static int json_close(struct fleet_out *out, enum verdict worst, const char *why)

@@ -32,7 +32,9 @@
  *   tlsa_candidate_ready{target,port,candidate}      --state: 1 safe, 0 waiting
  *   tlsa_check_last_run_timestamp_seconds
  * A host of a mail domain (--mx) also carries domain="...", a target of an
- * SRV owner (--srv) service="...".  Address samples carry key_type="RSA"
+ * SRV owner (--srv) service="...".  The status samples of what is not OK
+ * carry class="dns" (tcp, starttls, tls, dane, pkix, internal): where the
+ * failure lies (check-class.c).  Address samples carry key_type="RSA"
  * (ECDSA, Ed25519, Ed448) for the certificate checked, one series per
  * key type a server offers; none when no certificate was seen.
  */
@@ -44,6 +46,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "check-class.h"
 #include "check-ns.h"
 #include "check-out.h"
 #include "check-targets.h"
@@ -175,6 +178,14 @@ static void label_value(FILE *fp, const char *s)
 		else
 			fputc(*s, fp);
 	}
+}
+
+/* The sample's class label, when there is a failure to place, and its value. */
+static void class_value(FILE *fp, enum fail_class c, int value)
+{
+	if (check_class_name(c) != NULL)
+		fprintf(fp, ",class=\"%s\"", check_class_name(c));
+	fprintf(fp, "} %d\n", value);
 }
 
 /* A sample of family f begins: its name, into that family's stream. */
@@ -334,7 +345,7 @@ static void address_samples(struct prom *pm, const struct check_target *t,
 	int matched;
 
 	addr_labels(start(pm, F_ADDR_STATUS), t, gl, a);
-	fprintf(pm->fam[F_ADDR_STATUS], "} %d\n", (int)a->verdict);
+	class_value(pm->fam[F_ADDR_STATUS], check_class_addr(t, a), (int)a->verdict);
 	if (expiry_seconds(a->res, c->now, &secs)) {
 		addr_labels(start(pm, F_EXPIRY), t, gl, a);
 		fprintf(pm->fam[F_EXPIRY], "} %lld\n", secs);
@@ -447,7 +458,7 @@ static int target_samples(struct prom *pm, const struct check_target *t, const s
 	if (k != 0)
 		return k < 0 ? -1 : 0;
 	target_labels(start(pm, F_STATUS), t->host, t->port, gl);
-	fprintf(pm->fam[F_STATUS], "} %d\n", (int)t->verdict);
+	class_value(pm->fam[F_STATUS], check_class_target(t), (int)t->verdict);
 	for (i = 0; i < t->naddr; i++)
 		address_samples(pm, t, c, gl, &t->addr[i]);
 	for (i = 0; i < t->nrecs; i++) {
@@ -482,7 +493,7 @@ static int prom_unknown(struct prom *pm, const char *host, unsigned port)
 	if (k != 0)
 		return k < 0 ? -1 : 0;
 	target_labels(start(pm, F_STATUS), host, port, NULL);
-	fprintf(pm->fam[F_STATUS], "} %d\n", (int)V_UNKNOWN);
+	class_value(pm->fam[F_STATUS], CLASS_INTERNAL, (int)V_UNKNOWN);
 	return ferror(pm->fam[F_STATUS]) ? -1 : 0;
 }
 
@@ -502,7 +513,8 @@ static int prom_group(struct prom *pm, const struct check_group *g, const struct
 		return rc < 0 ? -1 : 0;
 	fprintf(start(pm, f), "{%s=\"", gl.name);
 	name_value(pm->fam[f], g->name);
-	fprintf(pm->fam[f], "\"} %d\n", (int)g->verdict);
+	fputc('"', pm->fam[f]);
+	class_value(pm->fam[f], check_class_group(g), (int)g->verdict);
 	for (i = 0; i < g->nt; i++)
 		rc |= target_samples(pm, &g->t[i], c, &gl);
 	return ferror(pm->fam[f]) || rc ? -1 : 0;
@@ -520,7 +532,8 @@ static int prom_group_unknown(struct prom *pm, int mx, const char *name)
 
 	fprintf(start(pm, f), "{%s=\"", mx ? "domain" : "service");
 	name_value(pm->fam[f], name);
-	fprintf(pm->fam[f], "\"} %d\n", (int)V_UNKNOWN);
+	fputc('"', pm->fam[f]);
+	class_value(pm->fam[f], CLASS_INTERNAL, (int)V_UNKNOWN);
 	return ferror(pm->fam[f]) ? -1 : 0;
 }
 

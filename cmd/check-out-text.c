@@ -180,7 +180,8 @@ static void text_target(FILE *fp, const struct check_target *t, const struct che
 		text_notes(fp, where, &a->notes);
 		if (cli.quiet || a->res == NULL || !a->res->handshake)
 			continue;
-		fprintf(fp, "  %s, %s\n", a->res->version, a->res->cipher);
+		if (a->res->version[0] != '\0') /* none for --chain */
+			fprintf(fp, "  %s, %s\n", a->res->version, a->res->cipher);
 		if (a->res->chain != NULL)
 			text_chain(fp, a->res);
 		if (cli.verbose > 0 && a->verified_with_records)

@@ -11,10 +11,7 @@
 #include "check-out.h"
 
 static const struct check_format *const formats[] = {
-    &check_out_text,
-    &check_out_json,
-    &check_out_nagios,
-    &check_out_prometheus,
+    &check_out_text, &check_out_json, &check_out_jsonl, &check_out_nagios, &check_out_prometheus,
 };
 
 const struct check_format *check_format_find(const char *name)

@@ -61,6 +61,7 @@ extern const struct check_format check_out_text;
 extern const struct check_format check_out_json;
 extern const struct check_format check_out_nagios;
 extern const struct check_format check_out_prometheus;
+extern const struct check_format check_out_jsonl;
 
 /* The format called name, or NULL; the default (the table's first row). */
 const struct check_format *check_format_find(const char *name);
@@ -94,5 +95,23 @@ size_t check_out_candidates_matched(const struct check_target *t);
 int check_out_examined(const struct check_target *t);
 /* The first finding at a host's verdict: what an operator needs to read. */
 const char *check_out_host_reason(const struct check_target *t);
+
+/* ---- JSON objects: json's elements of "targets", jsonl's lines ------------- */
+
+/*
+ * A target's object (line: its line in the targets file, 0 none); json
+ * breaks lines between addresses, jsonl joins them.
+ */
+void check_json_target_object(FILE *fp, const struct check_target *t, unsigned long line);
+/* A --mx or --srv group, with its hosts. */
+void check_json_group_object(FILE *fp, const struct check_group *g, unsigned long line);
+/*
+ * A target or group that could not be checked: why, as "error" (name
+ * NULL: the run stopped before any target, or after the last).
+ */
+void check_json_unknown_object(FILE *fp, const char *name, unsigned long line, int mx,
+			       unsigned port, const char *why);
+/* A fleet's result: one of the three above. */
+void check_json_result_object(FILE *fp, const struct fleet_result *r);
 
 #endif

@@ -78,9 +78,28 @@ int notes_add(struct notes *ns, enum verdict level, const char *fmt, ...)
 	}
 	ns->v = nv;
 	ns->v[ns->n].level = level;
+	ns->v[ns->n].cls = CLASS_NONE;
 	ns->v[ns->n].text = text;
 	ns->n++;
 	return 0;
+}
+
+int notes_add_class(struct notes *ns, enum verdict level, enum fail_class cls, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	n = notes_add(ns, level, "%s", text);
+	free(text);
+	if (n == 0)
+		ns->v[ns->n - 1].cls = cls;
+	return n;
 }
 
 void notes_free(struct notes *ns)
@@ -96,7 +115,9 @@ void notes_free(struct notes *ns)
 
 void addr_port(const char *address, unsigned port, char buf[64])
 {
-	if (strchr(address, ':') != NULL)
+	if (strncmp(address, "file:", 5) == 0) /* --chain FILE: no address, no port */
+		snprintf(buf, 64, "%s", address + 5);
+	else if (strchr(address, ':') != NULL)
 		snprintf(buf, 64, "[%s]:%u", address, port);
 	else
 		snprintf(buf, 64, "%s:%u", address, port);
@@ -157,20 +178,20 @@ int check_records_trust(struct check_target *t, const struct check_conf *c)
 	t->use_records = 0;
 	for (i = 0; i < t->nrecs; i++)
 		if (t->recs[i].rec == NULL)
-			rc |= notes_add(&t->notes, V_WARNING,
-					"TLSA record %zu is malformed: %zu bytes of rdata", i + 1,
-					t->recs[i].rdlen);
+			rc |= notes_add_class(&t->notes, V_WARNING, CLASS_DANE,
+					      "TLSA record %zu is malformed: %zu bytes of rdata",
+					      i + 1, t->recs[i].rdlen);
 	if (t->source == SRC_GIVEN) {
 		/* A --tlsa-file whose every record is for another owner: none for this one. */
 		if (t->nrecs == 0)
 			return rc |
-			       notes_add(&t->notes, V_CRITICAL,
-					 "no TLSA records for _%u._%s.%s%s in %s (%zu for other "
-					 "owners skipped)",
-					 t->port, t->proto, t->host,
-					 t->host[strlen(t->host) - 1] == '.' ? "" : ".",
-					 t->source_file != NULL ? t->source_file : "--tlsa",
-					 t->skipped);
+			       notes_add_class(&t->notes, V_CRITICAL, CLASS_DANE,
+					       "no TLSA records for _%u._%s.%s%s in %s (%zu for "
+					       "other owners skipped)",
+					       t->port, t->proto, t->host,
+					       t->host[strlen(t->host) - 1] == '.' ? "" : ".",
+					       t->source_file != NULL ? t->source_file : "--tlsa",
+					       t->skipped);
 		t->use_records = 1;
 		return rc;
 	}
@@ -393,8 +414,9 @@ static int record_notes(struct check_target *t)
 			continue;
 		rr = &r->records[t->recs[i].slot];
 		if (rr->state == TLSA_REC_IGNORED || rr->state == TLSA_REC_UNUSABLE)
-			rc |= notes_add(&t->notes, V_WARNING, "TLSA record %s %s: %s",
-					t->recs[i].text, tlsa_rec_state_name(rr->state), rr->why);
+			rc |= notes_add_class(&t->notes, V_WARNING, CLASS_DANE,
+					      "TLSA record %s %s: %s", t->recs[i].text,
+					      tlsa_rec_state_name(rr->state), rr->why);
 	}
 	return rc;
 }
@@ -446,6 +468,7 @@ int check_policy(struct check_target *t, const struct check_conf *c)
 	if (!c->candidate_only)
 		rc |= address_notes(t);
 	rc |= check_policy_candidates(t);
+	rc |= check_policy_readiness(t, c);
 	for (i = 0; i < t->naddr; i++) {
 		rc |= judge_addr(t, &t->addr[i], c, &no_rollover);
 		if (t->addr[i].verdict != V_OK && t->addr[i].verdict != V_WARNING)
@@ -456,10 +479,10 @@ int check_policy(struct check_target *t, const struct check_conf *c)
 				"only one key published (accepted with "
 				"--single-key-ok)");
 	else if (no_rollover && failed == 0)
-		rc |=
-		    notes_add(&t->notes, V_WARNING,
-			      "only one key published so no rollover is possible: publish the "
-			      "next key's record (or a 2 1 1 for the issuer) before changing keys");
+		rc |= notes_add_class(
+		    &t->notes, V_WARNING, CLASS_DANE,
+		    "only one key published so no rollover is possible: publish the "
+		    "next key's record (or a 2 1 1 for the issuer) before changing keys");
 	t->verdict = worst_note(&t->notes);
 	for (i = 0; i < t->naddr; i++)
 		t->verdict = verdict_worse(t->verdict, t->addr[i].verdict);
@@ -483,6 +506,12 @@ int check_policy_candidates(struct check_target *t)
 
 	for (k = 0; k < t->ncands; k++) {
 		cr = &t->cands[k];
+		/* A match is not enough: the chain must validate as a server would send it. */
+		if (cr->rec >= 0 && cr->valid != NULL && cr->valid->status != TLSA_OK)
+			rc |= notes_add(&t->notes, V_CRITICAL,
+					"candidate %s matches %s but would not validate: %s; "
+					"deploying it now breaks DANE",
+					cr->file, t->recs[cr->rec].text, cr->valid->why);
 		if (cr->rec >= 0)
 			continue;
 		fp = open_memstream(&list, &len);
@@ -495,15 +524,17 @@ int check_policy_candidates(struct check_target *t)
 			return -1;
 		}
 		if (cr->npublish > 0)
-			rc |= notes_add(&t->notes, V_CRITICAL,
-					"candidate %s matches none of the published TLSA records: "
-					"deploying it now breaks DANE; publish first: %s",
-					cr->file, list);
+			rc |= notes_add_class(
+			    &t->notes, V_CRITICAL, CLASS_DANE,
+			    "candidate %s matches none of the published TLSA records: "
+			    "deploying it now breaks DANE; publish first: %s",
+			    cr->file, list);
 		else
-			rc |= notes_add(&t->notes, V_CRITICAL,
-					"candidate %s matches none of the published TLSA records: "
-					"deploying it now breaks DANE",
-					cr->file);
+			rc |= notes_add_class(
+			    &t->notes, V_CRITICAL, CLASS_DANE,
+			    "candidate %s matches none of the published TLSA records: "
+			    "deploying it now breaks DANE",
+			    cr->file);
 		free(list);
 		list = NULL;
 	}

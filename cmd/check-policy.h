@@ -19,6 +19,13 @@ int check_policy(struct check_target *t, const struct check_conf *conf);
 
 /* Judge the group: its DNS findings and the worst of its hosts. */
 int check_policy_group(struct check_group *g, const struct check_conf *conf);
+/*
+ * Readiness for the next renewal (check-readiness.c), as WARNING notes:
+ * a DANE-TA match with only one issuer pinned and no leaf key, a set of
+ * more than 12 records, 3 0 x records whose certificate expires within
+ * --warn-days.
+ */
+int check_policy_readiness(struct check_target *t, const struct check_conf *conf);
 /* Candidate findings as notes: no match is CRITICAL. */
 int check_policy_candidates(struct check_target *t);
 

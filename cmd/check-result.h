@@ -23,9 +23,27 @@ const char *verdict_name(enum verdict v);
 /* The worse of two (CRITICAL is worst, then UNKNOWN, WARNING, OK). */
 enum verdict verdict_worse(enum verdict a, enum verdict b);
 
+/*
+ * Where a failure lies, so that monitoring can send a DNS outage and a
+ * certificate mismatch to different people: check-class.c's table maps
+ * every finding to one.  CLASS_NONE: nothing failed (or, on a note, the
+ * class of where the note is).
+ */
+enum fail_class {
+	CLASS_NONE,
+	CLASS_DNS,	/* a lookup failed, or the records are missing, insecure or bogus */
+	CLASS_TCP,	/* no connection */
+	CLASS_STARTTLS, /* the dialogue before TLS */
+	CLASS_TLS,	/* the TLS handshake */
+	CLASS_DANE,	/* the records do not fit the certificates (or are unusable) */
+	CLASS_PKIX,	/* the chain's own checks: names, dates, issuers */
+	CLASS_INTERNAL	/* the check itself could not run: memory, a local file, OpenSSL */
+};
+
 /* A finding worth telling, at a level. */
 struct note {
 	enum verdict level;
+	enum fail_class cls; /* CLASS_NONE: the class of where the note is (check-class.c) */
 	char *text;
 };
 
@@ -114,6 +132,9 @@ struct check_target {
 /* Add a note (printf-style); -1 when out of memory. */
 int notes_add(struct notes *ns, enum verdict level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* As notes_add, for a note of another class than where it is. */
+int notes_add_class(struct notes *ns, enum verdict level, enum fail_class cls, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 void notes_free(struct notes *ns);
 
 /* "127.0.0.1:25" or "[::1]:25" into buf. */
@@ -162,6 +183,8 @@ struct cand_result {
 	int usable;	 /* the published records could be used (t->use_records) */
 	int live_issuer; /* matched with the issuer from the live chain (a lone leaf) */
 	char **publish;	 /* no match: the records to publish first, rfc lines */
+	/* a match: the candidate chain verified offline (check-chain.c), NULL: no chain */
+	tlsa_verify_result *valid;
 	size_t npublish;
 	/* --all-ns readiness (check-ns.c), when it matched and the servers were asked */
 	int ns_known;	    /* the nameservers were asked */

@@ -43,7 +43,8 @@ int check_run_target(struct check_opts *o, const char *host)
 	target_init(&t, o, host, (unsigned)o->target.port, o->target.starttls);
 	check_target_conf(o, &t, &conf);
 
-	if (t.source == SRC_DNS || o->naddresses == 0) {
+	/* --chain with given records asks no one: not even a resolver is made. */
+	if (t.source == SRC_DNS || (o->naddresses == 0 && o->chain == NULL)) {
 		res = check_resolver_new(o, t.source == SRC_DNS);
 		if (res == NULL)
 			goto out;
@@ -170,6 +171,8 @@ int check_run_fleet(struct check_opts *o)
 	memset(&f, 0, sizeof(f));
 	f.file = o->targets;
 	f.jobs = (unsigned)o->jobs;
+	f.shard_k = o->shard_k;
+	f.shard_n = o->shard_n;
 	f.defaults.port = (unsigned)o->target.port;
 	f.defaults.starttls = o->target.starttls;
 	f.defaults.starttls_set = o->target.starttls_set;

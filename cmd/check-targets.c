@@ -118,6 +118,12 @@ static int parse_line(char *line, const struct fleet_defaults *d, struct fleet_l
 	return l->host == NULL ? -2 : 1;
 }
 
+/* Whether line number lineno is --shard K/N's (every line, without --shard). */
+static int in_shard(const struct fleet_run *f, unsigned long lineno)
+{
+	return f->shard_n == 0 || lineno % f->shard_n == f->shard_k - 1;
+}
+
 void fleet_line_clear(struct fleet_line *l)
 {
 	free(l->host);
@@ -129,11 +135,15 @@ void fleet_line_clear(struct fleet_line *l)
  * that cannot be read twice (stdin, a pipe, a process substitution) is
  * copied on the way: to a temporary file, or into memory (*mem, for the
  * caller to free after closing the stream) when none can be made.
- * Returns the stream to read the targets from, rewound, or NULL after the
- * errors were said.
+ * Every line is checked, --shard or not, so that every shard refuses the
+ * same file.  *count is the number of targets in the file, *mine those of
+ * this shard.  Returns the stream to read the targets from, rewound, or
+ * NULL after the errors were said.
  */
-static FILE *validate(const char *path, const struct fleet_defaults *d, size_t *count, char **mem)
+static FILE *validate(const struct fleet_run *f, size_t *count, size_t *mine, char **mem)
 {
+	const char *path = f->file;
+	const struct fleet_defaults *d = &f->defaults;
 	FILE *in, *out = NULL, *rd;
 	char *line = NULL, why[400];
 	size_t cap = 0, memlen = 0;
@@ -144,6 +154,7 @@ static FILE *validate(const char *path, const struct fleet_defaults *d, size_t *
 	int k, in_memory = 0;
 
 	*count = 0;
+	*mine = 0;
 	*mem = NULL;
 	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (in == NULL) {
@@ -174,6 +185,7 @@ static FILE *validate(const char *path, const struct fleet_defaults *d, size_t *
 		if (k == 1) {
 			fleet_line_clear(&l);
 			(*count)++;
+			*mine += in_shard(f, lineno);
 		} else if (k == -2) {
 			cli_error("out of memory");
 			bad++;
@@ -224,8 +236,11 @@ static FILE *validate(const char *path, const struct fleet_defaults *d, size_t *
 	return rd;
 }
 
-/* The next target of an already validated file into l: 1, 0 at the end, -1 on error. */
-static int next_line(FILE *fp, const struct fleet_defaults *d, struct fleet_line *l,
+/*
+ * The next target of an already validated file (of this --shard) into l:
+ * 1, 0 at the end, -1 on error.
+ */
+static int next_line(FILE *fp, const struct fleet_run *f, struct fleet_line *l,
 		     unsigned long *lineno)
 {
 	char *line = NULL, why[400];
@@ -234,8 +249,12 @@ static int next_line(FILE *fp, const struct fleet_defaults *d, struct fleet_line
 
 	while (k == 0 && getline(&line, &cap, fp) >= 0) {
 		(*lineno)++;
-		k = parse_line(line, d, l, why, sizeof(why));
+		k = parse_line(line, &f->defaults, l, why, sizeof(why));
 		l->lineno = *lineno;
+		if (k == 1 && !in_shard(f, *lineno)) {
+			fleet_line_clear(l);
+			k = 0;
+		}
 	}
 	free(line);
 	if (k < 0 || ferror(fp))
@@ -303,19 +322,37 @@ static void stop_early(const struct fleet_run *f, size_t total)
 		f->fmt->fleet_discard(&out, why[0] != '\0' ? why : "the check could not run");
 }
 
+/* A shard without targets: the format's empty fleet, OK. */
+static int empty_shard(const struct fleet_run *f)
+{
+	struct fleet_out out;
+
+	memset(&out, 0, sizeof(out));
+	out.fp = stdout;
+	if (f->fmt->fleet_begin != NULL && f->fmt->fleet_begin(&out) != 0) {
+		cli_error("cannot start the %s output: %s", f->fmt->name, strerror(errno));
+		return V_UNKNOWN;
+	}
+	if (f->fmt->fleet_end != NULL && f->fmt->fleet_end(&out, V_OK) != 0) {
+		cli_error("cannot write the %s output: %s", f->fmt->name, strerror(errno));
+		return V_UNKNOWN;
+	}
+	return V_OK;
+}
+
 int check_fleet(const struct fleet_run *f)
 {
 	struct pool p;
 	struct fleet_out out;
 	pthread_t *th = NULL;
-	size_t total, printed = 0, started = 0, i;
+	size_t all, total, printed = 0, started = 0, i;
 	unsigned long lineno = 0;
 	int more = 1, k, failed = 0;
 	char stopped[1200] = "", *mem;
 	enum verdict worst = V_OK;
 	FILE *fp;
 
-	fp = validate(f->file, &f->defaults, &total, &mem);
+	fp = validate(f, &all, &total, &mem);
 	if (fp == NULL) {
 		stop_early(f, 0);
 		return V_UNKNOWN;
@@ -325,6 +362,12 @@ int check_fleet(const struct fleet_run *f)
 		fclose(fp);
 		free(mem);
 		return V_UNKNOWN;
+	}
+	/* A --shard of a short file may have no line: nothing to check, all is well. */
+	if (total == 0) {
+		fclose(fp);
+		free(mem);
+		return empty_shard(f);
 	}
 	memset(&p, 0, sizeof(p));
 	memset(&out, 0, sizeof(out));
@@ -365,7 +408,7 @@ int check_fleet(const struct fleet_run *f)
 			struct fleet_result *r = &p.slot[p.submitted % p.w];
 
 			memset(r, 0, sizeof(*r));
-			k = next_line(fp, &f->defaults, &r->line, &lineno);
+			k = next_line(fp, f, &r->line, &lineno);
 			if (k <= 0) {
 				more = 0;
 				if (k < 0) {

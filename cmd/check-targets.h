@@ -40,6 +40,12 @@ struct fleet_result {
 struct fleet_run {
 	const char *file; /* --targets FILE ("-": stdin) */
 	unsigned jobs;	  /* --jobs */
+	/*
+	 * --shard K/N: only the lines whose number (1-based, every line of
+	 * the file counted, comments and blank ones too) modulo N is K-1;
+	 * shard_n 0: every line.
+	 */
+	unsigned long shard_k, shard_n;
 	struct fleet_defaults defaults;
 	const struct check_format *fmt;
 	/* After the file is validated, before any check: 0, or -1 (said) to stop. */

@@ -19,6 +19,7 @@
 
 #include <tlsa.h>
 
+#include "check-chain.h"
 #include "check-opts.h"
 #include "check-run.h"
 #include "cli.h"
@@ -49,7 +50,10 @@ enum {
 	OPT_CANDIDATE_ONLY,
 	OPT_SINGLE_KEY_OK,
 	OPT_PASSIN,
-	OPT_KEY_TYPES
+	OPT_KEY_TYPES,
+	OPT_SHARD,
+	OPT_CHAIN,
+	OPT_AT
 };
 
 static const struct option long_options[] = {
@@ -66,6 +70,8 @@ static const struct option long_options[] = {
     {"srv", no_argument, NULL, OPT_SRV},
     {"candidate", required_argument, NULL, OPT_CANDIDATE},
     {"candidate-only", no_argument, NULL, OPT_CANDIDATE_ONLY},
+    {"chain", required_argument, NULL, OPT_CHAIN},
+    {"at", required_argument, NULL, OPT_AT},
     {"passin", required_argument, NULL, OPT_PASSIN},
     {"single-key-ok", no_argument, NULL, OPT_SINGLE_KEY_OK},
     {"all-ns", no_argument, NULL, OPT_ALL_NS},
@@ -85,6 +91,7 @@ static const struct option long_options[] = {
     {"key-types", required_argument, NULL, OPT_KEY_TYPES},
     {"targets", required_argument, NULL, OPT_TARGETS},
     {"jobs", required_argument, NULL, 'j'},
+    {"shard", required_argument, NULL, OPT_SHARD},
     {"format", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -129,7 +136,7 @@ static void help(void)
 	       "      --timeout SEC      bound on each network step (default 10); a DNS query\n"
 	       "                         is retried within it, and no answer is UNKNOWN\n"
 	       "      --warn-days N      warn when a certificate in use expires within N days\n"
-	       "                         (default 21)\n"
+	       "                         (default 21), or one a 3 0 x record pins\n"
 	       "      --ca-file FILE     CA certificates for PKIX usages 0 and 1\n"
 	       "      --ca-path DIR      CA directory for PKIX usages 0 and 1 (default: system)\n"
 	       "      --key-types LIST   certificate types to check on each address: all\n"
@@ -141,6 +148,13 @@ static void help(void)
 	       "                         (repeatable; no match is CRITICAL)\n"
 	       "      --candidate-only   answer only that: no live check (exit 0 every\n"
 	       "                         candidate matches, 2 one does not or no records)\n"
+	       "                         A candidate chain that matches is also verified as\n"
+	       "                         --chain does (not validating is CRITICAL)\n"
+	       "      --chain FILE       connect nowhere: verify the chain in FILE (leaf\n"
+	       "                         first, as a server sends it) with the live check's\n"
+	       "                         DANE verifier\n"
+	       "      --at TIME          judge expiry at TIME, not now: YYYY-MM-DD,\n"
+	       "                         YYYY-MM-DDTHH:MM:SSZ (UTC) or @SECONDS\n"
 	       "      --passin SOURCE    passphrase of an encrypted --candidate key:\n"
 	       "                         env:VAR, file:PATH or fd:N\n"
 	       "      --single-key-ok    one key published (no rollover record) is not a\n"
@@ -160,7 +174,9 @@ static void help(void)
 	       "      --targets FILE     check every target in FILE ('-': stdin), one\n"
 	       "                         'HOST [PORT [STARTTLS]]' or '--mx DOMAIN' per line;\n"
 	       "                         results in input order, exit status the worst\n"
-	       "  -j, --jobs N           run N checks at a time (default 1)\n\n"
+	       "  -j, --jobs N           run N checks at a time (default 1)\n"
+	       "      --shard K/N        check only the lines of FILE whose line number\n"
+	       "                         modulo N is K-1: N runs (machines) split one file\n\n"
 	       "Output:\n"
 	       "  -o, --format FORMAT    %s\n"
 	       "  -q, --quiet            print only problems (nothing when all is OK)\n"
@@ -260,6 +276,30 @@ static const struct check_format *early_format(int argc, char **argv,
 	return f;
 }
 
+/*
+ * --shard K/N into o: shard K of N, 1 <= K <= N.  -1 to go on, else the
+ * exit status.
+ */
+static int parse_shard(struct check_opts *o, const char *arg)
+{
+	const char *slash = strchr(arg, '/');
+	char k[24];
+
+	if (slash == NULL || (size_t)(slash - arg) >= sizeof(k))
+		return cli_usage_error("bad --shard '%s' (want K/N: shard K of N, such as 1/4)",
+				       arg);
+	memcpy(k, arg, (size_t)(slash - arg));
+	k[slash - arg] = '\0';
+	if (cli_parse_ulong(k, 1, 4294967295UL, &o->shard_k) != 0 ||
+	    cli_parse_ulong(slash + 1, 1, 4294967295UL, &o->shard_n) != 0)
+		return cli_usage_error("bad --shard '%s' (want K/N: shard K of N, such as 1/4)",
+				       arg);
+	if (o->shard_k > o->shard_n)
+		return cli_usage_error("bad --shard '%s' (K is greater than N: want 1 <= K <= N)",
+				       arg);
+	return -1;
+}
+
 /* A parser's 0 (the value is good) as parse_options' -1 (go on). */
 static int go_on(int status)
 {
@@ -304,6 +344,13 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 				rc = cli_usage_error("out of memory");
 			break;
 		case OPT_CANDIDATE_ONLY: o->candidate_only = 1; break;
+		case OPT_CHAIN: o->chain_file = optarg; break;
+		case OPT_AT:
+			if (check_parse_at(optarg, &o->at) != 0)
+				rc = cli_usage_error("bad --at '%s' (want YYYY-MM-DD, "
+						     "YYYY-MM-DDTHH:MM:SSZ or @SECONDS)",
+						     optarg);
+			break;
 		case OPT_SINGLE_KEY_OK: o->single_key_ok = 1; break;
 		case OPT_ALL_NS: o->all_ns = 1; break;
 		case OPT_NO_ALL_NS: o->all_ns = 0; break;
@@ -351,6 +398,7 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 			if (cli_parse_ulong(optarg, 1, 256, &o->jobs) != 0)
 				rc = cli_usage_error("bad --jobs '%s' (want 1-256)", optarg);
 			break;
+		case OPT_SHARD: rc = parse_shard(o, optarg); break;
 		case 'o':
 			o->fmt = check_format_find(optarg);
 			if (o->fmt == NULL)
@@ -385,6 +433,8 @@ static int check_arguments(struct check_opts *o, int argc, char **argv, const ch
 		return cli_usage_error("-4 and -6 exclude each other");
 	if (o->targets != NULL && (rc = fleet_usage(o, argc - optind, argv + optind)) >= 0)
 		return rc;
+	if (o->targets == NULL && o->shard_n > 0)
+		return cli_usage_error("--shard splits a targets file: give --targets FILE");
 	if (o->targets == NULL && optind >= argc)
 		return cli_usage_error("no HOST to check");
 	arg = o->targets != NULL ? NULL : argv[optind++];
@@ -408,6 +458,15 @@ static int check_arguments(struct check_opts *o, int argc, char **argv, const ch
 		cli_warn("--trust-anchor has no effect: records and addresses are given");
 	if ((o->mx || o->srv) && (rc = group_usage(o)) >= 0)
 		return rc;
+	if (o->chain_file != NULL && (o->targets != NULL || o->mx || o->srv))
+		return cli_usage_error("--chain is for one HOST, not %s", o->targets != NULL
+									      ? "--targets"
+									  : o->mx ? "--mx"
+										  : "--srv");
+	if (o->chain_file != NULL && o->naddresses > 0)
+		return cli_usage_error("--chain connects nowhere: --address is not allowed");
+	if (o->chain_file != NULL && o->candidate_only)
+		return cli_usage_error("--chain and --candidate-only exclude each other");
 	if (o->candidate_only && o->ncand_files == 0)
 		return cli_usage_error("--candidate-only needs a --candidate FILE to ask about");
 	if (o->all_ns > 0 && (o->ntlsa > 0 || o->tlsa_file != NULL))
@@ -434,6 +493,22 @@ static int load_candidates(struct check_opts *o)
 	if (o->passin != NULL && (rc = cli_passin_read(o->passin, &pass)) != 0)
 		return rc;
 	rc = -1;
+	if (o->chain_file != NULL) {
+		struct check_cand c;
+
+		if (check_cand_load(&c, o->chain_file, NULL, why, sizeof(why)) != 0) {
+			/* "--candidate FILE: ..." names the option that gave the file */
+			cli_error("--chain%s", strchr(why, ' '));
+			rc = V_UNKNOWN;
+		} else if (tlsa_input_kind(c.in) != TLSA_KIND_CERT) {
+			cli_error("--chain %s: %s, not certificates", o->chain_file,
+				  tlsa_kind_name(tlsa_input_kind(c.in)));
+			tlsa_input_free(c.in);
+			rc = V_UNKNOWN;
+		} else {
+			o->chain = c.in;
+		}
+	}
 	if (o->ncand_files > 0) {
 		o->cands = calloc(o->ncand_files, sizeof(*o->cands));
 		if (o->cands == NULL)

@@ -323,22 +323,26 @@ int cli_host_check(const char *host, char *why, size_t whysize)
 	char q[128], hq[128], rule[128];
 	int kind = CLI_HOST_BAD;
 
-	cli_quote(host, q, sizeof(q));
+	/* Quoted only for a message: most names a manifest gives are good. */
 	if (strstr(host, "://") != NULL) {
+		cli_quote(host, q, sizeof(q));
 		url_host(host, why, whysize, q);
 		return kind;
 	} else if (host[0] == '-') {
+		cli_quote(host, q, sizeof(q));
 		snprintf(why, whysize, "%s looks like an option, not a host name", q);
 		return kind;
 	} else if ((unsigned char)host[0] == 0xe2 && (unsigned char)host[1] == 0x80 &&
 		   (unsigned char)host[2] >= 0x90 && (unsigned char)host[2] <= 0x95) {
 		/* An option whose '--' a word processor turned into a dash. */
+		cli_quote(host, q, sizeof(q));
 		snprintf(why, whysize,
 			 "%s starts with a typographic dash: type an option with '-' or "
 			 "'--'",
 			 q);
 		return kind;
 	} else if ((oh = owner_host(host)) != NULL) {
+		cli_quote(host, q, sizeof(q));
 		cli_quote(oh, hq, sizeof(hq));
 		snprintf(why, whysize,
 			 "%s is a TLSA owner name, not a host name: give the host %s and "
@@ -354,10 +358,12 @@ int cli_host_check(const char *host, char *why, size_t whysize)
 		kind = CLI_HOST_PORT;
 	}
 	if (what != NULL) {
+		cli_quote(host, q, sizeof(q));
 		snprintf(why, whysize, "%s %s", q, what);
 		return kind;
 	}
 	if (tlsa_host_name_check(host, rule, sizeof(rule)) != TLSA_OK) {
+		cli_quote(host, q, sizeof(q));
 		snprintf(why, whysize, "%s %s", q, rule);
 		return kind;
 	}

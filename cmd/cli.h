@@ -144,5 +144,7 @@ int hashslinger_translate(int argc, char **argv, char ***out);
 int cmd_create(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_zone(int argc, char **argv);
+/* `tlsa zone push` (cmd/zone-push.c); argv[0] is "push". */
+int cmd_zone_push(int argc, char **argv);
 
 #endif

@@ -15,6 +15,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
 
 #include <openssl/crypto.h>
 
@@ -32,6 +34,8 @@ struct params {
 
 struct create_opts {
 	const char *cert, *key, *csr, *passin, *owner, *manifest, *origin;
+	/* --new-key FILE, --key-type TYPE */
+	const char *new_key, *key_type;
 	struct cli_target target;  /* -p, --proto, -t, --timeout */
 	const char *address, *sni; /* fetching from a live server */
 	struct params *params;
@@ -82,7 +86,9 @@ enum {
 	OPT_TIMEOUT,
 	OPT_SNI,
 	OPT_ORIGIN,
-	OPT_ALLOW_PRIVATE
+	OPT_ALLOW_PRIVATE,
+	OPT_NEW_KEY,
+	OPT_KEY_TYPE
 };
 
 static const struct option long_options[] = {
@@ -90,6 +96,8 @@ static const struct option long_options[] = {
     {"certificate", required_argument, NULL, 'c'}, /* hash-slinger's name */
     {"key", required_argument, NULL, 'k'},
     {"csr", required_argument, NULL, OPT_CSR},
+    {"new-key", required_argument, NULL, OPT_NEW_KEY},
+    {"key-type", required_argument, NULL, OPT_KEY_TYPE},
     {"passin", required_argument, NULL, OPT_PASSIN},
     {"usage", required_argument, NULL, 'u'},
     {"selector", required_argument, NULL, 's'},
@@ -128,6 +136,11 @@ static void help(void)
 	       "                        HOST PORT[/PROTO] FILE [U,S,M ...]\n"
 	       "      --passin SOURCE   passphrase of an encrypted key: env:VAR, file:PATH,\n"
 	       "                        fd:N\n"
+	       "      --new-key FILE    make a new private key, write it to FILE (mode 0600;\n"
+	       "                        never over an existing file) and print its records:\n"
+	       "                        publish the next key's record before it is used\n"
+	       "      --key-type TYPE   of the new key: ec:p256 (default), ec:p384,\n"
+	       "                        rsa:2048, rsa:3072, rsa:4096, ed25519\n"
 	       "  Give each option once: a second, different value is a usage error.\n\n"
 	       "Record parameters (numbers or RFC 7218 names, any case; only those RFC 6698\n"
 	       "defines):\n"
@@ -311,7 +324,11 @@ static tlsa_input *load_file(const char *path, unsigned want, const char *pass, 
 	if (st == TLSA_OK)
 		st = tlsa_input_load(buf, len, want, pass, &in, &where);
 	if (buf != NULL) {
+#ifdef HAVE_EXPLICIT_BZERO
+		explicit_bzero(buf, len); /* a --manifest line's cost, not OPENSSL_cleanse's */
+#else
 		OPENSSL_cleanse(buf, len);
+#endif
 		free(buf);
 	}
 	if (st != TLSA_OK) {
@@ -394,14 +411,18 @@ static char *ulong_digits(unsigned long v, char buf[24])
 	return p;
 }
 
-/* _PORT._PROTO.HOST. into a malloc'd string. */
-static char *make_owner(unsigned long port, const char *proto, const char *host)
+/*
+ * _PORT._PROTO.HOST. into buf when it fits in size bytes, else into a
+ * malloc'd string (NULL when out of memory): free it when it is not buf.
+ */
+static char *make_owner_in(char *buf, size_t size, unsigned long port, const char *proto,
+			   const char *host)
 {
 	size_t hlen = strlen(host), plen = strlen(proto), dlen;
 	char digits[24], *d = ulong_digits(port, digits), *s, *p;
 
 	dlen = (size_t)(digits + sizeof(digits) - d);
-	s = malloc(hlen + plen + dlen + 6);
+	s = hlen + plen + dlen + 6 <= size ? buf : malloc(hlen + plen + dlen + 6);
 	if (s == NULL)
 		return NULL;
 	p = s;
@@ -419,6 +440,12 @@ static char *make_owner(unsigned long port, const char *proto, const char *host)
 		*p++ = '.';
 	*p = '\0';
 	return s;
+}
+
+/* _PORT._PROTO.HOST. into a malloc'd string. */
+static char *make_owner(unsigned long port, const char *proto, const char *host)
+{
+	return make_owner_in(NULL, 0, port, proto, host);
 }
 
 /*
@@ -690,8 +717,7 @@ static size_t split_words(char *line, char **words, size_t max)
 		if (n == max)
 			return max + 1;
 		words[n++] = p;
-		while (*p != '\0' && *p != ' ' && *p != '\t')
-			p++;
+		p += strcspn(p, " \t"); /* the C library's vector scan, not a byte loop */
 		if (*p != '\0')
 			*p++ = '\0';
 	}
@@ -762,7 +788,7 @@ static int manifest_port(const struct manifest *m, char *word, unsigned long *po
  */
 static int manifest_line(const struct create_opts *o, struct manifest *m, char **words, size_t n)
 {
-	char err[1536], path[4096], why[256], quoted[128], *owner;
+	char err[1536], path[4096], why[256], quoted[128], owner_buf[320], *owner;
 	struct params lp[MANIFEST_MAX_WORDS];
 	size_t nlp = 0, i, dirlen, flen;
 	unsigned long port;
@@ -807,14 +833,16 @@ static int manifest_line(const struct create_opts *o, struct manifest *m, char *
 		return -1;
 	}
 	chain_warnings(m->where, in);
-	owner = make_owner(port, proto, words[0]);
+	/* No malloc per line for a name of usual length. */
+	owner = make_owner_in(owner_buf, sizeof(owner_buf), port, proto, words[0]);
 	if (owner == NULL ||
 	    emit_records(o, in, path, m->where, owner, port, nlp > 0 ? lp : o->params,
 			 nlp > 0 ? nlp : o->nparams, &m->out.st, err, sizeof(err)) != 0) {
 		cli_error("%s: %s", m->where, owner == NULL ? "out of memory" : err);
 		rc = -1;
 	}
-	free(owner);
+	if (owner != owner_buf)
+		free(owner);
 	tlsa_input_free(in);
 	return rc;
 }
@@ -977,6 +1005,8 @@ static int take_option(int c, struct create_opts *o, struct raw_opts *raw, char 
 	case 'c': return once(&o->cert, "--cert", optarg);
 	case 'k': return once(&o->key, "--key", optarg);
 	case OPT_CSR: return once(&o->csr, "--csr", optarg);
+	case OPT_NEW_KEY: return once(&o->new_key, "--new-key", optarg);
+	case OPT_KEY_TYPE: return once(&o->key_type, "--key-type", optarg);
 	case OPT_PASSIN: return once(&o->passin, "--passin", optarg);
 	/* Record parameters are read once --allow-private is known. */
 	case 'u': return once(&raw->u, "--usage", optarg);
@@ -1096,6 +1126,120 @@ static int record_params(struct create_opts *o, const struct raw_opts *raw)
 	return 0;
 }
 
+/* --new-key: a key of its own, records it can give.  0, or the usage error's status. */
+static int new_key_usage(const struct create_opts *o)
+{
+	size_t i;
+
+	if (o->cert != NULL || o->key != NULL || o->csr != NULL || o->manifest != NULL)
+		return cli_usage_error("--new-key makes the input: no --cert, --key, --csr or "
+				       "--manifest with it");
+	if (o->passin != NULL)
+		return cli_usage_error("--new-key writes the key unencrypted (mode 0600): "
+				       "--passin is not for it");
+	if (o->new_key[0] == '\0' || strcmp(o->new_key, "-") == 0)
+		return cli_usage_error("--new-key wants a file name to write the key to");
+	if (o->address != NULL || o->sni != NULL)
+		return cli_usage_error("--address and --sni are for fetching from HOST, "
+				       "not with --new-key");
+	for (i = 0; i < o->nparams; i++)
+		if (o->params[i].selector != TLSA_SELECTOR_SPKI)
+			return cli_usage_error("a new key has no certificate: selector %u is "
+					       "not possible with --new-key (use 1, SPKI)",
+					       (unsigned)o->params[i].selector);
+	return 0;
+}
+
+/*
+ * --new-key: make the key and write it to o->new_key, mode 0600, never
+ * over an existing file: a temporary file beside it (mkstemp makes it
+ * 0600), written and synced, then linked to the name (link() fails if
+ * the name exists, so a race cannot overwrite either).  0, or 1 with the
+ * error said.
+ */
+static int write_new_key(const struct create_opts *o)
+{
+	const char *type = o->key_type != NULL ? o->key_type : "ec:p256";
+	char *pem = NULL, *tmp = NULL, *dir = NULL, *slash;
+	size_t len = 0, off = 0;
+	ssize_t n;
+	tlsa_status st;
+	int fd = -1, rc = 1, e, dfd;
+
+	st = tlsa_key_generate(type, &pem, &len);
+	if (st == TLSA_ERR_INVALID)
+		return cli_usage_error("--key-type '%s': unknown (want %s)", type,
+				       tlsa_key_gen_names());
+	if (st != TLSA_OK) {
+		cli_error("--new-key %s: cannot make a %s key: %s", o->new_key, type,
+			  tlsa_strerror(st));
+		return 1;
+	}
+	if (access(o->new_key, F_OK) == 0) {
+		cli_error("--new-key %s: the file exists; it is never overwritten", o->new_key);
+		goto out;
+	}
+	if (asprintf(&tmp, "%s.XXXXXX", o->new_key) < 0) {
+		tmp = NULL;
+		cli_error("out of memory");
+		goto out;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		cli_error("--new-key %s: cannot create a file beside it: %s", o->new_key,
+			  strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	while (off < len) {
+		n = write(fd, pem + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	if (off < len || fchmod(fd, 0600) != 0 || fsync(fd) != 0) {
+		cli_error("--new-key %s: cannot write %s: %s", o->new_key, tmp, strerror(errno));
+		goto out;
+	}
+	if (link(tmp, o->new_key) != 0) {
+		e = errno;
+		cli_error("--new-key %s: %s", o->new_key,
+			  e == EEXIST ? "the file exists; it is never overwritten" : strerror(e));
+		goto out;
+	}
+	/* The new name lasts only once its directory is on disk too. */
+	dir = strdup(o->new_key);
+	if (dir != NULL) {
+		slash = strrchr(dir, '/');
+		if (slash == NULL)
+			strcpy(dir, ".");
+		else
+			slash[slash == dir] = '\0';
+		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			(void)fsync(dfd);
+			close(dfd);
+		}
+	}
+	cli_info(1, "wrote a new %s key to %s", type, o->new_key);
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp != NULL)
+		unlink(tmp);
+	free(tmp);
+	free(dir);
+	if (pem != NULL) {
+		OPENSSL_cleanse(pem, len);
+		free(pem);
+	}
+	return rc;
+}
+
 /*
  * What was given makes one run: one input (or a HOST to fetch from), an
  * owner where the format needs one, a HOST that is a host name.  0, or
@@ -1106,7 +1250,13 @@ static int check_inputs(struct create_opts *o, const char *host)
 	char why[256];
 	int inputs, hk;
 
-	inputs = (o->cert != NULL) + (o->key != NULL) + (o->csr != NULL) + (o->manifest != NULL);
+	if (o->key_type != NULL && o->new_key == NULL)
+		return cli_usage_error(
+		    "--key-type is the type of a --new-key: give --new-key FILE");
+	if (o->new_key != NULL && (hk = new_key_usage(o)) != 0)
+		return hk;
+	inputs = (o->cert != NULL) + (o->key != NULL) + (o->csr != NULL) + (o->manifest != NULL) +
+		 (o->new_key != NULL);
 	if (inputs > 1)
 		return cli_usage_error("%s and %s are two inputs: give one of --cert, --key, --csr "
 				       "and --manifest",
@@ -1194,6 +1344,12 @@ int cmd_create(int argc, char **argv)
 	if (o.passin != NULL && (rc = cli_passin_read(o.passin, &o.pass)) != 0)
 		goto done;
 	o.now = time(NULL);
+	if (o.new_key != NULL) {
+		/* Written first, then read back as --key: the records are the file's. */
+		if ((rc = write_new_key(&o)) != 0)
+			goto done;
+		o.key = o.new_key;
+	}
 	rc = o.manifest != NULL ? create_manifest(&o) : create_one(&o, host);
 done:
 	opts_free(&o);

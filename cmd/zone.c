@@ -23,6 +23,7 @@
 #include <tlsa.h>
 
 #include "cli.h"
+#include "zone-hooks.h"
 
 enum action { ACT_UPDATE, ACT_SERIAL, ACT_SNIPPET };
 
@@ -33,9 +34,12 @@ struct zone_opts {
 	const char **removes;
 	size_t nremoves;
 	const char *origin, *include, *output, *backup, *zonefile;
+	const char *freeze, *thaw, *reload; /* hook commands around the edit */
+	int frozen;			    /* a journal beside the file is no obstacle */
 	tlsa_serial_spec serial;
 	int dry_run, allow_signed, check, force;
 	int unchanged_status; /* exit status when nothing changes (0: none asked) */
+	int changed;	      /* set by run_edit(): something was written */
 };
 
 enum {
@@ -47,7 +51,11 @@ enum {
 	OPT_ALLOW_SIGNED,
 	OPT_CHECK,
 	OPT_FORCE,
-	OPT_UNCHANGED_STATUS
+	OPT_UNCHANGED_STATUS,
+	OPT_FREEZE,
+	OPT_THAW,
+	OPT_RELOAD,
+	OPT_FROZEN
 };
 
 static const struct option long_options[] = {
@@ -63,6 +71,10 @@ static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
     {"force", no_argument, NULL, OPT_FORCE},
     {"unchanged-status", required_argument, NULL, OPT_UNCHANGED_STATUS},
+    {"freeze", required_argument, NULL, OPT_FREEZE},
+    {"thaw", required_argument, NULL, OPT_THAW},
+    {"reload", required_argument, NULL, OPT_RELOAD},
+    {"frozen", no_argument, NULL, OPT_FROZEN},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -72,7 +84,8 @@ static void help(void)
 {
 	printf("Usage: tlsa zone update [OPTIONS] ZONEFILE\n"
 	       "       tlsa zone serial [OPTIONS] ZONEFILE\n"
-	       "       tlsa zone snippet [OPTIONS]\n\n"
+	       "       tlsa zone snippet [OPTIONS]\n"
+	       "       tlsa zone push [OPTIONS]  (RFC 2136 + TSIG; tlsa zone push --help)\n\n"
 	       "update:  replace the TLSA RRsets of the owners in the records given and\n"
 	       "         bump the SOA serial; every other byte of the file stays as it was\n"
 	       "serial:  bump the SOA serial only\n"
@@ -98,6 +111,12 @@ static void help(void)
 	       "      --unchanged-status N\n"
 	       "                        exit with status N (3-125), not 0, when nothing\n"
 	       "                        changes, so that a script reloads only after a change\n"
+	       "      --reload CMD      run CMD (sh -c) after the file changed, not otherwise\n"
+	       "      --freeze CMD      run CMD before the edit (rndc freeze ZONE, knotc\n"
+	       "                        zone-freeze ZONE) and --thaw CMD after it, changed\n"
+	       "      --thaw CMD        or not: for a zone file a server also writes\n"
+	       "      --frozen          edit even with a server journal beside the file\n"
+	       "                        (FILE.jnl, Knot's journal): the zone is frozen\n"
 	       "  -q, --quiet           print errors only\n"
 	       "  -v, --verbose         say more\n"
 	       "  -h, --help            this help\n\n"
@@ -426,7 +445,7 @@ static int commit(const struct zone_opts *o, tlsa_zone_edit *ed)
 	return 0;
 }
 
-static int run_edit(const struct zone_opts *o, tlsa_zone_edit *ed)
+static int run_edit(struct zone_opts *o, tlsa_zone_edit *ed)
 {
 	tlsa_zone_report rep;
 	tlsa_status st;
@@ -448,6 +467,7 @@ static int run_edit(const struct zone_opts *o, tlsa_zone_edit *ed)
 		rc = o->dry_run ? show_diffs(ed) : commit(o, ed);
 	}
 	if (rc == 0) {
+		o->changed = rep.changed;
 		report(o, &rep);
 		if (!rep.changed && o->unchanged_status != 0)
 			rc = o->unchanged_status;
@@ -457,6 +477,40 @@ static int run_edit(const struct zone_opts *o, tlsa_zone_edit *ed)
 	signal_edit = NULL;
 	tlsa_zone_edit_free(ed); /* unlocks */
 	catch_signals(0);
+	return rc;
+}
+
+/*
+ * The edit of a file a server may also write: refused when its journal
+ * is beside it, unless the zone is frozen (--freeze runs now, --thaw
+ * after the edit whatever came of it); --reload only after a change.
+ */
+static int run_guarded(struct zone_opts *o, tlsa_zone_edit *ed)
+{
+	char jnl[4096];
+	int rc;
+
+	if (!o->dry_run && o->output == NULL && o->freeze == NULL && !o->frozen &&
+	    zone_journal_find(o->zonefile, jnl, sizeof(jnl))) {
+		cli_error("%s: a server journal is beside it (%s): the server keeps this zone "
+			  "itself and would undo or reject the edit; publish with `tlsa zone "
+			  "push`, or freeze the zone around the edit (--freeze 'rndc freeze ZONE' "
+			  "--thaw 'rndc thaw ZONE', or knotc zone-freeze/zone-thaw), or give "
+			  "--frozen when it is frozen",
+			  o->zonefile, jnl);
+		tlsa_zone_edit_free(ed);
+		return 1;
+	}
+	if (o->freeze != NULL && !o->dry_run && zone_run_hook("--freeze", o->freeze) != 0) {
+		tlsa_zone_edit_free(ed);
+		return 1;
+	}
+	rc = run_edit(o, ed);
+	if (o->thaw != NULL && !o->dry_run && zone_run_hook("--thaw", o->thaw) != 0 && rc == 0)
+		rc = 1;
+	if (rc == 0 && o->changed && o->reload != NULL && !o->dry_run &&
+	    zone_run_hook("--reload", o->reload) != 0)
+		rc = 1;
 	return rc;
 }
 
@@ -526,6 +580,10 @@ static int parse_options(int argc, char **argv, struct zone_opts *o)
 						       optarg);
 			o->unchanged_status = (int)n;
 			break;
+		case OPT_FREEZE: o->freeze = optarg; break;
+		case OPT_THAW: o->thaw = optarg; break;
+		case OPT_RELOAD: o->reload = optarg; break;
+		case OPT_FROZEN: o->frozen = 1; break;
 		case 'q': cli.quiet = 1; break;
 		case 'v': cli.verbose++; break;
 		case 'h': help(); return 0;
@@ -541,7 +599,7 @@ static int parse_action(int argc, char **argv, struct zone_opts *o)
 	const char *action;
 
 	if (optind >= argc)
-		return cli_usage_error("missing action: update, serial or snippet");
+		return cli_usage_error("missing action: update, serial, snippet or push");
 	action = argv[optind++];
 	if (strcmp(action, "update") == 0)
 		o->action = ACT_UPDATE;
@@ -550,7 +608,7 @@ static int parse_action(int argc, char **argv, struct zone_opts *o)
 	else if (strcmp(action, "snippet") == 0)
 		o->action = ACT_SNIPPET;
 	else
-		return cli_usage_error("unknown action '%s' (want update, serial or snippet)",
+		return cli_usage_error("unknown action '%s' (want update, serial, snippet or push)",
 				       action);
 	if (o->action == ACT_SNIPPET) {
 		if (optind < argc)
@@ -558,8 +616,8 @@ static int parse_action(int argc, char **argv, struct zone_opts *o)
 		if (o->nrecords == 0)
 			return cli_usage_error("snippet needs --records");
 		if (o->nremoves || o->include || o->output || o->dry_run || o->backup || o->check ||
-		    o->allow_signed || o->force || o->unchanged_status ||
-		    o->serial.policy != TLSA_SERIAL_AUTO)
+		    o->allow_signed || o->force || o->unchanged_status || o->freeze || o->thaw ||
+		    o->reload || o->frozen || o->serial.policy != TLSA_SERIAL_AUTO)
 			return cli_usage_error("snippet takes only --records and --origin");
 		return GO_ON;
 	}
@@ -572,6 +630,8 @@ static int parse_action(int argc, char **argv, struct zone_opts *o)
 		return cli_usage_error("serial takes no --records, --remove or --include");
 	if (o->action == ACT_UPDATE && o->nrecords == 0 && o->nremoves == 0)
 		return cli_usage_error("update needs --records or --remove");
+	if (o->thaw != NULL && o->freeze == NULL)
+		return cli_usage_error("--thaw goes with --freeze");
 	if (o->include && o->output)
 		return cli_usage_error("--include and --output do not go together");
 	if (o->dry_run && o->backup)
@@ -626,6 +686,55 @@ static int new_edit(const struct zone_opts *o, tlsa_zone_edit **edp)
 	return GO_ON;
 }
 
+/* Whether option word w (as on the command line) takes the next word as
+ * its value in zone's table. */
+static int takes_value(const char *w)
+{
+	const struct option *o;
+	size_t n;
+
+	if (w[0] == '-' && w[1] != '-' && w[1] != '\0')
+		return w[2] == '\0' && (w[1] == 'r' || w[1] == 'o');
+	if (strncmp(w, "--", 2) != 0 || strchr(w, '=') != NULL)
+		return 0;
+	n = strlen(w + 2);
+	for (o = long_options; o->name != NULL; o++)
+		if (strlen(o->name) >= n && strncmp(o->name, w + 2, n) == 0)
+			return o->has_arg == required_argument;
+	return 0;
+}
+
+/* `tlsa zone [OPTIONS] push ...` goes to zone-push.c, with its options
+ * wherever they stand; GO_ON for the other actions. */
+static int push_action(int argc, char **argv)
+{
+	char **rest;
+	int i, j, rc;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return GO_ON;
+		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			i += takes_value(argv[i]);
+			continue;
+		}
+		if (strcmp(argv[i], "push") != 0)
+			return GO_ON;
+		rest = malloc((size_t)argc * sizeof(*rest));
+		if (rest == NULL)
+			return out_of_memory();
+		for (j = 0; j < i; j++)
+			rest[j] = argv[j];
+		for (j = i + 1; j < argc; j++)
+			rest[j - 1] = argv[j];
+		rest[argc - 1] = NULL;
+		rc = cmd_zone_push(argc - 1, rest);
+		free(rest);
+		return rc;
+	}
+	return GO_ON;
+}
+
 int cmd_zone(int argc, char **argv)
 {
 	struct zone_opts o;
@@ -635,6 +744,8 @@ int cmd_zone(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.serial.policy = TLSA_SERIAL_AUTO;
 	cli.cmd = "zone";
+	if ((rc = push_action(argc, argv)) != GO_ON)
+		return rc;
 	rc = parse_options(argc, argv, &o);
 	if (rc == GO_ON)
 		rc = parse_action(argc, argv, &o);
@@ -643,7 +754,7 @@ int cmd_zone(int argc, char **argv)
 	if (rc == GO_ON)
 		rc = new_edit(&o, &ed);
 	if (rc == GO_ON)
-		rc = o.action == ACT_SNIPPET ? run_snippet(ed) : run_edit(&o, ed);
+		rc = o.action == ACT_SNIPPET ? run_snippet(ed) : run_guarded(&o, ed);
 	free(o.records);
 	free(o.removes);
 	return rc;

@@ -37,10 +37,17 @@ static tlsa_status pem_cert(tlsa_input *in, struct pem_block *b)
 	unsigned char *der = b->der, *shrunk;
 
 	b->der = NULL;
-	/* The block's buffer was sized for the rest of the file. */
-	shrunk = realloc(der, b->der_len > 0 ? b->der_len : 1);
-	if (shrunk != NULL)
-		der = shrunk;
+	/*
+	 * The block's buffer was sized for the rest of the file: give back
+	 * what the later blocks of a chain took, not the few bytes of one
+	 * certificate's padding (the shrunk buffer missed malloc's cache for
+	 * the next file's block).
+	 */
+	if (b->der_alloc - b->der_len > 1024) {
+		shrunk = realloc(der, b->der_len > 0 ? b->der_len : 1);
+		if (shrunk != NULL)
+			der = shrunk;
+	}
 	/* Not exact: TRUSTED CERTIFICATE has trust data after it. */
 	return tlsa_input_add_cert(in, der, b->der_len, 0, 1);
 }

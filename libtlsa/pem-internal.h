@@ -17,6 +17,7 @@ struct pem_block {
 	size_t text_len;
 	unsigned char *der; /* decoded body (owned) */
 	size_t der_len;
+	size_t der_alloc;   /* what der was allocated with */
 	unsigned long line; /* line of the BEGIN */
 	int has_headers;    /* RFC 1421 headers: encrypted traditional key */
 };

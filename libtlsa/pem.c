@@ -223,7 +223,8 @@ tlsa_status tlsa_pem_split(const unsigned char *buf, size_t len, struct pem_bloc
 		memset(b, 0, sizeof(*b));
 		b->type = label_type(label, label_len);
 		b->line = line;
-		b->der = malloc((size_t)(end - next) * 3 / 4 + 16);
+		b->der_alloc = (size_t)(end - next) * 3 / 4 + 16;
+		b->der = malloc(b->der_alloc);
 		if (b->der == NULL) {
 			st = TLSA_ERR_NOMEM;
 			goto fail;

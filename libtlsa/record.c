@@ -92,9 +92,10 @@ tlsa_status tlsa_record_new(uint8_t usage, uint8_t selector, uint8_t mtype,
 	/* The rdata (three octets, then the data) must fit RDLENGTH's 16 bits. */
 	if (out == NULL || (len > 0 && data == NULL) || len > TLSA_DATA_MAX - 3)
 		return TLSA_ERR_INVALID;
-	rec = calloc(1, sizeof(*rec));
+	rec = malloc(sizeof(*rec)); /* not calloc: glibc's skips the thread cache */
 	if (rec == NULL)
 		return TLSA_ERR_NOMEM;
+	memset(rec, 0, sizeof(*rec));
 	rec->usage = usage;
 	rec->selector = selector;
 	rec->mtype = mtype;

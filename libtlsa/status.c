@@ -86,6 +86,16 @@ const char *tlsa_strerror(tlsa_status status)
 	case TLSA_ERR_ZONE_OUT_OF_ZONE: return "owner name outside the zone";
 	case TLSA_ERR_ZONE_CNAME: return "CNAME and other data at the same name";
 	case TLSA_ERR_ZONE_NOT_INCLUDED: return "the zone does not $INCLUDE the snippet";
+	case TLSA_ERR_TSIG_KEY: return "not a TSIG key (a BIND key clause or ALGORITHM:NAME:SECRET)";
+	case TLSA_ERR_TSIG_ALGORITHM: return "TSIG algorithm not supported (hmac-sha256, hmac-sha384, hmac-sha512)";
+	case TLSA_ERR_TSIG_MODE: return "key file is accessible to other users (chmod 600 it)";
+	case TLSA_ERR_TSIG_READ: return "cannot read the key file";
+	case TLSA_ERR_UPDATE_RCODE: return "the server refused the update";
+	case TLSA_ERR_UPDATE_RACE: return "the records kept changing under the update (concurrent updates); nothing sent took effect";
+	case TLSA_ERR_UPDATE_ZONE: return "cannot find the zone of the owner";
+	case TLSA_ERR_UPDATE_ANSWER: return "the server's answer cannot be trusted";
+	case TLSA_ERR_UPDATE_NOT_SERVED: return "the update is not served yet";
+	case TLSA_ERR_UPDATE_TOO_BIG: return "the update does not fit in one DNS message (65535 bytes); push fewer records at a time";
 	}
 	/* clang-format on */
 	return "unknown error";

@@ -22,6 +22,7 @@
 #include <tlsa/serial.h>
 #include <tlsa/zonefile.h>
 #include <tlsa/dns.h>
+#include <tlsa/update.h>
 
 #ifdef __cplusplus
 extern "C" {

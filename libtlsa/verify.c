@@ -21,6 +21,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -130,10 +131,9 @@ tlsa_status tlsa_key_types_parse(const char *text, unsigned *mask)
 	return TLSA_OK;
 }
 
-/* The family of the peer's certificate, or TLSA_KEY_UNKNOWN. */
-static tlsa_key_type leaf_key_type(SSL *ssl)
+/* The family of a leaf certificate, or TLSA_KEY_UNKNOWN. */
+static tlsa_key_type cert_key_type(X509 *x)
 {
-	X509 *x = SSL_get0_peer_certificate(ssl);
 	EVP_PKEY *k = x != NULL ? X509_get0_pubkey(x) : NULL;
 
 	switch (k != NULL ? EVP_PKEY_get_base_id(k) : EVP_PKEY_NONE) {
@@ -347,6 +347,18 @@ static BIO_METHOD *socket_method_new(void)
 	return m;
 }
 
+/* The SPKI digest of r->chain's leaf, for the mismatch message. */
+static void keep_spki(tlsa_verify_result *r)
+{
+	tlsa_record *spki = NULL;
+
+	if (tlsa_record_compute(r->chain, 0, 3, 1, 1, &spki) == TLSA_OK) {
+		memcpy(r->spki_sha256, spki->data, sizeof(r->spki_sha256));
+		r->have_spki = 1;
+		tlsa_record_free(spki);
+	}
+}
+
 /* Keep the chain the server presented (leaf first) and the leaf's SPKI digest. */
 static tlsa_status keep_chain(SSL *ssl, tlsa_verify_result *r)
 {
@@ -354,7 +366,6 @@ static tlsa_status keep_chain(SSL *ssl, tlsa_verify_result *r)
 	unsigned char *der[CHAIN_MAX];
 	const unsigned char *cder[CHAIN_MAX];
 	size_t len[CHAIN_MAX], n = 0, i;
-	tlsa_record *spki = NULL;
 	tlsa_status st = TLSA_OK;
 	int k;
 
@@ -374,11 +385,8 @@ static tlsa_status keep_chain(SSL *ssl, tlsa_verify_result *r)
 		st = tlsa_input_from_chain(cder, len, n, &r->chain);
 	for (i = 0; i < n; i++)
 		OPENSSL_free(der[i]);
-	if (st == TLSA_OK && tlsa_record_compute(r->chain, 0, 3, 1, 1, &spki) == TLSA_OK) {
-		memcpy(r->spki_sha256, spki->data, sizeof(r->spki_sha256));
-		r->have_spki = 1;
-		tlsa_record_free(spki);
-	}
+	if (st == TLSA_OK)
+		keep_spki(r);
 	return st;
 }
 
@@ -608,6 +616,65 @@ static SSL_CTX *shared_ctx(const tlsa_verify_opts *o)
 	return ctx;
 }
 
+/*
+ * The context a session of o uses: the shared one, or its own (with the
+ * CA store when a PKIX usage needs it).  NULL with r set on failure.
+ */
+static SSL_CTX *session_ctx(const tlsa_verify_opts *o, tlsa_verify_result *r)
+{
+	SSL_CTX *ctx = shared_ctx(o);
+	char reason[256];
+
+	if (ctx != NULL)
+		return ctx;
+	ctx = client_ctx_new();
+	if (ctx == NULL)
+		goto internal;
+	if (o->nrecords > 0 && need_pkix(o)) {
+		if (o->ca_file != NULL || o->ca_path != NULL) {
+			if (SSL_CTX_load_verify_locations(ctx, o->ca_file, o->ca_path) != 1) {
+				ssl_reason(reason, sizeof(reason));
+				fail(r, TLSA_ERR_IO, "cannot load CA certificates from %s: %s",
+				     o->ca_file != NULL ? o->ca_file : o->ca_path, reason);
+				SSL_CTX_free(ctx);
+				return NULL;
+			}
+		} else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+			goto internal;
+		}
+	}
+	return ctx;
+internal:
+	ssl_reason(reason, sizeof(reason));
+	fail(r, TLSA_ERR_INTERNAL, "OpenSSL failed: %s", reason);
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
+/*
+ * OpenSSL's DANE verifier on ssl, as every check uses it, live or
+ * offline: the base domain and the other reference identifiers (names a
+ * DANE-TA chain may carry), no name checks under DANE-EE, the time of
+ * the check, and the records.  -1 when OpenSSL fails.
+ */
+static int dane_setup(SSL *ssl, const tlsa_verify_opts *o, const char *base, tlsa_verify_result *r)
+{
+	char name[256];
+	size_t i;
+
+	if (SSL_dane_enable(ssl, base[0] != '\0' ? base : NULL) <= 0)
+		return -1;
+	/* RFC 7671 section 5.1: DANE-EE(3) binds the key, not names. */
+	SSL_dane_set_flags(ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
+	for (i = 0; i < o->nnames; i++)
+		if (SSL_add1_host(ssl, undot(o->names[i], name, sizeof(name))) != 1)
+			return -1;
+	if (o->at != 0)
+		X509_VERIFY_PARAM_set_time(SSL_get0_param(ssl), o->at);
+	add_records(ssl, o, r);
+	return 0;
+}
+
 /* One session on a connected non-blocking socket, which stays open. */
 static tlsa_status session_fd(int fd, const tlsa_verify_opts *o, tlsa_verify_result *r)
 {
@@ -620,7 +687,6 @@ static tlsa_status session_fd(int fd, const tlsa_verify_opts *o, tlsa_verify_res
 	char base[256], sni[256], name[256], reason[256];
 	int timeout = o->timeout_ms > 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
 	const struct family *fam = family_of(o->key_type);
-	size_t i;
 	tlsa_status st;
 	unsigned char ip[16];
 
@@ -642,26 +708,11 @@ static tlsa_status session_fd(int fd, const tlsa_verify_opts *o, tlsa_verify_res
 			goto out;
 		}
 	}
+	r->tls_begun = 1;
 	st = TLSA_ERR_INTERNAL;
-	ctx = shared_ctx(o);
-	if (ctx != NULL)
-		goto have_ctx;
-	ctx = client_ctx_new();
+	ctx = session_ctx(o, r);
 	if (ctx == NULL)
-		goto internal;
-	if (o->nrecords > 0 && need_pkix(o)) {
-		if (o->ca_file != NULL || o->ca_path != NULL) {
-			if (SSL_CTX_load_verify_locations(ctx, o->ca_file, o->ca_path) != 1) {
-				ssl_reason(reason, sizeof(reason));
-				fail(r, TLSA_ERR_IO, "cannot load CA certificates from %s: %s",
-				     o->ca_file != NULL ? o->ca_file : o->ca_path, reason);
-				goto out;
-			}
-		} else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
-			goto internal;
-		}
-	}
-have_ctx:
+		goto out;
 	ssl = SSL_new(ctx);
 	method = socket_method_new();
 	if (ssl == NULL || method == NULL)
@@ -678,16 +729,8 @@ have_ctx:
 		goto internal;
 	if (o->key_type != TLSA_KEY_UNKNOWN && SSL_set1_sigalgs_list(ssl, fam->sigalgs) != 1)
 		goto internal;
-	if (o->nrecords > 0) {
-		if (SSL_dane_enable(ssl, base[0] != '\0' ? base : NULL) <= 0)
-			goto internal;
-		/* RFC 7671 section 5.1: DANE-EE(3) binds the key, not names. */
-		SSL_dane_set_flags(ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
-		for (i = 0; i < o->nnames; i++)
-			if (SSL_add1_host(ssl, undot(o->names[i], name, sizeof(name))) != 1)
-				goto internal;
-		add_records(ssl, o, r);
-	}
+	if (o->nrecords > 0 && dane_setup(ssl, o, base, r) != 0)
+		goto internal;
 	st = handshake(ssl, fd, timeout, o->starttls != NULL, r);
 	/*
 	 * Dovecot and slapd hang up without an alert: a server that closes
@@ -710,7 +753,7 @@ have_ctx:
 		fail(r, st, "cannot keep the certificate chain: %s", tlsa_strerror(st));
 		goto out;
 	}
-	r->key_type = leaf_key_type(ssl);
+	r->key_type = cert_key_type(SSL_get0_peer_certificate(ssl));
 	if (fam != NULL && r->key_type != fam->type) {
 		/* No signature needed (RSA key exchange in TLS 1.2): it fell back. */
 		fail(r, TLSA_ERR_NOT_OFFERED,
@@ -808,6 +851,126 @@ tlsa_status tlsa_verify(const char *address, unsigned port, const tlsa_verify_op
 		return TLSA_ERR_NOMEM;
 	*out = r;
 	return session(address, port, opts, r);
+}
+
+/* ---- offline: a chain from a file ------------------------------------------ */
+
+/* The chain's certificates as OpenSSL objects, leaf first; NULL on failure. */
+static STACK_OF(X509) * chain_stack(const tlsa_input *chain)
+{
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	const unsigned char *der, *p;
+	size_t i, len;
+	X509 *x;
+
+	for (i = 0; sk != NULL && i < tlsa_input_count(chain); i++) {
+		p = der = tlsa_input_cert(chain, i, &len);
+		x = der != NULL && len <= (size_t)LONG_MAX ? d2i_X509(NULL, &p, (long)len) : NULL;
+		if (x == NULL || sk_X509_push(sk, x) <= 0) {
+			X509_free(x);
+			sk_X509_pop_free(sk, X509_free);
+			return NULL;
+		}
+	}
+	return sk;
+}
+
+/* A copy of chain for the result, which owns its own. */
+static tlsa_status chain_copy(const tlsa_input *chain, tlsa_input **out)
+{
+	size_t i, n = tlsa_input_count(chain);
+	const unsigned char **der = calloc(n + 1, sizeof(*der));
+	size_t *len = calloc(n + 1, sizeof(*len));
+	tlsa_status st = TLSA_ERR_NOMEM;
+
+	if (der != NULL && len != NULL) {
+		for (i = 0; i < n; i++)
+			der[i] = tlsa_input_cert(chain, i, &len[i]);
+		st = tlsa_input_from_chain(der, len, n, out);
+	}
+	free(der);
+	free(len);
+	return st;
+}
+
+/*
+ * What a TLS client does with the chain a server sends (OpenSSL's
+ * ssl_verify_cert_chain()), without the server: the same context, the
+ * same SSL object set up by dane_setup(), its verify parameters and DANE
+ * state handed to an X509_STORE_CTX, the leaf first and the whole chain
+ * as untrusted certificates to build from.  judge() then reads the
+ * verdict back from the SSL object exactly as after a handshake.
+ */
+static tlsa_status chain_session(const tlsa_input *chain, const tlsa_verify_opts *o,
+				 tlsa_verify_result *r)
+{
+	SSL_CTX *ctx;
+	SSL *ssl = NULL;
+	X509_STORE_CTX *sctx = NULL;
+	STACK_OF(X509) *sk = NULL;
+	struct first_error fe = {X509_V_OK, -1};
+	char base[256], reason[256];
+
+	undot(o->base_domain != NULL ? o->base_domain : "", base, sizeof(base));
+	ctx = session_ctx(o, r);
+	if (ctx == NULL)
+		return r->status;
+	ssl = SSL_new(ctx);
+	sk = chain_stack(chain);
+	sctx = X509_STORE_CTX_new();
+	if (ssl == NULL || sk == NULL || sctx == NULL)
+		goto internal;
+	SSL_set_app_data(ssl, &fe);
+	if (o->nrecords > 0 && dane_setup(ssl, o, base, r) != 0)
+		goto internal;
+	if (X509_STORE_CTX_init(sctx, SSL_CTX_get_cert_store(ctx), sk_X509_value(sk, 0), sk) != 1 ||
+	    X509_STORE_CTX_set_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx(), ssl) != 1 ||
+	    X509_STORE_CTX_set_default(sctx, "ssl_server") != 1 ||
+	    X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(sctx), SSL_get0_param(ssl)) != 1)
+		goto internal;
+	if (o->nrecords > 0)
+		X509_STORE_CTX_set0_dane(sctx, SSL_get0_dane(ssl));
+	X509_STORE_CTX_set_verify_cb(sctx, note_error);
+	ERR_clear_error();
+	/* Its verdict is the context's error, read back below as after a handshake. */
+	(void)X509_verify_cert(sctx);
+	SSL_set_verify_result(ssl, X509_STORE_CTX_get_error(sctx));
+	r->handshake = 1; /* the chain is had, as if presented */
+	r->key_type = cert_key_type(sk_X509_value(sk, 0));
+	if (chain_copy(chain, &r->chain) != TLSA_OK) {
+		fail(r, TLSA_ERR_NOMEM, "cannot keep the certificate chain: %s",
+		     tlsa_strerror(TLSA_ERR_NOMEM));
+		goto out;
+	}
+	keep_spki(r);
+	judge(ssl, o, &fe, r);
+	goto out;
+internal:
+	ssl_reason(reason, sizeof(reason));
+	fail(r, TLSA_ERR_INTERNAL, "OpenSSL failed: %s", reason);
+out:
+	ERR_clear_error();
+	X509_STORE_CTX_free(sctx);
+	sk_X509_pop_free(sk, X509_free);
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	return r->status;
+}
+
+tlsa_status tlsa_verify_chain(const tlsa_input *chain, const tlsa_verify_opts *opts,
+			      tlsa_verify_result **out)
+{
+	tlsa_verify_result *r;
+
+	*out = NULL;
+	if (chain == NULL || opts == NULL || tlsa_input_kind(chain) != TLSA_KIND_CERT ||
+	    tlsa_input_count(chain) == 0 || (opts->nrecords > 0 && opts->records == NULL))
+		return TLSA_ERR_INVALID;
+	r = result_new(opts);
+	if (r == NULL)
+		return TLSA_ERR_NOMEM;
+	*out = r;
+	return chain_session(chain, opts, r);
 }
 
 /* Report order: RSA, ECDSA, Ed25519, Ed448, then anything else. */

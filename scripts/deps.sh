@@ -4,6 +4,9 @@
 # a network namespace, and a machine's running services are not ours.
 
 BUILD_PACKAGES="gcc make autoconf automake libtool pkgconf libssl-dev libldns-dev openssl"
+# The primaries tests/live/zone-push.sh pushes to (scripts/test's
+# LIVE_PACKAGES holds them too).
+PUSH_PACKAGES="knot bind9"
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then

@@ -107,6 +107,17 @@ tlsa_status tlsa_cert_info_get(const unsigned char *der, size_t len, tlsa_cert_i
 void tlsa_cert_info_clear(tlsa_cert_info *info);
 
 /*
+ * A new private key of type ("ec:p256", "ec:p384", "rsa:2048", "rsa:3072",
+ * "rsa:4096", "ed25519"; any case), as unencrypted PKCS#8 PEM in *pem
+ * (malloc'd and NUL-terminated, *len bytes without the NUL; wipe it with
+ * OPENSSL_cleanse() before free()).  TLSA_ERR_INVALID for an unknown
+ * type.  Writing it to a file is the caller's.
+ */
+tlsa_status tlsa_key_generate(const char *type, char **pem, size_t *len);
+/* The types tlsa_key_generate() makes, for messages: "ec:p256, ec:p384, ...". */
+const char *tlsa_key_gen_names(void);
+
+/*
  * An input made from DER certificates already in memory, leaf first, as a
  * TLS peer presents them (used by verify.c and `tlsa create HOST`).
  * The DER is copied.

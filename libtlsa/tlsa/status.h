@@ -96,6 +96,18 @@ typedef enum tlsa_status {
 	TLSA_ERR_VERIFY = 513,		     /* a record matched but the chain failed checks */
 	TLSA_ERR_NOT_OFFERED = 514,	     /* the server has no certificate of the key type
 						the session was restricted to */
+
+	/* 600-699: dynamic updates and TSIG (update.c, tsig.c) */
+	TLSA_ERR_TSIG_KEY = 600,	  /* a TSIG key file or text that does not parse */
+	TLSA_ERR_TSIG_ALGORITHM = 601,	  /* a TSIG algorithm this library does not sign with */
+	TLSA_ERR_TSIG_MODE = 602,	  /* a key file other users can read or write */
+	TLSA_ERR_TSIG_READ = 603,	  /* a key file that cannot be read */
+	TLSA_ERR_UPDATE_RCODE = 604,	  /* the server answered the UPDATE with an error */
+	TLSA_ERR_UPDATE_RACE = 605,	  /* the prerequisite kept failing: others update too */
+	TLSA_ERR_UPDATE_ZONE = 606,	  /* the zone of an owner could not be found */
+	TLSA_ERR_UPDATE_ANSWER = 607,	  /* the server's answer is unsigned, forged or malformed */
+	TLSA_ERR_UPDATE_NOT_SERVED = 608, /* what was pushed is not served within the wait */
+	TLSA_ERR_UPDATE_TOO_BIG = 609,	  /* the UPDATE does not fit in one DNS message */
 } tlsa_status;
 
 /* A short phrase for the status, never NULL, e.g. "bad base64 in PEM block". */

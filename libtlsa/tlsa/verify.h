@@ -95,6 +95,8 @@ typedef struct tlsa_verify_opts {
 				       NULL: each session builds its own */
 	tlsa_key_type key_type;	    /* offer only this family's signature
 				       algorithms; TLSA_KEY_UNKNOWN (0): all */
+	/* judge validity (expiry) at this time; 0: now */
+	time_t at;
 } tlsa_verify_opts;
 
 /* What became of one record. */
@@ -121,6 +123,8 @@ typedef struct tlsa_verify_result {
 	tlsa_status status;	  /* TLSA_OK: verified; else the step that failed */
 	char why[600];		  /* the failure in words, "" when verified */
 	int connected;		  /* the TCP connection was made */
+	int tls_begun;		  /* connected and past the STARTTLS dialogue, if any: a
+				     failure from here on is not TCP's or STARTTLS's */
 	int handshake;		  /* the TLS handshake completed */
 	char version[16];	  /* "TLSv1.3" */
 	char cipher[64];	  /* "TLS_AES_256_GCM_SHA384" */
@@ -178,6 +182,20 @@ tlsa_status tlsa_verify_each(const char *address, unsigned port, const tlsa_veri
  * socketpair in a test).  fd is made non-blocking and left open.
  */
 tlsa_status tlsa_verify_fd(int fd, const tlsa_verify_opts *opts, tlsa_verify_result **out);
+
+/*
+ * Offline: verify chain (certificates leaf first, as a server sends them,
+ * e.g. from a file) against opts->records without connecting anywhere,
+ * with the same OpenSSL DANE verifier and the same setup as tlsa_verify()
+ * (base domain and names for DANE-TA name checks, opts->at, chain building
+ * from the certificates given for DANE-TA, the depth of the match), so the
+ * two cannot disagree.  Connection options (sni, starttls, timeout_ms,
+ * key_type) are not used.  The result is tlsa_verify()'s with connected 0,
+ * handshake 1 (the chain was had) and an empty version and cipher.
+ * TLSA_ERR_INVALID (no result) unless chain holds certificates.
+ */
+tlsa_status tlsa_verify_chain(const tlsa_input *chain, const tlsa_verify_opts *opts,
+			      tlsa_verify_result **out);
 
 /*
  * The chain a server presents, for `tlsa create HOST`: connect, dialogue

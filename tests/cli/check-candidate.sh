@@ -123,7 +123,7 @@ echo "$out" | grep -qxF "candidate next.csr: matches $next311 at depth 0"
 ok $? "the CSR's key matches its 3 1 1 record"
 
 # ---- a lone leaf against DANE-TA: the issuer from the live chain ----------------------
-check --tlsa "$ca211" --candidate next.pem
+check --tlsa "$ca211" --tlsa "$leaf311" --candidate next.pem
 is "$rc" 0 "a lone leaf whose issuer the server presents matches the 2 1 1 of that issuer"
 echo "$out" | grep -qxF "candidate next.pem: matches $ca211 at depth 1 (its issuer, from the live chain)"
 ok $? "the match says the issuer came from the live chain"

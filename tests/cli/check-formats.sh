@@ -13,15 +13,15 @@ need_our_tlsa
 
 run "$TLSA" check --help
 line=$(printf '%s\n' "$out" | grep -- '-o, --format FORMAT')
-is "$line" "  -o, --format FORMAT    text (default), json, nagios or prometheus" \
+is "$line" "  -o, --format FORMAT    text (default), json, jsonl, nagios or prometheus" \
 	"--help names every format, the default first"
 
 run "$TLSA" check -o yaml host.example
 is "$rc:$(printf '%s\n' "$err" | head -1)" \
-	"3:tlsa check: unknown format 'yaml' (want text, json, nagios or prometheus)" \
+	"3:tlsa check: unknown format 'yaml' (want text, json, jsonl, nagios or prometheus)" \
 	"an unknown format is a usage error that names the formats there are"
 
-for f in text json nagios prometheus; do
+for f in text json jsonl nagios prometheus; do
 	run "$TLSA" check -o "$f" -4 -6 host.example
 	case $err in *"unknown format"*) r=1 ;; *) r=0 ;; esac
 	[ "$rc" = 3 ] || r=1

@@ -183,8 +183,8 @@ run "$TLSA" check --resolver "$deaf" --timeout 1 -j 4 -o prometheus --targets "$
 printf '%s\n' "$out" >"$T/fleet.prom"
 python3 "$promcheck" <"$T/fleet.prom" >"$T/promcheck" 2>&1
 ok $? "-o prometheus with --targets is a well-formed exposition ($(head -3 "$T/promcheck" | tr '\n' ' '))"
-grep -q '^tlsa_check_status{target="b.test",port="25"} 3$' "$T/fleet.prom"
-ok $? "each target that could not be checked has tlsa_check_status 3"
+grep -q '^tlsa_check_status{target="b.test",port="25",class="dns"} 3$' "$T/fleet.prom"
+ok $? "each target that could not be checked has tlsa_check_status 3, class dns"
 grep -q '^# TYPE tlsa_check_status gauge$' "$T/fleet.prom" &&
 	grep -q '^# HELP tlsa_check_status ' "$T/fleet.prom"
 ok $? "the status gauge has HELP and TYPE lines"
@@ -200,7 +200,7 @@ fi
 printf 'a.test 443\nb.test 25\na.test 443\na.test. 443\n--mx m.test\n--mx m.test.\n' >"$T/dup.targets"
 run "$TLSA" check --resolver "$deaf" --timeout 1 -j 2 -o prometheus --targets "$T/dup.targets"
 printf '%s\n' "$out" >"$T/dup.prom"
-is "$(grep -c '^tlsa_check_status{target="a.test",port="443"} 3$' "$T/dup.prom"):$(grep -c '^tlsa_mail_domain_status{domain="m.test"} 3$' "$T/dup.prom")" \
+is "$(grep -c '^tlsa_check_status{target="a.test",port="443",class="dns"} 3$' "$T/dup.prom"):$(grep -c '^tlsa_mail_domain_status{domain="m.test",class="dns"} 3$' "$T/dup.prom")" \
 	"1:1" "a target or mail domain listed twice has its samples written once"
 is "$(printf '%s\n' "$err" | grep -c 'is listed more than once: its samples are written once')" 3 \
 	"each repetition gets a warning"

@@ -90,12 +90,12 @@ nagios_unknown "a fleet usage error" "--address is for one HOST" -a 127.0.0.1 --
 # prometheus: a sample once a target is named, nothing before one is.
 run "$TLSA" check -o prometheus --resolver 'bad@@x' host.test
 is "$rc" 3 "prometheus: no resolver exits 3"
-echo "$out" | grep -qx 'tlsa_check_status{target="host.test",port="443"} 3'
-ok $? "prometheus: no resolver still writes the target's status sample 3"
+echo "$out" | grep -qx 'tlsa_check_status{target="host.test",port="443",class="internal"} 3'
+ok $? "prometheus: no resolver still writes the target's status sample 3, class internal"
 run "$TLSA" check -o prometheus --mx --resolver 'bad@@x' example.test
 is "$rc" 3 "prometheus: --mx with no resolver exits 3"
-echo "$out" | grep -qx 'tlsa_mail_domain_status{domain="example.test"} 3'
-ok $? "prometheus: --mx with no resolver writes the mail domain's status sample 3"
+echo "$out" | grep -qx 'tlsa_mail_domain_status{domain="example.test",class="internal"} 3'
+ok $? "prometheus: --mx with no resolver writes the mail domain's status sample 3, class internal"
 run "$TLSA" check -o prometheus -p 70000 host.test
 is "$rc:$out" "3:" "prometheus: a usage error before any target prints nothing on stdout"
 

@@ -14,7 +14,7 @@ srcdir=$1
 builddir=$2
 out=$3
 CC=${FUZZ_CC:-clang}
-TARGETS="record load starttls zone"
+TARGETS="record load starttls zone tsig"
 
 command -v "$CC" >/dev/null 2>&1 || { echo "fuzz: $CC not found" >&2; exit 77; }
 mkdir -p "$out/obj"

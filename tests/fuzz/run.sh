@@ -19,7 +19,7 @@ fi
 ok "$rc" "the fuzz targets build with clang, libFuzzer, ASan and UBSan"
 [ "$rc" -eq 0 ] || { sed 's/^/# /' "$T/build" | tail -30; done_testing; exit 1; }
 
-for t in record load starttls zone; do
+for t in record load starttls zone tsig; do
 	# New inputs go to a scratch copy: the seed corpus in the tree stays as it is.
 	mkdir -p "$T/corpus-$t" "$T/art-$t"
 	cp "$top_srcdir/tests/fuzz/corpus-$t"/* "$T/corpus-$t/"

@@ -49,11 +49,16 @@ mail -q --single-key-ok --candidate "$LAB_CANDIDATE_MATCH"
 is "$rc" 0 "--single-key-ok with --candidate: the hook of a single-key site passes with the live check too"
 
 # A lone leaf against DANE-TA: its issuer from the chain ta.dane.test presents.
-run "$TLSA" check --timeout 3 -p 25 --candidate-only --candidate "$LAB_CERT_MAIL" "$LAB_TA_SMTP_HOST"
+run "$TLSA" check --timeout 3 -p 25 --candidate-only --candidate "$LAB_CERT_TA" "$LAB_TA_SMTP_HOST"
 is "$rc" 0 "--candidate-only: a lone leaf of the lab CA matches ta.dane.test's 2 1 1 through the live issuers"
-echo "$out" | grep -q "candidate $LAB_CERT_MAIL: matches 2 1 1 .* at depth 2 (its issuer, from the live chain)"
+echo "$out" | grep -q "candidate $LAB_CERT_TA: matches 2 1 1 .* at depth 2 (its issuer, from the live chain)"
 ok $? "the lone leaf's match is at depth 2 of its chain, with the issuer from the live chain"
 [ "$rc" = 0 ] || show
+# The same match for a leaf of another name would not validate under DANE-TA (issue 14).
+run "$TLSA" check --timeout 3 -p 25 --candidate-only --candidate "$LAB_CERT_MAIL" "$LAB_TA_SMTP_HOST"
+is "$rc" 2 "--candidate-only: a lone leaf for another name matches ta.dane.test's 2 1 1 but is CRITICAL"
+echo "$out" | grep -q "candidate $LAB_CERT_MAIL matches 2 1 1 .* but would not validate: certificate verification failed at depth 0: hostname mismatch"
+ok $? "it says the candidate would not validate: hostname mismatch"
 
 # --candidate-only for a mail domain: its summary claims no live verification.
 run "$TLSA" check --timeout 3 --mx --candidate-only --candidate "$LAB_CANDIDATE_NOMATCH" "$LAB_MX_DANE_DOMAIN"

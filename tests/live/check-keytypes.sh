@@ -123,7 +123,7 @@ for a in json.load(sys.stdin)["targets"][0]["hosts"][0]["addresses"]:
 	"json: one object per key type, each with its key_type, status and record result"
 
 check -a "$DUAL" --tlsa "3 1 1 $EC_DATA" -o prometheus
-echo "$out" | grep -q "^tlsa_check_address_status{target=\"$HOST\",port=\"443\",address=\"$DUAL\",key_type=\"RSA\"} 2$" &&
+echo "$out" | grep -q "^tlsa_check_address_status{target=\"$HOST\",port=\"443\",address=\"$DUAL\",key_type=\"RSA\",class=\"dane\"} 2$" &&
 	echo "$out" | grep -q "^tlsa_check_address_status{target=\"$HOST\",port=\"443\",address=\"$DUAL\",key_type=\"ECDSA\"} 0$"
 ok $? "prometheus: a series per key type, RSA 2 and ECDSA 0"
 echo "$out" | grep -q "^tlsa_record_matched{target=\"$HOST\",port=\"443\",address=\"$DUAL\",key_type=\"ECDSA\",record=\"3 1 1 $EC_DATA\"} 1$"

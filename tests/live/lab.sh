@@ -61,8 +61,8 @@ lab_case_table() {
 mail_smtp       mail.dane.test        25   smtp   127.0.0.10             mail         311:mail                WARNING
 mail_submission mail.dane.test        587  smtp   127.0.0.10             mail         311:mail                WARNING
 mail_smtps      mail.dane.test        465  tls    127.0.0.10             mail         311:mail,311:mailnext   OK
-ta_https        ta.dane.test          443  tls    127.0.0.11             ta           211:root                OK
-ta_smtp         ta.dane.test          25   smtp   127.0.0.11             ta           211:root                OK
+ta_https        ta.dane.test          443  tls    127.0.0.11             ta           211:root                WARNING
+ta_smtp         ta.dane.test          25   smtp   127.0.0.11             ta           211:root                WARNING
 rollover_smtp   rollover.dane.test    25   smtp   127.0.0.12             rollover     311:rollover,311:next   OK
 nomatch_smtp    nomatch.dane.test     25   smtp   127.0.0.13             nomatch      311:other               CRITICAL
 expired_ee      expired-ee.dane.test  25   smtp   127.0.0.14             expired      311:expired             WARNING
@@ -85,8 +85,8 @@ refused_https   refused.dane.test     443  closed 127.0.0.24             -      
 silent_smtp     silent.dane.test      25   silent 127.0.0.25             -            311:mail                CRITICAL
 mx2_smtp        mx2.dane.test         25   smtp   127.0.0.31             mx2          311:mx2,211:root        OK
 nomx_smtp       nomx.dane.test        25   smtp   127.0.0.32             nomx         311:nomx,211:root       OK
-othermx_smtp    mx.other.test         25   smtp   127.0.0.33             othermx      211:root                OK
-cnamemx_smtp    mx.cname.dane.test    25   smtp   127.0.0.33             othermx      311:other               OK
+othermx_smtp    mx.other.test         25   smtp   127.0.0.33             othermx      211:root                WARNING
+cnamemx_smtp    mx.cname.dane.test    25   smtp   127.0.0.33             othermx      311:other               WARNING
 lmtp_starttls   lmtp.dane.test        24   lmtp   127.0.0.34             lmtp         311:lmtp,211:root       OK
 sieve_starttls  sieve.dane.test       4190 sieve  127.0.0.35             sieve        311:sieve,211:root      OK
 xmpp_client     xmpp.dane.test        5222 xmpp   127.0.0.36             xmpp         311:xmpp,211:root       OK
@@ -137,7 +137,7 @@ dane.test           WARNING  10:mail.dane.test,20:mx2.dane.test
 mixed.dane.test     CRITICAL 10:mail.dane.test,20:nomatch.dane.test
 insecure.test       CRITICAL 10:mx2.dane.test
 nomx.dane.test      OK       0:nomx.dane.test
-cnamemx.dane.test   OK       10:mx.cname.dane.test
+cnamemx.dane.test   WARNING  10:mx.cname.dane.test
 nullmx.dane.test    CRITICAL -
 EOF
 }

@@ -23,7 +23,7 @@
 #include "certgen.h"
 #include "tap.h"
 
-enum mode { SRV_TLS, SRV_SMTP, SRV_CLOSE, SRV_PLAIN };
+enum mode { SRV_TLS, SRV_SMTP, SRV_CLOSE, SRV_PLAIN, SRV_SMTP_QUIT };
 
 struct server {
 	int fd;
@@ -56,6 +56,11 @@ static void *serve(void *arg)
 	switch (s->mode) {
 	case SRV_CLOSE: close(s->fd); return NULL;
 	case SRV_PLAIN:
+		say(s->fd, "220 mx.test ESMTP\r\n");
+		line(s->fd);
+		close(s->fd);
+		return NULL;
+	case SRV_SMTP_QUIT: /* hangs up after its greeting: the STARTTLS dialogue fails */
 		say(s->fd, "220 mx.test ESMTP\r\n");
 		line(s->fd);
 		close(s->fd);
@@ -131,7 +136,9 @@ static struct outcome session(SSL_CTX *ctx, enum mode mode, const tlsa_record *c
 	opts.smtp = smtp;
 	opts.timeout_ms = 5000;
 	opts.ctx = shared;
-	opts.starttls = mode == SRV_SMTP || mode == SRV_PLAIN ? tlsa_starttls_find("smtp") : NULL;
+	opts.starttls = mode == SRV_SMTP || mode == SRV_PLAIN || mode == SRV_SMTP_QUIT
+			    ? tlsa_starttls_find("smtp")
+			    : NULL;
 	if (mode == SRV_PLAIN)
 		opts.starttls = NULL; /* speaking TLS to a plaintext greeting */
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
@@ -271,6 +278,14 @@ int main(void)
 	set[0] = ee;
 	o = session(good_ctx, SRV_SMTP, set, 1, "host.test", 1);
 	is_int(o.st, TLSA_OK, "SMTP STARTTLS then DANE-EE authenticates the server");
+	ok(o.r->connected && o.r->tls_begun, "after the STARTTLS dialogue TLS has begun");
+	tlsa_verify_result_free(o.r);
+
+	/* tls_begun tells a failure in the STARTTLS dialogue from one in TLS. */
+	o = session(good_ctx, SRV_SMTP_QUIT, set, 1, "host.test", 1);
+	is_int(o.st, TLSA_ERR_CLOSED, "a server that hangs up after its greeting fails STARTTLS");
+	ok(o.r->connected && !o.r->tls_begun,
+	   "a failure in the STARTTLS dialogue is connected, TLS not begun");
 	tlsa_verify_result_free(o.r);
 
 	o = session(good_ctx, SRV_TLS, NULL, 0, "host.test", 0);
@@ -283,6 +298,8 @@ int main(void)
 	is_int(o.st, TLSA_ERR_HANDSHAKE, "a server that closes at once fails the handshake");
 	is_str(o.r->why, "server closed the connection during the TLS handshake",
 	       "the early close is said in words");
+	ok(o.r->connected && o.r->tls_begun && !o.r->handshake,
+	   "a failed handshake of direct TLS has begun TLS, without a handshake");
 	tlsa_verify_result_free(o.r);
 
 	o = session(good_ctx, SRV_PLAIN, set, 1, "host.test", 0);
