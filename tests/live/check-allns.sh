@@ -297,6 +297,17 @@ echo "$err" | grep -q "^tlsa check: --state $W/bad-state: line 1: not 'OWNER U S
 ok $? "the error names the state file and its line ($err)"
 is "$(cat "$W/bad-state")" garbage "--state leaves a state file it cannot read as it was"
 
+# A test clock (--at): the same run, 2 x TTL 300 s later, is safe.
+t0=$(date +%s)
+chk --candidate-only --state "$W/clock-state" --at "@$t0" --candidate "$LAB_CHAIN_MAILNEXT" mail.good.example
+is "$rc" 1 "--state --at: a record first seen at the test clock's time is waiting"
+echo "$out" | grep -q "waiting: safe to deploy in 10 min 0 s"
+ok $? "the wait is 2 x TTL 300 s from the test clock's time" || show
+chk --candidate-only --state "$W/clock-state" --at "@$((t0 + 601))" --candidate "$LAB_CHAIN_MAILNEXT" mail.good.example
+is "$rc" 0 "--state --at: 601 s later by the test clock it is safe to deploy"
+chk --at "@$((t0 + 28 * 86400))" mail.good.example
+is "$rc" 1 "--at: RRSIGs that expire in 30 days warn when judged 28 days ahead"
+
 # A candidate whose record a lagging nameserver lacks waits, whatever the clock.
 chk --candidate-only --state "$state" --candidate "$LAB_CHAIN_MAILNEXT" mail.lag.example
 is "$rc" 1 "--candidate (all nameservers by default): a record one nameserver lacks is waiting"
