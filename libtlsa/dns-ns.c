@@ -114,16 +114,24 @@ static tlsa_status ask_direct(const char *address, unsigned timeout_ms, const ld
 
 /* ---- the zone and its servers ------------------------------------------------ */
 
-/* The SOA owner in the answer or authority section of pkt, or NULL. */
-static ldns_rdf *soa_owner(const ldns_pkt *pkt)
+/*
+ * The owner of an SOA in the answer or authority section of pkt that is
+ * name or one of its ancestors (no other zone can hold name), or NULL.
+ */
+static ldns_rdf *soa_owner(const ldns_pkt *pkt, const ldns_rdf *name)
 {
 	const ldns_rr_list *sec[2] = {ldns_pkt_answer(pkt), ldns_pkt_authority(pkt)};
+	const ldns_rdf *o;
 	size_t s, i;
 
 	for (s = 0; s < 2; s++)
-		for (i = 0; sec[s] != NULL && i < ldns_rr_list_rr_count(sec[s]); i++)
-			if (ldns_rr_get_type(ldns_rr_list_rr(sec[s], i)) == LDNS_RR_TYPE_SOA)
-				return ldns_rdf_clone(ldns_rr_owner(ldns_rr_list_rr(sec[s], i)));
+		for (i = 0; sec[s] != NULL && i < ldns_rr_list_rr_count(sec[s]); i++) {
+			if (ldns_rr_get_type(ldns_rr_list_rr(sec[s], i)) != LDNS_RR_TYPE_SOA)
+				continue;
+			o = ldns_rr_owner(ldns_rr_list_rr(sec[s], i));
+			if (ldns_dname_compare(o, name) == 0 || ldns_dname_is_subdomain(name, o))
+				return ldns_rdf_clone(o);
+		}
 	return NULL;
 }
 
@@ -151,7 +159,7 @@ static tlsa_status find_zone(const tlsa_resolver *res, const ldns_rdf *owner, ld
 			*reason = tlsa_dns_fmt("SOA query for the zone of the TLSA owner: %s", why);
 			break;
 		}
-		*zone = soa_owner(pkt);
+		*zone = soa_owner(pkt, name);
 		ldns_pkt_free(pkt);
 		if (*zone != NULL || ldns_dname_label_count(name) == 0)
 			break;
