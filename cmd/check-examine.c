@@ -21,6 +21,7 @@
 #include "check-policy.h"
 #include "check-records.h"
 #include "check-sessions.h"
+#include "check-share.h"
 #include "cli.h"
 
 static int add_addr(struct check_target *t, const char *text, int dnssec)
@@ -62,7 +63,9 @@ static int gather_addresses(struct check_target *t, struct check_opts *o, const 
 				return -1;
 		return 0;
 	}
+	check_lookup_begin();
 	st = tlsa_lookup_addresses(res, t->host, o->family, &t->addrs);
+	check_lookup_end();
 	if (st != TLSA_OK) {
 		check_problem(o, "%s: address lookup: %s", t->host, tlsa_strerror(st));
 		return -1;
@@ -84,7 +87,10 @@ static void drop_addresses(struct check_target *t)
 	size_t i;
 
 	for (i = 0; i < t->naddr; i++) {
-		tlsa_verify_result_free(t->addr[i].res);
+		if (t->addr[i].share != NULL)
+			check_share_release(t->addr[i].share);
+		else
+			tlsa_verify_result_free(t->addr[i].res);
 		free(t->addr[i].message);
 		notes_free(&t->addr[i].notes);
 	}
@@ -211,6 +217,48 @@ void check_session_opts(const struct check_opts *o, const struct check_target *t
 	vo->at = o->at;
 }
 
+/* Records in the order of their text (the same set, the same order). */
+static int rec_cmp(const void *a, const void *b)
+{
+	const struct check_rec *x = *(const struct check_rec *const *)a;
+	const struct check_rec *y = *(const struct check_rec *const *)b;
+
+	return strcmp(x->text, y->text);
+}
+
+/*
+ * All that t's sessions depend on but the address: targets of the run
+ * with the same key share a session per address (check-share.c).  Its
+ * port, STARTTLS protocol, TLSA owner and set, the names checked and sent,
+ * the key types.  NULL (no sharing) when out of memory.
+ */
+static char *session_key(const struct check_target *t, const tlsa_verify_opts *vo,
+			 unsigned key_types, const struct check_rec *const *recs, size_t nrecs)
+{
+	char *key = NULL;
+	size_t len = 0, i;
+	FILE *fp = open_memstream(&key, &len);
+
+	if (fp == NULL)
+		return NULL;
+	fprintf(fp, "%u|%s|%s|%s|%s|%s|%s|%s|%d|%d|%u", t->port, t->proto,
+		t->starttls != NULL ? tlsa_starttls_name(t->starttls) : "",
+		t->tlsa != NULL && t->tlsa->owner != NULL ? t->tlsa->owner : "",
+		vo->base_domain != NULL ? vo->base_domain : "", vo->sni != NULL ? vo->sni : "",
+		vo->service_domain != NULL ? vo->service_domain : "",
+		vo->client_name != NULL ? vo->client_name : "", vo->smtp, vo->timeout_ms,
+		key_types);
+	for (i = 0; i < vo->nnames; i++)
+		fprintf(fp, "|n:%s", vo->names[i]);
+	for (i = 0; i < nrecs; i++)
+		fprintf(fp, "|r:%s", recs[i]->text);
+	if (fclose(fp) != 0) {
+		free(key);
+		return NULL;
+	}
+	return key;
+}
+
 /*
  * The sessions, given the records when they may be used (without records
  * to check there is nothing to tell the key types apart for).  -1 when
@@ -221,24 +269,44 @@ static int verify_addresses(const struct check_opts *o, struct check_target *t,
 {
 	tlsa_verify_opts vo;
 	const tlsa_record **recs = NULL;
+	struct check_rec **sorted = NULL;
 	const char *names[3];
+	char *key;
 	size_t i, n = 0;
 	int rc;
 
 	check_session_opts(o, t, conf, &vo, names);
 	if (t->use_records) {
 		recs = calloc(t->nrecs + 1, sizeof(*recs));
-		if (recs == NULL)
+		sorted = calloc(t->nrecs + 1, sizeof(*sorted));
+		if (recs == NULL || sorted == NULL) {
+			free(recs);
+			free(sorted);
 			return -1;
+		}
 		for (i = 0; i < t->nrecs; i++)
 			if (t->recs[i].rec != NULL)
-				recs[n++] = t->recs[i].rec;
+				sorted[n++] = &t->recs[i];
+		/*
+		 * The set in one order, whatever order the answer had: targets
+		 * with the same set then share a session, whose results are
+		 * per record in that order (slot).
+		 */
+		qsort(sorted, n, sizeof(*sorted), rec_cmp);
+		for (i = 0; i < n; i++) {
+			sorted[i]->slot = (int)i;
+			recs[i] = sorted[i]->rec;
+		}
 		vo.records = recs;
 		vo.nrecords = n;
 		for (i = 0; i < t->naddr; i++)
 			t->addr[i].verified_with_records = n > 0;
 	}
-	rc = check_sessions_run(t, &vo, n > 0 ? o->key_types : TLSA_KEY_FIRST);
+	key = session_key(t, &vo, n > 0 ? o->key_types : TLSA_KEY_FIRST,
+			  (const struct check_rec *const *)sorted, n);
+	rc = check_sessions_run(t, &vo, n > 0 ? o->key_types : TLSA_KEY_FIRST, key);
+	free(key);
+	free(sorted);
 	free(recs);
 	return rc;
 }

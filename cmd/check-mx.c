@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "check-mx.h"
+#include "check-share.h"
 
 static int add_ep(struct check_group *g, const char *host, unsigned port, int preference,
 		  int implicit, const tlsa_starttls *starttls)
@@ -50,7 +51,9 @@ int check_expand_mx(const tlsa_resolver *res, const char *domain, struct check_g
 		snprintf(why, whysize, "out of memory");
 		return -1;
 	}
+	check_lookup_begin();
 	st = tlsa_lookup_mx(res, domain, &g->mx);
+	check_lookup_end();
 	if (st != TLSA_OK) {
 		snprintf(why, whysize, "%s: MX lookup: %s", domain, tlsa_strerror(st));
 		return -1;
@@ -172,7 +175,9 @@ int check_expand_srv(const tlsa_resolver *res, const char *owner, const tlsa_sta
 	n = strlen(g->service_domain);
 	if (n > 1 && g->service_domain[n - 1] == '.')
 		g->service_domain[n - 1] = '\0';
+	check_lookup_begin();
 	st = tlsa_lookup_srv(res, owner, &g->srv);
+	check_lookup_end();
 	if (st != TLSA_OK) {
 		snprintf(why, whysize, "%s: SRV lookup: %s", owner, tlsa_strerror(st));
 		return -1;

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "check-opts.h"
+#include "check-share.h"
 #include "cli.h"
 
 void check_opts_init(struct check_opts *o)
@@ -23,6 +24,7 @@ void check_opts_init(struct check_opts *o)
 	o->family = AF_UNSPEC;
 	o->key_types = TLSA_KEY_FIRST | TLSA_KEY_ALL;
 	o->jobs = 1;
+	o->per_address = CHECK_PER_ADDRESS_DEFAULT;
 	o->fmt = check_format_default();
 }
 

@@ -14,6 +14,9 @@
 #include "check-out.h"
 #include "cli.h"
 
+/* --jobs: at most this many checks at a time. */
+#define CHECK_JOBS_MAX 16384
+
 struct check_opts {
 	struct cli_target target; /* -p, --proto, -t, --timeout */
 	const char **addresses;
@@ -36,6 +39,7 @@ struct check_opts {
 	const char *passin;		/* --passin SOURCE, for encrypted --candidate keys */
 	const char *targets;		/* --targets FILE */
 	unsigned long jobs;		/* --jobs */
+	unsigned long per_address;	/* --per-address */
 	unsigned long shard_k, shard_n; /* --shard K/N; 0/0 without */
 	int fleet;			/* a fleet's check: problems are said in input order */
 	tlsa_verify_ctx *vctx;		/* a fleet's shared TLS context, or NULL */

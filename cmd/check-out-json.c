@@ -315,6 +315,9 @@ static void json_address(FILE *fp, const struct check_target *t, const struct ch
 		fputs(", \"chain\": ", fp);
 		json_chain(fp, r);
 	}
+	/* Another target of the run made this session (check-share.c). */
+	if (a->shared)
+		fputs(", \"shared\": true", fp);
 	if (a->have_days)
 		fprintf(fp, ", \"days_left\": %d", a->days_left);
 	fputs(", \"records\": ", fp);

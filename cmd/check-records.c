@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "check-records.h"
+#include "check-share.h"
 #include "cli.h"
 
 static int add_rec(struct check_target *t, tlsa_record *rec, size_t rdlen)
@@ -249,7 +250,9 @@ int check_records_gather(struct check_target *t, struct check_opts *o, const tls
 		t->base_domain = strdup(t->host);
 		return t->base_domain == NULL ? -1 : 0;
 	}
+	check_lookup_begin();
 	st = tlsa_lookup_tlsa(res, t->host, t->port, t->proto, &t->tlsa);
+	check_lookup_end();
 	if (st != TLSA_OK) {
 		check_problem(o, "%s: TLSA lookup: %s", t->host, tlsa_strerror(st));
 		return -1;

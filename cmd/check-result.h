@@ -78,6 +78,8 @@ struct check_addr {
 	int have_days;
 	int key_type; /* tlsa_key_type of the certificate it saw, 0 unknown */
 	int several;  /* its address offered several key types: this is one */
+	struct share_entry *share; /* res is lent by this shared session (check-share.c) */
+	int shared;		   /* ...which another target of the run made */
 };
 
 /* Where the records came from and how far they can be trusted. */

@@ -8,10 +8,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "check-examine.h"
 #include "check-run.h"
+#include "check-share.h"
 #include "check-targets.h"
 #include "cli.h"
 
@@ -39,6 +41,7 @@ int check_run_target(struct check_opts *o, const char *host)
 	struct timespec start;
 	int rc = V_UNKNOWN;
 
+	check_share_per_address(o->per_address);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	target_init(&t, o, host, (unsigned)o->target.port, o->target.starttls);
 	check_target_conf(o, &t, &conf);
@@ -74,6 +77,7 @@ int check_run_group(struct check_opts *o, const char *name)
 	int rc = V_UNKNOWN;
 
 	memset(&g, 0, sizeof(g));
+	check_share_per_address(o->per_address);
 	res = check_resolver_new(o, 1);
 	if (res == NULL || check_examine_group(o, res, name, &g, &conf) != 0)
 		goto out;
@@ -157,12 +161,42 @@ static void fleet_release(void *ctx, struct fleet_result *r)
 		check_target_release(&r->t);
 }
 
+/*
+ * Open files for --jobs N: each check holds a DNS socket and a TLS
+ * connection or two at once (a host's addresses run side by side), so
+ * about FDS_PER_JOB each.  The soft limit is raised to the hard one; when
+ * even that is too few, fewer checks run at a time, and stderr says so.
+ */
+#define FDS_PER_JOB 3
+#define FDS_SPARE   64
+
+static void fit_open_files(struct check_opts *o)
+{
+	struct rlimit rl;
+	unsigned long want = o->jobs * FDS_PER_JOB + FDS_SPARE, fit;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	(void)setrlimit(RLIMIT_NOFILE, &rl);
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	fit = rl.rlim_cur > FDS_SPARE + FDS_PER_JOB ? (rl.rlim_cur - FDS_SPARE) / FDS_PER_JOB : 1;
+	cli_warn("--jobs %lu needs about %lu open files, but the limit is %lu (ulimit -n): "
+		 "running %lu at a time",
+		 o->jobs, want, (unsigned long)rl.rlim_cur, fit);
+	o->jobs = fit;
+}
+
 int check_run_fleet(struct check_opts *o)
 {
 	struct fleet_ctx fc;
 	struct fleet_run f;
 	int rc;
 
+	check_share_per_address(o->per_address);
+	fit_open_files(o);
 	fc.o = o;
 	fc.res = NULL;
 	/* One TLS context for every session: OpenSSL 3.0 builds one slowly. */

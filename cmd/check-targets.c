@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "check-share.h"
 #include "check-targets.h"
 #include "cli.h"
 
@@ -345,6 +346,8 @@ int check_fleet(const struct fleet_run *f)
 	struct pool p;
 	struct fleet_out out;
 	pthread_t *th = NULL;
+	pthread_attr_t attr;
+	int err = EAGAIN;
 	size_t all, total, printed = 0, started = 0, i;
 	unsigned long lineno = 0;
 	int more = 1, k, failed = 0;
@@ -384,16 +387,23 @@ int check_fleet(const struct fleet_run *f)
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.work, NULL);
 	pthread_cond_init(&p.done, NULL);
-	for (i = 0; i < f->jobs && i < total; i++) {
-		if (pthread_create(&th[i], NULL, worker, &p) != 0)
-			break;
-		started++;
+	/* Small stacks: thousands of threads, each mostly waiting on the network. */
+	if (check_thread_attr(&attr) == 0) {
+		for (i = 0; i < f->jobs && i < total; i++) {
+			if ((err = pthread_create(&th[i], &attr, worker, &p)) != 0)
+				break;
+			started++;
+		}
+		pthread_attr_destroy(&attr);
 	}
 	if (started == 0) {
-		cli_error("cannot start a thread: %s", strerror(errno));
+		cli_error("cannot start a thread: %s", strerror(err));
 		stop_early(f, total);
 		goto destroy;
 	}
+	if (started < f->jobs && started < total)
+		cli_warn("--jobs %u: only %zu threads could be started (%s); running %zu at a time",
+			 f->jobs, started, strerror(err), started);
 	out.fp = stdout;
 	out.total = total;
 	if (f->fmt->fleet_begin != NULL && f->fmt->fleet_begin(&out) != 0) {

@@ -53,7 +53,8 @@ enum {
 	OPT_KEY_TYPES,
 	OPT_SHARD,
 	OPT_CHAIN,
-	OPT_AT
+	OPT_AT,
+	OPT_PER_ADDRESS
 };
 
 static const struct option long_options[] = {
@@ -92,6 +93,7 @@ static const struct option long_options[] = {
     {"targets", required_argument, NULL, OPT_TARGETS},
     {"jobs", required_argument, NULL, 'j'},
     {"shard", required_argument, NULL, OPT_SHARD},
+    {"per-address", required_argument, NULL, OPT_PER_ADDRESS},
     {"format", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -174,7 +176,10 @@ static void help(void)
 	       "      --targets FILE     check every target in FILE ('-': stdin), one\n"
 	       "                         'HOST [PORT [STARTTLS]]' or '--mx DOMAIN' per line;\n"
 	       "                         results in input order, exit status the worst\n"
-	       "  -j, --jobs N           run N checks at a time (default 1)\n"
+	       "  -j, --jobs N           run N checks at a time (default 1, up to 16384)\n"
+	       "      --per-address N    at most N TLS sessions at once to one IP address\n"
+	       "                         (default 4); targets that share an address, port,\n"
+	       "                         protocol and TLSA records share one session\n"
 	       "      --shard K/N        check only the lines of FILE whose line number\n"
 	       "                         modulo N is K-1: N runs (machines) split one file\n\n"
 	       "Output:\n"
@@ -395,8 +400,14 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 			break;
 		case OPT_TARGETS: o->targets = optarg; break;
 		case 'j':
-			if (cli_parse_ulong(optarg, 1, 256, &o->jobs) != 0)
-				rc = cli_usage_error("bad --jobs '%s' (want 1-256)", optarg);
+			if (cli_parse_ulong(optarg, 1, CHECK_JOBS_MAX, &o->jobs) != 0)
+				rc = cli_usage_error("bad --jobs '%s' (want 1-%d)", optarg,
+						     CHECK_JOBS_MAX);
+			break;
+		case OPT_PER_ADDRESS:
+			if (cli_parse_ulong(optarg, 1, 1024, &o->per_address) != 0)
+				rc =
+				    cli_usage_error("bad --per-address '%s' (want 1-1024)", optarg);
 			break;
 		case OPT_SHARD: rc = parse_shard(o, optarg); break;
 		case 'o':

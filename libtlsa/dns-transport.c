@@ -139,6 +139,8 @@ struct udp_try {
 	long long sent_us;
 };
 
+#define UDP_BUF 65535
+
 struct exchange {
 	const tlsa_resolver *res;
 	const ldns_pkt *query;
@@ -150,7 +152,8 @@ struct exchange {
 	unsigned sent;
 	int tcp_used;
 	long long next_us; /* when the next UDP try goes out */
-	uint8_t buf[65535];
+	uint8_t *buf; /* UDP_BUF bytes, not zeroed: only what arrives is touched,
+			 so thousands of exchanges at once stay small */
 	ldns_pkt *reply;
 	size_t from;
 };
@@ -313,7 +316,7 @@ static void udp_readable(struct exchange *x, size_t k)
 	struct udp_try *t = &x->tries[k];
 	size_t i = t->server;
 	ldns_pkt *r = NULL;
-	ssize_t n = recv(t->fd, x->buf, sizeof(x->buf), 0);
+	ssize_t n = recv(t->fd, x->buf, UDP_BUF, 0);
 
 	if (n < 0) {
 		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
@@ -462,9 +465,12 @@ ldns_status tlsa_dns_exchange(const tlsa_resolver *res, const ldns_pkt *query, l
 	order = calloc(n, sizeof(*order));
 	pf = calloc(OPEN_TRIES + n, sizeof(*pf));
 	pfwho = calloc(OPEN_TRIES + n, sizeof(*pfwho));
-	if (x)
+	if (x) {
 		x->p = calloc(n, sizeof(*x->p));
+		x->buf = malloc(UDP_BUF);
+	}
 	if (x == NULL || order == NULL || pf == NULL || pfwho == NULL || x->p == NULL ||
+	    x->buf == NULL ||
 	    ldns_pkt2wire(&x->wire, query, &x->wlen) != LDNS_STATUS_OK || x->wlen < 12) {
 		ls = LDNS_STATUS_MEM_ERR;
 		goto out;
@@ -583,6 +589,7 @@ out:
 			free(x->p[i].in);
 		}
 		free(x->p);
+		free(x->buf);
 		LDNS_FREE(x->wire);
 		free(x);
 	}

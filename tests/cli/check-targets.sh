@@ -108,7 +108,7 @@ usage_error "--address with --targets" -a 127.0.0.1 --targets "$T/one.targets"
 usage_error "--sni with --targets" --sni x.test --targets "$T/one.targets"
 usage_error "--tlsa-file - with --targets" --tlsa-file - --targets "$T/one.targets"
 usage_error "--jobs 0" -j 0 --targets "$T/one.targets"
-usage_error "--jobs 257" --jobs 257 --targets "$T/one.targets"
+usage_error "--jobs 16385" --jobs 16385 --targets "$T/one.targets"
 usage_error "--jobs that is not a number" --jobs many --targets "$T/one.targets"
 usage_error "--targets without its file" --targets
 

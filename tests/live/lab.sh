@@ -593,6 +593,47 @@ _lab_write_fleet() {
 		echo "--mx $domain" >>"$LAB_DIR/fleet-mixed.targets"
 		echo "$verdict" >>"$LAB_DIR/fleet-mixed.verdicts"
 	done < <(lab_mx_table)
+	[ -z "${TLSA_LAB_BULK:-}" ] || _lab_write_bulk $TLSA_LAB_BULK
+}
+
+# _lab_write_bulk DOMAINS HOSTS (TLSA_LAB_BULK="DOMAINS HOSTS", for the
+# scale tests and benchmarks): in dane.test, HOSTS MX hosts
+# mxN.bulk.dane.test at 127.0.2.N (N = 1..HOSTS, at most 250), each with
+# "3 1 1 fleet; 3 1 1 next" at _25._tcp, and DOMAINS mail domains
+# dN.bulk.dane.test whose MX is mx((N-1) % HOSTS + 1); also 64 names
+# sN.bulk.dane.test (N = 1..64) all at 127.0.2.1 with the same records.
+# Nothing listens there: the test starts tests/live/smtpcount.py on those
+# addresses (LAB_BULK_ADDRS) with LAB_BULK_CERT and LAB_BULK_KEY.
+# LAB_BULK_MX_FILE lists "--mx dN.bulk.dane.test" lines, LAB_BULK_SAME_FILE
+# "sN.bulk.dane.test 25 smtp" lines: every one OK.
+_lab_write_bulk() {
+	local domains=$1 hosts=$2 rd
+	[ "$hosts" -ge 1 ] && [ "$hosts" -le 250 ] ||
+		{ _lab_die "TLSA_LAB_BULK: 1-250 MX hosts"; return 1; }
+	rd=$(lab_tlsa_rdata 311:fleet,311:next) || return 1
+	awk -v d="$domains" -v h="$hosts" -v rd="$rd" '
+		function tlsa(name,   n, i, r) {
+			n = split(rd, r, "\n")
+			for (i = 1; i <= n; i++) print "_25._tcp." name ". IN TLSA " r[i]
+		}
+		BEGIN {
+			for (i = 1; i <= h; i++) {
+				print "mx" i ".bulk.dane.test. IN A 127.0.2." i
+				tlsa("mx" i ".bulk.dane.test")
+			}
+			for (i = 1; i <= 64; i++) {
+				print "s" i ".bulk.dane.test. IN A 127.0.2.1"
+				tlsa("s" i ".bulk.dane.test")
+			}
+			for (i = 1; i <= d; i++)
+				print "d" i ".bulk.dane.test. IN MX 10 mx" ((i - 1) % h + 1) ".bulk.dane.test."
+		}' >>"$LAB_DIR/dns/dane.test.zone"
+	awk -v d="$domains" 'BEGIN { for (i = 1; i <= d; i++) print "--mx d" i ".bulk.dane.test" }' \
+		>"$LAB_DIR/bulk-mx.targets"
+	awk 'BEGIN { for (i = 1; i <= 64; i++) print "s" i ".bulk.dane.test 25 smtp" }' \
+		>"$LAB_DIR/bulk-same.targets"
+	awk -v h="$hosts" 'BEGIN { for (i = 1; i <= h; i++) printf "%s127.0.2.%d", (i > 1 ? " " : ""), i
+		print "" }' >"$LAB_DIR/bulk.addrs"
 }
 
 _lab_keygen() {
@@ -1133,6 +1174,12 @@ _lab_export() {
 	done < <(lab_srv_table)
 	export LAB_XMPP_DOMAIN
 	LAB_FLEET_COUNT=$(wc -l <"$LAB_DIR/fleet.list")
+	if [ -n "${TLSA_LAB_BULK:-}" ]; then
+		LAB_BULK_ADDRS=$(cat "$LAB_DIR/bulk.addrs")
+		export LAB_BULK_MX_FILE=$LAB_DIR/bulk-mx.targets LAB_BULK_ADDRS \
+			LAB_BULK_SAME_FILE=$LAB_DIR/bulk-same.targets \
+			LAB_BULK_CERT=$LAB_DIR/certs/fleet.chain.pem LAB_BULK_KEY=$LAB_DIR/certs/fleet.key
+	fi
 	export LAB_FLEET_FILE=$LAB_DIR/fleet.targets LAB_FLEET_VERDICTS=$LAB_DIR/fleet.verdicts \
 		LAB_FLEET_MIXED_FILE=$LAB_DIR/fleet-mixed.targets \
 		LAB_FLEET_MIXED_VERDICTS=$LAB_DIR/fleet-mixed.verdicts LAB_FLEET_COUNT
