@@ -17,6 +17,7 @@
 #include "check-chain.h"
 #include "check-examine.h"
 #include "check-mx.h"
+#include "check-ns.h"
 #include "check-policy.h"
 #include "check-records.h"
 #include "check-sessions.h"
@@ -112,6 +113,8 @@ void check_target_release(struct check_target *t)
 	check_cands_free(t);
 	tlsa_tlsa_result_free(t->tlsa);
 	tlsa_addr_result_free(t->addrs);
+	tlsa_ns_result_free(t->ns);
+	free(t->sig_where);
 	free(t->base_domain);
 }
 
@@ -184,6 +187,7 @@ void check_target_conf(const struct check_opts *o, const struct check_target *t,
 	conf->now = o->at != 0 ? o->at : time(NULL);
 	conf->single_key_ok = o->single_key_ok;
 	conf->candidate_only = o->candidate_only;
+	conf->sig_warn_days = (int)o->sig_warn_days;
 }
 
 void check_session_opts(const struct check_opts *o, const struct check_target *t,
@@ -313,7 +317,7 @@ int check_examine(struct check_opts *o, const tlsa_resolver *res, struct check_t
 	int live;
 
 	t->verdict = V_UNKNOWN;
-	if (check_records_gather(t, o, res) != 0)
+	if (check_records_gather(t, o, res) != 0 || check_ns_gather(t, o, res) != 0)
 		return -1;
 	/*
 	 * --candidate-only asks about the records, not the service: a server
@@ -336,6 +340,8 @@ int check_examine(struct check_opts *o, const tlsa_resolver *res, struct check_t
 		t->verdict = V_UNKNOWN;
 		return -1;
 	}
+	if (check_ns_readiness(t, o, conf->now) != 0)
+		return -1;
 	/* The sessions only lent their chains: the live service is not the question. */
 	if (o->candidate_only)
 		drop_addresses(t);

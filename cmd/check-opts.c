@@ -19,6 +19,8 @@ void check_opts_init(struct check_opts *o)
 	memset(o, 0, sizeof(*o));
 	cli_target_init(&o->target);
 	o->warn_days = 21;
+	o->sig_warn_days = 3;
+	o->all_ns = -1; /* on with --candidate */
 	o->family = AF_UNSPEC;
 	o->key_types = TLSA_KEY_FIRST | TLSA_KEY_ALL;
 	o->jobs = 1;

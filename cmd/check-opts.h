@@ -53,6 +53,12 @@ struct check_opts {
 	const struct check_format *fmt;
 	char problem[1024]; /* why the check could not run, for the output format too */
 	int said;	    /* a result or status line is on stdout */
+
+	/* --all-ns, --sig-warn-days, --state, --resolver-cache (check-ns.c) */
+	int all_ns;		      /* --all-ns 1, --no-all-ns 0, -1: on with --candidate */
+	unsigned long sig_warn_days;  /* --sig-warn-days */
+	const char *state;	      /* --state FILE */
+	unsigned long resolver_cache; /* --resolver-cache SEC */
 };
 
 /* The defaults, before any option. */

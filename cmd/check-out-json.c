@@ -8,8 +8,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check-class.h"
+#include "check-ns.h"
 #include "check-out.h"
 #include "check-targets.h"
 #include "cli.h"
@@ -170,6 +172,106 @@ static void json_candidates(FILE *fp, const struct check_target *t)
 	fputs("]", fp);
 }
 
+/* The earliest RRSIG expiration: Unix time and seconds left, or nulls. */
+static void json_expiry(FILE *fp, const char *prefix, int64_t when, time_t now)
+{
+	if (when == 0)
+		fprintf(fp, "\"%srrsig_expiry\": null, \"%srrsig_expiry_seconds\": null", prefix,
+			prefix);
+	else
+		fprintf(fp, "\"%srrsig_expiry\": %lld, \"%srrsig_expiry_seconds\": %lld", prefix,
+			(long long)when, prefix, (long long)(when - (int64_t)now));
+}
+
+/* --all-ns: every nameserver address; --candidate readiness. */
+static void json_ns(FILE *fp, const struct check_target *t)
+{
+	const tlsa_ns_result *ns = t->ns;
+	time_t now = time(NULL);
+	size_t i, k;
+
+	fputs(", ", fp);
+	json_expiry(fp, "", t->sig_expire, now);
+	if (ns != NULL) {
+		fputs(", \"nameservers\": {\"owner\": ", fp);
+		json_str_or_null(fp, ns->owner);
+		fputs(", \"zone\": ", fp);
+		json_str_or_null(fp, ns->zone);
+		fputs(", \"reason\": ", fp);
+		json_str_or_null(fp, ns->reason);
+		fprintf(fp, ", \"dnskey_dnssec\": \"%s\", ", tlsa_dnssec_name(ns->keys_state));
+		json_expiry(fp, "dnskey_", ns->keys_sig_expire, now);
+		fputs(", \"servers\": [", fp);
+		for (i = 0; i < ns->nservers; i++) {
+			const tlsa_ns_server *s = &ns->servers[i];
+
+			fputs(i > 0 ? ",\n    {\"name\": " : "\n    {\"name\": ", fp);
+			json_string(fp, s->name);
+			fputs(", \"address\": ", fp);
+			json_str_or_null(fp, s->address[0] != '\0' ? s->address : NULL);
+			fprintf(
+			    fp,
+			    ", \"reachable\": %s, \"answered\": %s, \"rcode\": %d, \"reason\": ",
+			    s->reachable ? "true" : "false", s->answered ? "true" : "false",
+			    s->rcode);
+			json_str_or_null(fp, s->reason);
+			fputs(", \"serial\": ", fp);
+			if (s->have_serial)
+				fprintf(fp, "%u", s->serial);
+			else
+				fputs("null", fp);
+			fprintf(fp, ", \"ttl\": %u, \"same_set\": %s, \"records\": [", s->ttl,
+				s->answered && check_ns_same_set(t, s) ? "true" : "false");
+			for (k = 0; k < s->nrecords; k++) {
+				char *txt = s->records[k].record != NULL
+						? tlsa_record_to_text(s->records[k].record)
+						: NULL;
+
+				fputs(k > 0 ? ", " : "", fp);
+				json_str_or_null(fp, txt);
+				free(txt);
+			}
+			fprintf(fp, "], \"rrsigs\": \"%s\", \"rrsig_reason\": ",
+				tlsa_ns_sigs_name(s->sigs));
+			json_str_or_null(fp, s->sig_reason);
+			fputs(", ", fp);
+			json_expiry(fp, "", s->sig_expire, now);
+			fputs("}", fp);
+		}
+		fputs("]}", fp);
+	}
+	if (t->ncands == 0)
+		return;
+	fputs(", \"readiness\": [", fp);
+	for (k = 0; k < t->ncands; k++) {
+		const struct cand_result *cr = &t->cands[k];
+
+		fputs(k > 0 ? ", {\"file\": " : "{\"file\": ", fp);
+		json_string(fp, cr->file);
+		fprintf(fp, ", \"ready\": %s",
+			cr->ready == 1	 ? "\"safe\""
+			: cr->ready == 0 ? "\"waiting\""
+					 : "null");
+		if (cr->ns_known)
+			fprintf(fp, ", \"all_nameservers\": %s, \"nameservers_missing\": %zu",
+				cr->ns_missing == 0 ? "true" : "false", cr->ns_missing);
+		else
+			fputs(", \"all_nameservers\": null, \"nameservers_missing\": null", fp);
+		fprintf(fp, ", \"ttl\": %u", cr->ttl);
+		if (cr->first_seen != 0)
+			fprintf(fp,
+				", \"first_seen\": %lld, \"safe_at\": %lld, \"seconds_left\": %lld",
+				(long long)cr->first_seen, (long long)cr->safe_at,
+				(long long)(cr->safe_at > (int64_t)now ? cr->safe_at - (int64_t)now
+								       : 0));
+		else
+			fputs(", \"first_seen\": null, \"safe_at\": null, \"seconds_left\": null",
+			      fp);
+		fputs("}", fp);
+	}
+	fputs("]", fp);
+}
+
 static void json_address(FILE *fp, const struct check_target *t, const struct check_addr *a)
 {
 	const tlsa_verify_result *r = a->res;
@@ -293,6 +395,7 @@ void check_json_target_object(FILE *fp, const struct check_target *t, unsigned l
 	fputs("]}]", fp);
 	if (t->ncands > 0)
 		json_candidates(fp, t);
+	json_ns(fp, t);
 	fputs("}", fp);
 }
 

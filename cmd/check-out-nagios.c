@@ -8,9 +8,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-ns.h"
 #include "check-out.h"
 #include "check-targets.h"
 #include "cli.h"
+
+/*
+ * --all-ns: nameserver addresses, how many serve the resolver's set,
+ * how many answered; the earliest RRSIG expiration in days.
+ */
+static void nagios_ns(FILE *fp, const struct check_target *t, const struct check_conf *c)
+{
+	size_t i, agree = 0, answered = 0;
+
+	if (t->ns != NULL) {
+		for (i = 0; i < t->ns->nservers; i++) {
+			answered += t->ns->servers[i].answered != 0;
+			agree +=
+			    t->ns->servers[i].answered && check_ns_same_set(t, &t->ns->servers[i]);
+		}
+		fprintf(fp, " ns_total=%zu;;;0 ns_agree=%zu;;;0 ns_answered=%zu;;;0",
+			t->ns->nservers, agree, answered);
+	}
+	if (t->sig_expire != 0)
+		fprintf(fp, " rrsig_expiry_days=%.2f;%d:;0:",
+			(double)(t->sig_expire - (int64_t)c->now) / 86400.0, c->sig_warn_days);
+}
 
 /* Perfdata labels are quoted when they hold spaces; ours never do. */
 static void nagios_target(FILE *fp, const struct check_target *t, const struct check_conf *c)
@@ -67,6 +90,7 @@ static void nagios_target(FILE *fp, const struct check_target *t, const struct c
 			naddrs - check_out_addresses_ok(t));
 	if (have_days)
 		fprintf(fp, " days_left=%d;%d:;0:", days, c->warn_days);
+	nagios_ns(fp, t, c);
 	fprintf(fp, " time=%.3fs;;;0\n", t->seconds);
 }
 

@@ -24,6 +24,12 @@
  *   tlsa_check_duration_seconds{target,port}
  *   tlsa_mail_domain_status{domain}                  an --mx line's verdict
  *   tlsa_srv_status{service}                         an --srv owner's verdict
+ *   tlsa_rrsig_expiry_seconds{target,port}          until the earliest RRSIG
+ *                                                    over the TLSA records
+ *   tlsa_ns_up{target,port,ns,address}               --all-ns: 1 answered
+ *   tlsa_ns_serial, tlsa_ns_same_set, tlsa_ns_rrsig_valid,
+ *   tlsa_ns_rrsig_expiry_seconds{...,ns,address}     --all-ns, per address
+ *   tlsa_candidate_ready{target,port,candidate}      --state: 1 safe, 0 waiting
  *   tlsa_check_last_run_timestamp_seconds
  * A host of a mail domain (--mx) also carries domain="...", a target of an
  * SRV owner (--srv) service="...".  The status samples of what is not OK
@@ -41,6 +47,7 @@
 #include <time.h>
 
 #include "check-class.h"
+#include "check-ns.h"
 #include "check-out.h"
 #include "check-targets.h"
 #include "cli.h"
@@ -55,6 +62,13 @@ enum family {
 	F_DURATION,
 	F_GROUP,
 	F_SRV,
+	F_RRSIG_EXPIRY,
+	F_NS_UP,
+	F_NS_SERIAL,
+	F_NS_SAME,
+	F_NS_RRSIG_VALID,
+	F_NS_RRSIG_EXPIRY,
+	F_CAND_READY,
 	F_COUNT
 };
 
@@ -83,6 +97,25 @@ static const struct {
     {"tlsa_srv_status",
      "Verdict of an SRV service (--srv): its SRV lookup and the worst of its targets, 0 OK "
      ".. 3 UNKNOWN."},
+    {"tlsa_rrsig_expiry_seconds",
+     "Seconds until the earliest RRSIG over the TLSA records (with --all-ns: on any "
+     "nameserver, and over the zone's DNSKEY records) expires."},
+    {"tlsa_ns_up",
+     "1 when the authoritative nameserver address answered the TLSA query (--all-ns), "
+     "else 0."},
+    {"tlsa_ns_serial", "SOA serial the authoritative nameserver address serves (--all-ns)."},
+    {"tlsa_ns_same_set",
+     "1 when the nameserver address serves the TLSA set the resolver gave (--all-ns), "
+     "else 0."},
+    {"tlsa_ns_rrsig_valid",
+     "1 when the nameserver's RRSIGs over the TLSA records validate against the zone's "
+     "DNSKEY set, 0 when they do not or are missing (--all-ns)."},
+    {"tlsa_ns_rrsig_expiry_seconds",
+     "Seconds until the earliest RRSIG over the TLSA records the nameserver serves "
+     "expires (--all-ns)."},
+    {"tlsa_candidate_ready",
+     "1 when a --candidate's record has been served by every nameserver for 2 x TTL "
+     "(--state: safe to deploy), 0 while waiting."},
 };
 
 struct prom {
@@ -356,6 +389,63 @@ static int record_known(const struct check_target *t, size_t i)
 	return 0;
 }
 
+/* --all-ns, --sig-warn-days, --state: the tlsa_ns_* series and their kin. */
+static void ns_samples(struct prom *pm, const struct check_target *t, const struct check_conf *c,
+		       const struct glabel *gl)
+{
+	const tlsa_ns_result *ns = t->ns;
+	size_t i;
+	FILE *fp;
+
+	if (t->sig_expire != 0) {
+		target_labels(start(pm, F_RRSIG_EXPIRY), t->host, t->port, gl);
+		fprintf(pm->fam[F_RRSIG_EXPIRY], "} %lld\n",
+			(long long)(t->sig_expire - (int64_t)c->now));
+	}
+	for (i = 0; ns != NULL && i < ns->nservers; i++) {
+		const tlsa_ns_server *s = &ns->servers[i];
+		int f;
+
+		if (s->address[0] == '\0')
+			continue;
+		for (f = F_NS_UP; f <= F_NS_RRSIG_EXPIRY; f++) {
+			if ((f == F_NS_SERIAL && !s->have_serial) ||
+			    (f == F_NS_SAME && !s->answered) ||
+			    (f == F_NS_RRSIG_VALID && (!s->answered || s->nrecords == 0 ||
+						       s->sigs == TLSA_NS_SIGS_UNCHECKED)) ||
+			    (f == F_NS_RRSIG_EXPIRY && s->sig_expire == 0))
+				continue;
+			fp = start(pm, f);
+			target_labels(fp, t->host, t->port, gl);
+			fputs(",ns=\"", fp);
+			name_value(fp, s->name);
+			fputs("\",address=\"", fp);
+			label_value(fp, s->address);
+			fputs("\"} ", fp);
+			switch (f) {
+			case F_NS_UP: fprintf(fp, "%d\n", s->answered != 0); break;
+			case F_NS_SERIAL: fprintf(fp, "%u\n", s->serial); break;
+			case F_NS_SAME: fprintf(fp, "%d\n", check_ns_same_set(t, s)); break;
+			case F_NS_RRSIG_VALID:
+				fprintf(fp, "%d\n", s->sigs == TLSA_NS_SIGS_VALID);
+				break;
+			default:
+				fprintf(fp, "%lld\n", (long long)(s->sig_expire - (int64_t)c->now));
+				break;
+			}
+		}
+	}
+	for (i = 0; i < t->ncands; i++) {
+		if (t->cands[i].ready < 0)
+			continue;
+		fp = start(pm, F_CAND_READY);
+		target_labels(fp, t->host, t->port, gl);
+		fputs(",candidate=\"", fp);
+		label_value(fp, t->cands[i].file);
+		fprintf(fp, "\"} %d\n", t->cands[i].ready);
+	}
+}
+
 static int target_samples(struct prom *pm, const struct check_target *t, const struct check_conf *c,
 			  const struct glabel *gl)
 {
@@ -382,6 +472,7 @@ static int target_samples(struct prom *pm, const struct check_target *t, const s
 			fprintf(pm->fam[F_DNSSEC], ",state=\"%s\"} %d\n",
 				tlsa_dnssec_name(states[k]), t->tlsa->answer.state == states[k]);
 		}
+	ns_samples(pm, t, c, gl);
 	target_labels(start(pm, F_DURATION), t->host, t->port, gl);
 	fprintf(pm->fam[F_DURATION], "} %.3f\n", t->seconds);
 	for (k = 0; k < F_COUNT; k++)

@@ -97,12 +97,56 @@ static void text_candidates(FILE *fp, const struct check_target *t)
 					t->recs[cr->rec].text, cr->depth,
 					cr->live_issuer ? " (its issuer, from the live chain)"
 							: "");
+			if (!cli.quiet && cr->ready == 1)
+				fprintf(fp, "candidate %s: safe to deploy\n", cr->file);
+			else if (!cli.quiet && cr->ready < 0 && cr->ns_known)
+				fprintf(fp,
+					"candidate %s: its record is served by every nameserver "
+					"(TTL %u s)\n",
+					cr->file, cr->ttl);
 			continue;
 		}
 		fprintf(fp, "candidate %s: matches none of the published records; publish first:\n",
 			cr->file);
 		for (i = 0; i < cr->npublish; i++)
 			fprintf(fp, "%s\n", cr->publish[i]);
+	}
+}
+
+/* --all-ns: a line per nameserver address, what it serves. */
+static void text_ns(FILE *fp, const struct check_target *t, const struct check_conf *c)
+{
+	const tlsa_ns_result *ns = t->ns;
+	size_t i, k;
+
+	if (ns->zone != NULL)
+		fprintf(fp, "zone %s: %zu nameserver address%s, DNSKEY %s\n", ns->zone,
+			ns->nservers, ns->nservers == 1 ? "" : "es",
+			tlsa_dnssec_name(ns->keys_state));
+	for (i = 0; i < ns->nservers; i++) {
+		const tlsa_ns_server *s = &ns->servers[i];
+
+		fprintf(fp, "nameserver %s (%s): ", s->name,
+			s->address[0] != '\0' ? s->address : "no address");
+		if (!s->answered) {
+			fprintf(fp, "%s\n", s->reason != NULL ? s->reason : "no answer");
+			continue;
+		}
+		if (s->have_serial)
+			fprintf(fp, "serial %u, ", s->serial);
+		fprintf(fp, "%zu record%s, TTL %u, RRSIGs %s", s->nrecords,
+			s->nrecords == 1 ? "" : "s", s->ttl, tlsa_ns_sigs_name(s->sigs));
+		if (s->sig_expire != 0)
+			fprintf(fp, " (expire in %.1f days)",
+				(double)(s->sig_expire - (int64_t)c->now) / 86400.0);
+		fputc('\n', fp);
+		for (k = 0; cli.verbose > 0 && k < s->nrecords; k++)
+			if (s->records[k].record != NULL) {
+				char *txt = tlsa_record_to_text(s->records[k].record);
+
+				fprintf(fp, "  %s\n", txt != NULL ? txt : "?");
+				free(txt);
+			}
 	}
 }
 
@@ -143,6 +187,8 @@ static void text_target(FILE *fp, const struct check_target *t, const struct che
 		if (cli.verbose > 0 && a->verified_with_records)
 			text_records(fp, t, a->res);
 	}
+	if (t->ns != NULL && !cli.quiet)
+		text_ns(fp, t, c);
 	text_notes(fp, target, &t->notes);
 	if (t->ncands > 0)
 		text_candidates(fp, t);

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-ns.h"
 #include "check-policy.h"
 #include "cli.h"
 
@@ -462,6 +463,7 @@ int check_policy(struct check_target *t, const struct check_conf *c)
 	int rc = 0, no_rollover = 0;
 
 	rc |= record_notes(t);
+	rc |= check_policy_ns(t, c);
 	/* --candidate-only: the records and the candidates are the whole question. */
 	if (!c->candidate_only)
 		rc |= address_notes(t);
@@ -644,4 +646,204 @@ int check_policy_group(struct check_group *g, const struct check_conf *c)
 	for (i = 0; i < g->nt; i++)
 		g->verdict = verdict_worse(g->verdict, g->t[i].verdict);
 	return rc ? -1 : 0;
+}
+
+/* ---- --all-ns, --sig-warn-days, --state ------------------------------------------ */
+
+/*
+ * Would the live service fail for a client whose resolver asked this
+ * server?  Some address matched a record the server does not serve.
+ */
+static int fails_live(const struct check_target *t, const tlsa_ns_server *s)
+{
+	size_t i, k;
+
+	for (i = 0; i < t->naddr; i++) {
+		const tlsa_verify_result *r = t->addr[i].res;
+
+		if (r == NULL || r->match_index < 0)
+			continue;
+		for (k = 0; k < t->nrecs; k++)
+			if (t->recs[k].slot == r->match_index &&
+			    !check_ns_serves(s, t->recs[k].rec))
+				return 1;
+	}
+	return 0;
+}
+
+/* The time as "2026-12-09 20:00:00 UTC" into buf. */
+static void utc(int64_t when, char buf[32])
+{
+	time_t tt = (time_t)when;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(buf, 32, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(buf, 32, "%lld", (long long)when);
+}
+
+/* A duration as "2 d 3 h", "5 min 20 s", "7 s". */
+static void span(int64_t s, char buf[32])
+{
+	if (s >= 86400)
+		snprintf(buf, 32, "%lld d %lld h", (long long)(s / 86400),
+			 (long long)(s % 86400 / 3600));
+	else if (s >= 3600)
+		snprintf(buf, 32, "%lld h %lld min", (long long)(s / 3600),
+			 (long long)(s % 3600 / 60));
+	else if (s >= 60)
+		snprintf(buf, 32, "%lld min %lld s", (long long)(s / 60), (long long)(s % 60));
+	else
+		snprintf(buf, 32, "%lld s", (long long)s);
+}
+
+/*
+ * Every authoritative server: one that does not answer, or serves another
+ * set than the resolver gave, is WARNING (a resolver that asks it gets
+ * something else); CRITICAL when that set would not match the live
+ * service, or its signatures do not validate against the zone's keys.
+ */
+static int ns_notes(struct check_target *t)
+{
+	const tlsa_ns_result *ns = t->ns;
+	size_t i;
+	int rc = 0;
+
+	if (ns->reason != NULL)
+		return notes_add(&t->notes, V_WARNING, "--all-ns: %s", ns->reason);
+	for (i = 0; i < ns->nservers; i++) {
+		const tlsa_ns_server *s = &ns->servers[i];
+		char who[128], serial[48] = "";
+
+		snprintf(who, sizeof(who), "%s (%s)", s->name,
+			 s->address[0] != '\0' ? s->address : "no address");
+		if (s->have_serial)
+			snprintf(serial, sizeof(serial), ", SOA serial %u", s->serial);
+		if (!s->answered) {
+			rc |= notes_add(&t->notes, V_WARNING, "nameserver %s: %s%s", who,
+					s->reason != NULL ? s->reason : "no answer", serial);
+			continue;
+		}
+		if (!check_ns_same_set(t, s))
+			rc |= notes_add(&t->notes, fails_live(t, s) ? V_CRITICAL : V_WARNING,
+					"nameserver %s serves another TLSA set (%zu record%s%s) "
+					"than the resolver gave (%zu)%s",
+					who, s->nrecords, s->nrecords == 1 ? "" : "s", serial,
+					t->nrecs,
+					fails_live(t, s) ? ": the live service would not match it"
+							 : ": a resolver that asks it sees other "
+							   "records");
+		if (s->sigs == TLSA_NS_SIGS_BAD)
+			rc |= notes_add(&t->notes, V_CRITICAL,
+					"nameserver %s: the RRSIGs over the TLSA records do not "
+					"validate against the zone's DNSKEY set (%s)",
+					who, s->sig_reason != NULL ? s->sig_reason : "bad");
+		else if (s->sigs == TLSA_NS_SIGS_NONE && ns->keys_state == TLSA_DNSSEC_SECURE)
+			rc |= notes_add(&t->notes, V_CRITICAL,
+					"nameserver %s serves the TLSA records without RRSIGs in "
+					"a signed zone",
+					who);
+	}
+	return rc;
+}
+
+/* RRSIGs that expire within --sig-warn-days: WARNING; already expired: CRITICAL. */
+static int sig_notes(struct check_target *t, const struct check_conf *c)
+{
+	int64_t left = t->sig_expire - (int64_t)c->now;
+	char at[32], in[32], over[300];
+
+	if (t->sig_expire == 0)
+		return 0;
+	if (t->sig_where != NULL)
+		snprintf(over, sizeof(over),
+			 "the %s records (on the chain of trust to the TLSA "
+			 "records)",
+			 t->sig_where);
+	else
+		snprintf(over, sizeof(over), "the TLSA records%s",
+			 t->ns != NULL ? " or the zone's keys" : "");
+	utc(t->sig_expire, at);
+	if (left <= 0)
+		return notes_add(&t->notes, V_CRITICAL,
+				 "an RRSIG over %s expired at %s: re-sign the zone", over, at);
+	if (left < (int64_t)c->sig_warn_days * 86400) {
+		span(left, in);
+		return notes_add(&t->notes, V_WARNING,
+				 "an RRSIG over %s expires in %s (%s), within --sig-warn-days %d: "
+				 "re-sign the zone before then",
+				 over, in, at, c->sig_warn_days);
+	}
+	return 0;
+}
+
+/*
+ * A candidate that matches: deploy it only once every nameserver serves
+ * its record (WARNING until then) and, with --state, 2 x TTL after that
+ * was first seen (WARNING with the time left, then "safe to deploy").
+ */
+static int readiness_notes(struct check_target *t, const struct check_conf *c)
+{
+	char at[32], in[32], since[32];
+	size_t k;
+	int rc = 0;
+
+	for (k = 0; k < t->ncands; k++) {
+		struct cand_result *cr = &t->cands[k];
+
+		cr->ready = -1;
+		if (cr->rec < 0)
+			continue;
+		cr->ready = 0;
+		if (cr->ns_known && cr->ns_missing > 0) {
+			rc |=
+			    notes_add(&t->notes, V_WARNING,
+				      "candidate %s: waiting: its record %s is not served by "
+				      "every nameserver yet (%zu lack it, %s first): do not "
+				      "deploy it yet",
+				      cr->file, t->recs[cr->rec].text, cr->ns_missing, cr->missing);
+			continue;
+		}
+		if (cr->first_seen == 0) {
+			cr->ready = -1;
+			rc |= notes_add(&t->notes, V_OK,
+					"candidate %s: its record is served %s (TTL %u s): deploy "
+					"no sooner than 2 x TTL after it was published (--state "
+					"FILE times it)",
+					cr->file,
+					cr->ns_known ? "by every nameserver" : "by the resolver",
+					cr->ttl);
+			continue;
+		}
+		utc(cr->first_seen, since);
+		utc(cr->safe_at, at);
+		if ((int64_t)c->now < cr->safe_at) {
+			span(cr->safe_at - (int64_t)c->now, in);
+			rc |= notes_add(
+			    &t->notes, V_WARNING,
+			    "candidate %s: waiting: safe to deploy in %s (at %s; 2 x "
+			    "TTL %u s after its record was first seen %s at %s)",
+			    cr->file, in, at, cr->ttl,
+			    cr->ns_known ? "on every nameserver" : "through the resolver", since);
+		} else {
+			cr->ready = 1;
+			rc |= notes_add(&t->notes, V_OK,
+					"candidate %s: safe to deploy: its record has been served "
+					"%s since %s, more than 2 x TTL %u s",
+					cr->file,
+					cr->ns_known ? "by every nameserver" : "by the resolver",
+					since, cr->ttl);
+		}
+	}
+	return rc;
+}
+
+int check_policy_ns(struct check_target *t, const struct check_conf *c)
+{
+	int rc = 0;
+
+	if (t->ns != NULL)
+		rc |= ns_notes(t);
+	rc |= sig_notes(t, c);
+	rc |= readiness_notes(t, c);
+	return rc;
 }

@@ -29,4 +29,11 @@ int check_policy_readiness(struct check_target *t, const struct check_conf *conf
 /* Candidate findings as notes: no match is CRITICAL. */
 int check_policy_candidates(struct check_target *t);
 
+/*
+ * --all-ns, --sig-warn-days and --state findings as notes: nameservers
+ * that disagree or do not answer, RRSIGs near expiry, a candidate's
+ * readiness.
+ */
+int check_policy_ns(struct check_target *t, const struct check_conf *conf);
+
 #endif

@@ -9,6 +9,7 @@
 #ifndef TLSA_CHECK_RESULT_H
 #define TLSA_CHECK_RESULT_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -92,6 +93,7 @@ struct check_conf {
 	time_t now;
 	int single_key_ok;  /* --single-key-ok: one key published is not a WARNING */
 	int candidate_only; /* --candidate-only: judge the candidates, not the live service */
+	int sig_warn_days;  /* --sig-warn-days: RRSIGs expiring within it are a WARNING */
 };
 
 struct check_target {
@@ -119,6 +121,14 @@ struct check_target {
 	/* --candidate (check-candidate.c): one result per candidate */
 	struct cand_result *cands;
 	size_t ncands;
+	/* --all-ns and --sig-warn-days (check-ns.c) */
+	tlsa_ns_result *ns; /* every authoritative server asked directly, or NULL */
+	int64_t sig_expire; /* earliest RRSIG expiration seen over the TLSA RRset
+			       (with --all-ns: on any server, and over the zone's
+			       DNSKEY RRset; with --trust-anchor, over the DNSKEY
+			       and DS RRsets of the chain to it), seconds since the
+			       epoch; 0 none */
+	char *sig_where;    /* the chain's RRset that expires at sig_expire, or NULL */
 };
 
 /* Add a note (printf-style); -1 when out of memory. */
@@ -178,6 +188,14 @@ struct cand_result {
 	/* a match: the candidate chain verified offline (check-chain.c), NULL: no chain */
 	tlsa_verify_result *valid;
 	size_t npublish;
+	/* --all-ns readiness (check-ns.c), when it matched and the servers were asked */
+	int ns_known;	    /* the nameservers were asked */
+	size_t ns_missing;  /* nameserver addresses that do not serve the record */
+	char missing[128];  /* the first of them, "ns2.example. (192.0.2.2)" */
+	uint32_t ttl;	    /* the TLSA TTL the wait is counted in */
+	int64_t first_seen; /* --state: first seen on every nameserver; 0 unknown */
+	int64_t safe_at;    /* --state: first_seen + 2 x ttl + --resolver-cache */
+	int ready;	    /* set by the policy: 1 safe to deploy, 0 waiting, -1 not timed */
 };
 
 #endif

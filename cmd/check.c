@@ -42,6 +42,11 @@ enum {
 	OPT_SRV,
 	OPT_CANDIDATE,
 	OPT_TARGETS,
+	OPT_ALL_NS,
+	OPT_NO_ALL_NS,
+	OPT_SIG_WARN_DAYS,
+	OPT_STATE,
+	OPT_RESOLVER_CACHE,
 	OPT_CANDIDATE_ONLY,
 	OPT_SINGLE_KEY_OK,
 	OPT_PASSIN,
@@ -70,6 +75,11 @@ static const struct option long_options[] = {
     {"at", required_argument, NULL, OPT_AT},
     {"passin", required_argument, NULL, OPT_PASSIN},
     {"single-key-ok", no_argument, NULL, OPT_SINGLE_KEY_OK},
+    {"all-ns", no_argument, NULL, OPT_ALL_NS},
+    {"no-all-ns", no_argument, NULL, OPT_NO_ALL_NS},
+    {"sig-warn-days", required_argument, NULL, OPT_SIG_WARN_DAYS},
+    {"state", required_argument, NULL, OPT_STATE},
+    {"resolver-cache", required_argument, NULL, OPT_RESOLVER_CACHE},
     {"resolver", required_argument, NULL, OPT_RESOLVER},
     {"trust-anchor", required_argument, NULL, OPT_TRUST_ANCHOR},
     {"insecure", no_argument, NULL, OPT_INSECURE},
@@ -150,7 +160,18 @@ static void help(void)
 	       "      --passin SOURCE    passphrase of an encrypted --candidate key:\n"
 	       "                         env:VAR, file:PATH or fd:N\n"
 	       "      --single-key-ok    one key published (no rollover record) is not a\n"
-	       "                         WARNING: for a site that means it\n\n"
+	       "                         WARNING: for a site that means it\n"
+	       "      --all-ns           ask every authoritative nameserver of the TLSA\n"
+	       "                         owner's zone directly and compare their records\n"
+	       "                         (default with --candidate; --no-all-ns: not)\n"
+	       "      --sig-warn-days N  warn when an RRSIG over the TLSA records (or the\n"
+	       "                         zone's keys, or with --trust-anchor the chain's\n"
+	       "                         DNSKEY and DS) expires within N days (default 3)\n"
+	       "      --state FILE       remember when a --candidate's record was first seen\n"
+	       "                         on every nameserver: safe to deploy (exit 0) once\n"
+	       "                         2 x TTL passed, else WARNING with the time left\n"
+	       "      --resolver-cache SEC  add SEC to that wait: how much longer than the\n"
+	       "                         TTL a resolver may keep records (default 0)\n\n"
 	       "Fleets:\n"
 	       "      --targets FILE     check every target in FILE ('-': stdin), one\n"
 	       "                         'HOST [PORT [STARTTLS]]' or '--mx DOMAIN' per line;\n"
@@ -336,6 +357,20 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 						     optarg);
 			break;
 		case OPT_SINGLE_KEY_OK: o->single_key_ok = 1; break;
+		case OPT_ALL_NS: o->all_ns = 1; break;
+		case OPT_NO_ALL_NS: o->all_ns = 0; break;
+		case OPT_SIG_WARN_DAYS:
+			if (cli_parse_ulong(optarg, 0, 3650, &o->sig_warn_days) != 0)
+				rc = cli_usage_error("bad --sig-warn-days '%s' (want 0-3650)",
+						     optarg);
+			break;
+		case OPT_STATE: o->state = optarg; break;
+		case OPT_RESOLVER_CACHE:
+			if (cli_parse_ulong(optarg, 0, 604800, &o->resolver_cache) != 0)
+				rc = cli_usage_error("bad --resolver-cache '%s' (want 0-604800 "
+						     "seconds)",
+						     optarg);
+			break;
 		case OPT_PASSIN: o->passin = optarg; break;
 		case OPT_RESOLVER:
 			if (cli_push(&o->resolvers, &o->nresolvers, optarg) != 0)
@@ -445,6 +480,14 @@ static int check_arguments(struct check_opts *o, int argc, char **argv, const ch
 		return cli_usage_error("--chain and --candidate-only exclude each other");
 	if (o->candidate_only && o->ncand_files == 0)
 		return cli_usage_error("--candidate-only needs a --candidate FILE to ask about");
+	if (o->all_ns > 0 && (o->ntlsa > 0 || o->tlsa_file != NULL))
+		return cli_usage_error("--all-ns compares the nameservers' records: not with "
+				       "--tlsa or --tlsa-file");
+	if (o->state != NULL && o->ncand_files == 0)
+		return cli_usage_error("--state times a --candidate's records: give --candidate");
+	if (o->state != NULL && o->ntlsa + (o->tlsa_file != NULL) > 0)
+		return cli_usage_error("--state times the records published in DNS: not with "
+				       "--tlsa or --tlsa-file");
 	if (o->passin != NULL && o->ncand_files == 0)
 		return cli_usage_error("--passin is for an encrypted --candidate key: give "
 				       "--candidate");

@@ -71,6 +71,28 @@ void tlsa_dns_answer_clear(tlsa_dns_answer *a)
 	memset(a, 0, sizeof(*a));
 }
 
+int64_t tlsa_dns_sig_expire(const ldns_rr_list *section, const ldns_rdf *owner, ldns_rr_type type,
+			    time_t now)
+{
+	ldns_rr_list *sigs = tlsa_dns_sigs(section, owner, type);
+	int64_t earliest = 0, when;
+	ldns_rdf *exp;
+	size_t i;
+
+	for (i = 0; sigs != NULL && i < ldns_rr_list_rr_count(sigs); i++) {
+		exp = ldns_rr_rrsig_expiration(ldns_rr_list_rr(sigs, i));
+		if (exp == NULL || ldns_rdf_size(exp) != 4)
+			continue;
+		/* RFC 4034 section 3.1.5: serial arithmetic around now. */
+		when =
+		    (int64_t)now + (int32_t)(ldns_rdf2native_int32(exp) - (uint32_t)(int64_t)now);
+		if (earliest == 0 || when < earliest)
+			earliest = when;
+	}
+	ldns_rr_list_free(sigs);
+	return earliest;
+}
+
 static void set_reason(tlsa_dns_answer *a, char *reason)
 {
 	if (reason == NULL)
@@ -326,6 +348,9 @@ tlsa_status tlsa_dns_lookup(const tlsa_resolver *res, const ldns_rdf *qname, ldn
 		rrset = tlsa_dns_select(ldns_pkt_answer(l.pkt), l.cur, type);
 		if (ans->name == NULL || rrset == NULL)
 			st = TLSA_ERR_NOMEM;
+		else
+			ans->sig_expire =
+			    tlsa_dns_sig_expire(ldns_pkt_answer(l.pkt), l.cur, type, time(NULL));
 	}
 	if (st == TLSA_OK)
 		st = judge(&l, rrset);

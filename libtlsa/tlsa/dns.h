@@ -4,7 +4,8 @@
  * Owns: the resolver configuration (servers, timeout, validation mode),
  * the lookups a DANE check needs (TLSA, A/AAAA, MX, SRV), the DNSSEC state
  * of each answer, CNAME chains and the TLSA base domain rule of RFC 7671
- * section 7 and RFC 7672 section 2.2.  Does not own: TLS, matching records
+ * section 7 and RFC 7672 section 2.2, every authoritative server of a
+ * zone asked directly, and when signatures expire.  Does not own: TLS, matching records
  * against certificates, or the policy that turns states into OK/CRITICAL
  * (that is the check command's).
  *
@@ -148,6 +149,8 @@ typedef struct tlsa_dns_answer {
 	char *server;	   /* "127.0.0.1@53" of the server that answered, or NULL */
 	size_t ncnames;
 	tlsa_cname_step *cnames; /* in the order followed */
+	int64_t sig_expire;	 /* earliest expiration (seconds since the epoch) of
+				    the RRSIGs over the final RRset; 0 when none */
 } tlsa_dns_answer;
 
 /* ---- TLSA ------------------------------------------------------------------ */
@@ -247,6 +250,74 @@ typedef struct tlsa_srv_result {
 /* owner is the full SRV name, e.g. "_xmpp-client._tcp.example.org". */
 tlsa_status tlsa_lookup_srv(const tlsa_resolver *res, const char *owner, tlsa_srv_result **out);
 void tlsa_srv_result_free(tlsa_srv_result *result);
+
+/* ---- every authoritative server of a zone (tlsa check --all-ns) ------------ */
+
+/* What a server's RRSIGs over the TLSA RRset say against the zone's keys. */
+typedef enum tlsa_ns_sigs {
+	TLSA_NS_SIGS_UNCHECKED, /* no validated DNSKEY set to check them with */
+	TLSA_NS_SIGS_VALID,	/* they verify against the validated DNSKEY set */
+	TLSA_NS_SIGS_NONE,	/* the RRset came without RRSIGs */
+	TLSA_NS_SIGS_BAD	/* they do not verify (expired, wrong key, altered) */
+} tlsa_ns_sigs;
+
+/* "unchecked", "valid", "none", "bad". */
+const char *tlsa_ns_sigs_name(tlsa_ns_sigs sigs);
+
+/* One address of one nameserver of the zone, asked directly. */
+typedef struct tlsa_ns_server {
+	char *name;	  /* the NS name, absolute */
+	char address[46]; /* its address ("192.0.2.53"), "" when it has none */
+	int reachable;	  /* it answered at least one of the queries */
+	int answered;	  /* it answered the TLSA query authoritatively (NOERROR or
+			     NXDOMAIN, AA set) */
+	int rcode;	  /* of the TLSA answer, -1 when none came */
+	char *reason;	  /* why answered is 0, else NULL */
+	int have_serial;  /* it answered the SOA query with the zone's SOA */
+	uint32_t serial;
+	uint32_t ttl; /* smallest TTL of its TLSA RRset, 0 when none */
+	size_t nrecords;
+	tlsa_dns_record *records; /* its TLSA RRset, sorted by rdata */
+	tlsa_ns_sigs sigs;
+	char *sig_reason;   /* why TLSA_NS_SIGS_BAD, else NULL */
+	int64_t sig_expire; /* earliest RRSIG expiration over its TLSA RRset, 0 none */
+} tlsa_ns_server;
+
+typedef struct tlsa_ns_result {
+	char *owner;		 /* the TLSA owner asked, absolute */
+	char *zone;		 /* the zone holding it, NULL when not found */
+	char *reason;		 /* why the servers could not be listed, else NULL */
+	tlsa_dnssec keys_state;	 /* of the zone's DNSKEY RRset, through the resolver */
+	int64_t keys_sig_expire; /* earliest RRSIG expiration over the DNSKEY RRset */
+	size_t nservers;
+	tlsa_ns_server *servers; /* by NS name, then address; one per address */
+} tlsa_ns_result;
+
+/*
+ * Ask every authoritative server of the zone holding owner, directly, for
+ * the TLSA RRset at owner.  The zone is found through res (the SOA in the
+ * answer or the authority section of an SOA query, walking up the names),
+ * its NS RRset and the NS names' addresses too (family: AF_UNSPEC both,
+ * AF_INET A only, AF_INET6 AAAA only); then each address is asked
+ * on port 53, without recursion and with DO, for TLSA and SOA.  The
+ * RRSIGs each server sends are verified against the zone's DNSKEY RRset as
+ * res validates it (secure only).  TLSA_OK whenever a result was made,
+ * even when no server was found (reason says why) or none answered.
+ */
+tlsa_status tlsa_lookup_ns(const tlsa_resolver *res, const char *owner, int family,
+			   tlsa_ns_result **out);
+void tlsa_ns_result_free(tlsa_ns_result *result);
+
+/*
+ * The earliest expiration (seconds since the epoch, 0 when none was seen)
+ * of the RRSIGs over the DNSKEY and DS RRsets of the chain of trust to
+ * the zone holding owner: that zone's DNSKEY and DS, then its parent
+ * zone's, up to a zone that is a trust anchor of res (its DNSKEY only) or
+ * the root.  *where (may be NULL) gets the owner and type of that RRset,
+ * malloc'd ("example.org. DS"), or NULL.
+ */
+tlsa_status tlsa_lookup_chain_expiry(const tlsa_resolver *res, const char *owner, int64_t *expire,
+				     char **where);
 
 /* ---- helpers, public for the command and the tests ----------------------- */
 

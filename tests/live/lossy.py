@@ -25,6 +25,9 @@ anywhere, but the tests run it on loopback inside the lab's namespaces.
                         "queries=N dropped_in=N answers=N dropped_out=N
                         tcp=N" to FILE
   --ready FILE          create FILE once listening (for scripts to wait on)
+  --drop-qtype N        drop every query for RR type N (repeatable; 52 is
+                        TLSA), over UDP and TCP (the connection is closed
+                        unanswered): a nameserver that drops TLSA queries
 
 Each client address and port gets its own upstream socket, so answers go
 back to the socket that asked, as a resolver's would; TCP connections are
@@ -53,6 +56,21 @@ def hostport(text, default_port=None):
             raise argparse.ArgumentTypeError("%r: want ADDR:PORT" % text)
         port = default_port
     return host, int(port)
+
+
+def qtype_of(msg):
+    """The type of a DNS message's first question, or None."""
+    i = 12
+    try:
+        if len(msg) < 12 or (msg[4] << 8 | msg[5]) == 0:
+            return None
+        while msg[i] != 0:
+            if msg[i] & 0xC0:
+                return None
+            i += msg[i] + 1
+        return msg[i + 1] << 8 | msg[i + 2]
+    except IndexError:
+        return None
 
 
 def share(text):
@@ -92,6 +110,9 @@ class Proxy:
     # client -> upstream
     def from_client(self, data, addr):
         self.stats.queries += 1
+        if self.a.drop_qtype and qtype_of(data) in self.a.drop_qtype:
+            self.stats.dropped_in += 1
+            return
         if self.lost(self.a.loss_in):
             self.stats.dropped_in += 1
             return
@@ -156,6 +177,18 @@ class Proxy:
     # TCP: a relay, answers delayed like UDP's
     async def tcp_client(self, reader, writer):
         self.stats.tcp += 1
+        first = b""
+        if self.a.drop_qtype:
+            try:
+                head = await reader.readexactly(2)
+                first = head + await reader.readexactly(head[0] << 8 | head[1])
+            except (OSError, asyncio.IncompleteReadError):
+                writer.close()
+                return
+            if qtype_of(first[2:]) in self.a.drop_qtype:
+                self.stats.dropped_in += 1
+                writer.close()
+                return
         try:
             ur, uw = await asyncio.open_connection(*self.a.upstream)
         except OSError:
@@ -182,6 +215,8 @@ class Proxy:
                 except OSError:
                     pass
 
+        if first:
+            uw.write(first)
         await asyncio.gather(pipe(reader, uw, False), pipe(ur, writer, True))
 
 
@@ -223,6 +258,7 @@ if __name__ == "__main__":
     p.add_argument("--idle-s", type=float, default=10.0)
     p.add_argument("--stats")
     p.add_argument("--ready")
+    p.add_argument("--drop-qtype", type=int, action="append", default=[])
     a = p.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     try:

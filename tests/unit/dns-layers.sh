@@ -2,6 +2,7 @@
 # The DNS files of libtlsa are floors, each using only the floors below
 # it, so that no two of them call each other:
 #
+#   dns-ns         every authoritative server of a zone, asked directly
 #   dns-lookup     typed results (TLSA, addresses, MX, SRV)
 #   dns-answer     one lookup: CNAME chain, one state for the whole
 #   dns-ad         the state of one answer by the AD bit
@@ -20,7 +21,7 @@
 # shellcheck source=tests/unit/layers.sh
 . "$(cd "$(dirname "$0")" && pwd)/layers.sh"
 
-floors="dns-anchor dns-resolver dns-transport dns-query dnssec-proof dnssec dns-ad dns-answer dns-lookup"
+floors="dns-anchor dns-resolver dns-transport dns-query dnssec-proof dnssec dns-ad dns-answer dns-lookup dns-ns"
 src=$top_srcdir/libtlsa
 
 rank() {
