@@ -41,6 +41,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "name-internal.h"
 #include "zoneedit.h"
 #include "zonefail.h"
 #include "zonelex.h"
@@ -132,7 +133,7 @@ tlsa_status tlsa_zone_edit_set_origin(tlsa_zone_edit *ed, const char *origin)
 	if (strcmp(origin, "@") == 0)
 		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0,
 				      "'@' names the origin; give the name itself");
-	if (tlsa_owner_name_check(origin, why, sizeof(why)) != TLSA_OK)
+	if (tlsa_owner_name_why(origin, why, sizeof(why)) != TLSA_OK)
 		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0, "'%.100s' %s", origin, why);
 	n = strlen(origin);
 	if (snprintf(abs, sizeof(abs), "%s%s", origin,

@@ -101,19 +101,19 @@ typedef struct tlsa_zone_report {
  * name, absolute or relative, with the zone-file escapes \X and \DDD; no
  * unescaped space, control character, ';', '(', ')' or '"', no empty
  * label, labels of at most 63 bytes and 255 in all.  TLSA_OK, or
- * TLSA_ERR_DNS_NAME with why (when not NULL) set to a phrase that follows
- * the name ("has an empty label ...").  Needs no DNS library.
+ * TLSA_ERR_DNS_NAME with tlsa_error_detail() a phrase that follows the
+ * name ("has an empty label ...").  Needs no DNS library.
  */
-tlsa_status tlsa_owner_name_check(const char *name, char *why, size_t whysize);
+tlsa_status tlsa_owner_name_check(const char *name);
 
 /*
  * Whether name can be a host name as a user gives one: letters, digits,
  * '-' and '_', no empty label, labels of at most 63 characters and 253 in
- * all (a final dot aside).  TLSA_OK, or TLSA_ERR_DNS_NAME with why (when
- * not NULL) set to a phrase that follows the name, as for
+ * all (a final dot aside).  TLSA_OK, or TLSA_ERR_DNS_NAME with
+ * tlsa_error_detail() a phrase that follows the name, as for
  * tlsa_owner_name_check().  Needs no DNS library.
  */
-tlsa_status tlsa_host_name_check(const char *name, char *why, size_t whysize);
+tlsa_status tlsa_host_name_check(const char *name);
 
 tlsa_status tlsa_zone_edit_new(tlsa_zone_edit **out);
 /* Removes temp files not committed and releases the lock. */
