@@ -6,6 +6,8 @@
 #ifndef TLSA_ERROR_INTERNAL_H
 #define TLSA_ERROR_INTERNAL_H
 
+#include <stdarg.h>
+
 /* Empty detail and file, line 0. */
 void tlsa_err_clear(void);
 
@@ -14,5 +16,6 @@ void tlsa_err_where(const char *file, unsigned long line);
 
 /* The failure in words, as printf() formats them. */
 void tlsa_err_detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tlsa_err_vdetail(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #endif

@@ -39,12 +39,17 @@ void tlsa_err_where(const char *file, unsigned long line)
 	last.line = line;
 }
 
+void tlsa_err_vdetail(const char *fmt, va_list ap)
+{
+	vsnprintf(last.detail, sizeof(last.detail), fmt, ap);
+}
+
 void tlsa_err_detail(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(last.detail, sizeof(last.detail), fmt, ap);
+	tlsa_err_vdetail(fmt, ap);
 	va_end(ap);
 }
 

@@ -41,6 +41,7 @@
 #include <tlsa/compute.h>
 #include <tlsa/verify.h>
 
+#include "error-internal.h"
 #include "net-internal.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
@@ -636,8 +637,9 @@ static tlsa_status session_fd(int fd, const tlsa_verify_opts *o, tlsa_verify_res
 		else
 			so.server_name = base[0] != '\0' ? base : NULL;
 		so.timeout_ms = timeout;
-		st = tlsa_starttls_run(o->starttls, fd, &so, r->why, sizeof(r->why));
+		st = tlsa_starttls_run(o->starttls, fd, &so);
 		if (st != TLSA_OK) {
+			snprintf(r->why, sizeof(r->why), "%s", tlsa_error_detail());
 			r->status = st;
 			goto out;
 		}
@@ -926,12 +928,13 @@ void tlsa_verify_result_free(tlsa_verify_result *res)
 }
 
 tlsa_status tlsa_fetch_chain(const char *address, unsigned port, const tlsa_verify_opts *opts,
-			     tlsa_input **chain, char *why, size_t whysize)
+			     tlsa_input **chain)
 {
 	tlsa_verify_opts o = *opts;
 	tlsa_verify_result *r = NULL;
 	tlsa_status st;
 
+	tlsa_err_clear();
 	*chain = NULL;
 	o.records = NULL;
 	o.nrecords = 0;
@@ -947,8 +950,7 @@ tlsa_status tlsa_fetch_chain(const char *address, unsigned port, const tlsa_veri
 			st = TLSA_ERR_HANDSHAKE;
 			snprintf(r->why, sizeof(r->why), "server presented no certificate");
 		}
-		if (why != NULL && whysize > 0)
-			snprintf(why, whysize, "%s", r->why);
+		tlsa_err_detail("%s", r->why);
 	}
 	tlsa_verify_result_free(r);
 	return st;

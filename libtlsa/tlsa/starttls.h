@@ -49,12 +49,12 @@ typedef struct tlsa_starttls_opts {
 /*
  * Run proto's dialogue on the connected socket fd, up to the point where
  * the client sends its TLS ClientHello.  fd may be blocking or not; every
- * read and write waits at most opts->timeout_ms.  On failure why (may be
- * NULL) holds a sentence for an admin, such as "STARTTLS not offered in
- * EHLO reply" or "timed out after 10 s waiting for the greeting".
+ * read and write waits at most opts->timeout_ms.  On failure
+ * tlsa_error_detail() is a sentence for an admin, such as "STARTTLS not
+ * offered in EHLO reply" or "timed out after 10 s waiting for the
+ * greeting".
  */
-tlsa_status tlsa_starttls_run(const tlsa_starttls *proto, int fd, const tlsa_starttls_opts *opts,
-			      char *why, size_t whysize);
+tlsa_status tlsa_starttls_run(const tlsa_starttls *proto, int fd, const tlsa_starttls_opts *opts);
 
 #ifdef __cplusplus
 }

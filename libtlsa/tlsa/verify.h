@@ -181,11 +181,11 @@ tlsa_status tlsa_verify_fd(int fd, const tlsa_verify_opts *opts, tlsa_verify_res
 
 /*
  * The chain a server presents, for `tlsa create HOST`: connect, dialogue
- * and handshake as tlsa_verify() does, without verifying.  On failure why
- * holds the sentence.
+ * and handshake as tlsa_verify() does, without verifying.  On failure
+ * tlsa_error_detail() is the sentence.
  */
 tlsa_status tlsa_fetch_chain(const char *address, unsigned port, const tlsa_verify_opts *opts,
-			     tlsa_input **chain, char *why, size_t whysize);
+			     tlsa_input **chain);
 
 #ifdef __cplusplus
 }

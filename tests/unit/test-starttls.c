@@ -85,7 +85,8 @@ static struct run script(const char *proto, const char *server, struct pair *p, 
 
 	pair_open(p);
 	put(p->server, server, strlen(server));
-	r.st = tlsa_starttls_run(tlsa_starttls_find(proto), p->client, &o, r.why, sizeof(r.why));
+	r.st = tlsa_starttls_run(tlsa_starttls_find(proto), p->client, &o);
+	snprintf(r.why, sizeof(r.why), "%s", tlsa_error_detail());
 	return r;
 }
 
@@ -183,8 +184,8 @@ static void test_smtp(void)
 	{
 		tlsa_starttls_opts o = {NULL, NULL, 2000};
 
-		r.st = tlsa_starttls_run(tlsa_starttls_find("smtp"), p.client, &o, r.why,
-					 sizeof(r.why));
+		r.st = tlsa_starttls_run(tlsa_starttls_find("smtp"), p.client, &o);
+		snprintf(r.why, sizeof(r.why), "%s", tlsa_error_detail());
 	}
 	is_int(r.st, TLSA_ERR_CLOSED, "smtp: a server that closes after EHLO is reported closed");
 	is_str(r.why, "server closed the connection after EHLO",
@@ -194,7 +195,8 @@ static void test_smtp(void)
 
 	pair_open(&p);
 	shutdown(p.server, SHUT_WR);
-	r.st = tlsa_starttls_run(tlsa_starttls_find("smtp"), p.client, NULL, r.why, sizeof(r.why));
+	r.st = tlsa_starttls_run(tlsa_starttls_find("smtp"), p.client, NULL);
+	snprintf(r.why, sizeof(r.why), "%s", tlsa_error_detail());
 	is_str(r.why, "server closed the connection before its greeting",
 	       "smtp: a close before the greeting says so");
 	pair_close(&p);
@@ -347,7 +349,8 @@ static void test_others(void)
 
 	pair_open(&p);
 	put(p.server, ldap_ok, sizeof(ldap_ok));
-	r.st = tlsa_starttls_run(tlsa_starttls_find("ldap"), p.client, &o, r.why, sizeof(r.why));
+	r.st = tlsa_starttls_run(tlsa_starttls_find("ldap"), p.client, &o);
+	snprintf(r.why, sizeof(r.why), "%s", tlsa_error_detail());
 	is_int(r.st, TLSA_OK, "ldap: an ExtendedResponse with resultCode 0 leads to TLS");
 	n = recv(p.server, got, sizeof(got), MSG_DONTWAIT);
 	ok(n == 31 && got[0] == 0x30 && got[5] == 0x77 &&
@@ -363,7 +366,8 @@ static void test_others(void)
 		refused[9] = 2;
 		put(p.server, refused, sizeof(refused));
 	}
-	r.st = tlsa_starttls_run(tlsa_starttls_find("ldap"), p.client, &o, r.why, sizeof(r.why));
+	r.st = tlsa_starttls_run(tlsa_starttls_find("ldap"), p.client, &o);
+	snprintf(r.why, sizeof(r.why), "%s", tlsa_error_detail());
 	is_int(r.st, TLSA_ERR_STARTTLS_NOT_OFFERED,
 	       "ldap: resultCode protocolError means no StartTLS");
 	pair_close(&p);
@@ -437,11 +441,10 @@ static void test_split(void)
 	struct pair p;
 	pthread_t t;
 	tlsa_status st;
-	char why[256];
 
 	pair_open(&p);
 	pthread_create(&t, NULL, dribble, &p);
-	st = tlsa_starttls_run(tlsa_starttls_find("smtp"), p.client, NULL, why, sizeof(why));
+	st = tlsa_starttls_run(tlsa_starttls_find("smtp"), p.client, NULL);
 	pthread_join(t, NULL);
 	is_int(st, TLSA_OK, "smtp: replies split into single bytes are read correctly");
 	pair_close(&p);
