@@ -21,7 +21,7 @@
  *   zonewrite.c  lock, temp files, commit, abort, cleanup
  *   zonelex.c    names, TTLs and the tokeniser (the words of a zone file)
  *   zonepath.c   paths resolved through symlinks, the file may not exist
- *   zonefail.c   where an error was found (tlsa_zone_edit_where())
+ *   zonefail.c   where an error was found (into the error record, error.c)
  *
  * The scanner reads the file once, an entry at a time, and remembers
  * only the SOA serial's position and the TLSA records at the owners being
@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "name-internal.h"
+#include "error-internal.h"
 #include "zoneedit.h"
 #include "zonefail.h"
 #include "zonelex.h"
@@ -58,6 +59,7 @@ tlsa_status tlsa_zone_edit_new(tlsa_zone_edit **out)
 {
 	tlsa_zone_edit *ed;
 
+	tlsa_err_clear();
 	if (out == NULL)
 		return TLSA_ERR_INVALID;
 	ed = calloc(1, sizeof(*ed));
@@ -128,6 +130,7 @@ tlsa_status tlsa_zone_edit_set_origin(tlsa_zone_edit *ed, const char *origin)
 	char abs[NAME_MAX_TEXT], why[128];
 	size_t n;
 
+	tlsa_err_clear();
 	if (ed == NULL || origin == NULL)
 		return TLSA_ERR_INVALID;
 	if (strcmp(origin, "@") == 0)
@@ -156,16 +159,19 @@ void tlsa_zone_edit_set_flags(tlsa_zone_edit *ed, unsigned flags)
 
 tlsa_status tlsa_zone_edit_set_output(tlsa_zone_edit *ed, const char *path)
 {
+	tlsa_err_clear();
 	return set_string(&ed->output, path);
 }
 
 tlsa_status tlsa_zone_edit_set_snippet(tlsa_zone_edit *ed, const char *path)
 {
+	tlsa_err_clear();
 	return set_string(&ed->snippet, path);
 }
 
 tlsa_status tlsa_zone_edit_set_scratch_dir(tlsa_zone_edit *ed, const char *dir)
 {
+	tlsa_err_clear();
 	return set_string(&ed->scratch, dir);
 }
 
@@ -202,6 +208,7 @@ tlsa_status tlsa_zone_edit_prepare(tlsa_zone_edit *ed, const char *zonefile, tls
 	tlsa_status st;
 	int changed = 0, exclusive;
 
+	tlsa_err_clear();
 	if (ed == NULL || zonefile == NULL || ed->zone_fd >= 0)
 		return TLSA_ERR_INVALID;
 	if (rep == NULL)
@@ -295,6 +302,7 @@ tlsa_status tlsa_zone_edit_change(const tlsa_zone_edit *ed, size_t i, tlsa_zone_
 {
 	const struct target *tg;
 
+	tlsa_err_clear();
 	if (ed == NULL || out == NULL || i >= ed->ntargets)
 		return TLSA_ERR_INVALID;
 	tg = &ed->targets[i];
@@ -315,6 +323,7 @@ size_t tlsa_zone_edit_file_count(const tlsa_zone_edit *ed)
 tlsa_status tlsa_zone_edit_file(const tlsa_zone_edit *ed, size_t i, const char **target,
 				const char **temp)
 {
+	tlsa_err_clear();
 	if (ed == NULL || i >= ed->nout)
 		return TLSA_ERR_INVALID;
 	if (target)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "name-internal.h"
+#include "error-internal.h"
 #include "zonebuf.h"
 #include "zoneedit.h"
 #include "zonefail.h"
@@ -138,6 +139,7 @@ tlsa_status tlsa_zone_edit_add_record(tlsa_zone_edit *ed, const char *text)
 	int depth = 0;
 	tlsa_status st;
 
+	tlsa_err_clear();
 	if (ed == NULL || text == NULL)
 		return TLSA_ERR_INVALID;
 	if (tlsa_zone_tokenize(&t, text, strlen(text), 0, &depth, (size_t)-1) != TOK_OK ||
@@ -162,6 +164,7 @@ tlsa_status tlsa_zone_edit_remove(tlsa_zone_edit *ed, const char *owner)
 {
 	char why[128];
 
+	tlsa_err_clear();
 	if (ed == NULL || owner == NULL)
 		return TLSA_ERR_INVALID;
 	if (tlsa_owner_name_why(owner, why, sizeof(why)) != TLSA_OK)

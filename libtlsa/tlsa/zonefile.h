@@ -21,6 +21,9 @@
  * never written: records to change that live in one are an error naming
  * the file and line (keep such records in a snippet with --include).
  *
+ * A failing call gives the file, line and words of the error through
+ * tlsa_error_file(), tlsa_error_line() and tlsa_error_detail().
+ *
  * Typical use:
  *   tlsa_zone_edit_new(&ed);
  *   tlsa_zone_edit_add_record(ed, "_25._tcp.mail.example.org. IN TLSA 3 1 1 ab..");
@@ -68,13 +71,6 @@ enum {
 	TLSA_ZONE_FORCE = 1 << 2,	 /* allow serial moves RFC 1982 refuses */
 	TLSA_ZONE_SERIAL_ONLY = 1 << 3	 /* bump the serial even with nothing to change */
 };
-
-/* Where an error was found: file, line (0: none) and a detail. */
-typedef struct tlsa_zone_where {
-	char file[1024];
-	unsigned long line;
-	char detail[256];
-} tlsa_zone_where;
 
 /* What tlsa_zone_edit_prepare() found and plans to do. */
 typedef struct tlsa_zone_report {
@@ -143,11 +139,11 @@ tlsa_status tlsa_zone_edit_set_scratch_dir(tlsa_zone_edit *ed, const char *dir);
  * the records given for it.  TLSA_ERR_ZONE_RECORD or _NOT_TLSA, or
  * TLSA_ERR_DNS_NAME for an owner tlsa_owner_name_check() refuses (or, when
  * an origin is set, one too long once completed by it), with the detail
- * in tlsa_zone_edit_where().
+ * in tlsa_error_detail().
  */
 tlsa_status tlsa_zone_edit_add_record(tlsa_zone_edit *ed, const char *text);
 /* Delete the TLSA RRset of owner (TLSA_ERR_DNS_NAME for a name
- * tlsa_owner_name_check() refuses, the reason in tlsa_zone_edit_where()). */
+ * tlsa_owner_name_check() refuses, the reason in tlsa_error_detail()). */
 tlsa_status tlsa_zone_edit_remove(tlsa_zone_edit *ed, const char *owner);
 
 /*
@@ -183,9 +179,6 @@ void tlsa_zone_edit_abort(tlsa_zone_edit *ed);
  * on paths fixed before the files were created; for a signal handler.
  */
 void tlsa_zone_edit_unlink_temps(const tlsa_zone_edit *ed);
-
-/* Where the last error was found. */
-const tlsa_zone_where *tlsa_zone_edit_where(const tlsa_zone_edit *ed);
 
 /*
  * The records given so far as a zone-file snippet for $INCLUDE: one line

@@ -145,7 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		tlsa_zone_edit_abort(ed);
 	} else {
-		(void)tlsa_zone_edit_where(ed);
+		(void)tlsa_error_detail();
 	}
 	tlsa_zone_edit_free(ed);
 	return 0;

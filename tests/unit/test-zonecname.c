@@ -59,8 +59,8 @@ static tlsa_status edit(const char *rec, const char *remove, unsigned flags, con
 		st = tlsa_zone_edit_prepare(ed, zone, &rep);
 	if (st == TLSA_OK)
 		st = tlsa_zone_edit_commit(ed, NULL);
-	snprintf(where, sizeof(where), "%s: line %lu: %s", tlsa_zone_edit_where(ed)->file,
-		 tlsa_zone_edit_where(ed)->line, tlsa_zone_edit_where(ed)->detail);
+	snprintf(where, sizeof(where), "%s: line %lu: %s", tlsa_error_file(), tlsa_error_line(),
+		 tlsa_error_detail());
 	tlsa_zone_edit_free(ed);
 	return st;
 }

@@ -207,7 +207,7 @@ int main(void)
 	tlsa_zone_edit_new(&ed);
 	tlsa_zone_edit_add_record(ed, recs1[0]);
 	st = tlsa_zone_edit_prepare(ed, zone, &rep);
-	ok(st == TLSA_ERR_ZONE_SYNTAX && tlsa_zone_edit_where(ed)->line == 4,
+	ok(st == TLSA_ERR_ZONE_SYNTAX && tlsa_error_line() == 4,
 	   "an unclosed parenthesis is a syntax error naming the line it opened on");
 	tlsa_zone_edit_free(ed);
 	put(zone,
@@ -232,8 +232,8 @@ int main(void)
 	tlsa_zone_edit_new(&ed);
 	tlsa_zone_edit_add_record(ed, recs1[0]);
 	st = tlsa_zone_edit_prepare(ed, zone, &rep);
-	ok(st == TLSA_ERR_ZONE_IN_INCLUDE && tlsa_zone_edit_where(ed)->line == 1 &&
-	       strstr(tlsa_zone_edit_where(ed)->file, "hosts.inc") != NULL,
+	ok(st == TLSA_ERR_ZONE_IN_INCLUDE && tlsa_error_line() == 1 &&
+	       strstr(tlsa_error_file(), "hosts.inc") != NULL,
 	   "records to change in an included file (beside the zone) are an error naming it");
 	tlsa_zone_edit_free(ed);
 	put(path, "_25._tcp.mail IN TLSA 3 1 1 " K2 "\n");
@@ -364,8 +364,7 @@ int main(void)
 		tlsa_zone_edit_new(&ed);
 		is_int(tlsa_zone_edit_remove(ed, "mail example.org."), TLSA_ERR_DNS_NAME,
 		       "tlsa_zone_edit_remove refuses an owner no zone file can carry");
-		ok(strstr(tlsa_zone_edit_where(ed)->detail, "'mail example.org.' has a space") !=
-		       NULL,
+		ok(strstr(tlsa_error_detail(), "'mail example.org.' has a space") != NULL,
 		   "and the reason names it");
 		is_int(tlsa_zone_edit_set_origin(ed, "@"), TLSA_ERR_DNS_NAME,
 		       "tlsa_zone_edit_set_origin refuses '@'");
