@@ -93,7 +93,9 @@ typedef struct tlsa_resolver tlsa_resolver;
  * answer with the ID of a try, the QR bit and the question asked, on the
  * try's connected socket, is believed.
  * Errors: TLSA_ERR_RESOLVER_ADDR, TLSA_ERR_RESOLV_CONF,
- * TLSA_ERR_ANCHOR_READ, TLSA_ERR_ANCHOR_SYNTAX, TLSA_ERR_ANCHOR_EMPTY.
+ * TLSA_ERR_ANCHOR_READ, TLSA_ERR_ANCHOR_SYNTAX, TLSA_ERR_ANCHOR_EMPTY (the
+ * last three with tlsa_error_file() and tlsa_error_line() as
+ * tlsa_trust_anchor_check() gives them).
  */
 tlsa_status tlsa_resolver_new(const char *const *servers, size_t nservers, unsigned timeout_ms,
 			      const char *trust_anchor_file, tlsa_resolver **out);
@@ -259,11 +261,11 @@ tlsa_status tlsa_resolver_addr_parse(const char *text, int *family, unsigned cha
 
 /*
  * Read a trust anchor file as tlsa_resolver_new() does, to tell the user
- * where it is wrong: on TLSA_ERR_ANCHOR_SYNTAX *line (may be NULL) is the
- * line of the bad record; *count (may be NULL) gets the number of DS and
- * DNSKEY records read.
+ * where it is wrong: on failure tlsa_error_file() is the file and, with
+ * TLSA_ERR_ANCHOR_SYNTAX, tlsa_error_line() the line of the bad record;
+ * *count (may be NULL) gets the number of DS and DNSKEY records read.
  */
-tlsa_status tlsa_trust_anchor_check(const char *file, unsigned *line, size_t *count);
+tlsa_status tlsa_trust_anchor_check(const char *file, size_t *count);
 
 /* 1 when the address is on loopback (127.0.0.0/8, ::1, ::ffff:127.x). */
 int tlsa_addr_is_loopback(int family, const unsigned char addr[16]);
