@@ -185,15 +185,27 @@ static int note_error(int ok, X509_STORE_CTX *store)
 	return ok;
 }
 
+/* A result and the text it owns; the result's strings point here. */
+struct result_store {
+	tlsa_verify_result pub; /* first: a result is its store */
+	char why[600];
+	char version[16];
+	char cipher[64];
+};
+#define STORE(r) ((struct result_store *)(r))
+
 static tlsa_status fail(tlsa_verify_result *r, tlsa_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static tlsa_status fail(tlsa_verify_result *r, tlsa_status st, const char *fmt, ...)
 {
+	char why[sizeof(STORE(r)->why)];
 	va_list ap;
 
+	/* Through a copy: the words may quote the result's earlier ones. */
 	va_start(ap, fmt);
-	vsnprintf(r->why, sizeof(r->why), fmt, ap);
+	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
+	memcpy(STORE(r)->why, why, sizeof(why));
 	r->status = st;
 	return st;
 }
@@ -639,7 +651,7 @@ static tlsa_status session_fd(int fd, const tlsa_verify_opts *o, tlsa_verify_res
 		so.timeout_ms = timeout;
 		st = tlsa_starttls_run(o->starttls, fd, &so);
 		if (st != TLSA_OK) {
-			snprintf(r->why, sizeof(r->why), "%s", tlsa_error_detail());
+			snprintf(STORE(r)->why, sizeof(STORE(r)->why), "%s", tlsa_error_detail());
 			r->status = st;
 			goto out;
 		}
@@ -705,8 +717,8 @@ have_ctx:
 	if (st != TLSA_OK)
 		goto out;
 	r->handshake = 1;
-	snprintf(r->version, sizeof(r->version), "%s", SSL_get_version(ssl));
-	snprintf(r->cipher, sizeof(r->cipher), "%s", SSL_get_cipher_name(ssl));
+	snprintf(STORE(r)->version, sizeof(STORE(r)->version), "%s", SSL_get_version(ssl));
+	snprintf(STORE(r)->cipher, sizeof(STORE(r)->cipher), "%s", SSL_get_cipher_name(ssl));
 	st = keep_chain(ssl, r);
 	if (st != TLSA_OK) {
 		fail(r, st, "cannot keep the certificate chain: %s", tlsa_strerror(st));
@@ -756,10 +768,15 @@ static tlsa_status session(const char *address, unsigned port, const tlsa_verify
 /* A result with one slot per record, or NULL when out of memory. */
 static tlsa_verify_result *result_new(const tlsa_verify_opts *opts)
 {
-	tlsa_verify_result *r = calloc(1, sizeof(*r));
+	struct result_store *store = calloc(1, sizeof(*store));
+	tlsa_verify_result *r;
 
-	if (r == NULL)
+	if (store == NULL)
 		return NULL;
+	r = &store->pub;
+	r->why = store->why;
+	r->version = store->version;
+	r->cipher = store->cipher;
 	r->match_depth = -1;
 	r->match_index = -1;
 	r->key_type = opts->key_type;
@@ -767,12 +784,21 @@ static tlsa_verify_result *result_new(const tlsa_verify_opts *opts)
 	if (opts->nrecords > 0) {
 		r->records = calloc(opts->nrecords, sizeof(*r->records));
 		if (r->records == NULL) {
-			free(r);
+			free(store);
 			return NULL;
 		}
 	}
 	r->status = TLSA_ERR_INTERNAL;
 	return r;
+}
+
+/* The status of a session, its words also in the error record. */
+static tlsa_status said(const tlsa_verify_result *r, tlsa_status st)
+{
+	tlsa_err_clear();
+	if (st != TLSA_OK)
+		tlsa_err_detail("%s", r->why);
+	return st;
 }
 
 tlsa_status tlsa_verify_fd(int fd, const tlsa_verify_opts *opts, tlsa_verify_result **out)
@@ -790,10 +816,10 @@ tlsa_status tlsa_verify_fd(int fd, const tlsa_verify_opts *opts, tlsa_verify_res
 	/* Every step waits with poll(): the socket must not block. */
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
-		return fail(r, TLSA_ERR_IO, "cannot make the socket non-blocking: %s",
-			    strerror(errno));
+		return said(r, fail(r, TLSA_ERR_IO, "cannot make the socket non-blocking: %s",
+				    strerror(errno)));
 	r->connected = 1;
-	return session_fd(fd, opts, r);
+	return said(r, session_fd(fd, opts, r));
 }
 
 tlsa_status tlsa_verify(const char *address, unsigned port, const tlsa_verify_opts *opts,
@@ -809,7 +835,7 @@ tlsa_status tlsa_verify(const char *address, unsigned port, const tlsa_verify_op
 	if (r == NULL)
 		return TLSA_ERR_NOMEM;
 	*out = r;
-	return session(address, port, opts, r);
+	return said(r, session(address, port, opts, r));
 }
 
 /* Report order: RSA, ECDSA, Ed25519, Ed448, then anything else. */
@@ -893,7 +919,7 @@ tlsa_status tlsa_verify_each(const char *address, unsigned port, const tlsa_veri
 				snprintf(asked + len, sizeof(asked) - len, "%s%s",
 					 len > 0 ? ", " : "", families[i].name);
 			}
-		snprintf(refused->why, sizeof(refused->why),
+		snprintf(STORE(refused)->why, sizeof(STORE(refused)->why),
 			 "no certificate of the key types asked for (%s): the server refused "
 			 "handshakes offering only their signature algorithms",
 			 asked);
@@ -948,7 +974,8 @@ tlsa_status tlsa_fetch_chain(const char *address, unsigned port, const tlsa_veri
 	} else {
 		if (r->handshake) {
 			st = TLSA_ERR_HANDSHAKE;
-			snprintf(r->why, sizeof(r->why), "server presented no certificate");
+			snprintf(STORE(r)->why, sizeof(STORE(r)->why),
+				 "server presented no certificate");
 		}
 		tlsa_err_detail("%s", r->why);
 	}

@@ -117,13 +117,18 @@ typedef struct tlsa_rec_result {
 			    records that OpenSSL did not need to try */
 } tlsa_rec_result;
 
+/*
+ * The outcome of one session.  Library-allocated: read it, never build
+ * one; fields are only ever appended.  Its strings are the result's own,
+ * never NULL, and live until tlsa_verify_result_free().
+ */
 typedef struct tlsa_verify_result {
 	tlsa_status status;	  /* TLSA_OK: verified; else the step that failed */
-	char why[600];		  /* the failure in words, "" when verified */
+	const char *why;	  /* the failure in words, "" when verified */
 	int connected;		  /* the TCP connection was made */
 	int handshake;		  /* the TLS handshake completed */
-	char version[16];	  /* "TLSv1.3" */
-	char cipher[64];	  /* "TLS_AES_256_GCM_SHA384" */
+	const char *version;	  /* "TLSv1.3"; "" before a handshake */
+	const char *cipher;	  /* "TLS_AES_256_GCM_SHA384"; "" before a handshake */
 	long verify_error;	  /* X509_V_OK (0) or OpenSSL's X509_V_ERR_* */
 	int match_depth;	  /* depth OpenSSL matched at, -1 when none */
 	int match_index;	  /* index of the record that matched, -1 when none */
@@ -142,7 +147,9 @@ typedef struct tlsa_verify_result {
  * dialogue if any, handshake and verify against opts->records.  *out is
  * set unless out of memory; free it with tlsa_verify_result_free().
  * Returns TLSA_OK when the peer was authenticated by a TLSA record, else
- * the failure also kept in (*out)->status with words in (*out)->why.
+ * the failure also kept in (*out)->status with words in (*out)->why (and
+ * in tlsa_error_detail(): the words are the session's, kept in the result
+ * as data, and the call's failure detail too).
  * With no records at all, the handshake is made without verification
  * (to fetch a chain) and TLSA_ERR_NO_USABLE is returned after it.
  */

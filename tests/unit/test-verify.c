@@ -335,6 +335,8 @@ int main(void)
 	is_int(tlsa_verify("mx.example", 25, &opts, &r), TLSA_ERR_ADDRESS,
 	       "a host name is not an address: tlsa_verify wants numbers");
 	ok(r != NULL && strstr(r->why, "not a numeric") != NULL, "the address error is in words");
+	ok(r != NULL && strcmp(tlsa_error_detail(), r->why) == 0,
+	   "and the same words are the failure's detail in the error record");
 	tlsa_verify_result_free(r);
 	is_str(tlsa_rec_state_name(TLSA_REC_IGNORED), "ignored", "record states have names");
 
