@@ -634,7 +634,7 @@ int cmd_zone(int argc, char **argv)
 	int rc;
 
 	memset(&o, 0, sizeof(o));
-	o.serial.policy = TLSA_SERIAL_AUTO;
+	o.serial = (tlsa_serial_spec)TLSA_SERIAL_SPEC_INIT;
 	cli.cmd = "zone";
 	rc = parse_options(argc, argv, &o);
 	if (rc == GO_ON)

@@ -28,6 +28,7 @@
 
 #include "error-internal.h"
 #include "net-internal.h"
+#include "opts-internal.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
 
@@ -683,16 +684,16 @@ int tlsa_starttls_has_dialogue(const tlsa_starttls *proto)
 
 tlsa_status tlsa_starttls_run(const tlsa_starttls *proto, int fd, const tlsa_starttls_opts *opts)
 {
-	static const tlsa_starttls_opts defaults = {NULL, NULL, 0};
+	tlsa_starttls_opts whole = TLSA_STARTTLS_OPTS_INIT;
 	struct conv c;
 	tlsa_status st;
 
 	tlsa_err_clear();
-	if (proto == NULL || fd < 0)
+	if (proto == NULL || fd < 0 || (opts != NULL && TLSA_OPTS_COPY(&whole, opts) != 0))
 		return TLSA_ERR_INVALID;
 	memset(&c, 0, sizeof(c));
 	c.fd = fd;
-	c.opts = opts != NULL ? opts : &defaults;
+	c.opts = &whole;
 	c.timeout_ms = c.opts->timeout_ms > 0 ? c.opts->timeout_ms : DEFAULT_TIMEOUT_MS;
 	if (proto->talk != NULL)
 		st = proto->talk(&c);

@@ -43,6 +43,7 @@
 
 #include "error-internal.h"
 #include "net-internal.h"
+#include "opts-internal.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
 #define CHAIN_MAX	   32
@@ -629,7 +630,7 @@ static tlsa_status session_fd(int fd, const tlsa_verify_opts *o, tlsa_verify_res
 	BIO_METHOD *method = NULL;
 	BIO *bio;
 	struct first_error fe = {X509_V_OK, -1};
-	tlsa_starttls_opts so;
+	tlsa_starttls_opts so = TLSA_STARTTLS_OPTS_INIT;
 	char base[256], sni[256], name[256], reason[256];
 	int timeout = o->timeout_ms > 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
 	const struct family *fam = family_of(o->key_type);
@@ -801,13 +802,16 @@ static tlsa_status said(const tlsa_verify_result *r, tlsa_status st)
 	return st;
 }
 
-tlsa_status tlsa_verify_fd(int fd, const tlsa_verify_opts *opts, tlsa_verify_result **out)
+tlsa_status tlsa_verify_fd(int fd, const tlsa_verify_opts *opts_in, tlsa_verify_result **out)
 {
+	tlsa_verify_opts whole, *opts = &whole;
 	tlsa_verify_result *r;
 	int flags;
 
+	tlsa_err_clear();
 	*out = NULL;
-	if (fd < 0 || opts == NULL || (opts->nrecords > 0 && opts->records == NULL))
+	if (fd < 0 || TLSA_OPTS_COPY(&whole, opts_in) != 0 ||
+	    (opts->nrecords > 0 && opts->records == NULL))
 		return TLSA_ERR_INVALID;
 	r = result_new(opts);
 	if (r == NULL)
@@ -822,13 +826,15 @@ tlsa_status tlsa_verify_fd(int fd, const tlsa_verify_opts *opts, tlsa_verify_res
 	return said(r, session_fd(fd, opts, r));
 }
 
-tlsa_status tlsa_verify(const char *address, unsigned port, const tlsa_verify_opts *opts,
+tlsa_status tlsa_verify(const char *address, unsigned port, const tlsa_verify_opts *opts_in,
 			tlsa_verify_result **out)
 {
+	tlsa_verify_opts whole, *opts = &whole;
 	tlsa_verify_result *r;
 
+	tlsa_err_clear();
 	*out = NULL;
-	if (address == NULL || opts == NULL || port == 0 || port > 65535 ||
+	if (address == NULL || TLSA_OPTS_COPY(&whole, opts_in) != 0 || port == 0 || port > 65535 ||
 	    (opts->nrecords > 0 && opts->records == NULL))
 		return TLSA_ERR_INVALID;
 	r = result_new(opts);
@@ -876,12 +882,12 @@ tlsa_status tlsa_verify_each(const char *address, unsigned port, const tlsa_veri
 
 	*out = NULL;
 	*nout = 0;
-	if (opts == NULL || (types & ~(TLSA_KEY_FIRST | TLSA_KEY_ALL)) != 0 || types == 0)
+	if (TLSA_OPTS_COPY(&o, opts) != 0 || (types & ~(TLSA_KEY_FIRST | TLSA_KEY_ALL)) != 0 ||
+	    types == 0)
 		return TLSA_ERR_INVALID;
 	v = calloc(NFAMILIES + 1, sizeof(*v));
 	if (v == NULL)
 		return TLSA_ERR_NOMEM;
-	o = *opts;
 	if (types & TLSA_KEY_FIRST) {
 		o.key_type = TLSA_KEY_UNKNOWN;
 		(void)tlsa_verify(address, port, &o, &r);
@@ -956,12 +962,14 @@ void tlsa_verify_result_free(tlsa_verify_result *res)
 tlsa_status tlsa_fetch_chain(const char *address, unsigned port, const tlsa_verify_opts *opts,
 			     tlsa_input **chain)
 {
-	tlsa_verify_opts o = *opts;
+	tlsa_verify_opts o;
 	tlsa_verify_result *r = NULL;
 	tlsa_status st;
 
 	tlsa_err_clear();
 	*chain = NULL;
+	if (TLSA_OPTS_COPY(&o, opts) != 0)
+		return TLSA_ERR_INVALID;
 	o.records = NULL;
 	o.nrecords = 0;
 	st = tlsa_verify(address, port, &o, &r);

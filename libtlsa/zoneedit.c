@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "name-internal.h"
+#include "opts-internal.h"
 #include "error-internal.h"
 #include "zoneedit.h"
 #include "zonefail.h"
@@ -65,7 +66,7 @@ tlsa_status tlsa_zone_edit_new(tlsa_zone_edit **out)
 	ed = calloc(1, sizeof(*ed));
 	if (ed == NULL)
 		return TLSA_ERR_NOMEM;
-	ed->serial.policy = TLSA_SERIAL_AUTO;
+	ed->serial = (tlsa_serial_spec)TLSA_SERIAL_SPEC_INIT;
 	ed->now = time(NULL); /* a default only; callers set their clock */
 	ed->zone_fd = -1;
 	*out = ed;
@@ -147,8 +148,10 @@ tlsa_status tlsa_zone_edit_set_origin(tlsa_zone_edit *ed, const char *origin)
 
 void tlsa_zone_edit_set_serial(tlsa_zone_edit *ed, const tlsa_serial_spec *spec, time_t now)
 {
-	if (spec != NULL)
-		ed->serial = *spec;
+	tlsa_serial_spec whole;
+
+	if (TLSA_OPTS_COPY(&whole, spec) == 0)
+		ed->serial = whole;
 	ed->now = now;
 }
 

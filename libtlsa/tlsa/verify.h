@@ -75,8 +75,11 @@ const char *tlsa_key_type_name(tlsa_key_type type);
  */
 tlsa_status tlsa_key_types_parse(const char *text, unsigned *mask);
 
-/* What to connect to and how to verify. */
+/* What to connect to and how to verify.  Start from TLSA_VERIFY_OPTS_INIT,
+ * which sets size (see libtlsa(3): structs a caller fills carry their
+ * size); one whose size is not set is TLSA_ERR_INVALID. */
 typedef struct tlsa_verify_opts {
+	size_t size;		  /* sizeof(tlsa_verify_opts) */
 	const char *base_domain;  /* TLSA base domain: DANE-TA name checks */
 	const char *const *names; /* more names a DANE-TA chain may carry */
 	size_t nnames;
@@ -96,6 +99,10 @@ typedef struct tlsa_verify_opts {
 	tlsa_key_type key_type;	    /* offer only this family's signature
 				       algorithms; TLSA_KEY_UNKNOWN (0): all */
 } tlsa_verify_opts;
+#define TLSA_VERIFY_OPTS_INIT                                                                      \
+	{                                                                                          \
+		.size = sizeof(tlsa_verify_opts)                                                   \
+	}
 
 /* What became of one record. */
 typedef enum tlsa_rec_state {

@@ -33,7 +33,7 @@ int main(int argc, char **argv)
 	size_t len;
 	tlsa_input *in;
 	tlsa_record *rec, *parsed;
-	tlsa_serial_spec spec;
+	tlsa_serial_spec spec = TLSA_SERIAL_SPEC_INIT;
 	tlsa_status st;
 	uint32_t next;
 	unsigned warnings;

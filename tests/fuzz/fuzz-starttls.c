@@ -30,10 +30,13 @@ static const char *const protos[] = {"smtp",	    "lmtp", "imap",  "pop3", "ftp",
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const tlsa_starttls *proto;
-	tlsa_starttls_opts o = {"client.example", "example.org", 1000};
+	tlsa_starttls_opts o = TLSA_STARTTLS_OPTS_INIT;
 	int sv[2];
 	ssize_t n;
 
+	o.client_name = "client.example";
+	o.server_name = "example.org";
+	o.timeout_ms = 1000;
 	if (size < 2)
 		return 0;
 	proto = tlsa_starttls_find(protos[data[0] % NPROTOS]);

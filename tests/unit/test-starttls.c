@@ -81,8 +81,11 @@ struct run {
 static struct run script(const char *proto, const char *server, struct pair *p, int timeout_ms)
 {
 	struct run r;
-	tlsa_starttls_opts o = {"client.example", "example.org", timeout_ms};
+	tlsa_starttls_opts o = TLSA_STARTTLS_OPTS_INIT;
 
+	o.client_name = "client.example";
+	o.server_name = "example.org";
+	o.timeout_ms = timeout_ms;
 	pair_open(p);
 	put(p->server, server, strlen(server));
 	r.st = tlsa_starttls_run(tlsa_starttls_find(proto), p->client, &o);
@@ -182,8 +185,9 @@ static void test_smtp(void)
 	put(p.server, "220 mx ESMTP\r\n", 14);
 	shutdown(p.server, SHUT_WR);
 	{
-		tlsa_starttls_opts o = {NULL, NULL, 2000};
+		tlsa_starttls_opts o = TLSA_STARTTLS_OPTS_INIT;
 
+		o.timeout_ms = 2000;
 		r.st = tlsa_starttls_run(tlsa_starttls_find("smtp"), p.client, &o);
 		snprintf(r.why, sizeof(r.why), "%s", tlsa_error_detail());
 	}
@@ -314,8 +318,9 @@ static void test_others(void)
 						0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00};
 	unsigned char got[64];
 	ssize_t n;
-	tlsa_starttls_opts o = {NULL, NULL, 2000};
+	tlsa_starttls_opts o = TLSA_STARTTLS_OPTS_INIT;
 
+	o.timeout_ms = 2000;
 	r = script("lmtp", "220 lmtp ready\r\n250-host\r\n250 STARTTLS\r\n220 go\r\n", &p, 2000);
 	is_int(r.st, TLSA_OK, "lmtp: LHLO offering STARTTLS leads to TLS");
 	is_str(sent(&p), "LHLO client.example\r\nSTARTTLS\r\n", "lmtp: the client says LHLO");

@@ -114,7 +114,7 @@ static tlsa_record *spki_record(EVP_PKEY *key)
 
 static void opts_init(tlsa_verify_opts *o, const tlsa_record *const *recs, size_t n)
 {
-	memset(o, 0, sizeof(*o));
+	*o = (tlsa_verify_opts)TLSA_VERIFY_OPTS_INIT;
 	o->base_domain = "host.test";
 	o->records = recs;
 	o->nrecords = n;

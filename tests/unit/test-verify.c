@@ -124,7 +124,7 @@ static struct outcome session(SSL_CTX *ctx, enum mode mode, const tlsa_record *c
 	int sv[2];
 	tlsa_verify_opts opts;
 
-	memset(&opts, 0, sizeof(opts));
+	opts = (tlsa_verify_opts)TLSA_VERIFY_OPTS_INIT;
 	opts.base_domain = base;
 	opts.records = recs;
 	opts.nrecords = n;
@@ -331,7 +331,7 @@ int main(void)
 		tlsa_verify_ctx_free(vctx);
 	}
 
-	memset(&opts, 0, sizeof(opts));
+	opts = (tlsa_verify_opts)TLSA_VERIFY_OPTS_INIT;
 	is_int(tlsa_verify("mx.example", 25, &opts, &r), TLSA_ERR_ADDRESS,
 	       "a host name is not an address: tlsa_verify wants numbers");
 	ok(r != NULL && strstr(r->why, "not a numeric") != NULL, "the address error is in words");

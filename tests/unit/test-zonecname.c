@@ -39,7 +39,7 @@ static int holds(const char *text)
  * snippet (or NULL).  The error's place and detail go to where[]. */
 static tlsa_status edit(const char *rec, const char *remove, unsigned flags, const char *snippet)
 {
-	tlsa_serial_spec spec = {TLSA_SERIAL_INCREMENT, 0};
+	tlsa_serial_spec spec = {.size = sizeof(spec), .policy = TLSA_SERIAL_INCREMENT};
 	tlsa_zone_report rep;
 	tlsa_zone_edit *ed;
 	tlsa_status st;

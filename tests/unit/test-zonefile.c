@@ -31,7 +31,7 @@
 static tlsa_status edit(const char *const *recs, const char *const *removes, unsigned flags,
 			tlsa_zone_report *rep)
 {
-	tlsa_serial_spec spec = {TLSA_SERIAL_INCREMENT, 0};
+	tlsa_serial_spec spec = {.size = sizeof(spec), .policy = TLSA_SERIAL_INCREMENT};
 	tlsa_zone_edit *ed;
 	tlsa_status st;
 

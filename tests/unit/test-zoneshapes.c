@@ -40,7 +40,7 @@ static struct {
 static tlsa_status edit(const char *rec, const char *remove, tlsa_serial_policy policy,
 			uint32_t value, unsigned flags, tlsa_zone_report *rep)
 {
-	tlsa_serial_spec spec = {policy, value};
+	tlsa_serial_spec spec = {.size = sizeof(spec), .policy = policy, .number = value};
 	tlsa_zone_edit *ed;
 	tlsa_status st = TLSA_OK;
 
