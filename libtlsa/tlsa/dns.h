@@ -26,6 +26,10 @@
  * round-trip estimates it learns are kept under a mutex held only for a
  * few instructions.  Lookups keep no cache.
  *
+ * Every result here is library-allocated: read it and free it with its
+ * _free function, never build or copy one; fields are only ever appended,
+ * and its strings are its own.
+ *
  * Lookups return TLSA_OK whenever they produced a result, including a
  * bogus or indeterminate one (timeout, SERVFAIL): the DNS outcome is in
  * the result's state and reason.  Other statuses mean the lookup could not
@@ -196,7 +200,7 @@ void tlsa_tlsa_result_free(tlsa_tlsa_result *result);
 typedef struct tlsa_address {
 	int family;		/* AF_INET or AF_INET6 */
 	unsigned char addr[16]; /* network byte order; 4 bytes used for AF_INET */
-	char text[46];		/* "192.0.2.1", "2001:db8::1" */
+	const char *text;	/* "192.0.2.1", "2001:db8::1"; the result's own */
 	tlsa_dnssec state;	/* of the RRset it came from */
 } tlsa_address;
 
