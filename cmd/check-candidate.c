@@ -112,7 +112,7 @@ static int matches_live_issuer(const struct check_target *t, const tlsa_input *i
 			       const tlsa_record *r, int *depth)
 {
 	const unsigned char *der;
-	tlsa_cert_info leaf, live;
+	tlsa_cert_info leaf = TLSA_CERT_INFO_INIT, live = TLSA_CERT_INFO_INIT;
 	size_t len, i, d, k, n;
 	int found = 0;
 

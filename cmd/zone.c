@@ -291,7 +291,7 @@ static void report_sets(tlsa_zone_edit *ed, int dry_run)
 	static const char *const done[] = {"unchanged", "replaced", "added", "removed"};
 	static const char *const would[] = {"unchanged", "would be replaced", "would be added",
 					    "would be removed"};
-	tlsa_zone_change c;
+	tlsa_zone_change c = TLSA_ZONE_CHANGE_INIT;
 	char line[32];
 	size_t i;
 
@@ -429,7 +429,7 @@ static int commit(const struct zone_opts *o, tlsa_zone_edit *ed)
 
 static int run_edit(const struct zone_opts *o, tlsa_zone_edit *ed)
 {
-	tlsa_zone_report rep;
+	tlsa_zone_report rep = TLSA_ZONE_REPORT_INIT;
 	tlsa_status st;
 	int rc;
 

@@ -205,13 +205,12 @@ static tlsa_status scan_zone(tlsa_zone_edit *ed, enum scan_mode mode, const char
 	return tlsa_zone_scan(&sc, ed->zone_fd);
 }
 
-tlsa_status tlsa_zone_edit_prepare(tlsa_zone_edit *ed, const char *zonefile, tlsa_zone_report *rep)
+static tlsa_status prepare(tlsa_zone_edit *ed, const char *zonefile, tlsa_zone_report *rep)
 {
 	tlsa_zone_report dummy;
 	tlsa_status st;
 	int changed = 0, exclusive;
 
-	tlsa_err_clear();
 	if (ed == NULL || zonefile == NULL || ed->zone_fd >= 0)
 		return TLSA_ERR_INVALID;
 	if (rep == NULL)
@@ -296,6 +295,20 @@ tlsa_status tlsa_zone_edit_prepare(tlsa_zone_edit *ed, const char *zonefile, tls
 
 /* ---- what was prepared ----------------------------------------------- */
 
+tlsa_status tlsa_zone_edit_prepare(tlsa_zone_edit *ed, const char *zonefile, tlsa_zone_report *rep)
+{
+	tlsa_zone_report whole = TLSA_ZONE_REPORT_INIT;
+	tlsa_status st;
+
+	tlsa_err_clear();
+	if (tlsa_opts_size_ok(rep) != 0)
+		return TLSA_ERR_INVALID;
+	st = prepare(ed, zonefile, &whole);
+	if (rep != NULL)
+		TLSA_OPTS_GIVE(rep, &whole);
+	return st;
+}
+
 size_t tlsa_zone_edit_change_count(const tlsa_zone_edit *ed)
 {
 	return ed ? ed->ntargets : 0;
@@ -304,17 +317,19 @@ size_t tlsa_zone_edit_change_count(const tlsa_zone_edit *ed)
 tlsa_status tlsa_zone_edit_change(const tlsa_zone_edit *ed, size_t i, tlsa_zone_change *out)
 {
 	const struct target *tg;
+	tlsa_zone_change whole = TLSA_ZONE_CHANGE_INIT;
 
 	tlsa_err_clear();
-	if (ed == NULL || out == NULL || i >= ed->ntargets)
+	if (ed == NULL || out == NULL || tlsa_opts_size_ok(out) != 0 || i >= ed->ntargets)
 		return TLSA_ERR_INVALID;
 	tg = &ed->targets[i];
-	out->owner = tg->display;
-	out->file = tg->in_snippet ? ed->snippet : ed->zone_path;
-	out->line = tg->line;
-	out->kind = tg->kind;
-	out->old_count = tg->old_count;
-	out->new_count = tg->nwants;
+	whole.owner = tg->display;
+	whole.file = tg->in_snippet ? ed->snippet : ed->zone_path;
+	whole.line = tg->line;
+	whole.kind = tg->kind;
+	whole.old_count = tg->old_count;
+	whole.new_count = tg->nwants;
+	TLSA_OPTS_GIVE(out, &whole);
 	return TLSA_OK;
 }
 

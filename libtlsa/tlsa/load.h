@@ -87,15 +87,21 @@ int tlsa_input_is_ca(const tlsa_input *in, size_t i);
 /*
  * Details that need a full decode, for JSON output and reports: subject
  * and issuer as one-line RFC 2253 strings (malloc'd; free with
- * tlsa_cert_info_clear).
+ * tlsa_cert_info_clear).  Filled in the caller's memory: start from
+ * TLSA_CERT_INFO_INIT, which sets size (see libtlsa(3)).
  */
 typedef struct tlsa_cert_info {
+	size_t size; /* sizeof(tlsa_cert_info) */
 	char *subject;
 	char *issuer;
 	time_t not_before;
 	time_t not_after;
 	int is_ca;
 } tlsa_cert_info;
+#define TLSA_CERT_INFO_INIT                                                                        \
+	{                                                                                          \
+		.size = sizeof(tlsa_cert_info)                                                     \
+	}
 
 tlsa_status tlsa_cert_info_get(const unsigned char *der, size_t len, tlsa_cert_info *info);
 void tlsa_cert_info_clear(tlsa_cert_info *info);

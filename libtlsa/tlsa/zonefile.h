@@ -55,13 +55,20 @@ typedef enum tlsa_zone_set_change {
 	TLSA_ZONE_SET_REMOVED
 } tlsa_zone_set_change;
 
+/* Filled by tlsa_zone_edit_change() in the caller's memory: start from
+ * TLSA_ZONE_CHANGE_INIT, which sets size (see libtlsa(3)). */
 typedef struct tlsa_zone_change {
+	size_t size;	    /* sizeof(tlsa_zone_change) */
 	const char *owner;  /* absolute, as given */
 	const char *file;   /* the file holding the set: the zone or the snippet */
 	unsigned long line; /* line of its first record before the edit; 0: none */
 	tlsa_zone_set_change kind;
 	size_t old_count, new_count; /* records before and after */
 } tlsa_zone_change;
+#define TLSA_ZONE_CHANGE_INIT                                                                      \
+	{                                                                                          \
+		.size = sizeof(tlsa_zone_change)                                                   \
+	}
 
 /* Flags for tlsa_zone_edit_set_flags(). */
 enum {
@@ -72,8 +79,10 @@ enum {
 	TLSA_ZONE_SERIAL_ONLY = 1 << 3	 /* bump the serial even with nothing to change */
 };
 
-/* What tlsa_zone_edit_prepare() found and plans to do. */
+/* What tlsa_zone_edit_prepare() found and plans to do, filled in the
+ * caller's memory: start from TLSA_ZONE_REPORT_INIT, which sets size. */
 typedef struct tlsa_zone_report {
+	size_t size;	    /* sizeof(tlsa_zone_report) */
 	int changed;	    /* some file is to be written */
 	int serial_changed; /* the SOA serial moves */
 	uint32_t old_serial, new_serial;
@@ -91,6 +100,10 @@ typedef struct tlsa_zone_report {
 	unsigned long zone_links; /* the zone file's hard links: above 1, the other
 				     names keep the old text when it is replaced */
 } tlsa_zone_report;
+#define TLSA_ZONE_REPORT_INIT                                                                      \
+	{                                                                                          \
+		.size = sizeof(tlsa_zone_report)                                                   \
+	}
 
 /*
  * Whether name can stand as the owner of a zone-file line: "@", ".", or a

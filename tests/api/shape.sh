@@ -66,8 +66,10 @@ sed -E 's/unsigned char [a-z_0-9]+ ?\[[^]]*\]//g' "$T/decls" |
 ok $? "no public struct holds text in a fixed char array"
 sed "s/^/#   /" "$T/chararrays"
 
-# The structs a caller fills carry their size first, set by an initialiser.
-for s in tlsa_verify_opts tlsa_starttls_opts tlsa_serial_spec; do
+# The structs a caller fills, or has the library fill in its memory,
+# carry their size first, set by an initialiser.
+for s in tlsa_verify_opts tlsa_starttls_opts tlsa_serial_spec tlsa_zone_report tlsa_zone_change \
+	tlsa_cert_info; do
 	grep -Eq "typedef struct $s \{ ?size_t size;" "$T/decls"
 	ok $? "$s begins with its size"
 	init=$(echo "$s" | sed 's/^tlsa_//' | tr a-z A-Z)

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	tlsa_input *in = NULL;
-	tlsa_cert_info info;
+	tlsa_cert_info info = TLSA_CERT_INFO_INIT;
 	unsigned want;
 	const char *pass;
 	const unsigned char *der;

@@ -224,7 +224,7 @@ static void test_times(void)
 		X509 *x = make_cert(k, "time.example", NULL, NULL, 0, 0, 30);
 		unsigned char *der;
 		tlsa_input *in = NULL;
-		tlsa_cert_info info;
+		tlsa_cert_info info = TLSA_CERT_INFO_INIT;
 		time_t nb = 0, na = 0;
 
 		ASN1_TIME_set_string(X509_getm_notAfter(x), times[i]);

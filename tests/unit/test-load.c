@@ -465,7 +465,7 @@ static void test_cert_info(void)
 	X509 *root = make_cert(rk, "Root", NULL, NULL, 1, 0, 3650);
 	X509 *leaf = make_cert(lk, "leaf.example", root, rk, 0, -2, 90);
 	X509 *certs[2];
-	tlsa_cert_info info;
+	tlsa_cert_info info = TLSA_CERT_INFO_INIT;
 	unsigned char *der;
 	size_t len, i;
 	char want[256];

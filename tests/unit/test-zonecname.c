@@ -40,7 +40,7 @@ static int holds(const char *text)
 static tlsa_status edit(const char *rec, const char *remove, unsigned flags, const char *snippet)
 {
 	tlsa_serial_spec spec = {.size = sizeof(spec), .policy = TLSA_SERIAL_INCREMENT};
-	tlsa_zone_report rep;
+	tlsa_zone_report rep = TLSA_ZONE_REPORT_INIT;
 	tlsa_zone_edit *ed;
 	tlsa_status st;
 

@@ -78,7 +78,7 @@ static int only_files(const char *a, const char *b)
 
 int main(void)
 {
-	tlsa_zone_report rep;
+	tlsa_zone_report rep = TLSA_ZONE_REPORT_INIT;
 	const char *recs1[] = {"_25._tcp.mail.example.org. IN TLSA 3 1 1 " K2, NULL};
 	const char *rel[] = {"_25._tcp.mail 300 IN TLSA 3 1 1 " K2, NULL};
 	const char *rm[] = {"_25._tcp.mail.example.org.", NULL};
@@ -131,7 +131,7 @@ int main(void)
 	tlsa_zone_edit_add_record(ed, "_443._tcp.www.example.org. IN TLSA 3 1 1 " K2);
 	st = tlsa_zone_edit_prepare(ed, zone, &rep);
 	{
-		tlsa_zone_change c0, c1;
+		tlsa_zone_change c0 = TLSA_ZONE_CHANGE_INIT, c1 = TLSA_ZONE_CHANGE_INIT;
 		ok(st == TLSA_OK && tlsa_zone_edit_change_count(ed) == 2 &&
 		       tlsa_zone_edit_change(ed, 0, &c0) == TLSA_OK &&
 		       tlsa_zone_edit_change(ed, 1, &c1) == TLSA_OK &&

@@ -73,7 +73,7 @@ static tlsa_status edit(const char *rec, const char *remove, tlsa_serial_policy 
 
 int main(void)
 {
-	tlsa_zone_report rep;
+	tlsa_zone_report rep = TLSA_ZONE_REPORT_INIT;
 	tlsa_zone_edit *ed;
 	tlsa_status st;
 	char inc[PATH_MAX + 64], rec[600], label[80];
