@@ -98,10 +98,9 @@ typedef struct tlsa_cert_info {
 	time_t not_after;
 	int is_ca;
 } tlsa_cert_info;
-#define TLSA_CERT_INFO_INIT                                                                        \
-	{                                                                                          \
-		.size = sizeof(tlsa_cert_info)                                                     \
-	}
+/* clang-format off */
+#define TLSA_CERT_INFO_INIT {.size = sizeof(tlsa_cert_info)}
+/* clang-format on */
 
 tlsa_status tlsa_cert_info_get(const unsigned char *der, size_t len, tlsa_cert_info *info);
 void tlsa_cert_info_clear(tlsa_cert_info *info);

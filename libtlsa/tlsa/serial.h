@@ -37,10 +37,9 @@ typedef struct tlsa_serial_spec {
 	tlsa_serial_policy policy;
 	uint32_t number; /* for TLSA_SERIAL_NUMBER */
 } tlsa_serial_spec;
-#define TLSA_SERIAL_SPEC_INIT                                                                      \
-	{                                                                                          \
-		.size = sizeof(tlsa_serial_spec)                                                   \
-	}
+/* clang-format off */
+#define TLSA_SERIAL_SPEC_INIT {.size = sizeof(tlsa_serial_spec)}
+/* clang-format on */
 
 /* The style a serial is written in, as --serial auto reads it. */
 typedef enum tlsa_serial_style {

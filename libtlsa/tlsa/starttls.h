@@ -47,10 +47,9 @@ typedef struct tlsa_starttls_opts {
 	const char *server_name; /* the service's name (XMPP's "to"); may be NULL */
 	int timeout_ms;		 /* bound on each reply and each write; <= 0: 10 s */
 } tlsa_starttls_opts;
-#define TLSA_STARTTLS_OPTS_INIT                                                                    \
-	{                                                                                          \
-		.size = sizeof(tlsa_starttls_opts)                                                 \
-	}
+/* clang-format off */
+#define TLSA_STARTTLS_OPTS_INIT {.size = sizeof(tlsa_starttls_opts)}
+/* clang-format on */
 
 /*
  * Run proto's dialogue on the connected socket fd, up to the point where

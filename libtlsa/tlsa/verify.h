@@ -99,10 +99,9 @@ typedef struct tlsa_verify_opts {
 	tlsa_key_type key_type;	    /* offer only this family's signature
 				       algorithms; TLSA_KEY_UNKNOWN (0): all */
 } tlsa_verify_opts;
-#define TLSA_VERIFY_OPTS_INIT                                                                      \
-	{                                                                                          \
-		.size = sizeof(tlsa_verify_opts)                                                   \
-	}
+/* clang-format off */
+#define TLSA_VERIFY_OPTS_INIT {.size = sizeof(tlsa_verify_opts)}
+/* clang-format on */
 
 /* What became of one record. */
 typedef enum tlsa_rec_state {

@@ -65,10 +65,9 @@ typedef struct tlsa_zone_change {
 	tlsa_zone_set_change kind;
 	size_t old_count, new_count; /* records before and after */
 } tlsa_zone_change;
-#define TLSA_ZONE_CHANGE_INIT                                                                      \
-	{                                                                                          \
-		.size = sizeof(tlsa_zone_change)                                                   \
-	}
+/* clang-format off */
+#define TLSA_ZONE_CHANGE_INIT {.size = sizeof(tlsa_zone_change)}
+/* clang-format on */
 
 /* Flags for tlsa_zone_edit_set_flags(). */
 enum {
@@ -100,10 +99,9 @@ typedef struct tlsa_zone_report {
 	unsigned long zone_links; /* the zone file's hard links: above 1, the other
 				     names keep the old text when it is replaced */
 } tlsa_zone_report;
-#define TLSA_ZONE_REPORT_INIT                                                                      \
-	{                                                                                          \
-		.size = sizeof(tlsa_zone_report)                                                   \
-	}
+/* clang-format off */
+#define TLSA_ZONE_REPORT_INIT {.size = sizeof(tlsa_zone_report)}
+/* clang-format on */
 
 /*
  * Whether name can stand as the owner of a zone-file line: "@", ".", or a
