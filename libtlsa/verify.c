@@ -937,8 +937,9 @@ done:
 	tlsa_verify_result_free(refused);
 	qsort(v, n, sizeof(*v), result_cmp);
 	st = TLSA_OK;
+	tlsa_err_clear();
 	for (i = 0; i < n && st == TLSA_OK; i++)
-		st = v[i]->status;
+		st = said(v[i], v[i]->status);
 	*out = v;
 	*nout = n;
 	return st;

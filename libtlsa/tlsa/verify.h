@@ -180,8 +180,8 @@ void tlsa_verify_result_free(tlsa_verify_result *res);
  * RSA, ECDSA, Ed25519, Ed448, unknown; never empty unless out of memory:
  * when no family asked for is offered, the one result says so
  * (TLSA_ERR_NOT_OFFERED).  Returns TLSA_OK when every result verified,
- * else the first failure's status (TLSA_ERR_NOMEM, TLSA_ERR_INVALID: no
- * results).
+ * else the first failure's status, whose words are also in
+ * tlsa_error_detail() (TLSA_ERR_NOMEM, TLSA_ERR_INVALID: no results).
  */
 tlsa_status tlsa_verify_each(const char *address, unsigned port, const tlsa_verify_opts *opts,
 			     unsigned types, tlsa_verify_result ***out, size_t *nout);
