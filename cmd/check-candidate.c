@@ -33,7 +33,6 @@ int check_cand_load(struct check_cand *c, const char *file, const char *pass, ch
 {
 	unsigned char *buf = NULL;
 	size_t len = 0;
-	tlsa_where where = {0, TLSA_KIND_NONE};
 	tlsa_status st;
 	int e;
 
@@ -44,7 +43,7 @@ int check_cand_load(struct check_cand *c, const char *file, const char *pass, ch
 	if (st == TLSA_OK)
 		st = tlsa_input_load(
 		    buf, len, TLSA_KIND_CERT | TLSA_KIND_PUBKEY | TLSA_KIND_PRIVKEY | TLSA_KIND_CSR,
-		    pass, &c->in, &where);
+		    pass, &c->in);
 	if (buf != NULL) {
 		/* it may hold a private key */
 		OPENSSL_cleanse(buf, len);
@@ -54,8 +53,8 @@ int check_cand_load(struct check_cand *c, const char *file, const char *pass, ch
 		return 0;
 	if (st == TLSA_ERR_IO)
 		snprintf(why, whysize, "--candidate %s: %s", file, strerror(e));
-	else if (where.line > 0)
-		snprintf(why, whysize, "--candidate %s: line %lu: %s%s", file, where.line,
+	else if (tlsa_error_line() > 0)
+		snprintf(why, whysize, "--candidate %s: line %lu: %s%s", file, tlsa_error_line(),
 			 tlsa_strerror(st),
 			 st == TLSA_ERR_PASSPHRASE ? " (give it with --passin)" : "");
 	else
@@ -113,7 +112,7 @@ static int matches_live_issuer(const struct check_target *t, const tlsa_input *i
 			       const tlsa_record *r, int *depth)
 {
 	const unsigned char *der;
-	tlsa_cert_info leaf, live;
+	tlsa_cert_info leaf = TLSA_CERT_INFO_INIT, live = TLSA_CERT_INFO_INIT;
 	size_t len, i, d, k, n;
 	int found = 0;
 

@@ -193,7 +193,7 @@ void check_target_conf(const struct check_opts *o, const struct check_target *t,
 void check_session_opts(const struct check_opts *o, const struct check_target *t,
 			const struct check_conf *conf, tlsa_verify_opts *vo, const char **names)
 {
-	memset(vo, 0, sizeof(*vo));
+	*vo = (tlsa_verify_opts)TLSA_VERIFY_OPTS_INIT;
 	vo->base_domain = t->base_domain;
 	/*
 	 * Reference identifiers besides the base domain: a CNAME's original

@@ -75,7 +75,7 @@ static void json_chain(FILE *fp, const tlsa_verify_result *r)
 {
 	size_t d, n = r->chain != NULL ? tlsa_input_count(r->chain) : 0, len;
 	const unsigned char *der;
-	tlsa_cert_info info;
+	tlsa_cert_info info = TLSA_CERT_INFO_INIT;
 	char when[21];
 
 	fputs("[", fp);

@@ -42,7 +42,7 @@ static void text_chain(FILE *fp, const tlsa_verify_result *r)
 {
 	size_t d, n = tlsa_input_count(r->chain);
 	const unsigned char *der;
-	tlsa_cert_info info;
+	tlsa_cert_info info = TLSA_CERT_INFO_INIT;
 	size_t len;
 	char day[11];
 

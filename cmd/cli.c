@@ -320,7 +320,7 @@ int cli_host_check(const char *host, char *why, size_t whysize)
 {
 	unsigned char addr[16];
 	const char *colon = strrchr(host, ':'), *what = NULL, *oh;
-	char q[128], hq[128], rule[128];
+	char q[128], hq[128];
 	int kind = CLI_HOST_BAD;
 
 	/* Quoted only for a message: most names a manifest gives are good. */
@@ -362,9 +362,9 @@ int cli_host_check(const char *host, char *why, size_t whysize)
 		snprintf(why, whysize, "%s %s", q, what);
 		return kind;
 	}
-	if (tlsa_host_name_check(host, rule, sizeof(rule)) != TLSA_OK) {
+	if (tlsa_host_name_check(host) != TLSA_OK) {
 		cli_quote(host, q, sizeof(q));
-		snprintf(why, whysize, "%s %s", q, rule);
+		snprintf(why, whysize, "%s %s", q, tlsa_error_detail());
 		return kind;
 	}
 	return 0;
@@ -372,12 +372,12 @@ int cli_host_check(const char *host, char *why, size_t whysize)
 
 int cli_owner_check(const char *owner, char *why, size_t whysize)
 {
-	char q[128], what[128];
+	char q[128];
 
-	if (tlsa_owner_name_check(owner, what, sizeof(what)) == TLSA_OK)
+	if (tlsa_owner_name_check(owner) == TLSA_OK)
 		return 0;
 	cli_quote(owner, q, sizeof(q));
-	snprintf(why, whysize, "%s %s", q, what);
+	snprintf(why, whysize, "%s %s", q, tlsa_error_detail());
 	return -1;
 }
 

@@ -75,7 +75,7 @@ size_t create_fetch_chains(const struct fetch_opts *o, const char *host, tlsa_in
 	size_t i, n = 0;
 
 	*chains = NULL;
-	memset(&vo, 0, sizeof(vo));
+	vo = (tlsa_verify_opts)TLSA_VERIFY_OPTS_INIT;
 	if (proto == NULL)
 		proto = tlsa_starttls_by_port((unsigned)o->port);
 	vo.base_domain = host;

@@ -276,23 +276,28 @@ static int parse_ttl(const char *text, long *ttl)
 }
 
 /* The sentence for a failure to load path, into buf. */
-static void load_error(char *buf, size_t size, const char *path, tlsa_status st,
-		       const tlsa_where *w, unsigned want, int saved_errno)
+static void load_error(char *buf, size_t size, const char *path, tlsa_status st, unsigned want,
+		       int saved_errno)
 {
 	const char *hint = "";
+	unsigned long line = tlsa_error_line();
 
 	if (st == TLSA_ERR_IO) {
 		snprintf(buf, size, "%s: %s", path, strerror(saved_errno));
 		return;
 	}
 	if (st == TLSA_ERR_WRONG_KIND) {
-		if (w->found == TLSA_KIND_CERT)
+		/* The detail names what the file holds, as tlsa_kind_name() does. */
+		const char *found = tlsa_error_detail();
+
+		if (strcmp(found, tlsa_kind_name(TLSA_KIND_CERT)) == 0)
 			hint = " (use --cert)";
-		else if (w->found & (TLSA_KIND_PUBKEY | TLSA_KIND_PRIVKEY))
+		else if (strcmp(found, tlsa_kind_name(TLSA_KIND_PUBKEY)) == 0 ||
+			 strcmp(found, tlsa_kind_name(TLSA_KIND_PRIVKEY)) == 0)
 			hint = " (use --key)";
-		else if (w->found == TLSA_KIND_CSR)
+		else if (strcmp(found, tlsa_kind_name(TLSA_KIND_CSR)) == 0)
 			hint = " (use --csr)";
-		snprintf(buf, size, "%s: holds %s, not %s%s", path, tlsa_kind_name(w->found),
+		snprintf(buf, size, "%s: holds %s, not %s%s", path, found,
 			 want == TLSA_KIND_CERT	 ? "a certificate"
 			 : want == TLSA_KIND_CSR ? "a certificate signing request"
 						 : "a key",
@@ -302,8 +307,8 @@ static void load_error(char *buf, size_t size, const char *path, tlsa_status st,
 	/* The library knows no option names: the hint is ours. */
 	if (st == TLSA_ERR_PASSPHRASE)
 		hint = " (give it with --passin)";
-	if (w->line > 0)
-		snprintf(buf, size, "%s: line %lu: %s%s", path, w->line, tlsa_strerror(st), hint);
+	if (line > 0)
+		snprintf(buf, size, "%s: line %lu: %s%s", path, line, tlsa_strerror(st), hint);
 	else
 		snprintf(buf, size, "%s: %s%s", path, tlsa_strerror(st), hint);
 }
@@ -315,14 +320,13 @@ static tlsa_input *load_file(const char *path, unsigned want, const char *pass, 
 	unsigned char *buf = NULL;
 	size_t len = 0;
 	tlsa_input *in = NULL;
-	tlsa_where where = {0, TLSA_KIND_NONE};
 	tlsa_status st;
 	int e;
 
 	st = tlsa_file_read(path, &buf, &len);
 	e = errno;
 	if (st == TLSA_OK)
-		st = tlsa_input_load(buf, len, want, pass, &in, &where);
+		st = tlsa_input_load(buf, len, want, pass, &in);
 	if (buf != NULL) {
 #ifdef HAVE_EXPLICIT_BZERO
 		explicit_bzero(buf, len); /* a --manifest line's cost, not OPENSSL_cleanse's */
@@ -332,7 +336,7 @@ static tlsa_input *load_file(const char *path, unsigned want, const char *pass, 
 		free(buf);
 	}
 	if (st != TLSA_OK) {
-		load_error(err, errsize, path, st, &where, want, e);
+		load_error(err, errsize, path, st, want, e);
 		return NULL;
 	}
 	return in;

@@ -62,7 +62,7 @@ static void json_begin(struct out_state *st)
 
 static int print_json(struct out_state *st, const struct out_rec *r)
 {
-	tlsa_cert_info info;
+	tlsa_cert_info info = TLSA_CERT_INFO_INIT;
 	char *hex, when[21];
 
 	hex = tlsa_hex_string(r->rec->data, r->rec->len);

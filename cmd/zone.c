@@ -173,15 +173,16 @@ static const char *zone_hint(tlsa_status st)
 /* "FILE: line N: what: detail", or without the parts that are empty. */
 static void edit_error(tlsa_zone_edit *ed, tlsa_status st, const char *file)
 {
-	const tlsa_zone_where *w = tlsa_zone_edit_where(ed);
+	const char *detail = tlsa_error_detail();
 	char line[32] = "";
 
-	if (w->file[0] != '\0')
-		file = w->file;
-	if (w->line > 0)
-		snprintf(line, sizeof(line), "line %lu: ", w->line);
-	cli_error("%s: %s%s%s%s%s", file, line, tlsa_strerror(st), w->detail[0] ? ": " : "",
-		  w->detail, zone_hint(st));
+	(void)ed;
+	if (tlsa_error_file()[0] != '\0')
+		file = tlsa_error_file();
+	if (tlsa_error_line() > 0)
+		snprintf(line, sizeof(line), "line %lu: ", tlsa_error_line());
+	cli_error("%s: %s%s%s%s%s", file, line, tlsa_strerror(st), detail[0] ? ": " : "", detail,
+		  zone_hint(st));
 }
 
 /* Add the records of path ('-': stdin): one a line, blank and ';' or '#'
@@ -214,9 +215,9 @@ static int read_records(tlsa_zone_edit *ed, const char *path, int removals_too)
 			continue;
 		st = tlsa_zone_edit_add_record(ed, p);
 		if (st != TLSA_OK) {
-			const tlsa_zone_where *w = tlsa_zone_edit_where(ed);
+			const char *detail = tlsa_error_detail();
 			cli_error("%s: line %lu: %s%s%s%s", shown, lineno, tlsa_strerror(st),
-				  w->detail[0] ? ": " : "", w->detail, zone_hint(st));
+				  detail[0] ? ": " : "", detail, zone_hint(st));
 			rc = -1;
 			break;
 		}
@@ -309,7 +310,7 @@ static void report_sets(tlsa_zone_edit *ed, int dry_run)
 	static const char *const done[] = {"unchanged", "replaced", "added", "removed"};
 	static const char *const would[] = {"unchanged", "would be replaced", "would be added",
 					    "would be removed"};
-	tlsa_zone_change c;
+	tlsa_zone_change c = TLSA_ZONE_CHANGE_INIT;
 	char line[32];
 	size_t i;
 
@@ -447,7 +448,7 @@ static int commit(const struct zone_opts *o, tlsa_zone_edit *ed)
 
 static int run_edit(struct zone_opts *o, tlsa_zone_edit *ed)
 {
-	tlsa_zone_report rep;
+	tlsa_zone_report rep = TLSA_ZONE_REPORT_INIT;
 	tlsa_status st;
 	int rc;
 
@@ -520,8 +521,8 @@ static int run_snippet(tlsa_zone_edit *ed)
 	tlsa_status st = tlsa_zone_edit_snippet(ed, &text);
 
 	if (st != TLSA_OK) {
-		const tlsa_zone_where *w = tlsa_zone_edit_where(ed);
-		cli_error("%s%s%s%s", tlsa_strerror(st), w->detail[0] ? ": " : "", w->detail,
+		const char *detail = tlsa_error_detail();
+		cli_error("%s%s%s%s", tlsa_strerror(st), detail[0] ? ": " : "", detail,
 			  zone_hint(st));
 		tlsa_zone_edit_free(ed);
 		return 1;
@@ -667,7 +668,7 @@ static int new_edit(const struct zone_opts *o, tlsa_zone_edit **edp)
 		return out_of_memory();
 	if (o->origin != NULL && tlsa_zone_edit_set_origin(ed, o->origin) != TLSA_OK) {
 		/* '@', which cli_owner_check() takes for an owner (or no memory). */
-		const char *d = tlsa_zone_edit_where(ed)->detail;
+		const char *d = tlsa_error_detail();
 
 		rc = cli_usage_error("--origin %s",
 				     d[0] != '\0' ? d : "cannot be set: out of memory");
@@ -742,7 +743,7 @@ int cmd_zone(int argc, char **argv)
 	int rc;
 
 	memset(&o, 0, sizeof(o));
-	o.serial.policy = TLSA_SERIAL_AUTO;
+	o.serial = (tlsa_serial_spec)TLSA_SERIAL_SPEC_INIT;
 	cli.cmd = "zone";
 	if ((rc = push_action(argc, argv)) != GO_ON)
 		return rc;

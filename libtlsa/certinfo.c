@@ -17,6 +17,7 @@
 
 #include <tlsa/load.h>
 #include "der-internal.h"
+#include "opts-internal.h"
 
 static char *name_string(const X509_NAME *name)
 {
@@ -52,12 +53,11 @@ static char *span_name_string(const struct span *sp)
 	return s;
 }
 
-tlsa_status tlsa_cert_info_get(const unsigned char *der, size_t len, tlsa_cert_info *info)
+static tlsa_status info_get(const unsigned char *der, size_t len, tlsa_cert_info *info)
 {
 	struct cert_parts c;
 	size_t used;
 
-	memset(info, 0, sizeof(*info));
 	if (der == NULL || tlsa_der_cert_walk(der, len, &c, &used) != 0 || used != len)
 		return TLSA_ERR_DER;
 	if (tlsa_der_validity(&c.validity, &info->not_before, &info->not_after) != 0)
@@ -72,9 +72,26 @@ tlsa_status tlsa_cert_info_get(const unsigned char *der, size_t len, tlsa_cert_i
 	return TLSA_OK;
 }
 
+tlsa_status tlsa_cert_info_get(const unsigned char *der, size_t len, tlsa_cert_info *info)
+{
+	tlsa_cert_info whole = TLSA_CERT_INFO_INIT;
+	tlsa_status st;
+
+	if (info == NULL || tlsa_opts_size_ok(info) != 0)
+		return TLSA_ERR_INVALID;
+	st = info_get(der, len, &whole);
+	TLSA_OPTS_GIVE(info, &whole); /* on failure: zeroes */
+	return st;
+}
+
 void tlsa_cert_info_clear(tlsa_cert_info *info)
 {
-	free(info->subject);
-	free(info->issuer);
-	memset(info, 0, sizeof(*info));
+	tlsa_cert_info whole = TLSA_CERT_INFO_INIT;
+
+	if (info == NULL || TLSA_OPTS_COPY(&whole, info) != 0)
+		return;
+	free(whole.subject);
+	free(whole.issuer);
+	whole = (tlsa_cert_info)TLSA_CERT_INFO_INIT;
+	TLSA_OPTS_GIVE(info, &whole);
 }

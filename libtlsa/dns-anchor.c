@@ -14,15 +14,22 @@
 
 #include <tlsa/dns.h>
 #include "dns-anchor.h"
+#include "error-internal.h"
 
-tlsa_status tlsa_trust_anchor_check(const char *file, unsigned *line, size_t *count)
+tlsa_status tlsa_trust_anchor_check(const char *file, size_t *count)
 {
 	ldns_rr_list *l = NULL;
+	unsigned line = 0;
 	tlsa_status st;
 
+	tlsa_err_clear();
+	if (count)
+		*count = 0;
 	if (file == NULL)
 		return TLSA_ERR_INVALID;
-	st = tlsa_anchors_read(file, &l, line);
+	st = tlsa_anchors_read(file, &l, &line);
+	if (st != TLSA_OK)
+		tlsa_err_where(file, line);
 	if (count)
 		*count = l ? ldns_rr_list_rr_count(l) : 0;
 	if (l)

@@ -181,12 +181,16 @@ tlsa_status tlsa_lookup_tlsa(const tlsa_resolver *res, const char *host, unsigne
 
 void tlsa_addr_result_free(tlsa_addr_result *r)
 {
+	size_t i;
+
 	if (r == NULL)
 		return;
 	free(r->host);
 	free(r->expanded);
 	tlsa_dns_answer_clear(&r->a);
 	tlsa_dns_answer_clear(&r->aaaa);
+	for (i = 0; i < r->naddrs; i++)
+		free((char *)r->addrs[i].text);
 	free(r->addrs);
 	free(r);
 }
@@ -212,13 +216,18 @@ static tlsa_status addr_lookup(const tlsa_resolver *res, const ldns_rdf *h, ldns
 		ldns_rdf *d = ldns_rr_rdf(ldns_rr_list_rr(rrset, i), 0);
 		tlsa_address *a = &r->addrs[r->naddrs];
 		size_t want = type == LDNS_RR_TYPE_A ? 4 : 16;
+		char text[INET6_ADDRSTRLEN];
 
 		if (d == NULL || ldns_rdf_size(d) != want)
 			continue;
 		memset(a, 0, sizeof(*a));
 		a->family = type == LDNS_RR_TYPE_A ? AF_INET : AF_INET6;
 		memcpy(a->addr, ldns_rdf_data(d), want);
-		inet_ntop(a->family, a->addr, a->text, sizeof(a->text));
+		inet_ntop(a->family, a->addr, text, sizeof(text));
+		if ((a->text = strdup(text)) == NULL) {
+			st = TLSA_ERR_NOMEM;
+			break;
+		}
 		a->state = ans->state;
 		r->naddrs++;
 	}

@@ -20,6 +20,7 @@
 #include <tlsa/dns.h>
 #include "dns-anchor.h"
 #include "dns-resolver.h"
+#include "error-internal.h"
 
 tlsa_status tlsa_resolver_addr_parse(const char *text, int *family, unsigned char addr[16],
 				     unsigned *port)
@@ -132,6 +133,7 @@ tlsa_status tlsa_resolver_new(const char *const *servers, size_t nservers, unsig
 	tlsa_status st = TLSA_OK;
 	size_t i;
 
+	tlsa_err_clear();
 	if (out == NULL || (nservers && servers == NULL))
 		return TLSA_ERR_INVALID;
 	*out = NULL;
@@ -156,8 +158,13 @@ tlsa_status tlsa_resolver_new(const char *const *servers, size_t nservers, unsig
 	} else {
 		st = read_resolv_conf(r);
 	}
-	if (st == TLSA_OK && trust_anchor_file)
-		st = tlsa_anchors_read(trust_anchor_file, &r->anchors, NULL);
+	if (st == TLSA_OK && trust_anchor_file) {
+		unsigned line = 0;
+
+		st = tlsa_anchors_read(trust_anchor_file, &r->anchors, &line);
+		if (st != TLSA_OK)
+			tlsa_err_where(trust_anchor_file, line);
+	}
 	if (st != TLSA_OK) {
 		tlsa_resolver_free(r);
 		return st;

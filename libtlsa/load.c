@@ -15,8 +15,16 @@
 #include <string.h>
 
 #include <tlsa/load.h>
+#include "error-internal.h"
 #include "input-internal.h"
 #include "pem-internal.h"
+
+/* Where a failure was found: the PEM line, and with TLSA_ERR_WRONG_KIND
+ * the kind the input holds. */
+struct load_where {
+	unsigned long line;
+	tlsa_kind found;
+};
 
 static tlsa_kind pem_kind(enum pem_type t)
 {
@@ -69,7 +77,7 @@ static tlsa_kind pick_kind(unsigned present, unsigned want)
  * key (as some servers want) serves as either.
  */
 static tlsa_status load_pem(tlsa_input **out, const unsigned char *buf, size_t len, unsigned want,
-			    const char *pass, tlsa_where *where)
+			    const char *pass, struct load_where *where)
 {
 	struct pem_block *blocks = NULL;
 	size_t n = 0, i;
@@ -175,7 +183,7 @@ static tlsa_status load_der_other(tlsa_input *in, const unsigned char *buf, size
 
 /* A DER file: a certificate (walked, not decoded), or else by its shape. */
 static tlsa_status load_der(tlsa_input **out, const unsigned char *buf, size_t len, unsigned want,
-			    const char *pass, tlsa_where *where)
+			    const char *pass, struct load_where *where)
 {
 	tlsa_input *in;
 	tlsa_kind found = TLSA_KIND_NONE;
@@ -206,15 +214,11 @@ static tlsa_status load_der(tlsa_input **out, const unsigned char *buf, size_t l
 	return TLSA_OK;
 }
 
-tlsa_status tlsa_input_load(const unsigned char *buf, size_t len, unsigned want, const char *pass,
-			    tlsa_input **out, tlsa_where *where)
+static tlsa_status input_load(const unsigned char *buf, size_t len, unsigned want, const char *pass,
+			      tlsa_input **out, struct load_where *where)
 {
-	tlsa_where dummy;
 	size_t i;
 
-	if (where == NULL)
-		where = &dummy;
-	memset(where, 0, sizeof(*where));
 	if (out == NULL || (buf == NULL && len > 0))
 		return TLSA_ERR_INVALID;
 	for (i = 0; i < len; i++)
@@ -229,4 +233,20 @@ tlsa_status tlsa_input_load(const unsigned char *buf, size_t len, unsigned want,
 	if (tlsa_pem_looks_like(buf, len))
 		return load_pem(out, buf, len, want, pass, where);
 	return TLSA_ERR_UNRECOGNISED;
+}
+
+tlsa_status tlsa_input_load(const unsigned char *buf, size_t len, unsigned want, const char *pass,
+			    tlsa_input **out)
+{
+	struct load_where where = {0, TLSA_KIND_NONE};
+	tlsa_status st;
+
+	tlsa_err_clear();
+	st = input_load(buf, len, want, pass, out, &where);
+	if (st != TLSA_OK) {
+		tlsa_err_where(NULL, where.line);
+		if (st == TLSA_ERR_WRONG_KIND)
+			tlsa_err_detail("%s", tlsa_kind_name(where.found));
+	}
+	return st;
 }

@@ -23,4 +23,7 @@ extern const struct tlsa_name_rules tlsa_name_dns;   /* any bytes: 63 bytes, 255
 tlsa_status tlsa_name_walk(const char *name, const struct tlsa_name_rules *r, char *why,
 			   size_t whysize);
 
+/* tlsa_owner_name_check() with the phrase in why, for the zone files. */
+tlsa_status tlsa_owner_name_why(const char *name, char *why, size_t whysize);
+
 #endif

@@ -25,6 +25,7 @@
 #include "tlsa/status.h"
 #include "tlsa/zonefile.h"
 
+#include "error-internal.h"
 #include "name-internal.h"
 
 /* What a rule set allows, and the words that say what it does not. */
@@ -137,14 +138,33 @@ tlsa_status tlsa_name_walk(const char *name, const struct tlsa_name_rules *r, ch
 	return TLSA_OK;
 }
 
-tlsa_status tlsa_owner_name_check(const char *name, char *why, size_t whysize)
+tlsa_status tlsa_owner_name_why(const char *name, char *why, size_t whysize)
 {
 	if (name != NULL && strcmp(name, "@") == 0)
 		return TLSA_OK;
 	return tlsa_name_walk(name, &tlsa_name_owner, why, whysize);
 }
 
-tlsa_status tlsa_host_name_check(const char *name, char *why, size_t whysize)
+tlsa_status tlsa_owner_name_check(const char *name)
 {
-	return tlsa_name_walk(name, &tlsa_name_host, why, whysize);
+	char why[256];
+	tlsa_status st;
+
+	tlsa_err_clear();
+	st = tlsa_owner_name_why(name, why, sizeof(why));
+	if (st != TLSA_OK)
+		tlsa_err_detail("%s", why);
+	return st;
+}
+
+tlsa_status tlsa_host_name_check(const char *name)
+{
+	char why[256];
+	tlsa_status st;
+
+	tlsa_err_clear();
+	st = tlsa_name_walk(name, &tlsa_name_host, why, sizeof(why));
+	if (st != TLSA_OK)
+		tlsa_err_detail("%s", why);
+	return st;
 }

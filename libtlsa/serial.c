@@ -15,12 +15,14 @@
 
 #include <tlsa.h>
 
+#include "opts-internal.h"
+
 #define HALF 0x80000000u /* 2^31 */
 
 /* Seconds since 1970 for 2000-01-01T00:00:00Z: the oldest Unix-time serial. */
 #define UNIXTIME_MIN 946684800u
 
-tlsa_status tlsa_serial_spec_parse(const char *text, tlsa_serial_spec *out)
+static tlsa_status spec_parse(const char *text, tlsa_serial_spec *out)
 {
 	static const struct {
 		const char *name;
@@ -33,7 +35,7 @@ tlsa_status tlsa_serial_spec_parse(const char *text, tlsa_serial_spec *out)
 	uint64_t n = 0;
 	size_t i;
 
-	if (text == NULL || out == NULL)
+	if (text == NULL)
 		return TLSA_ERR_INVALID;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (strcasecmp(text, names[i].name) == 0) {
@@ -54,6 +56,20 @@ tlsa_status tlsa_serial_spec_parse(const char *text, tlsa_serial_spec *out)
 	out->policy = TLSA_SERIAL_NUMBER;
 	out->number = (uint32_t)n;
 	return TLSA_OK;
+}
+
+tlsa_status tlsa_serial_spec_parse(const char *text, tlsa_serial_spec *out)
+{
+	tlsa_serial_spec whole = TLSA_SERIAL_SPEC_INIT;
+	tlsa_status st;
+
+	if (out == NULL || out->size < sizeof(size_t))
+		return TLSA_ERR_INVALID;
+	st = spec_parse(text, &whole);
+	if (st == TLSA_OK) /* only what the caller's size covers; it keeps its size */
+		memcpy((char *)out + sizeof(size_t), (char *)&whole + sizeof(size_t),
+		       (out->size < sizeof(whole) ? out->size : sizeof(whole)) - sizeof(size_t));
+	return st;
 }
 
 int tlsa_serial_compare(uint32_t a, uint32_t b)
@@ -152,16 +168,19 @@ static uint32_t date_candidate(uint32_t old, time_t now, int *exhausted)
 	return base;
 }
 
-tlsa_status tlsa_serial_next(uint32_t old, const tlsa_serial_spec *spec, time_t now, int force,
+tlsa_status tlsa_serial_next(uint32_t old, const tlsa_serial_spec *spec_in, time_t now, int force,
 			     uint32_t *next, unsigned *warnings)
 {
+	tlsa_serial_spec whole;
+	const tlsa_serial_spec *spec;
 	tlsa_serial_policy policy;
 	uint32_t cand;
 	unsigned warn = 0;
 	int exhausted = 0, date_style = 0;
 
-	if (spec == NULL || next == NULL)
+	if (TLSA_OPTS_COPY(&whole, spec_in) != 0 || next == NULL)
 		return TLSA_ERR_INVALID;
+	spec = &whole;
 	policy = spec->policy;
 	if (policy == TLSA_SERIAL_AUTO) {
 		switch (tlsa_serial_style_of(old, now)) {

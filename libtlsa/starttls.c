@@ -26,7 +26,9 @@
 
 #include <tlsa/starttls.h>
 
+#include "error-internal.h"
 #include "net-internal.h"
+#include "opts-internal.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
 
@@ -66,8 +68,6 @@ struct conv {
 	size_t len;			      /* bytes in buf */
 	char line[TLSA_STARTTLS_LINE_MAX + 1];
 	const char *after; /* the last command sent, NULL before the greeting */
-	char *why;
-	size_t whysize;
 };
 
 static tlsa_status say(struct conv *c, tlsa_status st, const char *fmt, ...)
@@ -76,11 +76,10 @@ static tlsa_status say(struct conv *c, tlsa_status st, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (c->why != NULL && c->whysize > 0) {
-		va_start(ap, fmt);
-		vsnprintf(c->why, c->whysize, fmt, ap);
-		va_end(ap);
-	}
+	(void)c;
+	va_start(ap, fmt);
+	tlsa_err_vdetail(fmt, ap);
+	va_end(ap);
 	return st;
 }
 
@@ -683,23 +682,19 @@ int tlsa_starttls_has_dialogue(const tlsa_starttls *proto)
 	return proto->steps != NULL || proto->talk != NULL;
 }
 
-tlsa_status tlsa_starttls_run(const tlsa_starttls *proto, int fd, const tlsa_starttls_opts *opts,
-			      char *why, size_t whysize)
+tlsa_status tlsa_starttls_run(const tlsa_starttls *proto, int fd, const tlsa_starttls_opts *opts)
 {
-	static const tlsa_starttls_opts defaults = {NULL, NULL, 0};
+	tlsa_starttls_opts whole = TLSA_STARTTLS_OPTS_INIT;
 	struct conv c;
 	tlsa_status st;
 
-	if (proto == NULL || fd < 0)
+	tlsa_err_clear();
+	if (proto == NULL || fd < 0 || (opts != NULL && TLSA_OPTS_COPY(&whole, opts) != 0))
 		return TLSA_ERR_INVALID;
 	memset(&c, 0, sizeof(c));
 	c.fd = fd;
-	c.opts = opts != NULL ? opts : &defaults;
+	c.opts = &whole;
 	c.timeout_ms = c.opts->timeout_ms > 0 ? c.opts->timeout_ms : DEFAULT_TIMEOUT_MS;
-	c.why = why;
-	c.whysize = whysize;
-	if (why != NULL && whysize > 0)
-		why[0] = '\0';
 	if (proto->talk != NULL)
 		st = proto->talk(&c);
 	else if (proto->steps != NULL)

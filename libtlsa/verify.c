@@ -42,7 +42,9 @@
 #include <tlsa/compute.h>
 #include <tlsa/verify.h>
 
+#include "error-internal.h"
 #include "net-internal.h"
+#include "opts-internal.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
 #define CHAIN_MAX	   32
@@ -184,15 +186,27 @@ static int note_error(int ok, X509_STORE_CTX *store)
 	return ok;
 }
 
+/* A result and the text it owns; the result's strings point here. */
+struct result_store {
+	tlsa_verify_result pub; /* first: a result is its store */
+	char why[600];
+	char version[16];
+	char cipher[64];
+};
+#define STORE(r) ((struct result_store *)(r))
+
 static tlsa_status fail(tlsa_verify_result *r, tlsa_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static tlsa_status fail(tlsa_verify_result *r, tlsa_status st, const char *fmt, ...)
 {
+	char why[sizeof(STORE(r)->why)];
 	va_list ap;
 
+	/* Through a copy: the words may quote the result's earlier ones. */
 	va_start(ap, fmt);
-	vsnprintf(r->why, sizeof(r->why), fmt, ap);
+	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
+	memcpy(STORE(r)->why, why, sizeof(why));
 	r->status = st;
 	return st;
 }
@@ -683,7 +697,7 @@ static tlsa_status session_fd(int fd, const tlsa_verify_opts *o, tlsa_verify_res
 	BIO_METHOD *method = NULL;
 	BIO *bio;
 	struct first_error fe = {X509_V_OK, -1};
-	tlsa_starttls_opts so;
+	tlsa_starttls_opts so = TLSA_STARTTLS_OPTS_INIT;
 	char base[256], sni[256], name[256], reason[256];
 	int timeout = o->timeout_ms > 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
 	const struct family *fam = family_of(o->key_type);
@@ -702,8 +716,9 @@ static tlsa_status session_fd(int fd, const tlsa_verify_opts *o, tlsa_verify_res
 		else
 			so.server_name = base[0] != '\0' ? base : NULL;
 		so.timeout_ms = timeout;
-		st = tlsa_starttls_run(o->starttls, fd, &so, r->why, sizeof(r->why));
+		st = tlsa_starttls_run(o->starttls, fd, &so);
 		if (st != TLSA_OK) {
+			snprintf(STORE(r)->why, sizeof(STORE(r)->why), "%s", tlsa_error_detail());
 			r->status = st;
 			goto out;
 		}
@@ -746,8 +761,8 @@ static tlsa_status session_fd(int fd, const tlsa_verify_opts *o, tlsa_verify_res
 	if (st != TLSA_OK)
 		goto out;
 	r->handshake = 1;
-	snprintf(r->version, sizeof(r->version), "%s", SSL_get_version(ssl));
-	snprintf(r->cipher, sizeof(r->cipher), "%s", SSL_get_cipher_name(ssl));
+	snprintf(STORE(r)->version, sizeof(STORE(r)->version), "%s", SSL_get_version(ssl));
+	snprintf(STORE(r)->cipher, sizeof(STORE(r)->cipher), "%s", SSL_get_cipher_name(ssl));
 	st = keep_chain(ssl, r);
 	if (st != TLSA_OK) {
 		fail(r, st, "cannot keep the certificate chain: %s", tlsa_strerror(st));
@@ -797,10 +812,15 @@ static tlsa_status session(const char *address, unsigned port, const tlsa_verify
 /* A result with one slot per record, or NULL when out of memory. */
 static tlsa_verify_result *result_new(const tlsa_verify_opts *opts)
 {
-	tlsa_verify_result *r = calloc(1, sizeof(*r));
+	struct result_store *store = calloc(1, sizeof(*store));
+	tlsa_verify_result *r;
 
-	if (r == NULL)
+	if (store == NULL)
 		return NULL;
+	r = &store->pub;
+	r->why = store->why;
+	r->version = store->version;
+	r->cipher = store->cipher;
 	r->match_depth = -1;
 	r->match_index = -1;
 	r->key_type = opts->key_type;
@@ -808,7 +828,7 @@ static tlsa_verify_result *result_new(const tlsa_verify_opts *opts)
 	if (opts->nrecords > 0) {
 		r->records = calloc(opts->nrecords, sizeof(*r->records));
 		if (r->records == NULL) {
-			free(r);
+			free(store);
 			return NULL;
 		}
 	}
@@ -816,13 +836,25 @@ static tlsa_verify_result *result_new(const tlsa_verify_opts *opts)
 	return r;
 }
 
-tlsa_status tlsa_verify_fd(int fd, const tlsa_verify_opts *opts, tlsa_verify_result **out)
+/* The status of a session, its words also in the error record. */
+static tlsa_status said(const tlsa_verify_result *r, tlsa_status st)
 {
+	tlsa_err_clear();
+	if (st != TLSA_OK)
+		tlsa_err_detail("%s", r->why);
+	return st;
+}
+
+tlsa_status tlsa_verify_fd(int fd, const tlsa_verify_opts *opts_in, tlsa_verify_result **out)
+{
+	tlsa_verify_opts whole, *opts = &whole;
 	tlsa_verify_result *r;
 	int flags;
 
+	tlsa_err_clear();
 	*out = NULL;
-	if (fd < 0 || opts == NULL || (opts->nrecords > 0 && opts->records == NULL))
+	if (fd < 0 || TLSA_OPTS_COPY(&whole, opts_in) != 0 ||
+	    (opts->nrecords > 0 && opts->records == NULL))
 		return TLSA_ERR_INVALID;
 	r = result_new(opts);
 	if (r == NULL)
@@ -831,26 +863,28 @@ tlsa_status tlsa_verify_fd(int fd, const tlsa_verify_opts *opts, tlsa_verify_res
 	/* Every step waits with poll(): the socket must not block. */
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
-		return fail(r, TLSA_ERR_IO, "cannot make the socket non-blocking: %s",
-			    strerror(errno));
+		return said(r, fail(r, TLSA_ERR_IO, "cannot make the socket non-blocking: %s",
+				    strerror(errno)));
 	r->connected = 1;
-	return session_fd(fd, opts, r);
+	return said(r, session_fd(fd, opts, r));
 }
 
-tlsa_status tlsa_verify(const char *address, unsigned port, const tlsa_verify_opts *opts,
+tlsa_status tlsa_verify(const char *address, unsigned port, const tlsa_verify_opts *opts_in,
 			tlsa_verify_result **out)
 {
+	tlsa_verify_opts whole, *opts = &whole;
 	tlsa_verify_result *r;
 
+	tlsa_err_clear();
 	*out = NULL;
-	if (address == NULL || opts == NULL || port == 0 || port > 65535 ||
+	if (address == NULL || TLSA_OPTS_COPY(&whole, opts_in) != 0 || port == 0 || port > 65535 ||
 	    (opts->nrecords > 0 && opts->records == NULL))
 		return TLSA_ERR_INVALID;
 	r = result_new(opts);
 	if (r == NULL)
 		return TLSA_ERR_NOMEM;
 	*out = r;
-	return session(address, port, opts, r);
+	return said(r, session(address, port, opts, r));
 }
 
 /* ---- offline: a chain from a file ------------------------------------------ */
@@ -1011,12 +1045,12 @@ tlsa_status tlsa_verify_each(const char *address, unsigned port, const tlsa_veri
 
 	*out = NULL;
 	*nout = 0;
-	if (opts == NULL || (types & ~(TLSA_KEY_FIRST | TLSA_KEY_ALL)) != 0 || types == 0)
+	if (TLSA_OPTS_COPY(&o, opts) != 0 || (types & ~(TLSA_KEY_FIRST | TLSA_KEY_ALL)) != 0 ||
+	    types == 0)
 		return TLSA_ERR_INVALID;
 	v = calloc(NFAMILIES + 1, sizeof(*v));
 	if (v == NULL)
 		return TLSA_ERR_NOMEM;
-	o = *opts;
 	if (types & TLSA_KEY_FIRST) {
 		o.key_type = TLSA_KEY_UNKNOWN;
 		(void)tlsa_verify(address, port, &o, &r);
@@ -1054,7 +1088,7 @@ tlsa_status tlsa_verify_each(const char *address, unsigned port, const tlsa_veri
 				snprintf(asked + len, sizeof(asked) - len, "%s%s",
 					 len > 0 ? ", " : "", families[i].name);
 			}
-		snprintf(refused->why, sizeof(refused->why),
+		snprintf(STORE(refused)->why, sizeof(STORE(refused)->why),
 			 "no certificate of the key types asked for (%s): the server refused "
 			 "handshakes offering only their signature algorithms",
 			 asked);
@@ -1066,8 +1100,9 @@ done:
 	tlsa_verify_result_free(refused);
 	qsort(v, n, sizeof(*v), result_cmp);
 	st = TLSA_OK;
+	tlsa_err_clear();
 	for (i = 0; i < n && st == TLSA_OK; i++)
-		st = v[i]->status;
+		st = said(v[i], v[i]->status);
 	*out = v;
 	*nout = n;
 	return st;
@@ -1089,13 +1124,16 @@ void tlsa_verify_result_free(tlsa_verify_result *res)
 }
 
 tlsa_status tlsa_fetch_chain(const char *address, unsigned port, const tlsa_verify_opts *opts,
-			     tlsa_input **chain, char *why, size_t whysize)
+			     tlsa_input **chain)
 {
-	tlsa_verify_opts o = *opts;
+	tlsa_verify_opts o;
 	tlsa_verify_result *r = NULL;
 	tlsa_status st;
 
+	tlsa_err_clear();
 	*chain = NULL;
+	if (TLSA_OPTS_COPY(&o, opts) != 0)
+		return TLSA_ERR_INVALID;
 	o.records = NULL;
 	o.nrecords = 0;
 	st = tlsa_verify(address, port, &o, &r);
@@ -1108,10 +1146,10 @@ tlsa_status tlsa_fetch_chain(const char *address, unsigned port, const tlsa_veri
 	} else {
 		if (r->handshake) {
 			st = TLSA_ERR_HANDSHAKE;
-			snprintf(r->why, sizeof(r->why), "server presented no certificate");
+			snprintf(STORE(r)->why, sizeof(STORE(r)->why),
+				 "server presented no certificate");
 		}
-		if (why != NULL && whysize > 0)
-			snprintf(why, whysize, "%s", r->why);
+		tlsa_err_detail("%s", r->why);
 	}
 	tlsa_verify_result_free(r);
 	return st;

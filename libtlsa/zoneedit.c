@@ -21,7 +21,7 @@
  *   zonewrite.c  lock, temp files, commit, abort, cleanup
  *   zonelex.c    names, TTLs and the tokeniser (the words of a zone file)
  *   zonepath.c   paths resolved through symlinks, the file may not exist
- *   zonefail.c   where an error was found (tlsa_zone_edit_where())
+ *   zonefail.c   where an error was found (into the error record, error.c)
  *
  * The scanner reads the file once, an entry at a time, and remembers
  * only the SOA serial's position and the TLSA records at the owners being
@@ -41,6 +41,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "name-internal.h"
+#include "opts-internal.h"
+#include "error-internal.h"
 #include "zoneedit.h"
 #include "zonefail.h"
 #include "zonelex.h"
@@ -57,12 +60,13 @@ tlsa_status tlsa_zone_edit_new(tlsa_zone_edit **out)
 {
 	tlsa_zone_edit *ed;
 
+	tlsa_err_clear();
 	if (out == NULL)
 		return TLSA_ERR_INVALID;
 	ed = calloc(1, sizeof(*ed));
 	if (ed == NULL)
 		return TLSA_ERR_NOMEM;
-	ed->serial.policy = TLSA_SERIAL_AUTO;
+	ed->serial = (tlsa_serial_spec)TLSA_SERIAL_SPEC_INIT;
 	ed->now = time(NULL); /* a default only; callers set their clock */
 	ed->zone_fd = -1;
 	*out = ed;
@@ -127,12 +131,13 @@ tlsa_status tlsa_zone_edit_set_origin(tlsa_zone_edit *ed, const char *origin)
 	char abs[NAME_MAX_TEXT], why[128];
 	size_t n;
 
+	tlsa_err_clear();
 	if (ed == NULL || origin == NULL)
 		return TLSA_ERR_INVALID;
 	if (strcmp(origin, "@") == 0)
 		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0,
 				      "'@' names the origin; give the name itself");
-	if (tlsa_owner_name_check(origin, why, sizeof(why)) != TLSA_OK)
+	if (tlsa_owner_name_why(origin, why, sizeof(why)) != TLSA_OK)
 		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0, "'%.100s' %s", origin, why);
 	n = strlen(origin);
 	if (snprintf(abs, sizeof(abs), "%s%s", origin,
@@ -143,8 +148,10 @@ tlsa_status tlsa_zone_edit_set_origin(tlsa_zone_edit *ed, const char *origin)
 
 void tlsa_zone_edit_set_serial(tlsa_zone_edit *ed, const tlsa_serial_spec *spec, time_t now)
 {
-	if (spec != NULL)
-		ed->serial = *spec;
+	tlsa_serial_spec whole;
+
+	if (TLSA_OPTS_COPY(&whole, spec) == 0)
+		ed->serial = whole;
 	ed->now = now;
 }
 
@@ -155,16 +162,19 @@ void tlsa_zone_edit_set_flags(tlsa_zone_edit *ed, unsigned flags)
 
 tlsa_status tlsa_zone_edit_set_output(tlsa_zone_edit *ed, const char *path)
 {
+	tlsa_err_clear();
 	return set_string(&ed->output, path);
 }
 
 tlsa_status tlsa_zone_edit_set_snippet(tlsa_zone_edit *ed, const char *path)
 {
+	tlsa_err_clear();
 	return set_string(&ed->snippet, path);
 }
 
 tlsa_status tlsa_zone_edit_set_scratch_dir(tlsa_zone_edit *ed, const char *dir)
 {
+	tlsa_err_clear();
 	return set_string(&ed->scratch, dir);
 }
 
@@ -195,7 +205,7 @@ static tlsa_status scan_zone(tlsa_zone_edit *ed, enum scan_mode mode, const char
 	return tlsa_zone_scan(&sc, ed->zone_fd);
 }
 
-tlsa_status tlsa_zone_edit_prepare(tlsa_zone_edit *ed, const char *zonefile, tlsa_zone_report *rep)
+static tlsa_status prepare(tlsa_zone_edit *ed, const char *zonefile, tlsa_zone_report *rep)
 {
 	tlsa_zone_report dummy;
 	tlsa_status st;
@@ -285,6 +295,20 @@ tlsa_status tlsa_zone_edit_prepare(tlsa_zone_edit *ed, const char *zonefile, tls
 
 /* ---- what was prepared ----------------------------------------------- */
 
+tlsa_status tlsa_zone_edit_prepare(tlsa_zone_edit *ed, const char *zonefile, tlsa_zone_report *rep)
+{
+	tlsa_zone_report whole = TLSA_ZONE_REPORT_INIT;
+	tlsa_status st;
+
+	tlsa_err_clear();
+	if (tlsa_opts_size_ok(rep) != 0)
+		return TLSA_ERR_INVALID;
+	st = prepare(ed, zonefile, &whole);
+	if (rep != NULL)
+		TLSA_OPTS_GIVE(rep, &whole);
+	return st;
+}
+
 size_t tlsa_zone_edit_change_count(const tlsa_zone_edit *ed)
 {
 	return ed ? ed->ntargets : 0;
@@ -293,16 +317,19 @@ size_t tlsa_zone_edit_change_count(const tlsa_zone_edit *ed)
 tlsa_status tlsa_zone_edit_change(const tlsa_zone_edit *ed, size_t i, tlsa_zone_change *out)
 {
 	const struct target *tg;
+	tlsa_zone_change whole = TLSA_ZONE_CHANGE_INIT;
 
-	if (ed == NULL || out == NULL || i >= ed->ntargets)
+	tlsa_err_clear();
+	if (ed == NULL || out == NULL || tlsa_opts_size_ok(out) != 0 || i >= ed->ntargets)
 		return TLSA_ERR_INVALID;
 	tg = &ed->targets[i];
-	out->owner = tg->display;
-	out->file = tg->in_snippet ? ed->snippet : ed->zone_path;
-	out->line = tg->line;
-	out->kind = tg->kind;
-	out->old_count = tg->old_count;
-	out->new_count = tg->nwants;
+	whole.owner = tg->display;
+	whole.file = tg->in_snippet ? ed->snippet : ed->zone_path;
+	whole.line = tg->line;
+	whole.kind = tg->kind;
+	whole.old_count = tg->old_count;
+	whole.new_count = tg->nwants;
+	TLSA_OPTS_GIVE(out, &whole);
 	return TLSA_OK;
 }
 
@@ -314,6 +341,7 @@ size_t tlsa_zone_edit_file_count(const tlsa_zone_edit *ed)
 tlsa_status tlsa_zone_edit_file(const tlsa_zone_edit *ed, size_t i, const char **target,
 				const char **temp)
 {
+	tlsa_err_clear();
 	if (ed == NULL || i >= ed->nout)
 		return TLSA_ERR_INVALID;
 	if (target)

@@ -73,7 +73,6 @@ struct tlsa_zone_edit {
 	char zone_path[PATH_MAX]; /* as named */
 	struct outfile out[2];
 	size_t nout;
-	tlsa_zone_where where;
 };
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * Where a zone edit failed: the one way every zone file records the file,
- * line and detail of an error for tlsa_zone_edit_where().  Not installed.
+ * line and detail of an error, in the thread's error record
+ * (tlsa_error_file(), tlsa_error_line(), tlsa_error_detail()).  Not
+ * installed.
  */
 #ifndef TLSA_ZONEFAIL_H
 #define TLSA_ZONEFAIL_H

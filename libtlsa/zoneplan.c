@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error-internal.h"
 #include "zonebuf.h"
 #include "zoneedit.h"
 #include "zonefail.h"
@@ -135,6 +136,7 @@ tlsa_status tlsa_zone_edit_snippet(tlsa_zone_edit *ed, char **text)
 	struct buf b = {0};
 	tlsa_status st;
 
+	tlsa_err_clear();
 	if (ed == NULL || text == NULL)
 		return TLSA_ERR_INVALID;
 	if (ed->npend > 0) {

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "name-internal.h"
+#include "error-internal.h"
 #include "zonebuf.h"
 #include "zoneedit.h"
 #include "zonefail.h"
@@ -116,13 +118,13 @@ static tlsa_status owner_check(tlsa_zone_edit *ed, const char *owner, size_t n, 
 				      what, shown);
 	memcpy(text, owner, n);
 	text[n] = '\0';
-	if (tlsa_owner_name_check(text, why, sizeof(why)) != TLSA_OK)
+	if (tlsa_owner_name_why(text, why, sizeof(why)) != TLSA_OK)
 		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0, "%s'%s' %s", what, shown,
 				      why);
 	if (origin == NULL || tlsa_zone_is_absolute(text, n))
 		return TLSA_OK;
 	if (tlsa_zone_absolute(text, n, origin, abs, sizeof(abs)) != 0 ||
-	    tlsa_owner_name_check(abs, why, sizeof(why)) != TLSA_OK)
+	    tlsa_owner_name_why(abs, why, sizeof(why)) != TLSA_OK)
 		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0,
 				      "%s'%s' under %.60s is longer than a domain name can be "
 				      "(255 bytes)",
@@ -137,6 +139,7 @@ tlsa_status tlsa_zone_edit_add_record(tlsa_zone_edit *ed, const char *text)
 	int depth = 0;
 	tlsa_status st;
 
+	tlsa_err_clear();
 	if (ed == NULL || text == NULL)
 		return TLSA_ERR_INVALID;
 	if (tlsa_zone_tokenize(&t, text, strlen(text), 0, &depth, (size_t)-1) != TOK_OK ||
@@ -161,9 +164,10 @@ tlsa_status tlsa_zone_edit_remove(tlsa_zone_edit *ed, const char *owner)
 {
 	char why[128];
 
+	tlsa_err_clear();
 	if (ed == NULL || owner == NULL)
 		return TLSA_ERR_INVALID;
-	if (tlsa_owner_name_check(owner, why, sizeof(why)) != TLSA_OK)
+	if (tlsa_owner_name_why(owner, why, sizeof(why)) != TLSA_OK)
 		return tlsa_zone_fail(ed, TLSA_ERR_DNS_NAME, NULL, 0, "'%.100s' %s", owner, why);
 	return add_pending(ed, owner, strlen(owner), NULL, 1);
 }

@@ -66,9 +66,9 @@ static tlsa_status check_line(tlsa_zone_edit *ed, const struct patch *p, const c
 					    "a record written is not one asked for");
 	} else if (st != TLSA_ERR_NOMEM) {
 		/* Keep what the parser said about it. */
-		char why[sizeof(ed->where.detail)];
+		char why[256];
 
-		snprintf(why, sizeof(why), "%s", ed->where.detail);
+		snprintf(why, sizeof(why), "%s", tlsa_error_detail());
 		st = tlsa_zone_fail(ed, TLSA_ERR_ZONE_READBACK, path, 0,
 				    "a record written does not parse%s%s", why[0] ? ": " : "", why);
 	}

@@ -30,6 +30,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "error-internal.h"
 #include "zoneedit.h"
 #include "zonefail.h"
 #include "zonepath.h"
@@ -392,6 +393,7 @@ tlsa_status tlsa_zone_edit_commit(tlsa_zone_edit *ed, const char *backup_suffix)
 	size_t i;
 	tlsa_status st;
 
+	tlsa_err_clear();
 	if (ed == NULL || ed->scratch != NULL)
 		return TLSA_ERR_INVALID;
 	/*

@@ -27,6 +27,10 @@
  * round-trip estimates it learns are kept under a mutex held only for a
  * few instructions.  Lookups keep no cache.
  *
+ * Every result here is library-allocated: read it and free it with its
+ * _free function, never build or copy one; fields are only ever appended,
+ * and its strings are its own.
+ *
  * Lookups return TLSA_OK whenever they produced a result, including a
  * bogus or indeterminate one (timeout, SERVFAIL): the DNS outcome is in
  * the result's state and reason.  Other statuses mean the lookup could not
@@ -94,7 +98,9 @@ typedef struct tlsa_resolver tlsa_resolver;
  * answer with the ID of a try, the QR bit and the question asked, on the
  * try's connected socket, is believed.
  * Errors: TLSA_ERR_RESOLVER_ADDR, TLSA_ERR_RESOLV_CONF,
- * TLSA_ERR_ANCHOR_READ, TLSA_ERR_ANCHOR_SYNTAX, TLSA_ERR_ANCHOR_EMPTY.
+ * TLSA_ERR_ANCHOR_READ, TLSA_ERR_ANCHOR_SYNTAX, TLSA_ERR_ANCHOR_EMPTY (the
+ * last three with tlsa_error_file() and tlsa_error_line() as
+ * tlsa_trust_anchor_check() gives them).
  */
 tlsa_status tlsa_resolver_new(const char *const *servers, size_t nservers, unsigned timeout_ms,
 			      const char *trust_anchor_file, tlsa_resolver **out);
@@ -197,7 +203,7 @@ void tlsa_tlsa_result_free(tlsa_tlsa_result *result);
 typedef struct tlsa_address {
 	int family;		/* AF_INET or AF_INET6 */
 	unsigned char addr[16]; /* network byte order; 4 bytes used for AF_INET */
-	char text[46];		/* "192.0.2.1", "2001:db8::1" */
+	const char *text;	/* "192.0.2.1", "2001:db8::1"; the result's own */
 	tlsa_dnssec state;	/* of the RRset it came from */
 } tlsa_address;
 
@@ -330,11 +336,11 @@ tlsa_status tlsa_resolver_addr_parse(const char *text, int *family, unsigned cha
 
 /*
  * Read a trust anchor file as tlsa_resolver_new() does, to tell the user
- * where it is wrong: on TLSA_ERR_ANCHOR_SYNTAX *line (may be NULL) is the
- * line of the bad record; *count (may be NULL) gets the number of DS and
- * DNSKEY records read.
+ * where it is wrong: on failure tlsa_error_file() is the file and, with
+ * TLSA_ERR_ANCHOR_SYNTAX, tlsa_error_line() the line of the bad record;
+ * *count (may be NULL) gets the number of DS and DNSKEY records read.
  */
-tlsa_status tlsa_trust_anchor_check(const char *file, unsigned *line, size_t *count);
+tlsa_status tlsa_trust_anchor_check(const char *file, size_t *count);
 
 /* 1 when the address is on loopback (127.0.0.0/8, ::1, ::ffff:127.x). */
 int tlsa_addr_is_loopback(int family, const unsigned char addr[16]);

@@ -44,21 +44,15 @@ enum {
 typedef struct tlsa_input tlsa_input;
 
 /*
- * Where a failure was found, for messages such as
- * "cert.pem: line 12: bad base64 in PEM block".
- */
-typedef struct tlsa_where {
-	unsigned long line; /* 1-based line in a PEM file, 0 when none */
-	tlsa_kind found;    /* with TLSA_ERR_WRONG_KIND: what the file holds */
-} tlsa_where;
-
-/*
  * Load an input from memory.  want is a mask of acceptable kinds; pass is
- * the passphrase for an encrypted private key, or NULL.  where may be NULL.
- * A file with several PEM blocks must hold certificates only.
+ * the passphrase for an encrypted private key, or NULL.  A file with
+ * several PEM blocks must hold certificates only.  On failure
+ * tlsa_error_line() is the line of a PEM file the failure was found on
+ * (0: none), and with TLSA_ERR_WRONG_KIND tlsa_error_detail() is the
+ * tlsa_kind_name() of what the input holds ("a private key").
  */
 tlsa_status tlsa_input_load(const unsigned char *buf, size_t len, unsigned want, const char *pass,
-			    tlsa_input **out, tlsa_where *where);
+			    tlsa_input **out);
 
 /* Read a whole file ("-" is standard input) into a malloc'd buffer. */
 tlsa_status tlsa_file_read(const char *path, unsigned char **buf, size_t *len);
@@ -93,15 +87,20 @@ int tlsa_input_is_ca(const tlsa_input *in, size_t i);
 /*
  * Details that need a full decode, for JSON output and reports: subject
  * and issuer as one-line RFC 2253 strings (malloc'd; free with
- * tlsa_cert_info_clear).
+ * tlsa_cert_info_clear).  Filled in the caller's memory: start from
+ * TLSA_CERT_INFO_INIT, which sets size (see libtlsa(3)).
  */
 typedef struct tlsa_cert_info {
+	size_t size; /* sizeof(tlsa_cert_info) */
 	char *subject;
 	char *issuer;
 	time_t not_before;
 	time_t not_after;
 	int is_ca;
 } tlsa_cert_info;
+/* clang-format off */
+#define TLSA_CERT_INFO_INIT {.size = sizeof(tlsa_cert_info)}
+/* clang-format on */
 
 tlsa_status tlsa_cert_info_get(const unsigned char *der, size_t len, tlsa_cert_info *info);
 void tlsa_cert_info_clear(tlsa_cert_info *info);

@@ -10,6 +10,7 @@
 #ifndef TLSA_SERIAL_H
 #define TLSA_SERIAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -28,10 +29,17 @@ typedef enum tlsa_serial_policy {
 	TLSA_SERIAL_NUMBER     /* exactly the number given */
 } tlsa_serial_policy;
 
+/* A serial policy.  Start from TLSA_SERIAL_SPEC_INIT (the auto policy),
+ * which sets size (see libtlsa(3): structs a caller fills carry their
+ * size); one whose size is not set is TLSA_ERR_INVALID. */
 typedef struct tlsa_serial_spec {
+	size_t size; /* sizeof(tlsa_serial_spec) */
 	tlsa_serial_policy policy;
 	uint32_t number; /* for TLSA_SERIAL_NUMBER */
 } tlsa_serial_spec;
+/* clang-format off */
+#define TLSA_SERIAL_SPEC_INIT {.size = sizeof(tlsa_serial_spec)}
+/* clang-format on */
 
 /* The style a serial is written in, as --serial auto reads it. */
 typedef enum tlsa_serial_style {
@@ -57,7 +65,8 @@ enum {
 
 /*
  * Parse "auto", "increment", "date", "unixtime", "keep" (any case) or a
- * decimal number 0-4294967295.  TLSA_ERR_SERIAL_SYNTAX otherwise.
+ * decimal number 0-4294967295 into *out, whose size the caller has set
+ * (TLSA_SERIAL_SPEC_INIT).  TLSA_ERR_SERIAL_SYNTAX otherwise.
  */
 tlsa_status tlsa_serial_spec_parse(const char *text, tlsa_serial_spec *out);
 

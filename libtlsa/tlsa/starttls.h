@@ -39,22 +39,28 @@ const char *tlsa_starttls_names(void);
 /* True when the table has a dialogue for proto (some rows are names only). */
 int tlsa_starttls_has_dialogue(const tlsa_starttls *proto);
 
-/* How a dialogue is run. */
+/* How a dialogue is run.  Start from TLSA_STARTTLS_OPTS_INIT, which sets
+ * size (see libtlsa(3): structs a caller fills carry their size). */
 typedef struct tlsa_starttls_opts {
+	size_t size;		 /* sizeof(tlsa_starttls_opts) */
 	const char *client_name; /* EHLO/LHLO name; NULL: "localhost" */
 	const char *server_name; /* the service's name (XMPP's "to"); may be NULL */
 	int timeout_ms;		 /* bound on each reply and each write; <= 0: 10 s */
 } tlsa_starttls_opts;
+/* clang-format off */
+#define TLSA_STARTTLS_OPTS_INIT {.size = sizeof(tlsa_starttls_opts)}
+/* clang-format on */
 
 /*
  * Run proto's dialogue on the connected socket fd, up to the point where
  * the client sends its TLS ClientHello.  fd may be blocking or not; every
- * read and write waits at most opts->timeout_ms.  On failure why (may be
- * NULL) holds a sentence for an admin, such as "STARTTLS not offered in
- * EHLO reply" or "timed out after 10 s waiting for the greeting".
+ * read and write waits at most opts->timeout_ms (opts may be NULL: the
+ * defaults; one whose size is not set is TLSA_ERR_INVALID).  On failure
+ * tlsa_error_detail() is a sentence for an admin, such as "STARTTLS not
+ * offered in EHLO reply" or "timed out after 10 s waiting for the
+ * greeting".
  */
-tlsa_status tlsa_starttls_run(const tlsa_starttls *proto, int fd, const tlsa_starttls_opts *opts,
-			      char *why, size_t whysize);
+tlsa_status tlsa_starttls_run(const tlsa_starttls *proto, int fd, const tlsa_starttls_opts *opts);
 
 #ifdef __cplusplus
 }

@@ -1,10 +1,10 @@
 /*
  * libtlsa status codes.
  *
- * Owns: the tlsa_status enumeration and tlsa_strerror().  Every fallible
- * library call returns one of these; the library never prints.  Each area
- * of the library has its own block of numbers so that areas can grow
- * without renumbering each other.
+ * Owns: the tlsa_status enumeration, tlsa_strerror() and the accessors of
+ * a failure's detail.  Every fallible library call returns one of these;
+ * the library never prints.  Each area of the library has its own block
+ * of numbers so that areas can grow without renumbering each other.
  */
 #ifndef TLSA_STATUS_H
 #define TLSA_STATUS_H
@@ -112,6 +112,23 @@ typedef enum tlsa_status {
 
 /* A short phrase for the status, never NULL, e.g. "bad base64 in PEM block". */
 const char *tlsa_strerror(tlsa_status status);
+
+/*
+ * The detail of a failure: one way for every call.  A call that can say
+ * more than its status (which line of a file, which name, what the server
+ * answered) records it for the calling thread before it returns a status
+ * other than TLSA_OK; read it right after that call:
+ *   tlsa_error_detail()  the failure in words, "" when there are none
+ *   tlsa_error_file()    the file it was found in, "" when none
+ *   tlsa_error_line()    the 1-based line in that file, 0 when none
+ * The strings are the library's, valid until the next libtlsa call on the
+ * same thread.  The calls that record a detail clear it on entry, so a
+ * failure without one reads as "", "" and 0; they are listed under ERRORS
+ * in libtlsa(3).  Never NULL.
+ */
+const char *tlsa_error_detail(void);
+const char *tlsa_error_file(void);
+unsigned long tlsa_error_line(void);
 
 #ifdef __cplusplus
 }

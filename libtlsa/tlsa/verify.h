@@ -75,8 +75,11 @@ const char *tlsa_key_type_name(tlsa_key_type type);
  */
 tlsa_status tlsa_key_types_parse(const char *text, unsigned *mask);
 
-/* What to connect to and how to verify. */
+/* What to connect to and how to verify.  Start from TLSA_VERIFY_OPTS_INIT,
+ * which sets size (see libtlsa(3): structs a caller fills carry their
+ * size); one whose size is not set is TLSA_ERR_INVALID. */
 typedef struct tlsa_verify_opts {
+	size_t size;		  /* sizeof(tlsa_verify_opts) */
 	const char *base_domain;  /* TLSA base domain: DANE-TA name checks */
 	const char *const *names; /* more names a DANE-TA chain may carry */
 	size_t nnames;
@@ -98,6 +101,9 @@ typedef struct tlsa_verify_opts {
 	/* judge validity (expiry) at this time; 0: now */
 	time_t at;
 } tlsa_verify_opts;
+/* clang-format off */
+#define TLSA_VERIFY_OPTS_INIT {.size = sizeof(tlsa_verify_opts)}
+/* clang-format on */
 
 /* What became of one record. */
 typedef enum tlsa_rec_state {
@@ -119,15 +125,20 @@ typedef struct tlsa_rec_result {
 			    records that OpenSSL did not need to try */
 } tlsa_rec_result;
 
+/*
+ * The outcome of one session.  Library-allocated: read it, never build
+ * one; fields are only ever appended.  Its strings are the result's own,
+ * never NULL, and live until tlsa_verify_result_free().
+ */
 typedef struct tlsa_verify_result {
 	tlsa_status status;	  /* TLSA_OK: verified; else the step that failed */
-	char why[600];		  /* the failure in words, "" when verified */
+	const char *why;	  /* the failure in words, "" when verified */
 	int connected;		  /* the TCP connection was made */
 	int tls_begun;		  /* connected and past the STARTTLS dialogue, if any: a
 				     failure from here on is not TCP's or STARTTLS's */
 	int handshake;		  /* the TLS handshake completed */
-	char version[16];	  /* "TLSv1.3" */
-	char cipher[64];	  /* "TLS_AES_256_GCM_SHA384" */
+	const char *version;	  /* "TLSv1.3"; "" before a handshake */
+	const char *cipher;	  /* "TLS_AES_256_GCM_SHA384"; "" before a handshake */
 	long verify_error;	  /* X509_V_OK (0) or OpenSSL's X509_V_ERR_* */
 	int match_depth;	  /* depth OpenSSL matched at, -1 when none */
 	int match_index;	  /* index of the record that matched, -1 when none */
@@ -146,7 +157,9 @@ typedef struct tlsa_verify_result {
  * dialogue if any, handshake and verify against opts->records.  *out is
  * set unless out of memory; free it with tlsa_verify_result_free().
  * Returns TLSA_OK when the peer was authenticated by a TLSA record, else
- * the failure also kept in (*out)->status with words in (*out)->why.
+ * the failure also kept in (*out)->status with words in (*out)->why (and
+ * in tlsa_error_detail(): the words are the session's, kept in the result
+ * as data, and the call's failure detail too).
  * With no records at all, the handshake is made without verification
  * (to fetch a chain) and TLSA_ERR_NO_USABLE is returned after it.
  */
@@ -171,8 +184,8 @@ void tlsa_verify_result_free(tlsa_verify_result *res);
  * RSA, ECDSA, Ed25519, Ed448, unknown; never empty unless out of memory:
  * when no family asked for is offered, the one result says so
  * (TLSA_ERR_NOT_OFFERED).  Returns TLSA_OK when every result verified,
- * else the first failure's status (TLSA_ERR_NOMEM, TLSA_ERR_INVALID: no
- * results).
+ * else the first failure's status, whose words are also in
+ * tlsa_error_detail() (TLSA_ERR_NOMEM, TLSA_ERR_INVALID: no results).
  */
 tlsa_status tlsa_verify_each(const char *address, unsigned port, const tlsa_verify_opts *opts,
 			     unsigned types, tlsa_verify_result ***out, size_t *nout);
@@ -199,11 +212,11 @@ tlsa_status tlsa_verify_chain(const tlsa_input *chain, const tlsa_verify_opts *o
 
 /*
  * The chain a server presents, for `tlsa create HOST`: connect, dialogue
- * and handshake as tlsa_verify() does, without verifying.  On failure why
- * holds the sentence.
+ * and handshake as tlsa_verify() does, without verifying.  On failure
+ * tlsa_error_detail() is the sentence.
  */
 tlsa_status tlsa_fetch_chain(const char *address, unsigned port, const tlsa_verify_opts *opts,
-			     tlsa_input **chain, char *why, size_t whysize);
+			     tlsa_input **chain);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,9 @@
  * never written: records to change that live in one are an error naming
  * the file and line (keep such records in a snippet with --include).
  *
+ * A failing call gives the file, line and words of the error through
+ * tlsa_error_file(), tlsa_error_line() and tlsa_error_detail().
+ *
  * Typical use:
  *   tlsa_zone_edit_new(&ed);
  *   tlsa_zone_edit_add_record(ed, "_25._tcp.mail.example.org. IN TLSA 3 1 1 ab..");
@@ -52,13 +55,19 @@ typedef enum tlsa_zone_set_change {
 	TLSA_ZONE_SET_REMOVED
 } tlsa_zone_set_change;
 
+/* Filled by tlsa_zone_edit_change() in the caller's memory: start from
+ * TLSA_ZONE_CHANGE_INIT, which sets size (see libtlsa(3)). */
 typedef struct tlsa_zone_change {
+	size_t size;	    /* sizeof(tlsa_zone_change) */
 	const char *owner;  /* absolute, as given */
 	const char *file;   /* the file holding the set: the zone or the snippet */
 	unsigned long line; /* line of its first record before the edit; 0: none */
 	tlsa_zone_set_change kind;
 	size_t old_count, new_count; /* records before and after */
 } tlsa_zone_change;
+/* clang-format off */
+#define TLSA_ZONE_CHANGE_INIT {.size = sizeof(tlsa_zone_change)}
+/* clang-format on */
 
 /* Flags for tlsa_zone_edit_set_flags(). */
 enum {
@@ -69,15 +78,10 @@ enum {
 	TLSA_ZONE_SERIAL_ONLY = 1 << 3	 /* bump the serial even with nothing to change */
 };
 
-/* Where an error was found: file, line (0: none) and a detail. */
-typedef struct tlsa_zone_where {
-	char file[1024];
-	unsigned long line;
-	char detail[256];
-} tlsa_zone_where;
-
-/* What tlsa_zone_edit_prepare() found and plans to do. */
+/* What tlsa_zone_edit_prepare() found and plans to do, filled in the
+ * caller's memory: start from TLSA_ZONE_REPORT_INIT, which sets size. */
 typedef struct tlsa_zone_report {
+	size_t size;	    /* sizeof(tlsa_zone_report) */
 	int changed;	    /* some file is to be written */
 	int serial_changed; /* the SOA serial moves */
 	uint32_t old_serial, new_serial;
@@ -95,25 +99,28 @@ typedef struct tlsa_zone_report {
 	unsigned long zone_links; /* the zone file's hard links: above 1, the other
 				     names keep the old text when it is replaced */
 } tlsa_zone_report;
+/* clang-format off */
+#define TLSA_ZONE_REPORT_INIT {.size = sizeof(tlsa_zone_report)}
+/* clang-format on */
 
 /*
  * Whether name can stand as the owner of a zone-file line: "@", ".", or a
  * name, absolute or relative, with the zone-file escapes \X and \DDD; no
  * unescaped space, control character, ';', '(', ')' or '"', no empty
  * label, labels of at most 63 bytes and 255 in all.  TLSA_OK, or
- * TLSA_ERR_DNS_NAME with why (when not NULL) set to a phrase that follows
- * the name ("has an empty label ...").  Needs no DNS library.
+ * TLSA_ERR_DNS_NAME with tlsa_error_detail() a phrase that follows the
+ * name ("has an empty label ...").  Needs no DNS library.
  */
-tlsa_status tlsa_owner_name_check(const char *name, char *why, size_t whysize);
+tlsa_status tlsa_owner_name_check(const char *name);
 
 /*
  * Whether name can be a host name as a user gives one: letters, digits,
  * '-' and '_', no empty label, labels of at most 63 characters and 253 in
- * all (a final dot aside).  TLSA_OK, or TLSA_ERR_DNS_NAME with why (when
- * not NULL) set to a phrase that follows the name, as for
+ * all (a final dot aside).  TLSA_OK, or TLSA_ERR_DNS_NAME with
+ * tlsa_error_detail() a phrase that follows the name, as for
  * tlsa_owner_name_check().  Needs no DNS library.
  */
-tlsa_status tlsa_host_name_check(const char *name, char *why, size_t whysize);
+tlsa_status tlsa_host_name_check(const char *name);
 
 tlsa_status tlsa_zone_edit_new(tlsa_zone_edit **out);
 /* Removes temp files not committed and releases the lock. */
@@ -143,11 +150,11 @@ tlsa_status tlsa_zone_edit_set_scratch_dir(tlsa_zone_edit *ed, const char *dir);
  * the records given for it.  TLSA_ERR_ZONE_RECORD or _NOT_TLSA, or
  * TLSA_ERR_DNS_NAME for an owner tlsa_owner_name_check() refuses (or, when
  * an origin is set, one too long once completed by it), with the detail
- * in tlsa_zone_edit_where().
+ * in tlsa_error_detail().
  */
 tlsa_status tlsa_zone_edit_add_record(tlsa_zone_edit *ed, const char *text);
 /* Delete the TLSA RRset of owner (TLSA_ERR_DNS_NAME for a name
- * tlsa_owner_name_check() refuses, the reason in tlsa_zone_edit_where()). */
+ * tlsa_owner_name_check() refuses, the reason in tlsa_error_detail()). */
 tlsa_status tlsa_zone_edit_remove(tlsa_zone_edit *ed, const char *owner);
 
 /*
@@ -183,9 +190,6 @@ void tlsa_zone_edit_abort(tlsa_zone_edit *ed);
  * on paths fixed before the files were created; for a signal handler.
  */
 void tlsa_zone_edit_unlink_temps(const tlsa_zone_edit *ed);
-
-/* Where the last error was found. */
-const tlsa_zone_where *tlsa_zone_edit_where(const tlsa_zone_edit *ed);
 
 /*
  * The records given so far as a zone-file snippet for $INCLUDE: one line

@@ -4,7 +4,8 @@
  * certificate, parses one, and bumps a serial, and prints what it got.
  *
  *   api CERT RECORD SERIAL   prints the computed record, the parsed one,
- *                            the next serial, and the versions
+ *                            the next serial, a load failure's detail,
+ *                            and the versions
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,7 @@ int main(int argc, char **argv)
 	size_t len;
 	tlsa_input *in;
 	tlsa_record *rec, *parsed;
-	tlsa_serial_spec spec;
+	tlsa_serial_spec spec = TLSA_SERIAL_SPEC_INIT;
 	tlsa_status st;
 	uint32_t next;
 	unsigned warnings;
@@ -46,7 +47,7 @@ int main(int argc, char **argv)
 	/* A record from a certificate. */
 	if ((st = tlsa_file_read(argv[1], &buf, &len)) != TLSA_OK)
 		return fail(argv[1], st);
-	st = tlsa_input_load(buf, len, TLSA_KIND_CERT, NULL, &in, NULL);
+	st = tlsa_input_load(buf, len, TLSA_KIND_CERT, NULL, &in);
 	free(buf);
 	if (st != TLSA_OK)
 		return fail(argv[1], st);
@@ -77,6 +78,18 @@ int main(int argc, char **argv)
 	if (st != TLSA_OK)
 		return fail(argv[3], st);
 	printf("serial: %lu\n", (unsigned long)next);
+
+	/* A failure's detail through the error channel: the line at fault. */
+	{
+		static const char bad[] = "-----BEGIN CERTIFICATE-----\n"
+					  "not base64 !\n"
+					  "-----END CERTIFICATE-----\n";
+
+		st = tlsa_input_load((const unsigned char *)bad, sizeof(bad) - 1, TLSA_KIND_CERT,
+				     NULL, &in);
+		printf("error: %s line %lu detail \"%s\" file \"%s\"\n", tlsa_strerror(st),
+		       tlsa_error_line(), tlsa_error_detail(), tlsa_error_file());
+	}
 
 	/* The headers' version is the library's. */
 	printf("version: %d.%d.%d %s %s\n", TLSA_VERSION_MAJOR, TLSA_VERSION_MINOR,

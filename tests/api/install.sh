@@ -58,6 +58,8 @@ is "$(sed -n 's/^computed: //p' "$T/out")" "$want_rr" "it computes the record of
 is "$(sed -n 's/^parsed: //p' "$T/out")" "$want_rr" "it parses a record written with mnemonics and chunks"
 is "$(sed -n 's/^equal: //p' "$T/out")" yes "and the two are the same record"
 is "$(sed -n 's/^serial: //p' "$T/out")" 2024010200 "it bumps a serial"
+is "$(sed -n 's/^error: //p' "$T/out")" 'bad base64 in PEM block line 2 detail "" file ""' \
+	"it reads a failure's line through the error channel"
 version=$("$TLSA" --version 2>/dev/null | sed 's/^tlsa //')
 [ -n "$version" ] || version=$(sed -n 's/^PACKAGE_VERSION = //p' "$top_builddir/Makefile")
 is "$(sed -n 's/^version: //p' "$T/out")" "$version $version $version" \

@@ -56,6 +56,29 @@ awk '
 ok $? "every public call takes its out-parameters after its inputs"
 sed "s/^/#   /" "$T/outfirst"
 
+# Nothing in the ABI is sized by the headers a caller was built with:
+# text in a public struct is a pointer the object owns, never a char
+# array (byte arrays of a size the protocol fixes, such as an IPv6
+# address or a SHA-256 digest, are unsigned char).
+sed -E 's/unsigned char [a-z_0-9]+ ?\[[^]]*\]//g' "$T/decls" |
+	grep -Eo '(^|[^a-z_])char [a-z_0-9]+ ?\[[^]]*\]' >"$T/chararrays"
+[ ! -s "$T/chararrays" ]
+ok $? "no public struct holds text in a fixed char array"
+sed "s/^/#   /" "$T/chararrays"
+
+# The structs a caller fills, or has the library fill in its memory,
+# carry their size first, set by an initialiser.
+for s in tlsa_verify_opts tlsa_starttls_opts tlsa_serial_spec tlsa_zone_report tlsa_zone_change \
+	tlsa_cert_info; do
+	grep -Eq "typedef struct $s \{ ?size_t size;" "$T/decls"
+	ok $? "$s begins with its size"
+	init=$(echo "$s" | sed 's/^tlsa_//' | tr a-z A-Z)
+	echo "#include <tlsa.h>
+TLSA_${init}_INIT" | ${CC} -E -I"$top_builddir/libtlsa" -I"$top_srcdir/libtlsa" - | tail -1 |
+		grep -q "size = sizeof($s)"
+	ok $? "TLSA_${init}_INIT sets the size of $s"
+done
+
 # The command's own syntax stays in the command: the library takes a
 # passphrase, not a --passin SOURCE such as env:VAR or fd:N.
 grep -Eio 'tlsa_[a-z0-9_]*passin[a-z0-9_]*|TLSA_[A-Z0-9_]*PASSIN[A-Z0-9_]*' "$T/decls" >"$T/cli"

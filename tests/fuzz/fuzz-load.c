@@ -20,8 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	tlsa_input *in = NULL;
-	tlsa_where where;
-	tlsa_cert_info info;
+	tlsa_cert_info info = TLSA_CERT_INFO_INIT;
 	unsigned want;
 	const char *pass;
 	const unsigned char *der;
@@ -34,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (want == 0)
 		want = TLSA_KIND_ANY;
 	pass = (data[0] & 0x10) ? "fuzz" : NULL;
-	if (tlsa_input_load(data + 1, size - 1, want, pass, &in, &where) != TLSA_OK)
+	if (tlsa_input_load(data + 1, size - 1, want, pass, &in) != TLSA_OK)
 		return 0;
 	(void)tlsa_kind_name(tlsa_input_kind(in));
 	(void)tlsa_input_chain_flags(in);

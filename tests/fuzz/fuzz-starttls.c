@@ -5,8 +5,8 @@
  * every byte and then end of file, never a wait.
  *
  * The first byte picks the protocol (modulo the number of protocols), the
- * second the size of the caller's message buffer (to reach truncation of
- * the "why" sentence); the rest is everything the server says.  Input the
+ * second is unused (it once sized a message buffer; kept so the corpus
+ * stays valid); the rest is everything the server says.  Input the
  * socket cannot hold at once is cut (the reader bounds lines at 4 KB).
  */
 #include "config.h"
@@ -29,14 +29,14 @@ static const char *const protos[] = {"smtp",	    "lmtp", "imap",  "pop3", "ftp",
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const size_t whysizes[4] = {512, 0, 1, 24};
 	const tlsa_starttls *proto;
-	tlsa_starttls_opts o = {"client.example", "example.org", 1000};
-	char why[512];
-	size_t whysize;
+	tlsa_starttls_opts o = TLSA_STARTTLS_OPTS_INIT;
 	int sv[2];
 	ssize_t n;
 
+	o.client_name = "client.example";
+	o.server_name = "example.org";
+	o.timeout_ms = 1000;
 	if (size < 2)
 		return 0;
 	proto = tlsa_starttls_find(protos[data[0] % NPROTOS]);
@@ -46,7 +46,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		perror("socketpair");
 		abort();
 	}
-	whysize = whysizes[data[1] & 3];
 	data += 2;
 	size -= 2;
 	while (size > 0) {
@@ -57,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size -= (size_t)n;
 	}
 	shutdown(sv[1], SHUT_WR);
-	(void)tlsa_starttls_run(proto, sv[0], &o, why, whysize);
+	(void)tlsa_starttls_run(proto, sv[0], &o);
 	close(sv[0]);
 	close(sv[1]);
 	return 0;

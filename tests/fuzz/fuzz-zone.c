@@ -86,8 +86,8 @@ static void cleanup(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	tlsa_zone_edit *ed = NULL;
-	tlsa_zone_report rep;
-	tlsa_zone_change ch;
+	tlsa_zone_report rep = TLSA_ZONE_REPORT_INIT;
+	tlsa_zone_change ch = TLSA_ZONE_CHANGE_INIT;
 	unsigned flags = 0;
 	int fd;
 	size_t i;
@@ -134,7 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if ((how & 0x40) && tlsa_zone_edit_remove(ed, "_443._tcp.www.example.org.") != TLSA_OK)
 		abort();
-	memset(&rep, 0, sizeof(rep));
+	rep = (tlsa_zone_report)TLSA_ZONE_REPORT_INIT;
 	if (tlsa_zone_edit_prepare(ed, zone, &rep) == TLSA_OK) {
 		for (i = 0; i < tlsa_zone_edit_change_count(ed); i++)
 			(void)tlsa_zone_edit_change(ed, i, &ch);
@@ -145,7 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		tlsa_zone_edit_abort(ed);
 	} else {
-		(void)tlsa_zone_edit_where(ed);
+		(void)tlsa_error_detail();
 	}
 	tlsa_zone_edit_free(ed);
 	return 0;

@@ -48,7 +48,7 @@ static void test_all_pairs(void)
 
 		der = cert_der(x, &len);
 		slen = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &spki);
-		tlsa_input_load(der, len, TLSA_KIND_CERT, NULL, &in, NULL);
+		tlsa_input_load(der, len, TLSA_KIND_CERT, NULL, &in);
 		for (sel = 0; sel <= 1; sel++)
 			for (mt = 0; mt <= 2; mt++) {
 				tlsa_record *r = NULL;
@@ -84,7 +84,7 @@ static void test_errors(void)
 	tlsa_input *in = NULL;
 	tlsa_record *r = NULL;
 
-	tlsa_input_load(der, (size_t)len, TLSA_KIND_PUBKEY, NULL, &in, NULL);
+	tlsa_input_load(der, (size_t)len, TLSA_KIND_PUBKEY, NULL, &in);
 	is_int(tlsa_record_compute(in, 0, 3, 0, 1, &r), TLSA_ERR_SELECTOR_NEEDS_CERT,
 	       "selector 0 of a bare key is refused: there is no certificate");
 	is_int(tlsa_record_compute(in, 1, 3, 1, 1, &r), TLSA_ERR_DEPTH,

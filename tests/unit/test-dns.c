@@ -999,13 +999,18 @@ static void test_resolver_config(void)
 		fclose(f);
 	}
 	{
-		unsigned line = 0;
 		size_t count = 9;
+		tlsa_resolver *ar = NULL;
 
-		is_int(tlsa_trust_anchor_check(path, &line, &count), TLSA_ERR_ANCHOR_SYNTAX,
+		is_int(tlsa_trust_anchor_check(path, &count), TLSA_ERR_ANCHOR_SYNTAX,
 		       "checking an anchor file finds the bad record");
-		is_int(line, 4, "the bad record's line number is reported");
+		is_int(tlsa_error_line(), 4, "the bad record's line number is reported");
+		is_str(tlsa_error_file(), path, "and the file it is in");
 		is_int(count, 0, "a file with an error yields no anchors");
+		is_int(tlsa_resolver_new(NULL, 0, 0, path, &ar), TLSA_ERR_ANCHOR_SYNTAX,
+		       "a resolver from that file is refused");
+		ok(ar == NULL && tlsa_error_line() == 4 && strcmp(tlsa_error_file(), path) == 0,
+		   "and it names the file and line of the bad record too");
 	}
 	unlink(path);
 }

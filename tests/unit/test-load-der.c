@@ -42,16 +42,15 @@ static int spki_is(const tlsa_input *in, const unsigned char *want, size_t wlen)
 	return got != NULL && glen == wlen && memcmp(got, want, wlen) == 0;
 }
 
-static tlsa_status load_text(const char *s, unsigned want, tlsa_input **in, tlsa_where *w)
+static tlsa_status load_text(const char *s, unsigned want, tlsa_input **in)
 {
-	return tlsa_input_load((const unsigned char *)s, strlen(s), want, NULL, in, w);
+	return tlsa_input_load((const unsigned char *)s, strlen(s), want, NULL, in);
 }
 
 static void test_public_keys(void)
 {
 	unsigned char *der = NULL, *ber;
 	tlsa_input *in;
-	tlsa_where w;
 	char *pem;
 	size_t i;
 	int len;
@@ -63,14 +62,14 @@ static void test_public_keys(void)
 		len = i2d_PUBKEY(k, &der);
 		pem = pem_of("PUBLIC KEY", der, (size_t)len);
 		in = NULL;
-		ok(load_text(pem, TLSA_KIND_PUBKEY, &in, NULL) == TLSA_OK &&
+		ok(load_text(pem, TLSA_KIND_PUBKEY, &in) == TLSA_OK &&
 		       spki_is(in, der, (size_t)len),
 		   "%s: a PEM public key's SPKI is its bytes, as OpenSSL encodes them",
 		   keytypes[i].name);
 		tlsa_input_free(in);
 		free(pem);
 		in = NULL;
-		ok(tlsa_input_load(der, (size_t)len, TLSA_KIND_ANY, NULL, &in, NULL) == TLSA_OK &&
+		ok(tlsa_input_load(der, (size_t)len, TLSA_KIND_ANY, NULL, &in) == TLSA_OK &&
 		       tlsa_input_kind(in) == TLSA_KIND_PUBKEY && spki_is(in, der, (size_t)len),
 		   "%s: a DER public key's SPKI is its bytes", keytypes[i].name);
 		tlsa_input_free(in);
@@ -87,7 +86,8 @@ static void test_public_keys(void)
 		/* One byte short: the BIT STRING runs past the end. */
 		pem = pem_of("PUBLIC KEY", der, (size_t)len - 1);
 		in = NULL;
-		ok(load_text(pem, TLSA_KIND_PUBKEY, &in, &w) == TLSA_ERR_KEY && w.line == 1 &&
+		ok(load_text(pem, TLSA_KIND_PUBKEY, &in) == TLSA_ERR_KEY &&
+		       tlsa_error_line() == 1 &&
 		       strcmp(tlsa_strerror(TLSA_ERR_KEY), "key cannot be decoded") == 0,
 		   "a truncated SPKI in a PEM public key is refused: key cannot be decoded, at its "
 		   "line");
@@ -100,7 +100,7 @@ static void test_public_keys(void)
 		ber[len] = 0;
 		pem = pem_of("PUBLIC KEY", ber, (size_t)len + 1);
 		in = NULL;
-		is_int(load_text(pem, TLSA_KIND_PUBKEY, &in, NULL), TLSA_ERR_KEY,
+		is_int(load_text(pem, TLSA_KIND_PUBKEY, &in), TLSA_ERR_KEY,
 		       "an SPKI with a byte after it is refused");
 		tlsa_input_free(in);
 		free(pem);
@@ -112,7 +112,7 @@ static void test_public_keys(void)
 		ber[2] = 0x31;
 		pem = pem_of("PUBLIC KEY", ber, (size_t)len);
 		in = NULL;
-		is_int(load_text(pem, TLSA_KIND_PUBKEY, &in, NULL), TLSA_ERR_KEY,
+		is_int(load_text(pem, TLSA_KIND_PUBKEY, &in), TLSA_ERR_KEY,
 		       "an SPKI whose algorithm is a SET is refused");
 		tlsa_input_free(in);
 		free(pem);
@@ -122,7 +122,7 @@ static void test_public_keys(void)
 		ber[12] = 0x7f;
 		pem = pem_of("PUBLIC KEY", ber, (size_t)len);
 		in = NULL;
-		is_int(load_text(pem, TLSA_KIND_PUBKEY, &in, NULL), TLSA_ERR_KEY,
+		is_int(load_text(pem, TLSA_KIND_PUBKEY, &in), TLSA_ERR_KEY,
 		       "an SPKI of an algorithm OpenSSL does not know is refused, as before");
 		tlsa_input_free(in);
 		free(pem);
@@ -133,7 +133,7 @@ static void test_public_keys(void)
 		ber[24] = (unsigned char)(ber[24] - 1);
 		pem = pem_of("PUBLIC KEY", ber, (size_t)len - 1);
 		in = NULL;
-		is_int(load_text(pem, TLSA_KIND_PUBKEY, &in, NULL), TLSA_ERR_KEY,
+		is_int(load_text(pem, TLSA_KIND_PUBKEY, &in), TLSA_ERR_KEY,
 		       "a P-256 key whose point is a byte short is refused, as before");
 		tlsa_input_free(in);
 		free(pem);
@@ -146,7 +146,7 @@ static void test_public_keys(void)
 		memcpy(ber + 2, der + 1, (size_t)len - 1);
 		pem = pem_of("PUBLIC KEY", ber, (size_t)len + 1);
 		in = NULL;
-		ok(load_text(pem, TLSA_KIND_PUBKEY, &in, NULL) == TLSA_OK &&
+		ok(load_text(pem, TLSA_KIND_PUBKEY, &in) == TLSA_OK &&
 		       spki_is(in, der, (size_t)len),
 		   "an SPKI with a non-minimal length gives OpenSSL's DER encoding of it");
 		tlsa_input_free(in);
@@ -173,21 +173,20 @@ static void test_walk(void)
 	buf[2] = 0x00;
 	memcpy(buf + 3, der + 2, len - 2);
 	in = NULL;
-	ok(der[1] == 0x82 &&
-	       tlsa_input_load(buf, len + 1, TLSA_KIND_CERT, NULL, &in, NULL) == TLSA_OK &&
+	ok(der[1] == 0x82 && tlsa_input_load(buf, len + 1, TLSA_KIND_CERT, NULL, &in) == TLSA_OK &&
 	       tlsa_input_count(in) == 1,
 	   "a certificate whose length has a leading zero byte loads, as OpenSSL reads it");
 	tlsa_input_free(in);
 
 	buf[1] = 0x80; /* indefinite length */
 	in = NULL;
-	is_int(tlsa_input_load(buf, len + 1, TLSA_KIND_CERT, NULL, &in, NULL), TLSA_ERR_DER,
+	is_int(tlsa_input_load(buf, len + 1, TLSA_KIND_CERT, NULL, &in), TLSA_ERR_DER,
 	       "a certificate with an indefinite length is not DER");
 	tlsa_input_free(in);
 	free(buf);
 
 	in = NULL;
-	is_int(tlsa_input_load(der, len - 1, TLSA_KIND_CERT, NULL, &in, NULL), TLSA_ERR_DER,
+	is_int(tlsa_input_load(der, len - 1, TLSA_KIND_CERT, NULL, &in), TLSA_ERR_DER,
 	       "a certificate one byte short is truncated DER");
 	tlsa_input_free(in);
 
@@ -225,14 +224,14 @@ static void test_times(void)
 		X509 *x = make_cert(k, "time.example", NULL, NULL, 0, 0, 30);
 		unsigned char *der;
 		tlsa_input *in = NULL;
-		tlsa_cert_info info;
+		tlsa_cert_info info = TLSA_CERT_INFO_INIT;
 		time_t nb = 0, na = 0;
 
 		ASN1_TIME_set_string(X509_getm_notAfter(x), times[i]);
 		ASN1_TIME_set_string(X509_getm_notBefore(x), times[i]);
 		X509_sign(x, k, EVP_sha256());
 		der = cert_der(x, &len);
-		ok(tlsa_input_load(der, len, TLSA_KIND_CERT, NULL, &in, NULL) == TLSA_OK &&
+		ok(tlsa_input_load(der, len, TLSA_KIND_CERT, NULL, &in) == TLSA_OK &&
 		       tlsa_input_validity(in, 0, &nb, &na) == TLSA_OK &&
 		       na == openssl_time(times[i]) && nb == na,
 		   "a certificate's time %s reads as OpenSSL reads it", times[i]);

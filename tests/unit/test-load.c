@@ -17,17 +17,17 @@
 #include "certgen.h"
 #include "tap.h"
 
-static tlsa_status load_bio(BIO *b, unsigned want, const char *pass, tlsa_input **in, tlsa_where *w)
+static tlsa_status load_bio(BIO *b, unsigned want, const char *pass, tlsa_input **in)
 {
 	char *data;
 	long len = BIO_get_mem_data(b, &data);
 
-	return tlsa_input_load((const unsigned char *)data, (size_t)len, want, pass, in, w);
+	return tlsa_input_load((const unsigned char *)data, (size_t)len, want, pass, in);
 }
 
-static tlsa_status load_str(const char *s, unsigned want, tlsa_input **in, tlsa_where *w)
+static tlsa_status load_str(const char *s, unsigned want, tlsa_input **in)
 {
-	return tlsa_input_load((const unsigned char *)s, strlen(s), want, NULL, in, w);
+	return tlsa_input_load((const unsigned char *)s, strlen(s), want, NULL, in);
 }
 
 /* The walk's SPKI equals i2d_X509_PUBKEY of the decoded certificate. */
@@ -51,7 +51,7 @@ static void test_spki_every_key_type(void)
 			continue;
 		}
 		der = cert_der(x, &len);
-		ok(tlsa_input_load(der, len, TLSA_KIND_CERT, NULL, &in, NULL) == TLSA_OK,
+		ok(tlsa_input_load(der, len, TLSA_KIND_CERT, NULL, &in) == TLSA_OK,
 		   "%s: a DER certificate loads", keytypes[i].name);
 		p = der;
 		decoded = d2i_X509(NULL, &p, (long)len);
@@ -106,8 +106,7 @@ static void test_chain_order(void)
 		BIO_puts(b, "\nsome text between blocks\n");
 		cert_pem(b, order[i][1]);
 		cert_pem(b, order[i][2]);
-		ok(load_bio(b, TLSA_KIND_CERT, NULL, &in, NULL) == TLSA_OK &&
-		       tlsa_input_count(in) == 3,
+		ok(load_bio(b, TLSA_KIND_CERT, NULL, &in) == TLSA_OK && tlsa_input_count(in) == 3,
 		   "order %zu: three certificates with text around them load", i);
 		c0 = in ? tlsa_input_cert(in, 0, &l0) : NULL;
 		c1 = in ? tlsa_input_cert(in, 1, &l1) : NULL;
@@ -130,7 +129,7 @@ static void test_chain_order(void)
 
 		cert_pem(b, leaf);
 		cert_pem(b, other);
-		ok(load_bio(b, TLSA_KIND_CERT, NULL, &in, NULL) == TLSA_OK &&
+		ok(load_bio(b, TLSA_KIND_CERT, NULL, &in) == TLSA_OK &&
 		       (tlsa_input_chain_flags(in) & TLSA_CHAIN_BROKEN),
 		   "certificates that do not chain are reported broken");
 		tlsa_input_free(in);
@@ -165,7 +164,7 @@ static void test_chain_order(void)
 
 		cert_pem(b, leaf);
 		cert_pem(b, inter);
-		ok(load_bio(b, TLSA_KIND_CERT, NULL, &in, NULL) == TLSA_OK, "leaf and issuer load");
+		ok(load_bio(b, TLSA_KIND_CERT, NULL, &in) == TLSA_OK, "leaf and issuer load");
 		ok(in && tlsa_input_validity(in, 0, &nb, &na) == TLSA_OK && nb <= now + 5 &&
 		       na > now + 89 * 86400 && na < now + 91 * 86400,
 		   "validity is read from the walk (a 90-day leaf expires in 90 days)");
@@ -203,13 +202,12 @@ static void test_keys(void)
 	EVP_PKEY *k = make_key(&ec);
 	BIO *b;
 	tlsa_input *in = NULL;
-	tlsa_where w;
 	unsigned char *der = NULL;
 	int len;
 
 	b = BIO_new(BIO_s_mem());
 	PEM_write_bio_PUBKEY(b, k);
-	ok(load_bio(b, TLSA_KIND_PUBKEY, NULL, &in, NULL) == TLSA_OK &&
+	ok(load_bio(b, TLSA_KIND_PUBKEY, NULL, &in) == TLSA_OK &&
 	       tlsa_input_kind(in) == TLSA_KIND_PUBKEY && spki_equals_key(in, k),
 	   "a PEM public key gives its SubjectPublicKeyInfo");
 	tlsa_input_free(in);
@@ -217,7 +215,7 @@ static void test_keys(void)
 
 	len = i2d_PUBKEY(k, &der);
 	in = NULL;
-	ok(tlsa_input_load(der, (size_t)len, TLSA_KIND_PUBKEY, NULL, &in, NULL) == TLSA_OK &&
+	ok(tlsa_input_load(der, (size_t)len, TLSA_KIND_PUBKEY, NULL, &in) == TLSA_OK &&
 	       spki_equals_key(in, k),
 	   "a DER public key gives its SubjectPublicKeyInfo");
 	tlsa_input_free(in);
@@ -226,27 +224,27 @@ static void test_keys(void)
 	b = BIO_new(BIO_s_mem());
 	PEM_write_bio_PrivateKey(b, k, NULL, NULL, 0, NULL, NULL);
 	in = NULL;
-	ok(load_bio(b, TLSA_KIND_PRIVKEY, NULL, &in, NULL) == TLSA_OK &&
+	ok(load_bio(b, TLSA_KIND_PRIVKEY, NULL, &in) == TLSA_OK &&
 	       tlsa_input_kind(in) == TLSA_KIND_PRIVKEY && spki_equals_key(in, k),
 	   "a PKCS#8 PEM private key gives the SPKI of its public half");
 	tlsa_input_free(in);
 	in = NULL;
-	ok(load_bio(b, TLSA_KIND_CERT, NULL, &in, &w) == TLSA_ERR_WRONG_KIND &&
-	       w.found == TLSA_KIND_PRIVKEY,
+	ok(load_bio(b, TLSA_KIND_CERT, NULL, &in) == TLSA_ERR_WRONG_KIND &&
+	       strcmp(tlsa_error_detail(), tlsa_kind_name(TLSA_KIND_PRIVKEY)) == 0,
 	   "a private key where a certificate is wanted says it holds a private key");
 	BIO_free(b);
 
 	b = BIO_new(BIO_s_mem());
 	PEM_write_bio_PKCS8PrivateKey(b, k, EVP_aes_256_cbc(), NULL, 0, NULL, (void *)"s3cret");
 	in = NULL;
-	ok(load_bio(b, TLSA_KIND_PRIVKEY, "s3cret", &in, NULL) == TLSA_OK && spki_equals_key(in, k),
+	ok(load_bio(b, TLSA_KIND_PRIVKEY, "s3cret", &in) == TLSA_OK && spki_equals_key(in, k),
 	   "an encrypted PKCS#8 key opens with its passphrase");
 	tlsa_input_free(in);
 	in = NULL;
-	ok(load_bio(b, TLSA_KIND_PRIVKEY, "wrong", &in, NULL) == TLSA_ERR_PASSPHRASE,
+	ok(load_bio(b, TLSA_KIND_PRIVKEY, "wrong", &in) == TLSA_ERR_PASSPHRASE,
 	   "a wrong passphrase is reported as such");
 	in = NULL;
-	ok(load_bio(b, TLSA_KIND_PRIVKEY, NULL, &in, NULL) == TLSA_ERR_PASSPHRASE,
+	ok(load_bio(b, TLSA_KIND_PRIVKEY, NULL, &in) == TLSA_ERR_PASSPHRASE,
 	   "a missing passphrase is reported as such");
 	BIO_free(b);
 
@@ -261,7 +259,7 @@ static void test_keys(void)
 		b = BIO_new(BIO_s_mem());
 		PEM_write_bio_X509_REQ(b, req);
 		in = NULL;
-		ok(load_bio(b, TLSA_KIND_CSR, NULL, &in, NULL) == TLSA_OK &&
+		ok(load_bio(b, TLSA_KIND_CSR, NULL, &in) == TLSA_OK &&
 		       tlsa_input_kind(in) == TLSA_KIND_CSR && spki_equals_key(in, k),
 		   "a PEM CSR gives the SPKI of the key it requests a certificate for");
 		tlsa_input_free(in);
@@ -269,14 +267,14 @@ static void test_keys(void)
 		der = NULL;
 		len = i2d_X509_REQ(req, &der);
 		in = NULL;
-		ok(tlsa_input_load(der, (size_t)len, TLSA_KIND_CSR, NULL, &in, NULL) == TLSA_OK &&
+		ok(tlsa_input_load(der, (size_t)len, TLSA_KIND_CSR, NULL, &in) == TLSA_OK &&
 		       spki_equals_key(in, k),
 		   "a DER CSR is recognised and gives the same SPKI");
 		tlsa_input_free(in);
 		in = NULL;
-		ok(tlsa_input_load(der, (size_t)len, TLSA_KIND_CERT, NULL, &in, &w) ==
+		ok(tlsa_input_load(der, (size_t)len, TLSA_KIND_CERT, NULL, &in) ==
 			   TLSA_ERR_WRONG_KIND &&
-		       w.found == TLSA_KIND_CSR,
+		       strcmp(tlsa_error_detail(), tlsa_kind_name(TLSA_KIND_CSR)) == 0,
 		   "a DER CSR where a certificate is wanted says it holds a CSR");
 		OPENSSL_free(der);
 		X509_REQ_free(req);
@@ -299,7 +297,7 @@ static tlsa_status load_rsa_public(EVP_PKEY *k, size_t extra, tlsa_input **in)
 	snprintf(pem, sizeof(pem),
 		 "-----BEGIN RSA PUBLIC KEY-----\n%s\n-----END RSA PUBLIC KEY-----\n",
 		 (const char *)b64);
-	st = load_str(pem, TLSA_KIND_PUBKEY, in, NULL);
+	st = load_str(pem, TLSA_KIND_PUBKEY, in);
 	free(buf);
 	OPENSSL_free(der);
 	return st;
@@ -321,12 +319,10 @@ static void test_rsa_public(void)
 }
 
 /* Load der (as OpenSSL wrote it into b) and say what it was found to be. */
-static tlsa_status load_der_bio(BIO *b, unsigned want, const char *pass, tlsa_input **in,
-				tlsa_where *w)
+static tlsa_status load_der_bio(BIO *b, unsigned want, const char *pass, tlsa_input **in)
 {
 	*in = NULL;
-	memset(w, 0, sizeof(*w));
-	return load_bio(b, want, pass, in, w);
+	return load_bio(b, want, pass, in);
 }
 
 /*
@@ -344,7 +340,6 @@ static void test_der_keys(void)
 	static const unsigned char int_only[] = {0x30, 0x03, 0x02, 0x01, 0x00};
 	size_t i;
 	tlsa_input *in = NULL;
-	tlsa_where w;
 
 	for (i = 0; i < NKEYTYPES; i++) {
 		const char *name = keytypes[i].name;
@@ -353,18 +348,18 @@ static void test_der_keys(void)
 
 		b = BIO_new(BIO_s_mem());
 		i2d_PKCS8PrivateKey_bio(b, k, NULL, NULL, 0, NULL, NULL);
-		ok(load_der_bio(b, TLSA_KIND_ANY, NULL, &in, &w) == TLSA_OK &&
+		ok(load_der_bio(b, TLSA_KIND_ANY, NULL, &in) == TLSA_OK &&
 		       tlsa_input_kind(in) == TLSA_KIND_PRIVKEY && spki_equals_key(in, k),
 		   "%s: a PKCS#8 DER private key gives the SPKI of its public half", name);
 		tlsa_input_free(in);
-		ok(load_der_bio(b, TLSA_KIND_PUBKEY, NULL, &in, &w) == TLSA_ERR_WRONG_KIND &&
-		       w.found == TLSA_KIND_PRIVKEY,
+		ok(load_der_bio(b, TLSA_KIND_PUBKEY, NULL, &in) == TLSA_ERR_WRONG_KIND &&
+		       strcmp(tlsa_error_detail(), tlsa_kind_name(TLSA_KIND_PRIVKEY)) == 0,
 		   "%s: a DER private key where a public key is wanted says what it holds", name);
 		BIO_free(b);
 
 		b = BIO_new(BIO_s_mem());
 		i2d_PrivateKey_bio(b, k);
-		ok(load_der_bio(b, TLSA_KIND_PRIVKEY, NULL, &in, &w) == TLSA_OK &&
+		ok(load_der_bio(b, TLSA_KIND_PRIVKEY, NULL, &in) == TLSA_OK &&
 		       spki_equals_key(in, k),
 		   "%s: a DER private key in OpenSSL's default form loads", name);
 		tlsa_input_free(in);
@@ -372,27 +367,24 @@ static void test_der_keys(void)
 
 		b = BIO_new(BIO_s_mem());
 		i2d_PKCS8PrivateKey_bio(b, k, EVP_aes_128_cbc(), NULL, 0, NULL, (void *)"s3cret");
-		ok(load_der_bio(b, TLSA_KIND_PRIVKEY, "s3cret", &in, &w) == TLSA_OK &&
+		ok(load_der_bio(b, TLSA_KIND_PRIVKEY, "s3cret", &in) == TLSA_OK &&
 		       spki_equals_key(in, k),
 		   "%s: an encrypted PKCS#8 DER key opens with its passphrase", name);
 		tlsa_input_free(in);
-		ok(load_der_bio(b, TLSA_KIND_PRIVKEY, NULL, &in, &w) == TLSA_ERR_PASSPHRASE,
+		ok(load_der_bio(b, TLSA_KIND_PRIVKEY, NULL, &in) == TLSA_ERR_PASSPHRASE,
 		   "%s: an encrypted DER key without a passphrase asks for one", name);
-		ok(load_der_bio(b, TLSA_KIND_CERT, NULL, &in, &w) == TLSA_ERR_WRONG_KIND &&
-		       w.found == TLSA_KIND_PRIVKEY,
+		ok(load_der_bio(b, TLSA_KIND_CERT, NULL, &in) == TLSA_ERR_WRONG_KIND &&
+		       strcmp(tlsa_error_detail(), tlsa_kind_name(TLSA_KIND_PRIVKEY)) == 0,
 		   "%s: an encrypted DER key where a certificate is wanted is named a private key",
 		   name);
 		BIO_free(b);
 		EVP_PKEY_free(k);
 	}
-	ok(tlsa_input_load(fake_spki, sizeof(fake_spki), TLSA_KIND_ANY, NULL, &in, &w) ==
-	       TLSA_ERR_DER,
+	ok(tlsa_input_load(fake_spki, sizeof(fake_spki), TLSA_KIND_ANY, NULL, &in) == TLSA_ERR_DER,
 	   "an SPKI-shaped structure with no real key in it is not DER we know");
-	ok(tlsa_input_load(no_shape, sizeof(no_shape), TLSA_KIND_ANY, NULL, &in, &w) ==
-	       TLSA_ERR_DER,
+	ok(tlsa_input_load(no_shape, sizeof(no_shape), TLSA_KIND_ANY, NULL, &in) == TLSA_ERR_DER,
 	   "a SEQUENCE of no known shape is not DER we know");
-	ok(tlsa_input_load(int_only, sizeof(int_only), TLSA_KIND_ANY, NULL, &in, &w) ==
-	       TLSA_ERR_DER,
+	ok(tlsa_input_load(int_only, sizeof(int_only), TLSA_KIND_ANY, NULL, &in) == TLSA_ERR_DER,
 	   "a private-key-shaped SEQUENCE that is no key is not DER we know");
 }
 
@@ -407,27 +399,25 @@ static void test_broken(void)
 	static const char nothing[] = "-----BEGIN X509 CRL-----\nMIIB\n-----END X509 CRL-----\n";
 	unsigned char junk[64], der[] = {0x30, 0x82, 0x04, 0x00, 0x30, 0x01};
 	tlsa_input *in = NULL;
-	tlsa_where w;
 	size_t i;
 
-	is_int(load_str("", TLSA_KIND_ANY, &in, &w), TLSA_ERR_EMPTY,
-	       "an empty file is called empty");
-	is_int(load_str(" \n\r\n", TLSA_KIND_ANY, &in, &w), TLSA_ERR_EMPTY,
+	is_int(load_str("", TLSA_KIND_ANY, &in), TLSA_ERR_EMPTY, "an empty file is called empty");
+	is_int(load_str(" \n\r\n", TLSA_KIND_ANY, &in), TLSA_ERR_EMPTY,
 	       "a file of white space is called empty");
-	is_int(load_str(bad_b64, TLSA_KIND_CERT, &in, &w), TLSA_ERR_PEM_BASE64,
+	is_int(load_str(bad_b64, TLSA_KIND_CERT, &in), TLSA_ERR_PEM_BASE64,
 	       "bad base64 is reported as such");
-	is_int(w.line, 3, "bad base64 is reported at its line");
-	is_int(load_str(truncated, TLSA_KIND_CERT, &in, &w), TLSA_ERR_PEM_TRUNCATED,
+	is_int(tlsa_error_line(), 3, "bad base64 is reported at its line");
+	is_int(load_str(truncated, TLSA_KIND_CERT, &in), TLSA_ERR_PEM_TRUNCATED,
 	       "a BEGIN without an END is reported as truncated PEM");
-	is_int(w.line, 2, "truncated PEM is reported at the BEGIN line");
-	is_int(load_str(nothing, TLSA_KIND_CERT, &in, &w), TLSA_ERR_PEM_NONE,
+	is_int(tlsa_error_line(), 2, "truncated PEM is reported at the BEGIN line");
+	is_int(load_str(nothing, TLSA_KIND_CERT, &in), TLSA_ERR_PEM_NONE,
 	       "PEM with no certificate, key or CSR says so");
-	is_int(tlsa_input_load(der, sizeof(der), TLSA_KIND_CERT, NULL, &in, &w), TLSA_ERR_DER,
+	is_int(tlsa_input_load(der, sizeof(der), TLSA_KIND_CERT, NULL, &in), TLSA_ERR_DER,
 	       "truncated DER is reported as such");
 	for (i = 0; i < sizeof(junk); i++)
 		junk[i] = (unsigned char)(i * 37 + 11);
-	is_int(tlsa_input_load(junk, sizeof(junk), TLSA_KIND_ANY, NULL, &in, &w),
-	       TLSA_ERR_UNRECOGNISED, "junk bytes are not recognised");
+	is_int(tlsa_input_load(junk, sizeof(junk), TLSA_KIND_ANY, NULL, &in), TLSA_ERR_UNRECOGNISED,
+	       "junk bytes are not recognised");
 	{
 		/* CRLF line ends and a truncated certificate body inside valid PEM. */
 		struct keytype ec = {"EC P-256", "EC", "P-256", 0};
@@ -448,8 +438,7 @@ static void test_broken(void)
 		}
 		crlf[j] = '\0';
 		in = NULL;
-		ok(load_str(crlf, TLSA_KIND_CERT, &in, NULL) == TLSA_OK &&
-		       tlsa_input_count(in) == 1,
+		ok(load_str(crlf, TLSA_KIND_CERT, &in) == TLSA_OK && tlsa_input_count(in) == 1,
 		   "a PEM file with CRLF line ends loads");
 		tlsa_input_free(in);
 		{
@@ -458,7 +447,7 @@ static void test_broken(void)
 
 			d = cert_der(x, &dlen);
 			in = NULL;
-			is_int(tlsa_input_load(d, dlen - 10, TLSA_KIND_CERT, NULL, &in, NULL),
+			is_int(tlsa_input_load(d, dlen - 10, TLSA_KIND_CERT, NULL, &in),
 			       TLSA_ERR_DER, "a DER certificate cut short is refused");
 			OPENSSL_free(d);
 		}
@@ -476,7 +465,7 @@ static void test_cert_info(void)
 	X509 *root = make_cert(rk, "Root", NULL, NULL, 1, 0, 3650);
 	X509 *leaf = make_cert(lk, "leaf.example", root, rk, 0, -2, 90);
 	X509 *certs[2];
-	tlsa_cert_info info;
+	tlsa_cert_info info = TLSA_CERT_INFO_INIT;
 	unsigned char *der;
 	size_t len, i;
 	char want[256];

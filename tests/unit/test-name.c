@@ -20,18 +20,16 @@ static char why[256];
 /* The phrase a check gives for name (or "" when it takes it). */
 static const char *host(const char *name)
 {
-	why[0] = '\0';
-	if (tlsa_host_name_check(name, why, sizeof(why)) == TLSA_OK)
+	if (tlsa_host_name_check(name) == TLSA_OK)
 		return "";
-	return why;
+	return tlsa_error_detail();
 }
 
 static const char *owner(const char *name)
 {
-	why[0] = '\0';
-	if (tlsa_owner_name_check(name, why, sizeof(why)) == TLSA_OK)
+	if (tlsa_owner_name_check(name) == TLSA_OK)
 		return "";
-	return why;
+	return tlsa_error_detail();
 }
 
 static const char *dns(const char *name)

@@ -7,6 +7,8 @@
 
 #include <tlsa.h>
 
+#include <string.h>
+
 #include "tap.h"
 
 #define NOW	((time_t)1795435200) /* 2026-11-23T12:00:00Z */
@@ -15,7 +17,7 @@
 static uint32_t next_of(uint32_t old, tlsa_serial_policy p, uint32_t number, int force,
 			tlsa_status *st, unsigned *warn)
 {
-	tlsa_serial_spec spec = {p, number};
+	tlsa_serial_spec spec = {.size = sizeof(spec), .policy = p, .number = number};
 	uint32_t next = 0;
 
 	*st = tlsa_serial_next(old, &spec, NOW, force, &next, warn);
@@ -24,7 +26,7 @@ static uint32_t next_of(uint32_t old, tlsa_serial_policy p, uint32_t number, int
 
 int main(void)
 {
-	tlsa_serial_spec spec;
+	tlsa_serial_spec spec = TLSA_SERIAL_SPEC_INIT;
 	tlsa_status st;
 	unsigned warn;
 	uint32_t n;
@@ -138,5 +140,21 @@ int main(void)
 	   "--force lets a backwards move through, with a warning");
 	ok(tlsa_serial_next(1, NULL, NOW, 0, &n, &warn) == TLSA_ERR_INVALID,
 	   "a missing spec is an invalid argument");
+
+	/* The struct carries its size: the library reads only what it covers. */
+	{
+		tlsa_serial_spec unset, shorter;
+
+		memset(&unset, 0, sizeof(unset));
+		unset.policy = TLSA_SERIAL_KEEP;
+		is_int(tlsa_serial_next(7, &unset, NOW, 0, &n, &warn), TLSA_ERR_INVALID,
+		       "a spec whose size is not set is an invalid argument");
+		is_int(tlsa_serial_spec_parse("keep", &unset), TLSA_ERR_INVALID,
+		       "and parse will not write into one");
+		shorter.size = sizeof(size_t); /* from headers that knew no policy */
+		shorter.policy = TLSA_SERIAL_KEEP;
+		ok(tlsa_serial_next(7, &shorter, NOW, 0, &n, &warn) == TLSA_OK && n == 8,
+		   "a spec shorter than the policy reads as auto, past its size unread");
+	}
 	return done_testing();
 }

@@ -81,11 +81,15 @@ struct run {
 static struct run script(const char *proto, const char *server, struct pair *p, int timeout_ms)
 {
 	struct run r;
-	tlsa_starttls_opts o = {"client.example", "example.org", timeout_ms};
+	tlsa_starttls_opts o = TLSA_STARTTLS_OPTS_INIT;
 
+	o.client_name = "client.example";
+	o.server_name = "example.org";
+	o.timeout_ms = timeout_ms;
 	pair_open(p);
 	put(p->server, server, strlen(server));
-	r.st = tlsa_starttls_run(tlsa_starttls_find(proto), p->client, &o, r.why, sizeof(r.why));
+	r.st = tlsa_starttls_run(tlsa_starttls_find(proto), p->client, &o);
+	snprintf(r.why, sizeof(r.why), "%s", tlsa_error_detail());
 	return r;
 }
 
@@ -181,10 +185,11 @@ static void test_smtp(void)
 	put(p.server, "220 mx ESMTP\r\n", 14);
 	shutdown(p.server, SHUT_WR);
 	{
-		tlsa_starttls_opts o = {NULL, NULL, 2000};
+		tlsa_starttls_opts o = TLSA_STARTTLS_OPTS_INIT;
 
-		r.st = tlsa_starttls_run(tlsa_starttls_find("smtp"), p.client, &o, r.why,
-					 sizeof(r.why));
+		o.timeout_ms = 2000;
+		r.st = tlsa_starttls_run(tlsa_starttls_find("smtp"), p.client, &o);
+		snprintf(r.why, sizeof(r.why), "%s", tlsa_error_detail());
 	}
 	is_int(r.st, TLSA_ERR_CLOSED, "smtp: a server that closes after EHLO is reported closed");
 	is_str(r.why, "server closed the connection after EHLO",
@@ -194,7 +199,8 @@ static void test_smtp(void)
 
 	pair_open(&p);
 	shutdown(p.server, SHUT_WR);
-	r.st = tlsa_starttls_run(tlsa_starttls_find("smtp"), p.client, NULL, r.why, sizeof(r.why));
+	r.st = tlsa_starttls_run(tlsa_starttls_find("smtp"), p.client, NULL);
+	snprintf(r.why, sizeof(r.why), "%s", tlsa_error_detail());
 	is_str(r.why, "server closed the connection before its greeting",
 	       "smtp: a close before the greeting says so");
 	pair_close(&p);
@@ -312,8 +318,9 @@ static void test_others(void)
 						0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00};
 	unsigned char got[64];
 	ssize_t n;
-	tlsa_starttls_opts o = {NULL, NULL, 2000};
+	tlsa_starttls_opts o = TLSA_STARTTLS_OPTS_INIT;
 
+	o.timeout_ms = 2000;
 	r = script("lmtp", "220 lmtp ready\r\n250-host\r\n250 STARTTLS\r\n220 go\r\n", &p, 2000);
 	is_int(r.st, TLSA_OK, "lmtp: LHLO offering STARTTLS leads to TLS");
 	is_str(sent(&p), "LHLO client.example\r\nSTARTTLS\r\n", "lmtp: the client says LHLO");
@@ -347,7 +354,8 @@ static void test_others(void)
 
 	pair_open(&p);
 	put(p.server, ldap_ok, sizeof(ldap_ok));
-	r.st = tlsa_starttls_run(tlsa_starttls_find("ldap"), p.client, &o, r.why, sizeof(r.why));
+	r.st = tlsa_starttls_run(tlsa_starttls_find("ldap"), p.client, &o);
+	snprintf(r.why, sizeof(r.why), "%s", tlsa_error_detail());
 	is_int(r.st, TLSA_OK, "ldap: an ExtendedResponse with resultCode 0 leads to TLS");
 	n = recv(p.server, got, sizeof(got), MSG_DONTWAIT);
 	ok(n == 31 && got[0] == 0x30 && got[5] == 0x77 &&
@@ -363,7 +371,8 @@ static void test_others(void)
 		refused[9] = 2;
 		put(p.server, refused, sizeof(refused));
 	}
-	r.st = tlsa_starttls_run(tlsa_starttls_find("ldap"), p.client, &o, r.why, sizeof(r.why));
+	r.st = tlsa_starttls_run(tlsa_starttls_find("ldap"), p.client, &o);
+	snprintf(r.why, sizeof(r.why), "%s", tlsa_error_detail());
 	is_int(r.st, TLSA_ERR_STARTTLS_NOT_OFFERED,
 	       "ldap: resultCode protocolError means no StartTLS");
 	pair_close(&p);
@@ -437,11 +446,10 @@ static void test_split(void)
 	struct pair p;
 	pthread_t t;
 	tlsa_status st;
-	char why[256];
 
 	pair_open(&p);
 	pthread_create(&t, NULL, dribble, &p);
-	st = tlsa_starttls_run(tlsa_starttls_find("smtp"), p.client, NULL, why, sizeof(why));
+	st = tlsa_starttls_run(tlsa_starttls_find("smtp"), p.client, NULL);
 	pthread_join(t, NULL);
 	is_int(st, TLSA_OK, "smtp: replies split into single bytes are read correctly");
 	pair_close(&p);

@@ -114,7 +114,7 @@ static tlsa_record *spki_record(EVP_PKEY *key)
 
 static void opts_init(tlsa_verify_opts *o, const tlsa_record *const *recs, size_t n)
 {
-	memset(o, 0, sizeof(*o));
+	*o = (tlsa_verify_opts)TLSA_VERIFY_OPTS_INIT;
 	o->base_domain = "host.test";
 	o->records = recs;
 	o->nrecords = n;
@@ -168,7 +168,8 @@ struct each {
 	tlsa_status st;
 	tlsa_verify_result **v;
 	size_t n;
-	int accepted; /* connections the server saw */
+	int accepted;	  /* connections the server saw */
+	char detail[600]; /* tlsa_error_detail() right after */
 };
 
 static struct each each_session(SSL_CTX *ctx, unsigned types, const tlsa_record *const *recs,
@@ -187,6 +188,7 @@ static struct each each_session(SSL_CTX *ctx, unsigned types, const tlsa_record 
 	s.accepted = 0;
 	pthread_create(&t, NULL, serve_listener, &s);
 	e.st = tlsa_verify_each("127.0.0.1", port, &o, types, &e.v, &e.n);
+	snprintf(e.detail, sizeof(e.detail), "%s", tlsa_error_detail());
 	shutdown(s.fd, SHUT_RDWR);
 	pthread_join(t, NULL);
 	close(s.fd);
@@ -350,6 +352,8 @@ int main(void)
 	   "asked for Ed448 only, of a server without: one result, not offered");
 	ok(e.n == 1 && strstr(e.v[0]->why, "(Ed448)") != NULL,
 	   "the result names the key type asked for (%s)", e.n == 1 ? e.v[0]->why : "");
+	ok(e.n == 1 && strcmp(e.detail, e.v[0]->why) == 0,
+	   "and the failure's detail in the error record is those words");
 	each_free(&e);
 
 	{

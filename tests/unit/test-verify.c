@@ -129,7 +129,7 @@ static struct outcome session(SSL_CTX *ctx, enum mode mode, const tlsa_record *c
 	int sv[2];
 	tlsa_verify_opts opts;
 
-	memset(&opts, 0, sizeof(opts));
+	opts = (tlsa_verify_opts)TLSA_VERIFY_OPTS_INIT;
 	opts.base_domain = base;
 	opts.records = recs;
 	opts.nrecords = n;
@@ -348,10 +348,12 @@ int main(void)
 		tlsa_verify_ctx_free(vctx);
 	}
 
-	memset(&opts, 0, sizeof(opts));
+	opts = (tlsa_verify_opts)TLSA_VERIFY_OPTS_INIT;
 	is_int(tlsa_verify("mx.example", 25, &opts, &r), TLSA_ERR_ADDRESS,
 	       "a host name is not an address: tlsa_verify wants numbers");
 	ok(r != NULL && strstr(r->why, "not a numeric") != NULL, "the address error is in words");
+	ok(r != NULL && strcmp(tlsa_error_detail(), r->why) == 0,
+	   "and the same words are the failure's detail in the error record");
 	tlsa_verify_result_free(r);
 	is_str(tlsa_rec_state_name(TLSA_REC_IGNORED), "ignored", "record states have names");
 

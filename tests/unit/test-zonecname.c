@@ -39,8 +39,8 @@ static int holds(const char *text)
  * snippet (or NULL).  The error's place and detail go to where[]. */
 static tlsa_status edit(const char *rec, const char *remove, unsigned flags, const char *snippet)
 {
-	tlsa_serial_spec spec = {TLSA_SERIAL_INCREMENT, 0};
-	tlsa_zone_report rep;
+	tlsa_serial_spec spec = {.size = sizeof(spec), .policy = TLSA_SERIAL_INCREMENT};
+	tlsa_zone_report rep = TLSA_ZONE_REPORT_INIT;
 	tlsa_zone_edit *ed;
 	tlsa_status st;
 
@@ -59,8 +59,8 @@ static tlsa_status edit(const char *rec, const char *remove, unsigned flags, con
 		st = tlsa_zone_edit_prepare(ed, zone, &rep);
 	if (st == TLSA_OK)
 		st = tlsa_zone_edit_commit(ed, NULL);
-	snprintf(where, sizeof(where), "%s: line %lu: %s", tlsa_zone_edit_where(ed)->file,
-		 tlsa_zone_edit_where(ed)->line, tlsa_zone_edit_where(ed)->detail);
+	snprintf(where, sizeof(where), "%s: line %lu: %s", tlsa_error_file(), tlsa_error_line(),
+		 tlsa_error_detail());
 	tlsa_zone_edit_free(ed);
 	return st;
 }

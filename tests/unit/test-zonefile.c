@@ -31,7 +31,7 @@
 static tlsa_status edit(const char *const *recs, const char *const *removes, unsigned flags,
 			tlsa_zone_report *rep)
 {
-	tlsa_serial_spec spec = {TLSA_SERIAL_INCREMENT, 0};
+	tlsa_serial_spec spec = {.size = sizeof(spec), .policy = TLSA_SERIAL_INCREMENT};
 	tlsa_zone_edit *ed;
 	tlsa_status st;
 
@@ -78,7 +78,7 @@ static int only_files(const char *a, const char *b)
 
 int main(void)
 {
-	tlsa_zone_report rep;
+	tlsa_zone_report rep = TLSA_ZONE_REPORT_INIT;
 	const char *recs1[] = {"_25._tcp.mail.example.org. IN TLSA 3 1 1 " K2, NULL};
 	const char *rel[] = {"_25._tcp.mail 300 IN TLSA 3 1 1 " K2, NULL};
 	const char *rm[] = {"_25._tcp.mail.example.org.", NULL};
@@ -131,7 +131,7 @@ int main(void)
 	tlsa_zone_edit_add_record(ed, "_443._tcp.www.example.org. IN TLSA 3 1 1 " K2);
 	st = tlsa_zone_edit_prepare(ed, zone, &rep);
 	{
-		tlsa_zone_change c0, c1;
+		tlsa_zone_change c0 = TLSA_ZONE_CHANGE_INIT, c1 = TLSA_ZONE_CHANGE_INIT;
 		ok(st == TLSA_OK && tlsa_zone_edit_change_count(ed) == 2 &&
 		       tlsa_zone_edit_change(ed, 0, &c0) == TLSA_OK &&
 		       tlsa_zone_edit_change(ed, 1, &c1) == TLSA_OK &&
@@ -207,7 +207,7 @@ int main(void)
 	tlsa_zone_edit_new(&ed);
 	tlsa_zone_edit_add_record(ed, recs1[0]);
 	st = tlsa_zone_edit_prepare(ed, zone, &rep);
-	ok(st == TLSA_ERR_ZONE_SYNTAX && tlsa_zone_edit_where(ed)->line == 4,
+	ok(st == TLSA_ERR_ZONE_SYNTAX && tlsa_error_line() == 4,
 	   "an unclosed parenthesis is a syntax error naming the line it opened on");
 	tlsa_zone_edit_free(ed);
 	put(zone,
@@ -232,8 +232,8 @@ int main(void)
 	tlsa_zone_edit_new(&ed);
 	tlsa_zone_edit_add_record(ed, recs1[0]);
 	st = tlsa_zone_edit_prepare(ed, zone, &rep);
-	ok(st == TLSA_ERR_ZONE_IN_INCLUDE && tlsa_zone_edit_where(ed)->line == 1 &&
-	       strstr(tlsa_zone_edit_where(ed)->file, "hosts.inc") != NULL,
+	ok(st == TLSA_ERR_ZONE_IN_INCLUDE && tlsa_error_line() == 1 &&
+	       strstr(tlsa_error_file(), "hosts.inc") != NULL,
 	   "records to change in an included file (beside the zone) are an error naming it");
 	tlsa_zone_edit_free(ed);
 	put(path, "_25._tcp.mail IN TLSA 3 1 1 " K2 "\n");
@@ -335,38 +335,36 @@ int main(void)
 		    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x",
 		     "has a label longer than 63 bytes"},
 		};
-		char why[128], big[300];
+		char big[300];
 		size_t i;
 
 		for (i = 0; good[i] != NULL; i++) {
-			is_int(tlsa_owner_name_check(good[i], why, sizeof(why)), TLSA_OK,
-			       "owner %s is taken", good[i]);
+			is_int(tlsa_owner_name_check(good[i]), TLSA_OK, "owner %s is taken",
+			       good[i]);
 		}
 		for (i = 0; i < sizeof(badn) / sizeof(badn[0]); i++) {
-			why[0] = '\0';
-			ok(tlsa_owner_name_check(badn[i].name, why, sizeof(why)) ==
-				   TLSA_ERR_DNS_NAME &&
-			       strcmp(why, badn[i].why) == 0,
+			ok(tlsa_owner_name_check(badn[i].name) == TLSA_ERR_DNS_NAME &&
+			       strcmp(tlsa_error_detail(), badn[i].why) == 0,
 			   "owner %zu is refused and says why", i);
-			if (strcmp(why, badn[i].why) != 0)
-				printf("#   got: %s\n#  want: %s\n", why, badn[i].why);
+			if (strcmp(tlsa_error_detail(), badn[i].why) != 0)
+				printf("#   got: %s\n#  want: %s\n", tlsa_error_detail(),
+				       badn[i].why);
 		}
 		/* 4 labels of 63 bytes: 4 * 64 + 1 = 257 bytes on the wire. */
 		memset(big, 'a', sizeof(big));
 		big[63] = big[127] = big[191] = big[255] = '.';
 		big[256] = '\0';
-		is_int(tlsa_owner_name_check(big, why, sizeof(why)), TLSA_ERR_DNS_NAME,
+		is_int(tlsa_owner_name_check(big), TLSA_ERR_DNS_NAME,
 		       "an owner of 257 bytes on the wire is refused");
 		big[253] = '.'; /* labels of 63, 63, 63 and 61: 255 bytes */
 		big[254] = '\0';
-		is_int(tlsa_owner_name_check(big, NULL, 0), TLSA_OK,
-		       "one of 255 bytes is taken (why may be NULL)");
+		is_int(tlsa_owner_name_check(big), TLSA_OK, "one of 255 bytes is taken");
+		is_str(tlsa_error_detail(), "", "and a check that passes leaves no detail");
 
 		tlsa_zone_edit_new(&ed);
 		is_int(tlsa_zone_edit_remove(ed, "mail example.org."), TLSA_ERR_DNS_NAME,
 		       "tlsa_zone_edit_remove refuses an owner no zone file can carry");
-		ok(strstr(tlsa_zone_edit_where(ed)->detail, "'mail example.org.' has a space") !=
-		       NULL,
+		ok(strstr(tlsa_error_detail(), "'mail example.org.' has a space") != NULL,
 		   "and the reason names it");
 		is_int(tlsa_zone_edit_set_origin(ed, "@"), TLSA_ERR_DNS_NAME,
 		       "tlsa_zone_edit_set_origin refuses '@'");

@@ -29,13 +29,18 @@
 	"036e7331076578616d706c65036f7267000a686f73746d6173746572076578616d706c65036f726700"
 #define SOA_REST_HEX "00001c2000000e100012750000000e10"
 
-static tlsa_zone_where last_where;
+/* The error record after the last edit(). */
+static struct {
+	char file[1024];
+	unsigned long line;
+	char detail[256];
+} last_where;
 
 /* Edit zone: one record (or none), serial policy spec, flags; commit. */
 static tlsa_status edit(const char *rec, const char *remove, tlsa_serial_policy policy,
 			uint32_t value, unsigned flags, tlsa_zone_report *rep)
 {
-	tlsa_serial_spec spec = {policy, value};
+	tlsa_serial_spec spec = {.size = sizeof(spec), .policy = policy, .number = value};
 	tlsa_zone_edit *ed;
 	tlsa_status st = TLSA_OK;
 
@@ -51,7 +56,9 @@ static tlsa_status edit(const char *rec, const char *remove, tlsa_serial_policy 
 		st = tlsa_zone_edit_prepare(ed, zone, rep);
 	if (st == TLSA_OK)
 		st = tlsa_zone_edit_commit(ed, NULL);
-	last_where = *tlsa_zone_edit_where(ed);
+	snprintf(last_where.file, sizeof(last_where.file), "%s", tlsa_error_file());
+	last_where.line = tlsa_error_line();
+	snprintf(last_where.detail, sizeof(last_where.detail), "%s", tlsa_error_detail());
 	tlsa_zone_edit_free(ed);
 	return st;
 }
@@ -66,7 +73,7 @@ static tlsa_status edit(const char *rec, const char *remove, tlsa_serial_policy 
 
 int main(void)
 {
-	tlsa_zone_report rep;
+	tlsa_zone_report rep = TLSA_ZONE_REPORT_INIT;
 	tlsa_zone_edit *ed;
 	tlsa_status st;
 	char inc[PATH_MAX + 64], rec[600], label[80];
@@ -180,8 +187,7 @@ int main(void)
 	tlsa_zone_edit_new(&ed);
 	is_int(tlsa_zone_edit_add_record(ed, rec), TLSA_ERR_DNS_NAME,
 	       "a record whose owner has a 64-byte label is refused");
-	ok(strstr(tlsa_zone_edit_where(ed)->detail, "has a label longer than 63 bytes") != NULL,
-	   "saying why");
+	ok(strstr(tlsa_error_detail(), "has a label longer than 63 bytes") != NULL, "saying why");
 	tlsa_zone_edit_free(ed);
 
 	memset(label, 'a', 63);
@@ -199,7 +205,7 @@ int main(void)
 		       "and refused once the origin makes it longer than 255 bytes");
 		free(text);
 	}
-	ok(strstr(tlsa_zone_edit_where(ed)->detail, "the owner of a record given") != NULL,
+	ok(strstr(tlsa_error_detail(), "the owner of a record given") != NULL,
 	   "the error says it is the owner of a record given");
 	tlsa_zone_edit_free(ed);
 	tlsa_zone_edit_new(&ed);
