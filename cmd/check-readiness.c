@@ -26,7 +26,7 @@ static int usable(const tlsa_verify_result *r, int slot)
 /* The subject of the certificate at depth d of chain, malloc'd, or NULL. */
 static char *subject_at(const tlsa_input *chain, int d)
 {
-	tlsa_cert_info info;
+	tlsa_cert_info info = TLSA_CERT_INFO_INIT;
 	const unsigned char *der;
 	size_t len;
 	char *s;
@@ -101,7 +101,7 @@ static int pinned_certs(struct check_target *t, const struct check_conf *c)
 	const tlsa_verify_result *r;
 	const tlsa_record *rec;
 	time_t nb, na = 0;
-	tlsa_cert_info info;
+	tlsa_cert_info info = TLSA_CERT_INFO_INIT;
 	char day[11];
 	size_t i, k;
 	long days;

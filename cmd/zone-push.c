@@ -125,7 +125,8 @@ static int read_records(tlsa_update *up, const char *path, int removals_too)
 			;
 		if (*p == '\0' || *p == ';' || *p == '#')
 			continue;
-		st = tlsa_update_add_record(up, p, why, sizeof(why));
+		st = tlsa_update_add_record(up, p);
+		snprintf(why, sizeof(why), "%s", tlsa_error_detail());
 		if (st != TLSA_OK) {
 			cli_error("%s: line %lu: %s%s%s", shown, lineno, tlsa_strerror(st),
 				  why[0] ? ": " : "", why);
@@ -218,14 +219,16 @@ static int build(const struct push_opts *o, tlsa_update *up, tlsa_tsig_key **key
 		if (read_records(up, o->records[i], o->nremoves > 0) != 0)
 			return 1;
 	for (i = 0; i < o->nremoves; i++) {
-		st = tlsa_update_remove(up, o->removes[i], why, sizeof(why));
+		st = tlsa_update_remove(up, o->removes[i]);
+		snprintf(why, sizeof(why), "%s", tlsa_error_detail());
 		if (st != TLSA_OK)
 			return cli_usage_error("--remove '%s': %s", o->removes[i], why);
 	}
 	/* Even a dry run checks the key: a pipeline tried with -n first
 	 * should fail there, not on the day it runs for real. */
 	if (o->key_file != NULL) {
-		st = tlsa_tsig_key_load(o->key_file, key, why, sizeof(why));
+		st = tlsa_tsig_key_load(o->key_file, key);
+		snprintf(why, sizeof(why), "%s", tlsa_error_detail());
 		if (st != TLSA_OK) {
 			cli_error("%s: %s%s%s", o->key_file, tlsa_strerror(st), why[0] ? ": " : "",
 				  why);
@@ -249,7 +252,8 @@ static int build(const struct push_opts *o, tlsa_update *up, tlsa_tsig_key **key
 			cli_error("resolver: %s", tlsa_strerror(st));
 			return 1;
 		}
-		st = tlsa_update_find_primary(up, res, why, sizeof(why));
+		st = tlsa_update_find_primary(up, res);
+		snprintf(why, sizeof(why), "%s", tlsa_error_detail());
 		tlsa_resolver_free(res);
 		if (st != TLSA_OK) {
 			cli_error("%s%s%s (give --server)", tlsa_strerror(st), why[0] ? ": " : "",
@@ -300,37 +304,33 @@ static void report(const tlsa_update *up, const tlsa_update_report *r)
 }
 
 /* Verify at one server: 0 when every set is served as pushed. */
-static int verify_at(const tlsa_update *up, const char *server, unsigned wait_ms)
+static int verify_at(tlsa_update *up, const char *server, unsigned wait_ms)
 {
 	size_t n = tlsa_update_owner_count(up), i;
-	tlsa_update_seen *seen = calloc(n ? n : 1, sizeof(*seen));
 	char why[256];
 	tlsa_status st;
 
-	if (seen == NULL)
-		return out_of_memory();
-	st = tlsa_update_verify(up, server, wait_ms, seen, why, sizeof(why));
+	st = tlsa_update_verify(up, server, wait_ms);
+	snprintf(why, sizeof(why), "%s", tlsa_error_detail());
 	if (st != TLSA_OK && st != TLSA_ERR_UPDATE_NOT_SERVED) {
 		cli_error("%s%s%s", tlsa_strerror(st), why[0] ? ": " : "", why);
-		free(seen);
 		return 1;
 	}
 	for (i = 0; i < n && !cli.quiet; i++) {
-		int removed = 0;
+		const tlsa_update_seen *seen = tlsa_update_seen_at(up, i);
 
-		tlsa_update_owner(up, i, &removed);
+		if (seen == NULL)
+			continue;
 		fprintf(stderr, "tlsa zone: %s: %s TLSA: %s%zu record%s, %s\n",
-			server ? server : tlsa_update_server(up), seen[i].owner,
-			seen[i].served ? "served as pushed: " : "NOT as pushed: ", seen[i].count,
-			seen[i].count == 1 ? "" : "s",
-			!seen[i].zone_signed ? "zone not signed"
-			: seen[i].signed_ok
-			    ? (seen[i].count ? "signed (RRSIG valid)" : "denial signed")
-			    : "NOT validly signed");
+			server ? server : tlsa_update_server(up), seen->owner,
+			seen->served ? "served as pushed: " : "NOT as pushed: ", seen->count,
+			seen->count == 1 ? "" : "s",
+			!seen->zone_signed ? "zone not signed"
+			: seen->signed_ok ? (seen->count ? "signed (RRSIG valid)" : "denial signed")
+					  : "NOT validly signed");
 	}
 	if (st != TLSA_OK)
 		cli_error("%s: %s", tlsa_strerror(st), why);
-	free(seen);
 	return st == TLSA_OK ? 0 : 1;
 }
 
@@ -346,7 +346,8 @@ static int verify(const struct push_opts *o, tlsa_update *up)
 	rc = verify_at(up, NULL, wait_ms);
 	if (rc != 0 || !o->all_ns)
 		return rc;
-	if (tlsa_update_nameservers(up, &ns, &n, why, sizeof(why)) != TLSA_OK) {
+	if (tlsa_update_nameservers(up, &ns, &n) != TLSA_OK) {
+		snprintf(why, sizeof(why), "%s", tlsa_error_detail());
 		cli_error("the zone's nameservers: %s", why);
 		return 1;
 	}
@@ -361,16 +362,17 @@ static int verify(const struct push_opts *o, tlsa_update *up)
 
 static int push(const struct push_opts *o, tlsa_update *up)
 {
-	tlsa_update_report r;
+	const tlsa_update_report *r = NULL;
 	char why[512];
 	tlsa_status st;
 
-	st = tlsa_update_push(up, &r, why, sizeof(why));
+	st = tlsa_update_push(up, &r);
+	snprintf(why, sizeof(why), "%s", tlsa_error_detail());
 	if (st != TLSA_OK) {
 		cli_error("%s%s%s", tlsa_strerror(st), why[0] ? ": " : "", why);
 		return 1;
 	}
-	report(up, &r);
+	report(up, r);
 	return verify(o, up);
 }
 

@@ -44,6 +44,7 @@ static void server_clear(tlsa_ns_server *s)
 	size_t i;
 
 	free(s->name);
+	free(s->address);
 	free(s->reason);
 	free(s->sig_reason);
 	for (i = 0; i < s->nrecords; i++) {
@@ -191,9 +192,12 @@ static tlsa_status add_server(tlsa_ns_result *r, const char *name, const char *a
 	nv = &r->servers[r->nservers];
 	memset(nv, 0, sizeof(*nv));
 	nv->name = strdup(name);
-	if (nv->name == NULL)
+	nv->address = strdup(address);
+	if (nv->name == NULL || nv->address == NULL) {
+		free(nv->name);
+		free(nv->address);
 		return TLSA_ERR_NOMEM;
-	snprintf(nv->address, sizeof(nv->address), "%s", address);
+	}
 	nv->rcode = -1;
 	r->nservers++;
 	return TLSA_OK;

@@ -24,23 +24,11 @@
 #include <openssl/evp.h>
 
 #include <tlsa/update.h>
+#include "error-internal.h"
 #include "tsig-internal.h"
 
 #define KEY_FILE_MAX 65536 /* a key file is a few lines */
 #define B64	     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
-
-static void say(char *why, size_t whysize, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void say(char *why, size_t whysize, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL || whysize == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whysize, fmt, ap);
-	va_end(ap);
-}
 
 static void wipe(void *p, size_t n)
 {
@@ -109,8 +97,7 @@ static void shown(const char *s, size_t n, char *out, size_t size)
 
 /* Build the key from its three parts; each is (pointer, length). */
 static tlsa_status make_key(const char *alg, size_t alen, const char *name, size_t nlen,
-			    const char *secret, size_t slen, tlsa_tsig_key **out, char *why,
-			    size_t whysize)
+			    const char *secret, size_t slen, tlsa_tsig_key **out)
 {
 	tlsa_tsig_key *key;
 	const char *canon;
@@ -123,11 +110,11 @@ static tlsa_status make_key(const char *alg, size_t alen, const char *name, size
 	canon = alen == 0 ? "hmac-sha256" : algorithm_of(alg, alen);
 	if (canon == NULL) {
 		shown(alg, alen, show, sizeof(show));
-		say(why, whysize, "algorithm %s", show);
+		tlsa_err_detail("algorithm %s", show);
 		return TLSA_ERR_TSIG_ALGORITHM;
 	}
 	if (nlen == 0 || nlen > 253) {
-		say(why, whysize, nlen == 0 ? "no key name" : "key name too long");
+		tlsa_err_detail(nlen == 0 ? "no key name" : "key name too long");
 		return TLSA_ERR_TSIG_KEY;
 	}
 	ntext = malloc(nlen + 2);
@@ -144,7 +131,7 @@ static tlsa_status make_key(const char *alg, size_t alen, const char *name, size
 	    strpbrk(ntext, " \t\r\n\"\\;") != NULL) {
 		ldns_rdf_deep_free(dname);
 		shown(name, nlen, show, sizeof(show));
-		say(why, whysize, "key name %s is not a domain name", show);
+		tlsa_err_detail("key name %s is not a domain name", show);
 		free(ntext);
 		return TLSA_ERR_TSIG_KEY;
 	}
@@ -173,8 +160,8 @@ static tlsa_status make_key(const char *alg, size_t alen, const char *name, size
 	wipe(bin, binmax);
 	free(bin);
 	if (binlen <= 0) {
-		say(why, whysize,
-		    slen == 0 ? "key %s has no secret" : "key %s: secret is not base64", key->name);
+		tlsa_err_detail(slen == 0 ? "key %s has no secret" : "key %s: secret is not base64",
+				key->name);
 		tlsa_tsig_key_free(key);
 		return TLSA_ERR_TSIG_KEY;
 	}
@@ -256,8 +243,7 @@ static int tok_is(const char *tok, size_t len, const char *word)
 	return strlen(word) == len && strncasecmp(tok, word, len) == 0;
 }
 
-static tlsa_status parse_bind(const char *text, size_t len, tlsa_tsig_key **out, char *why,
-			      size_t whysize)
+static tlsa_status parse_bind(const char *text, size_t len, tlsa_tsig_key **out)
 {
 	struct lexer lx = {text, text + len, 1};
 	const char *tok, *name = NULL, *alg = NULL, *secret = NULL;
@@ -268,11 +254,11 @@ static tlsa_status parse_bind(const char *text, size_t len, tlsa_tsig_key **out,
 		if (tok_is(tok, tlen, "key"))
 			break;
 	if (!next_token(&lx, &name, &nlen) || (nlen == 1 && strchr("{};", *name))) {
-		say(why, whysize, "line %lu: key clause without a name", lx.line);
+		tlsa_err_detail("line %lu: key clause without a name", lx.line);
 		return TLSA_ERR_TSIG_KEY;
 	}
 	if (!next_token(&lx, &tok, &tlen) || !tok_is(tok, tlen, "{")) {
-		say(why, whysize, "line %lu: expected '{' after the key name", lx.line);
+		tlsa_err_detail("line %lu: expected '{' after the key name", lx.line);
 		return TLSA_ERR_TSIG_KEY;
 	}
 	/* algorithm ALG; secret "SECRET"; */
@@ -281,7 +267,7 @@ static tlsa_status parse_bind(const char *text, size_t len, tlsa_tsig_key **out,
 		size_t vlen, *slotlen;
 
 		if (!next_token(&lx, &tok, &tlen)) {
-			say(why, whysize, "line %lu: key clause not closed", lx.line);
+			tlsa_err_detail("line %lu: key clause not closed", lx.line);
 			return TLSA_ERR_TSIG_KEY;
 		}
 		if (tok_is(tok, tlen, "}"))
@@ -296,27 +282,27 @@ static tlsa_status parse_bind(const char *text, size_t len, tlsa_tsig_key **out,
 			char show[40];
 
 			shown(tok, tlen, show, sizeof(show));
-			say(why, whysize, "line %lu: unknown statement %s in the key clause",
-			    lx.line, show);
+			tlsa_err_detail("line %lu: unknown statement %s in the key clause", lx.line,
+					show);
 			return TLSA_ERR_TSIG_KEY;
 		}
 		if (!next_token(&lx, &val, &vlen) || (vlen == 1 && strchr("{};", *val)) ||
 		    !next_token(&lx, &tok, &tlen) || !tok_is(tok, tlen, ";")) {
-			say(why, whysize, "line %lu: expected a value and ';'", lx.line);
+			tlsa_err_detail("line %lu: expected a value and ';'", lx.line);
 			return TLSA_ERR_TSIG_KEY;
 		}
 		*slot = val;
 		*slotlen = vlen;
 	}
 	if (secret == NULL) {
-		say(why, whysize, "the key clause has no secret");
+		tlsa_err_detail("the key clause has no secret");
 		return TLSA_ERR_TSIG_KEY;
 	}
 	if (alg == NULL) {
-		say(why, whysize, "the key clause has no algorithm");
+		tlsa_err_detail("the key clause has no algorithm");
 		return TLSA_ERR_TSIG_KEY;
 	}
-	return make_key(alg, alen, name, nlen, secret, slen, out, why, whysize);
+	return make_key(alg, alen, name, nlen, secret, slen, out);
 }
 
 /* ---- Knot's forms ------------------------------------------------------------ */
@@ -332,30 +318,29 @@ static void trim(const char **s, size_t *n)
 }
 
 /* [ALG:]NAME:SECRET on one line. */
-static tlsa_status parse_colons(const char *s, size_t n, tlsa_tsig_key **out, char *why,
-				size_t whysize)
+static tlsa_status parse_colons(const char *s, size_t n, tlsa_tsig_key **out)
 {
 	const char *c1, *c2;
 
 	trim(&s, &n);
 	if (memchr(s, '\n', n) != NULL || (c1 = memchr(s, ':', n)) == NULL) {
-		say(why, whysize, "neither a BIND key clause nor [ALGORITHM:]NAME:SECRET");
+		tlsa_err_detail("neither a BIND key clause nor [ALGORITHM:]NAME:SECRET");
 		return TLSA_ERR_TSIG_KEY;
 	}
 	c2 = memchr(c1 + 1, ':', (size_t)(s + n - c1 - 1));
 	if (c2 == NULL)
-		return make_key(NULL, 0, s, (size_t)(c1 - s), c1 + 1, (size_t)(s + n - c1 - 1), out,
-				why, whysize);
+		return make_key(NULL, 0, s, (size_t)(c1 - s), c1 + 1, (size_t)(s + n - c1 - 1),
+				out);
 	if (memchr(c2 + 1, ':', (size_t)(s + n - c2 - 1)) != NULL) {
-		say(why, whysize, "more than ALGORITHM:NAME:SECRET");
+		tlsa_err_detail("more than ALGORITHM:NAME:SECRET");
 		return TLSA_ERR_TSIG_KEY;
 	}
 	if (c1 == s) {
-		say(why, whysize, "empty algorithm before ':'");
+		tlsa_err_detail("empty algorithm before ':'");
 		return TLSA_ERR_TSIG_KEY;
 	}
 	return make_key(s, (size_t)(c1 - s), c1 + 1, (size_t)(c2 - c1 - 1), c2 + 1,
-			(size_t)(s + n - c2 - 1), out, why, whysize);
+			(size_t)(s + n - c2 - 1), out);
 }
 
 /* The value of "WORD: value" on a line (an optional "- " before it), or
@@ -385,8 +370,7 @@ static const char *yaml_value(const char *line, size_t n, const char *word, size
 
 /* A Knot configuration's "key:" section: the first entry with id,
  * algorithm and secret. */
-static tlsa_status parse_knot_conf(const char *text, size_t len, tlsa_tsig_key **out, char *why,
-				   size_t whysize)
+static tlsa_status parse_knot_conf(const char *text, size_t len, tlsa_tsig_key **out)
 {
 	const char *p = text, *end = text + len, *nl, *v;
 	const char *name = NULL, *alg = NULL, *secret = NULL;
@@ -420,14 +404,14 @@ static tlsa_status parse_knot_conf(const char *text, size_t len, tlsa_tsig_key *
 		}
 	}
 	if (name == NULL || secret == NULL) {
-		say(why, whysize, "the key: section has no %s", name == NULL ? "id" : "secret");
+		tlsa_err_detail("the key: section has no %s", name == NULL ? "id" : "secret");
 		return TLSA_ERR_TSIG_KEY;
 	}
 	if (alg == NULL) {
-		say(why, whysize, "the key: section has no algorithm");
+		tlsa_err_detail("the key: section has no algorithm");
 		return TLSA_ERR_TSIG_KEY;
 	}
-	return make_key(alg, alen, name, nlen, secret, slen, out, why, whysize);
+	return make_key(alg, alen, name, nlen, secret, slen, out);
 }
 
 /* Whether a line of text starts with word followed by white space, '"',
@@ -455,24 +439,22 @@ static int has_line_starting(const char *text, size_t len, const char *word, int
 	return 0;
 }
 
-tlsa_status tlsa_tsig_key_parse(const char *text, size_t len, tlsa_tsig_key **out, char *why,
-				size_t whysize)
+tlsa_status tlsa_tsig_key_parse(const char *text, size_t len, tlsa_tsig_key **out)
 {
 	*out = NULL;
-	if (why != NULL && whysize > 0)
-		why[0] = '\0';
+	tlsa_err_clear();
 	if (memchr(text, '\0', len) != NULL) {
-		say(why, whysize, "a NUL byte in the key text");
+		tlsa_err_detail("a NUL byte in the key text");
 		return TLSA_ERR_TSIG_KEY;
 	}
 	if (has_line_starting(text, len, "key", 0))
-		return parse_bind(text, len, out, why, whysize);
+		return parse_bind(text, len, out);
 	if (has_line_starting(text, len, "key", 1))
-		return parse_knot_conf(text, len, out, why, whysize);
-	return parse_colons(text, len, out, why, whysize);
+		return parse_knot_conf(text, len, out);
+	return parse_colons(text, len, out);
 }
 
-tlsa_status tlsa_tsig_key_load(const char *path, tlsa_tsig_key **out, char *why, size_t whysize)
+tlsa_status tlsa_tsig_key_load(const char *path, tlsa_tsig_key **out)
 {
 	struct stat st;
 	char *buf;
@@ -481,29 +463,30 @@ tlsa_status tlsa_tsig_key_load(const char *path, tlsa_tsig_key **out, char *why,
 	int fd;
 	tlsa_status rc;
 
+	tlsa_err_clear();
 	*out = NULL;
 	fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
-		say(why, whysize, "%s", strerror(errno));
+		tlsa_err_detail("%s", strerror(errno));
 		return TLSA_ERR_TSIG_READ;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		say(why, whysize, "not a regular file");
+		tlsa_err_detail("not a regular file");
 		close(fd);
 		return TLSA_ERR_TSIG_READ;
 	}
 	if ((st.st_mode & 077) != 0) {
-		say(why, whysize, "mode %04o lets %s %s it", (unsigned)(st.st_mode & 07777),
-		    (st.st_mode & 070) && (st.st_mode & 07) ? "its group and others"
-		    : (st.st_mode & 070)		    ? "its group"
-							    : "others",
-		    (st.st_mode & 022) ? "write" : "read");
+		tlsa_err_detail("mode %04o lets %s %s it", (unsigned)(st.st_mode & 07777),
+				(st.st_mode & 070) && (st.st_mode & 07) ? "its group and others"
+				: (st.st_mode & 070)			? "its group"
+									: "others",
+				(st.st_mode & 022) ? "write" : "read");
 		close(fd);
 		return TLSA_ERR_TSIG_MODE;
 	}
 	if (st.st_uid != geteuid() && st.st_uid != 0) {
-		say(why, whysize, "owned by uid %lu, not by this user or root",
-		    (unsigned long)st.st_uid);
+		tlsa_err_detail("owned by uid %lu, not by this user or root",
+				(unsigned long)st.st_uid);
 		close(fd);
 		return TLSA_ERR_TSIG_MODE;
 	}
@@ -516,7 +499,7 @@ tlsa_status tlsa_tsig_key_load(const char *path, tlsa_tsig_key **out, char *why,
 		if (got < 0) {
 			if (errno == EINTR)
 				continue;
-			say(why, whysize, "%s", strerror(errno));
+			tlsa_err_detail("%s", strerror(errno));
 			wipe(buf, n);
 			free(buf);
 			close(fd);
@@ -526,10 +509,10 @@ tlsa_status tlsa_tsig_key_load(const char *path, tlsa_tsig_key **out, char *why,
 	}
 	close(fd);
 	if (n == KEY_FILE_MAX) {
-		say(why, whysize, "larger than %d bytes", KEY_FILE_MAX);
+		tlsa_err_detail("larger than %d bytes", KEY_FILE_MAX);
 		rc = TLSA_ERR_TSIG_KEY;
 	} else {
-		rc = tlsa_tsig_key_parse(buf, n, out, why, whysize);
+		rc = tlsa_tsig_key_parse(buf, n, out);
 	}
 	wipe(buf, n);
 	free(buf);

@@ -38,6 +38,7 @@
 #include <tlsa/dns.h>
 #include <tlsa/update.h>
 #include "dns-query.h"
+#include "error-internal.h"
 #include "tsig-internal.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
@@ -77,20 +78,11 @@ struct tlsa_update {
 	const tlsa_tsig_key *key;
 	unsigned timeout_ms, retries;
 	ldns_rdf *last_zone;
+	tlsa_update_report report; /* the last push's */
+	char *report_zone;	   /* its zone, the report's zone when set */
+	tlsa_update_seen *seen;	   /* the last verify's, one per owner */
+	size_t nseen;
 };
-
-static void say(char *why, size_t whysize, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void say(char *why, size_t whysize, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL || whysize == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whysize, fmt, ap);
-	va_end(ap);
-}
 
 static long long now_ms(void)
 {
@@ -151,6 +143,8 @@ void tlsa_update_free(tlsa_update *up)
 	}
 	free(up->sets);
 	ldns_rdf_deep_free(up->last_zone);
+	free(up->report_zone);
+	free(up->seen);
 	free(up);
 }
 
@@ -313,31 +307,30 @@ static int owner_absolute(const char *text)
 	return n < 2 || p[n - 2] != '\\' || (n >= 3 && p[n - 3] == '\\');
 }
 
-tlsa_status tlsa_update_add_record(tlsa_update *up, const char *text, char *why, size_t whysize)
+tlsa_status tlsa_update_add_record(tlsa_update *up, const char *text)
 {
 	ldns_rr *rr = NULL;
 	ldns_status ls;
 	struct set *s;
 
-	if (why != NULL && whysize > 0)
-		why[0] = '\0';
+	tlsa_err_clear();
 	if (!owner_absolute(text)) {
-		say(why, whysize, "the owner must be absolute (end in '.')");
+		tlsa_err_detail("the owner must be absolute (end in '.')");
 		return TLSA_ERR_ZONE_ORIGIN;
 	}
 	ls = ldns_rr_new_frm_str(&rr, text, DEFAULT_TTL, NULL, NULL);
 	if (ls != LDNS_STATUS_OK) {
-		say(why, whysize, "%s", ldns_get_errorstr_by_id(ls));
+		tlsa_err_detail("%s", ldns_get_errorstr_by_id(ls));
 		return ls == LDNS_STATUS_MEM_ERR ? TLSA_ERR_NOMEM : TLSA_ERR_ZONE_RECORD;
 	}
 	if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TLSA ||
 	    ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) {
-		say(why, whysize, "not an IN TLSA record");
+		tlsa_err_detail("not an IN TLSA record");
 		ldns_rr_free(rr);
 		return TLSA_ERR_ZONE_NOT_TLSA;
 	}
 	if (ldns_rr_rd_count(rr) != 4 || ldns_rdf_size(ldns_rr_rdf(rr, 3)) == 0) {
-		say(why, whysize, "TLSA rdata must be U S M HEX");
+		tlsa_err_detail("TLSA rdata must be U S M HEX");
 		ldns_rr_free(rr);
 		return TLSA_ERR_ZONE_RECORD;
 	}
@@ -347,7 +340,7 @@ tlsa_status tlsa_update_add_record(tlsa_update *up, const char *text, char *why,
 		return TLSA_ERR_NOMEM;
 	}
 	if (s->removed) {
-		say(why, whysize, "%s is also to be removed", s->owner);
+		tlsa_err_detail("%s is also to be removed", s->owner);
 		ldns_rr_free(rr);
 		return TLSA_ERR_ZONE_CONFLICT;
 	}
@@ -364,16 +357,15 @@ tlsa_status tlsa_update_add_record(tlsa_update *up, const char *text, char *why,
 	return TLSA_OK;
 }
 
-tlsa_status tlsa_update_remove(tlsa_update *up, const char *owner, char *why, size_t whysize)
+tlsa_status tlsa_update_remove(tlsa_update *up, const char *owner)
 {
 	ldns_rdf *d = NULL;
 	struct set *s;
 
-	if (why != NULL && whysize > 0)
-		why[0] = '\0';
+	tlsa_err_clear();
 	if (!owner_absolute(owner) || strpbrk(owner, " \t") != NULL ||
 	    ldns_str2rdf_dname(&d, owner) != LDNS_STATUS_OK) {
-		say(why, whysize, "not an absolute domain name");
+		tlsa_err_detail("not an absolute domain name");
 		return TLSA_ERR_DNS_NAME;
 	}
 	s = set_of(up, d, 1);
@@ -381,7 +373,7 @@ tlsa_status tlsa_update_remove(tlsa_update *up, const char *owner, char *why, si
 	if (s == NULL)
 		return TLSA_ERR_NOMEM;
 	if (ldns_rr_list_rr_count(s->rrs) > 0) {
-		say(why, whysize, "%s is also given records", s->owner);
+		tlsa_err_detail("%s is also given records", s->owner);
 		return TLSA_ERR_ZONE_CONFLICT;
 	}
 	s->removed = 1;
@@ -494,8 +486,7 @@ static tlsa_status recv_all(int fd, uint8_t *p, size_t n, long long deadline)
 
 /* Send wire to a, read one message back (malloc'd). */
 static tlsa_status tcp_exchange(const struct addr *a, unsigned timeout_ms, const uint8_t *wire,
-				size_t len, uint8_t **reply, size_t *rlen, char *why,
-				size_t whysize)
+				size_t len, uint8_t **reply, size_t *rlen)
 {
 	long long deadline = now_ms() + timeout_ms;
 	uint8_t hdr[2];
@@ -507,21 +498,21 @@ static tlsa_status tcp_exchange(const struct addr *a, unsigned timeout_ms, const
 	*reply = NULL;
 	fd = socket(a->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		say(why, whysize, "%s: socket: %s", a->text, strerror(errno));
+		tlsa_err_detail("%s: socket: %s", a->text, strerror(errno));
 		return TLSA_ERR_CONNECT;
 	}
 	if (connect(fd, (const struct sockaddr *)&a->ss, a->len) != 0 && errno != EINPROGRESS) {
-		say(why, whysize, "%s: %s", a->text, strerror(errno));
+		tlsa_err_detail("%s: %s", a->text, strerror(errno));
 		close(fd);
 		return TLSA_ERR_CONNECT;
 	}
 	if (wait_fd(fd, POLLOUT, deadline) <= 0) {
-		say(why, whysize, "%s: no connection within %u ms", a->text, timeout_ms);
+		tlsa_err_detail("%s: no connection within %u ms", a->text, timeout_ms);
 		close(fd);
 		return TLSA_ERR_TIMEOUT;
 	}
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) != 0 || err != 0) {
-		say(why, whysize, "%s: %s", a->text, strerror(err ? err : errno));
+		tlsa_err_detail("%s: %s", a->text, strerror(err ? err : errno));
 		close(fd);
 		return TLSA_ERR_CONNECT;
 	}
@@ -550,17 +541,16 @@ static tlsa_status tcp_exchange(const struct addr *a, unsigned timeout_ms, const
 		free(*reply);
 		*reply = NULL;
 		if (st == TLSA_ERR_TIMEOUT)
-			say(why, whysize, "%s: no answer within %u ms", a->text, timeout_ms);
+			tlsa_err_detail("%s: no answer within %u ms", a->text, timeout_ms);
 		else if (st == TLSA_ERR_CLOSED)
-			say(why, whysize, "%s: the server closed the connection", a->text);
+			tlsa_err_detail("%s: the server closed the connection", a->text);
 	}
 	return st;
 }
 
 /* Send pkt (given an ID here) and parse the answer, which must answer it. */
 static tlsa_status exchange(const struct addr *a, unsigned timeout_ms, ldns_pkt *pkt,
-			    ldns_pkt **reply, uint8_t **rwire, size_t *rlen, char *why,
-			    size_t whysize)
+			    ldns_pkt **reply, uint8_t **rwire, size_t *rlen)
 {
 	uint8_t *wire = NULL, *back = NULL;
 	size_t len = 0, blen = 0;
@@ -571,17 +561,17 @@ static tlsa_status exchange(const struct addr *a, unsigned timeout_ms, ldns_pkt 
 		return TLSA_ERR_NOMEM;
 	if (len > 65535) {
 		LDNS_FREE(wire);
-		say(why, whysize, "%s: %zu bytes", a->text, len);
+		tlsa_err_detail("%s: %zu bytes", a->text, len);
 		return TLSA_ERR_UPDATE_TOO_BIG;
 	}
-	st = tcp_exchange(a, timeout_ms, wire, len, &back, &blen, why, whysize);
+	st = tcp_exchange(a, timeout_ms, wire, len, &back, &blen);
 	LDNS_FREE(wire);
 	if (st != TLSA_OK)
 		return st;
 	if (ldns_wire2pkt(reply, back, blen) != LDNS_STATUS_OK ||
 	    ldns_pkt_id(*reply) != ldns_pkt_id(pkt) || !ldns_pkt_qr(*reply) ||
 	    ldns_pkt_get_opcode(*reply) != ldns_pkt_get_opcode(pkt)) {
-		say(why, whysize, "%s: an answer that does not answer what was sent", a->text);
+		tlsa_err_detail("%s: an answer that does not answer what was sent", a->text);
 		ldns_pkt_free(*reply);
 		*reply = NULL;
 		free(back);
@@ -598,7 +588,7 @@ static tlsa_status exchange(const struct addr *a, unsigned timeout_ms, ldns_pkt 
 
 /* Ask a for name/type (no RD; DO when dnssec). */
 static tlsa_status ask(const struct addr *a, unsigned timeout_ms, const ldns_rdf *name,
-		       ldns_rr_type type, int dnssec, ldns_pkt **reply, char *why, size_t whysize)
+		       ldns_rr_type type, int dnssec, ldns_pkt **reply)
 {
 	ldns_pkt *q = ldns_pkt_query_new(ldns_rdf_clone(name), type, LDNS_RR_CLASS_IN, 0);
 	tlsa_status st;
@@ -611,7 +601,7 @@ static tlsa_status ask(const struct addr *a, unsigned timeout_ms, const ldns_rdf
 		ldns_pkt_set_edns_udp_size(q, 1232);
 		ldns_pkt_set_edns_do(q, true);
 	}
-	st = exchange(a, timeout_ms, q, reply, NULL, NULL, why, whysize);
+	st = exchange(a, timeout_ms, q, reply, NULL, NULL);
 	ldns_pkt_free(q);
 	return st;
 }
@@ -636,7 +626,7 @@ static ldns_rr_list *select_rrs(const ldns_rr_list *section, const ldns_rdf *own
 /* ---- push --------------------------------------------------------------------- */
 
 /* The zone of s: the owner of the SOA the server gives for it. */
-static tlsa_status find_zone(tlsa_update *up, struct set *s, char *why, size_t whysize)
+static tlsa_status find_zone(tlsa_update *up, struct set *s)
 {
 	ldns_pkt *r = NULL;
 	ldns_rr_list *l;
@@ -644,7 +634,7 @@ static tlsa_status find_zone(tlsa_update *up, struct set *s, char *why, size_t w
 	tlsa_status st;
 	size_t i;
 
-	st = ask(&up->server, up->timeout_ms, s->dname, LDNS_RR_TYPE_SOA, 0, &r, why, whysize);
+	st = ask(&up->server, up->timeout_ms, s->dname, LDNS_RR_TYPE_SOA, 0, &r);
 	if (st != TLSA_OK)
 		return st;
 	if (ldns_pkt_get_rcode(r) == LDNS_RCODE_NOERROR ||
@@ -660,11 +650,10 @@ static tlsa_status find_zone(tlsa_update *up, struct set *s, char *why, size_t w
 	}
 	if (soa == NULL || !ldns_dname_is_subdomain(s->dname, ldns_rr_owner(soa))) {
 		if (soa == NULL || ldns_dname_compare(s->dname, ldns_rr_owner(soa)) != 0) {
-			say(why, whysize,
-			    "%s: %s: the server answers %s and no SOA: not a primary "
-			    "for its zone",
-			    up->server.text, s->owner,
-			    tlsa_update_rcode_name(ldns_pkt_get_rcode(r)));
+			tlsa_err_detail("%s: %s: the server answers %s and no SOA: not a primary "
+					"for its zone",
+					up->server.text, s->owner,
+					tlsa_update_rcode_name(ldns_pkt_get_rcode(r)));
 			ldns_pkt_free(r);
 			return TLSA_ERR_UPDATE_ZONE;
 		}
@@ -676,19 +665,19 @@ static tlsa_status find_zone(tlsa_update *up, struct set *s, char *why, size_t w
 }
 
 /* What the server serves at s now, into s->old. */
-static tlsa_status read_set(tlsa_update *up, struct set *s, char *why, size_t whysize)
+static tlsa_status read_set(tlsa_update *up, struct set *s)
 {
 	ldns_pkt *r = NULL;
 	tlsa_status st;
 	int rc;
 
-	st = ask(&up->server, up->timeout_ms, s->dname, LDNS_RR_TYPE_TLSA, 0, &r, why, whysize);
+	st = ask(&up->server, up->timeout_ms, s->dname, LDNS_RR_TYPE_TLSA, 0, &r);
 	if (st != TLSA_OK)
 		return st;
 	rc = ldns_pkt_get_rcode(r);
 	if (rc != LDNS_RCODE_NOERROR && rc != LDNS_RCODE_NXDOMAIN) {
-		say(why, whysize, "%s: %s TLSA: the server answers %s", up->server.text, s->owner,
-		    tlsa_update_rcode_name(rc));
+		tlsa_err_detail("%s: %s TLSA: the server answers %s", up->server.text, s->owner,
+				tlsa_update_rcode_name(rc));
 		ldns_pkt_free(r);
 		return TLSA_ERR_UPDATE_ZONE;
 	}
@@ -795,9 +784,21 @@ static size_t wire_estimate(const ldns_rdf *zone, const ldns_rr_list *pre, const
 	return n;
 }
 
+/* The report's zone becomes zs (a copy the update keeps). */
+static void report_zone(tlsa_update *up, const char *zs)
+{
+	char *copy = strdup(zs);
+
+	if (copy == NULL)
+		return;
+	free(up->report_zone);
+	up->report_zone = copy;
+	up->report.zone = copy;
+}
+
 /* One UPDATE of the changed sets of zone; the server's rcode in *rcode. */
 static tlsa_status send_update(tlsa_update *up, const ldns_rdf *zone, tlsa_update_report *rep,
-			       int *rcode, char *why, size_t whysize)
+			       int *rcode)
 {
 	ldns_rr_list *pre = ldns_rr_list_new(), *upd = ldns_rr_list_new();
 	ldns_pkt *pkt = NULL, *reply = NULL;
@@ -817,8 +818,8 @@ static tlsa_status send_update(tlsa_update *up, const ldns_rdf *zone, tlsa_updat
 			goto out;
 	}
 	if (wire_estimate(zone, pre, upd) > 65535) {
-		say(why, whysize, "zone %s: %zu records", zs,
-		    ldns_rr_list_rr_count(pre) + ldns_rr_list_rr_count(upd));
+		tlsa_err_detail("zone %s: %zu records", zs,
+				ldns_rr_list_rr_count(pre) + ldns_rr_list_rr_count(upd));
 		st = TLSA_ERR_UPDATE_TOO_BIG;
 		goto out;
 	}
@@ -829,21 +830,22 @@ static tlsa_status send_update(tlsa_update *up, const ldns_rdf *zone, tlsa_updat
 	ldns_pkt_set_random_id(pkt);
 	if (up->key != NULL && ldns_pkt_tsig_sign(pkt, up->key->name, up->key->secret, TSIG_FUDGE,
 						  up->key->ldns_alg, NULL) != LDNS_STATUS_OK) {
-		say(why, whysize, "cannot sign the update with key %s", up->key->name);
+		tlsa_err_detail("cannot sign the update with key %s", up->key->name);
 		st = TLSA_ERR_INTERNAL;
 		goto out;
 	}
 	rep->attempts++;
-	st = exchange(&up->server, up->timeout_ms, pkt, &reply, &rwire, &rlen, why, whysize);
+	st = exchange(&up->server, up->timeout_ms, pkt, &reply, &rwire, &rlen);
 	if (st != TLSA_OK)
 		goto out;
 	*rcode = (int)ldns_pkt_get_rcode(reply);
 	rep->rcode = *rcode;
 	rep->tsig_error = tsig_error(reply);
-	snprintf(rep->zone, sizeof(rep->zone), "%s", zs);
+	report_zone(up, zs);
 	if (rep->tsig_error != 0) {
-		say(why, whysize, "%s: zone %s: %s (%s)", up->server.text, zs,
-		    tlsa_update_rcode_name(*rcode), tlsa_update_rcode_name(rep->tsig_error));
+		tlsa_err_detail("%s: zone %s: %s (%s)", up->server.text, zs,
+				tlsa_update_rcode_name(*rcode),
+				tlsa_update_rcode_name(rep->tsig_error));
 		st = TLSA_ERR_UPDATE_RCODE;
 		goto out;
 	}
@@ -853,16 +855,17 @@ static tlsa_status send_update(tlsa_update *up, const ldns_rdf *zone, tlsa_updat
 		if (ldns_pkt_tsig(reply) == NULL ||
 		    !ldns_pkt_tsig_verify(reply, rwire, rlen, up->key->name, up->key->secret,
 					  ldns_rr_rdf(qt, 3))) {
-			say(why, whysize, "%s: zone %s: the answer %s", up->server.text, zs,
-			    ldns_pkt_tsig(reply) == NULL ? "is not signed"
-							 : "carries a TSIG that does not verify");
+			tlsa_err_detail("%s: zone %s: the answer %s", up->server.text, zs,
+					ldns_pkt_tsig(reply) == NULL
+					    ? "is not signed"
+					    : "carries a TSIG that does not verify");
 			st = TLSA_ERR_UPDATE_ANSWER;
 			goto out;
 		}
 	}
 	if (*rcode != LDNS_RCODE_NOERROR && *rcode != RCODE_NXRRSET && *rcode != RCODE_YXRRSET) {
-		say(why, whysize, "%s: zone %s: %s", up->server.text, zs,
-		    tlsa_update_rcode_name(*rcode));
+		tlsa_err_detail("%s: zone %s: %s", up->server.text, zs,
+				tlsa_update_rcode_name(*rcode));
 		st = TLSA_ERR_UPDATE_RCODE;
 		goto out;
 	}
@@ -912,8 +915,7 @@ tlsa_zone_set_change tlsa_update_owner_change(const tlsa_update *up, size_t i, s
 }
 
 /* Read the sets of zone, and send until they are as asked. */
-static tlsa_status push_zone(tlsa_update *up, const ldns_rdf *zone, tlsa_update_report *rep,
-			     char *why, size_t whysize)
+static tlsa_status push_zone(tlsa_update *up, const ldns_rdf *zone, tlsa_update_report *rep)
 {
 	tlsa_update_report scratch;
 	unsigned attempt;
@@ -928,7 +930,7 @@ static tlsa_status push_zone(tlsa_update *up, const ldns_rdf *zone, tlsa_update_
 
 			if (ldns_dname_compare(s->zone, zone) != 0)
 				continue;
-			if ((st = read_set(up, s, why, whysize)) != TLSA_OK)
+			if ((st = read_set(up, s)) != TLSA_OK)
 				return st;
 			left += !set_done(s);
 		}
@@ -941,12 +943,12 @@ static tlsa_status push_zone(tlsa_update *up, const ldns_rdf *zone, tlsa_update_
 		if (attempt > up->retries) {
 			char *zs = ldns_rdf2str(zone);
 
-			say(why, whysize, "%s: zone %s: the prerequisite failed %u times",
-			    up->server.text, zs ? zs : "?", attempt);
+			tlsa_err_detail("%s: zone %s: the prerequisite failed %u times",
+					up->server.text, zs ? zs : "?", attempt);
 			free(zs);
 			return TLSA_ERR_UPDATE_RACE;
 		}
-		st = send_update(up, zone, rep, &rcode, why, whysize);
+		st = send_update(up, zone, rep, &rcode);
 		if (st != TLSA_OK)
 			return st;
 		if (rcode == LDNS_RCODE_NOERROR) {
@@ -966,21 +968,26 @@ static tlsa_status push_zone(tlsa_update *up, const ldns_rdf *zone, tlsa_update_
 	}
 }
 
-tlsa_status tlsa_update_push(tlsa_update *up, tlsa_update_report *report, char *why, size_t whysize)
+tlsa_status tlsa_update_push(tlsa_update *up, const tlsa_update_report **out)
 {
+	tlsa_update_report *report = &up->report;
 	tlsa_status st;
 	size_t i, j;
 
 	memset(report, 0, sizeof(*report));
 	report->rcode = -1;
-	if (why != NULL && whysize > 0)
-		why[0] = '\0';
+	report->zone = "";
+	free(up->report_zone);
+	up->report_zone = NULL;
+	if (out != NULL)
+		*out = report;
+	tlsa_err_clear();
 	if (!up->have_server) {
-		say(why, whysize, "no server to send the update to");
+		tlsa_err_detail("no server to send the update to");
 		return TLSA_ERR_RESOLVER_ADDR;
 	}
 	for (i = 0; i < up->n; i++)
-		if ((st = find_zone(up, &up->sets[i], why, whysize)) != TLSA_OK)
+		if ((st = find_zone(up, &up->sets[i])) != TLSA_OK)
 			return st;
 	/* One UPDATE per zone, zones in the order their first owner came. */
 	for (i = 0; i < up->n; i++) {
@@ -989,14 +996,14 @@ tlsa_status tlsa_update_push(tlsa_update *up, tlsa_update_report *report, char *
 				break;
 		if (j < i)
 			continue;
-		if ((st = push_zone(up, up->sets[i].zone, report, why, whysize)) != TLSA_OK)
+		if ((st = push_zone(up, up->sets[i].zone, report)) != TLSA_OK)
 			return st;
 	}
 	if (up->n > 0) {
 		char *zs = ldns_rdf2str(up->sets[up->n - 1].zone);
 
 		if (zs != NULL && report->zone[0] == '\0')
-			snprintf(report->zone, sizeof(report->zone), "%s", zs);
+			report_zone(up, zs);
 		free(zs);
 		ldns_rdf_deep_free(up->last_zone);
 		up->last_zone = ldns_rdf_clone(up->sets[up->n - 1].zone);
@@ -1008,7 +1015,7 @@ tlsa_status tlsa_update_push(tlsa_update *up, tlsa_update_report *report, char *
 
 /* What a serves at s now, into seen. */
 static tlsa_status look(const tlsa_update *up, const struct addr *a, const struct set *s,
-			tlsa_update_seen *seen, char *why, size_t whysize)
+			tlsa_update_seen *seen)
 {
 	ldns_pkt *r = NULL, *k = NULL;
 	ldns_rr_list *got = NULL, *sigs = NULL, *keys = NULL;
@@ -1018,8 +1025,8 @@ static tlsa_status look(const tlsa_update *up, const struct addr *a, const struc
 	int match;
 
 	memset(seen, 0, sizeof(*seen));
-	snprintf(seen->owner, sizeof(seen->owner), "%s", s->owner);
-	st = ask(a, up->timeout_ms, s->dname, LDNS_RR_TYPE_TLSA, 1, &r, why, whysize);
+	seen->owner = s->owner;
+	st = ask(a, up->timeout_ms, s->dname, LDNS_RR_TYPE_TLSA, 1, &r);
 	if (st != TLSA_OK)
 		return st;
 	got = select_rrs(ldns_pkt_answer(r), s->dname, LDNS_RR_TYPE_TLSA);
@@ -1039,8 +1046,7 @@ static tlsa_status look(const tlsa_update *up, const struct addr *a, const struc
 	/* The zone's keys as this server serves them. */
 	if (zone == NULL)
 		zone = up->last_zone;
-	if (zone != NULL &&
-	    ask(a, up->timeout_ms, zone, LDNS_RR_TYPE_DNSKEY, 1, &k, why, whysize) == TLSA_OK)
+	if (zone != NULL && ask(a, up->timeout_ms, zone, LDNS_RR_TYPE_DNSKEY, 1, &k) == TLSA_OK)
 		keys = select_rrs(ldns_pkt_answer(k), zone, LDNS_RR_TYPE_DNSKEY);
 	seen->zone_signed = keys != NULL && ldns_rr_list_rr_count(keys) > 0;
 	if (seen->zone_signed) {
@@ -1082,17 +1088,21 @@ out:
 	return st;
 }
 
-tlsa_status tlsa_update_verify(const tlsa_update *up, const char *server, unsigned wait_ms,
-			       tlsa_update_seen *seen, char *why, size_t whysize)
+const tlsa_update_seen *tlsa_update_seen_at(const tlsa_update *up, size_t i)
 {
+	return up != NULL && i < up->nseen ? &up->seen[i] : NULL;
+}
+
+tlsa_status tlsa_update_verify(tlsa_update *up, const char *server, unsigned wait_ms)
+{
+	tlsa_update_seen *seen;
 	long long deadline = now_ms() + wait_ms;
 	struct addr a;
 	tlsa_status st;
 	size_t i;
 	int all;
 
-	if (why != NULL && whysize > 0)
-		why[0] = '\0';
+	tlsa_err_clear();
 	if (server != NULL) {
 		if (parse_addr(server, &a) != TLSA_OK)
 			return TLSA_ERR_RESOLVER_ADDR;
@@ -1101,10 +1111,15 @@ tlsa_status tlsa_update_verify(const tlsa_update *up, const char *server, unsign
 	} else {
 		return TLSA_ERR_RESOLVER_ADDR;
 	}
+	free(up->seen);
+	up->nseen = 0;
+	if ((up->seen = seen = calloc(up->n ? up->n : 1, sizeof(*seen))) == NULL)
+		return TLSA_ERR_NOMEM;
+	up->nseen = up->n;
 	for (;;) {
 		all = 1;
 		for (i = 0; i < up->n; i++) {
-			st = look(up, &a, &up->sets[i], &seen[i], why, whysize);
+			st = look(up, &a, &up->sets[i], &seen[i]);
 			if (st != TLSA_OK)
 				return st;
 			if (!seen[i].served || (seen[i].zone_signed && !seen[i].signed_ok))
@@ -1118,9 +1133,10 @@ tlsa_status tlsa_update_verify(const tlsa_update *up, const char *server, unsign
 	}
 	for (i = 0; i < up->n; i++)
 		if (!seen[i].served || (seen[i].zone_signed && !seen[i].signed_ok)) {
-			say(why, whysize, "%s: %s: %s after %u ms", a.text, seen[i].owner,
-			    !seen[i].served ? "not served as pushed" : "not signed validly",
-			    wait_ms);
+			tlsa_err_detail("%s: %s: %s after %u ms", a.text, seen[i].owner,
+					!seen[i].served ? "not served as pushed"
+							: "not signed validly",
+					wait_ms);
 			break;
 		}
 	return TLSA_ERR_UPDATE_NOT_SERVED;
@@ -1141,8 +1157,7 @@ static int push_str(char ***v, size_t *n, const char *s)
 	return 0;
 }
 
-tlsa_status tlsa_update_nameservers(const tlsa_update *up, char ***out, size_t *n, char *why,
-				    size_t whysize)
+tlsa_status tlsa_update_nameservers(const tlsa_update *up, char ***out, size_t *n)
 {
 	static const ldns_rr_type types[] = {LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA};
 	ldns_pkt *r = NULL;
@@ -1150,13 +1165,14 @@ tlsa_status tlsa_update_nameservers(const tlsa_update *up, char ***out, size_t *
 	tlsa_status st;
 	size_t i, t, j;
 
+	tlsa_err_clear();
 	*out = NULL;
 	*n = 0;
 	if (up->last_zone == NULL || !up->have_server) {
-		say(why, whysize, "no zone pushed yet");
+		tlsa_err_detail("no zone pushed yet");
 		return TLSA_ERR_UPDATE_ZONE;
 	}
-	st = ask(&up->server, up->timeout_ms, up->last_zone, LDNS_RR_TYPE_NS, 0, &r, why, whysize);
+	st = ask(&up->server, up->timeout_ms, up->last_zone, LDNS_RR_TYPE_NS, 0, &r);
 	if (st != TLSA_OK)
 		return st;
 	ns = select_rrs(ldns_pkt_answer(r), up->last_zone, LDNS_RR_TYPE_NS);
@@ -1169,8 +1185,7 @@ tlsa_status tlsa_update_nameservers(const tlsa_update *up, char ***out, size_t *
 		for (t = 0; t < 2; t++) {
 			ldns_rr_list *addrs;
 
-			if (ask(&up->server, up->timeout_ms, target, types[t], 0, &r, NULL, 0) !=
-			    TLSA_OK)
+			if (ask(&up->server, up->timeout_ms, target, types[t], 0, &r) != TLSA_OK)
 				continue;
 			addrs = select_rrs(ldns_pkt_answer(r), target, types[t]);
 			ldns_pkt_free(r);
@@ -1198,28 +1213,29 @@ tlsa_status tlsa_update_nameservers(const tlsa_update *up, char ***out, size_t *
 
 /* ---- the primary ------------------------------------------------------------------ */
 
-tlsa_status tlsa_update_find_primary(tlsa_update *up, const tlsa_resolver *res, char *why,
-				     size_t whysize)
+tlsa_status tlsa_update_find_primary(tlsa_update *up, const tlsa_resolver *res)
 {
 	ldns_pkt *r = NULL;
 	const char *from = NULL;
 	const ldns_rr *soa = NULL;
 	const ldns_rr_list *l;
 	tlsa_addr_result *ar = NULL;
-	char *mname, buf[128];
+	char *mname, buf[128], none[256] = "";
 	tlsa_status st;
 	size_t i;
 	int pass;
 
-	if (why != NULL && whysize > 0)
-		why[0] = '\0';
+	tlsa_err_clear();
 	if (up->n == 0)
 		return TLSA_ERR_UPDATE_ZONE;
-	st = tlsa_dns_query(res, up->sets[0].dname, LDNS_RR_TYPE_SOA, 0, &r, &from, why, whysize);
-	if (st != TLSA_OK)
+	st = tlsa_dns_query(res, up->sets[0].dname, LDNS_RR_TYPE_SOA, 0, &r, &from, none,
+			    sizeof(none));
+	if (st != TLSA_OK) {
+		tlsa_err_detail("%s", none);
 		return st;
+	}
 	if (r == NULL) {
-		say(why, whysize, "%s SOA: no resolver answered", up->sets[0].owner);
+		tlsa_err_detail("%s SOA: no resolver answered", up->sets[0].owner);
 		return TLSA_ERR_UPDATE_ZONE;
 	}
 	for (pass = 0; pass < 2 && soa == NULL; pass++) {
@@ -1229,8 +1245,8 @@ tlsa_status tlsa_update_find_primary(tlsa_update *up, const tlsa_resolver *res, 
 				soa = ldns_rr_list_rr(l, i);
 	}
 	if (soa == NULL || ldns_rr_rd_count(soa) < 1) {
-		say(why, whysize, "%s SOA: the resolver's answer (%s) holds no SOA",
-		    up->sets[0].owner, tlsa_update_rcode_name(ldns_pkt_get_rcode(r)));
+		tlsa_err_detail("%s SOA: the resolver's answer (%s) holds no SOA",
+				up->sets[0].owner, tlsa_update_rcode_name(ldns_pkt_get_rcode(r)));
 		ldns_pkt_free(r);
 		return TLSA_ERR_UPDATE_ZONE;
 	}
@@ -1240,7 +1256,7 @@ tlsa_status tlsa_update_find_primary(tlsa_update *up, const tlsa_resolver *res, 
 		return TLSA_ERR_NOMEM;
 	st = tlsa_lookup_addresses(res, mname, AF_UNSPEC, &ar);
 	if (st != TLSA_OK || ar->naddrs == 0) {
-		say(why, whysize, "the primary %s (SOA MNAME) has no address", mname);
+		tlsa_err_detail("the primary %s (SOA MNAME) has no address", mname);
 		free(mname);
 		tlsa_addr_result_free(ar);
 		return st != TLSA_OK ? st : TLSA_ERR_UPDATE_ZONE;

@@ -272,14 +272,14 @@ const char *tlsa_ns_sigs_name(tlsa_ns_sigs sigs);
 
 /* One address of one nameserver of the zone, asked directly. */
 typedef struct tlsa_ns_server {
-	char *name;	  /* the NS name, absolute */
-	char address[46]; /* its address ("192.0.2.53"), "" when it has none */
-	int reachable;	  /* it answered at least one of the queries */
-	int answered;	  /* it answered the TLSA query authoritatively (NOERROR or
-			     NXDOMAIN, AA set) */
-	int rcode;	  /* of the TLSA answer, -1 when none came */
-	char *reason;	  /* why answered is 0, else NULL */
-	int have_serial;  /* it answered the SOA query with the zone's SOA */
+	char *name;	 /* the NS name, absolute */
+	char *address;	 /* its address ("192.0.2.53"), "" when it has none */
+	int reachable;	 /* it answered at least one of the queries */
+	int answered;	 /* it answered the TLSA query authoritatively (NOERROR or
+			    NXDOMAIN, AA set) */
+	int rcode;	 /* of the TLSA answer, -1 when none came */
+	char *reason;	 /* why answered is 0, else NULL */
+	int have_serial; /* it answered the SOA query with the zone's SOA */
 	uint32_t serial;
 	uint32_t ttl; /* smallest TTL of its TLSA RRset, 0 when none */
 	size_t nrecords;

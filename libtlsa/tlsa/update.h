@@ -16,14 +16,15 @@
  * into an error detail.
  *
  * Typical use:
- *   tlsa_tsig_key_load("tlsa.key", &key, why, sizeof(why));
+ *   tlsa_tsig_key_load("tlsa.key", &key);
  *   tlsa_update_new(&up);
- *   tlsa_update_add_record(up, "_443._tcp.www.example.org. 300 IN TLSA 3 1 1 ab..", why, n);
+ *   tlsa_update_add_record(up, "_443._tcp.www.example.org. 300 IN TLSA 3 1 1 ab..");
  *   tlsa_update_set_server(up, "192.0.2.53@53");
  *   tlsa_update_set_key(up, key);
- *   tlsa_update_push(up, &report, why, sizeof(why));
- *   tlsa_update_verify(up, "192.0.2.53", 30000, &seen, why, sizeof(why));
+ *   tlsa_update_push(up, &report);
+ *   tlsa_update_verify(up, "192.0.2.53", 30000);  then tlsa_update_seen_at(up, i)
  *   tlsa_update_free(up); tlsa_tsig_key_free(key);
+ * A failure's detail is in tlsa_error_detail() (see tlsa/status.h).
  */
 #ifndef TLSA_UPDATE_H
 #define TLSA_UPDATE_H
@@ -50,11 +51,10 @@ typedef struct tlsa_tsig_key tlsa_tsig_key;
  * takes it), or a Knot configuration `key:` section with id, algorithm
  * and secret.  The algorithm defaults to hmac-sha256; hmac-sha384 and
  * hmac-sha512 are taken too.  Errors: TLSA_ERR_TSIG_KEY,
- * TLSA_ERR_TSIG_ALGORITHM, TLSA_ERR_NOMEM; why gets a detail that never
- * quotes the secret.
+ * TLSA_ERR_TSIG_ALGORITHM, TLSA_ERR_NOMEM; the detail in
+ * tlsa_error_detail() never quotes the secret.
  */
-tlsa_status tlsa_tsig_key_parse(const char *text, size_t len, tlsa_tsig_key **out, char *why,
-				size_t whysize);
+tlsa_status tlsa_tsig_key_parse(const char *text, size_t len, tlsa_tsig_key **out);
 
 /*
  * A TSIG key from a file, as tlsa_tsig_key_parse() reads it.  A file that
@@ -63,7 +63,7 @@ tlsa_status tlsa_tsig_key_parse(const char *text, size_t len, tlsa_tsig_key **ou
  * with TLSA_ERR_TSIG_MODE, as ssh refuses private keys; a file that
  * cannot be opened or read is TLSA_ERR_TSIG_READ.
  */
-tlsa_status tlsa_tsig_key_load(const char *path, tlsa_tsig_key **out, char *why, size_t whysize);
+tlsa_status tlsa_tsig_key_load(const char *path, tlsa_tsig_key **out);
 
 /* The key's name ("tlsa-key.") and algorithm ("hmac-sha256"). */
 const char *tlsa_tsig_key_name(const tlsa_tsig_key *key);
@@ -76,19 +76,23 @@ void tlsa_tsig_key_free(tlsa_tsig_key *key);
 
 typedef struct tlsa_update tlsa_update;
 
-/* What tlsa_update_push() did. */
+/* What tlsa_update_push() did: library-allocated, owned by the update
+ * (valid until the next push or tlsa_update_free()); fields are only
+ * ever appended. */
 typedef struct tlsa_update_report {
 	int sent;	   /* UPDATE messages the server accepted (0: nothing to change) */
 	int rcode;	   /* rcode of the last answer (0 NOERROR, 5 REFUSED, 9 NOTAUTH), -1 none */
 	int tsig_error;	   /* TSIG error of the last answer (16 BADSIG, 17 BADKEY, 18 BADTIME) */
 	unsigned attempts; /* UPDATE messages sent, retries included */
 	size_t sets_replaced, sets_added, sets_removed, sets_unchanged;
-	char zone[256]; /* the zone of the last UPDATE, "example.org." */
+	const char *zone; /* the zone of the last UPDATE, "example.org."; "" when none */
 } tlsa_update_report;
 
-/* What one server serves at one owner (tlsa_update_verify()). */
+/* What one server serves at one owner (tlsa_update_verify(), then
+ * tlsa_update_seen_at()): library-allocated, owned by the update (valid
+ * until the next verify or tlsa_update_free()); fields only ever appended. */
 typedef struct tlsa_update_seen {
-	char owner[256];
+	const char *owner;
 	int served;	 /* 1: the set served is the set pushed (none, for a removal) */
 	int signed_ok;	 /* 1: an RRSIG over it validates with the zone's DNSKEYs; 0 when
 			    the zone is not signed or it does not (see zone_signed) */
@@ -107,10 +111,10 @@ void tlsa_update_free(tlsa_update *up);
  * TLSA_ERR_ZONE_NOT_TLSA, TLSA_ERR_ZONE_ORIGIN for a relative owner,
  * TLSA_ERR_ZONE_CONFLICT for an owner also removed.
  */
-tlsa_status tlsa_update_add_record(tlsa_update *up, const char *text, char *why, size_t whysize);
+tlsa_status tlsa_update_add_record(tlsa_update *up, const char *text);
 /* Delete the TLSA RRset of owner (absolute).  TLSA_ERR_DNS_NAME,
  * TLSA_ERR_ZONE_CONFLICT. */
-tlsa_status tlsa_update_remove(tlsa_update *up, const char *owner, char *why, size_t whysize);
+tlsa_status tlsa_update_remove(tlsa_update *up, const char *owner);
 
 /* The primary to send to, "ADDR[@PORT]" (TLSA_ERR_RESOLVER_ADDR). */
 tlsa_status tlsa_update_set_server(tlsa_update *up, const char *server);
@@ -119,8 +123,7 @@ tlsa_status tlsa_update_set_server(tlsa_update *up, const char *server);
  * SOA MNAME, as the resolvers of res find them (port 53).
  * TLSA_ERR_UPDATE_ZONE when no SOA or no address is found.
  */
-tlsa_status tlsa_update_find_primary(tlsa_update *up, const tlsa_resolver *res, char *why,
-				     size_t whysize);
+tlsa_status tlsa_update_find_primary(tlsa_update *up, const tlsa_resolver *res);
 /* The server set, "ADDR@PORT", or NULL. */
 const char *tlsa_update_server(const tlsa_update *up);
 /* The key that signs the UPDATE (borrowed; NULL: unsigned). */
@@ -157,24 +160,26 @@ tlsa_status tlsa_update_nsupdate(const tlsa_update *up, char **text);
  * set, add the new records.  A failed prerequisite (NXRRSET, YXRRSET)
  * means another writer came between: read again and retry, up to the
  * retries set.  The answer must carry a TSIG that verifies when the
- * UPDATE was signed.  Errors: TLSA_ERR_UPDATE_RCODE (report->rcode and
- * tsig_error say which), TLSA_ERR_UPDATE_RACE, TLSA_ERR_UPDATE_ZONE,
+ * UPDATE was signed.  *report (may be NULL) is what it did, kept by the
+ * update, also when it fails.  Errors: TLSA_ERR_UPDATE_RCODE (the
+ * report's rcode and tsig_error say which), TLSA_ERR_UPDATE_RACE, TLSA_ERR_UPDATE_ZONE,
  * TLSA_ERR_UPDATE_ANSWER, TLSA_ERR_UPDATE_TOO_BIG (more than a DNS message
  * holds: 65535 bytes), TLSA_ERR_CONNECT, TLSA_ERR_TIMEOUT, TLSA_ERR_CLOSED.
  */
-tlsa_status tlsa_update_push(tlsa_update *up, tlsa_update_report *report, char *why,
-			     size_t whysize);
+tlsa_status tlsa_update_push(tlsa_update *up, const tlsa_update_report **report);
 
 /*
  * Ask server ("ADDR[@PORT]"; NULL: the update's) for every owner's TLSA
  * set until each is as pushed (absent, for a removal) and, in a signed
  * zone, covered by an RRSIG that validates with the zone's DNSKEYs (as
- * that server serves them), or until wait_ms is over.  seen gets one
- * entry per owner (tlsa_update_owner_count() of them).  TLSA_OK when all
+ * that server serves them), or until wait_ms is over.  TLSA_OK when all
  * are served so, else TLSA_ERR_UPDATE_NOT_SERVED (or a transport error).
+ * What it saw of owner i is then tlsa_update_seen_at(up, i), one per owner
+ * (tlsa_update_owner_count() of them); NULL for i out of range or before
+ * any verify.
  */
-tlsa_status tlsa_update_verify(const tlsa_update *up, const char *server, unsigned wait_ms,
-			       tlsa_update_seen *seen, char *why, size_t whysize);
+tlsa_status tlsa_update_verify(tlsa_update *up, const char *server, unsigned wait_ms);
+const tlsa_update_seen *tlsa_update_seen_at(const tlsa_update *up, size_t i);
 
 /*
  * The nameservers of the zone of the last push (its NS set as the
@@ -183,8 +188,7 @@ tlsa_status tlsa_update_verify(const tlsa_update *up, const char *server, unsign
  * a nameserver whose address the primary does not know is left out).
  * *out is a malloc'd array of malloc'd strings.
  */
-tlsa_status tlsa_update_nameservers(const tlsa_update *up, char ***out, size_t *n, char *why,
-				    size_t whysize);
+tlsa_status tlsa_update_nameservers(const tlsa_update *up, char ***out, size_t *n);
 
 /* "REFUSED", "NOTAUTH", "BADSIG"...: the words for an rcode or TSIG error. */
 const char *tlsa_update_rcode_name(int rcode);

@@ -21,12 +21,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	tlsa_tsig_key *key = NULL;
-	char why[256];
 	tlsa_status st;
 	const char *name, *alg;
 	size_t n;
 
-	st = tlsa_tsig_key_parse((const char *)data, size, &key, why, sizeof(why));
+	st = tlsa_tsig_key_parse((const char *)data, size, &key);
 	if (st == TLSA_OK) {
 		if (key == NULL)
 			abort();
@@ -39,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    strcmp(alg, "hmac-sha512") != 0)
 			abort();
 		tlsa_tsig_key_free(key);
-	} else if (key != NULL || memchr(why, '\0', sizeof(why)) == NULL) {
+	} else if (key != NULL || tlsa_error_detail()[0] == '\0') {
 		abort();
 	}
 	return 0;

@@ -38,7 +38,6 @@ static void makes(const char *type, int want_id, int want_bits)
 	int id = 0, bits = 0;
 	tlsa_input *in = NULL;
 	tlsa_record *rec = NULL;
-	tlsa_where where;
 
 	ok(tlsa_key_generate(type, &pem, &len) == TLSA_OK && pem != NULL && len == strlen(pem),
 	   "%s: a key is made, as PEM text", type);
@@ -47,8 +46,8 @@ static void makes(const char *type, int want_id, int want_bits)
 	ok(pem != NULL && key_shape(pem, len, &id, &bits) && id == want_id && bits == want_bits,
 	   "%s: the key has the algorithm and size asked for (%d bits)", type, want_bits);
 	ok(pem != NULL &&
-	       tlsa_input_load((const unsigned char *)pem, len, TLSA_KIND_PRIVKEY, NULL, &in,
-			       &where) == TLSA_OK &&
+	       tlsa_input_load((const unsigned char *)pem, len, TLSA_KIND_PRIVKEY, NULL, &in) ==
+		   TLSA_OK &&
 	       tlsa_record_compute(in, 0, 3, 1, 1, &rec) == TLSA_OK,
 	   "%s: the loader reads it back and a 3 1 1 record is made from it", type);
 	tlsa_record_free(rec);

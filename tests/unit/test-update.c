@@ -217,9 +217,8 @@ static void *serve(void *arg)
 static tlsa_tsig_key *key_of(const char *text)
 {
 	tlsa_tsig_key *k = NULL;
-	char why[256];
 
-	tlsa_tsig_key_parse(text, strlen(text), &k, why, sizeof(why));
+	tlsa_tsig_key_parse(text, strlen(text), &k);
 	return k;
 }
 
@@ -227,13 +226,13 @@ static tlsa_update *update_of(const struct primary *p, const tlsa_tsig_key *key,
 			      const char *r2)
 {
 	tlsa_update *up = NULL;
-	char server[64], why[256];
+	char server[64];
 
 	tlsa_update_new(&up);
 	if (r1)
-		tlsa_update_add_record(up, r1, why, sizeof(why));
+		tlsa_update_add_record(up, r1);
 	if (r2)
-		tlsa_update_add_record(up, r2, why, sizeof(why));
+		tlsa_update_add_record(up, r2);
 	snprintf(server, sizeof(server), "127.0.0.1@%u", p->port);
 	tlsa_update_set_server(up, server);
 	tlsa_update_set_key(up, key);
@@ -248,7 +247,7 @@ static void test_keys(void)
 	static const char knot_conf[] = "key:\n  - id: tlsa-key\n    algorithm: hmac-sha384\n"
 					"    secret: " SECRET "\n";
 	tlsa_tsig_key *k = NULL;
-	char why[256], path[] = "/tmp/test-update-XXXXXX";
+	char path[] = "/tmp/test-update-XXXXXX";
 	tlsa_status st;
 	int fd;
 
@@ -271,13 +270,13 @@ static void test_keys(void)
 	   "a Knot configuration's key: section is read");
 	tlsa_tsig_key_free(k);
 	k = NULL;
-	st = tlsa_tsig_key_parse("hmac-md5:tlsa-key:" SECRET, 18 + strlen(SECRET), &k, why,
-				 sizeof(why));
+	st = tlsa_tsig_key_parse("hmac-md5:tlsa-key:" SECRET, 18 + strlen(SECRET), &k);
 	is_int(st, TLSA_ERR_TSIG_ALGORITHM, "hmac-md5 is refused as an algorithm");
-	st = tlsa_tsig_key_parse("tlsa-key:" SECRET "!", strlen(SECRET) + 10, &k, why, sizeof(why));
+	st = tlsa_tsig_key_parse("tlsa-key:" SECRET "!", strlen(SECRET) + 10, &k);
 	is_int(st, TLSA_ERR_TSIG_KEY, "a secret that is not base64 is refused");
-	ok(strstr(why, "kVn0") == NULL, "the reason does not quote the secret (%s)", why);
-	st = tlsa_tsig_key_parse("key \"x\" { algorithm hmac-sha256; };", 35, &k, why, sizeof(why));
+	ok(strstr(tlsa_error_detail(), "kVn0") == NULL, "the reason does not quote the secret (%s)",
+	   tlsa_error_detail());
+	st = tlsa_tsig_key_parse("key \"x\" { algorithm hmac-sha256; };", 35, &k);
 	is_int(st, TLSA_ERR_TSIG_KEY, "a key clause without a secret is refused");
 
 	fd = mkstemp(path);
@@ -285,32 +284,32 @@ static void test_keys(void)
 		(void)0;
 	close(fd);
 	chmod(path, 0644);
-	st = tlsa_tsig_key_load(path, &k, why, sizeof(why));
-	is_int(st, TLSA_ERR_TSIG_MODE, "a key file others can read is refused (%s)", why);
+	st = tlsa_tsig_key_load(path, &k);
+	is_int(st, TLSA_ERR_TSIG_MODE, "a key file others can read is refused (%s)",
+	       tlsa_error_detail());
 	chmod(path, 0620);
-	st = tlsa_tsig_key_load(path, &k, why, sizeof(why));
+	st = tlsa_tsig_key_load(path, &k);
 	is_int(st, TLSA_ERR_TSIG_MODE, "a key file its group can write is refused");
 	chmod(path, 0600);
-	st = tlsa_tsig_key_load(path, &k, why, sizeof(why));
+	st = tlsa_tsig_key_load(path, &k);
 	is_int(st, TLSA_OK, "a key file only its owner can read is loaded");
 	tlsa_tsig_key_free(k);
 	unlink(path);
-	st = tlsa_tsig_key_load(path, &k, why, sizeof(why));
+	st = tlsa_tsig_key_load(path, &k);
 	is_int(st, TLSA_ERR_TSIG_READ, "a missing key file is a read error");
 }
 
 static void test_nsupdate(void)
 {
 	tlsa_update *up = NULL;
-	char *text = NULL, why[256];
+	char *text = NULL;
 
 	tlsa_update_new(&up);
-	tlsa_update_add_record(up, REC1, why, sizeof(why));
-	tlsa_update_add_record(up, "_25._tcp.mx.example.test. IN TLSA 3 1 1 ABCD", why,
-			       sizeof(why));
-	tlsa_update_add_record(up, REC2, why, sizeof(why));
-	tlsa_update_add_record(up, REC1, why, sizeof(why));
-	tlsa_update_remove(up, "_993._tcp.imap.example.test.", why, sizeof(why));
+	tlsa_update_add_record(up, REC1);
+	tlsa_update_add_record(up, "_25._tcp.mx.example.test. IN TLSA 3 1 1 ABCD");
+	tlsa_update_add_record(up, REC2);
+	tlsa_update_add_record(up, REC1);
+	tlsa_update_remove(up, "_993._tcp.imap.example.test.");
 	tlsa_update_nsupdate(up, &text);
 	ok(text != NULL &&
 	       strcmp(text, "update delete " OWNER " TLSA\n"
@@ -324,11 +323,11 @@ static void test_nsupdate(void)
 			    "send\n") == 0,
 	   "the nsupdate text groups each owner's distinct records after its delete");
 	free(text);
-	is_int(tlsa_update_remove(up, OWNER, why, sizeof(why)), TLSA_ERR_ZONE_CONFLICT,
+	is_int(tlsa_update_remove(up, OWNER), TLSA_ERR_ZONE_CONFLICT,
 	       "an owner given records cannot be removed too");
-	is_int(tlsa_update_add_record(up, "_443._tcp.www IN TLSA 3 1 1 ab", why, sizeof(why)),
-	       TLSA_ERR_ZONE_ORIGIN, "a relative owner is refused");
-	is_int(tlsa_update_add_record(up, "www.example.test. IN A 192.0.2.1", why, sizeof(why)),
+	is_int(tlsa_update_add_record(up, "_443._tcp.www IN TLSA 3 1 1 ab"), TLSA_ERR_ZONE_ORIGIN,
+	       "a relative owner is refused");
+	is_int(tlsa_update_add_record(up, "www.example.test. IN A 192.0.2.1"),
 	       TLSA_ERR_ZONE_NOT_TLSA, "a record of another type is refused");
 	tlsa_update_free(up);
 }
@@ -339,9 +338,7 @@ static void test_push(void)
 	pthread_t th;
 	tlsa_tsig_key *key = key_of("tlsa-key:" SECRET), *wrong = key_of("tlsa-key:" OTHER);
 	tlsa_update *up;
-	tlsa_update_report rep;
-	tlsa_update_seen seen[2];
-	char why[256];
+	const tlsa_update_report *rep = NULL;
 	tlsa_status st;
 	int sent_before;
 
@@ -354,29 +351,30 @@ static void test_push(void)
 	pthread_create(&th, NULL, serve, &p);
 
 	up = update_of(&p, key, REC1, NULL);
-	st = tlsa_update_push(up, &rep, why, sizeof(why));
-	is_int(st, TLSA_OK, "a push to a primary adds the set (%s)", why);
-	ok(rep.sent == 1 && rep.sets_added == 1 && p.bad_tsig == 0 && p.updates == 1,
+	st = tlsa_update_push(up, &rep);
+	is_int(st, TLSA_OK, "a push to a primary adds the set (%s)", tlsa_error_detail());
+	ok(rep->sent == 1 && rep->sets_added == 1 && p.bad_tsig == 0 && p.updates == 1,
 	   "one signed UPDATE was sent and its TSIG verified at the primary");
 	ok(strcmp(p.last_alg, "hmac-sha256.") == 0, "it is signed with hmac-sha256 (%s)",
 	   p.last_alg);
 	is_int(p.last_pre_class, LDNS_RR_CLASS_NONE,
 	       "a new set's prerequisite is that no TLSA RRset exists");
-	ok(strcmp(rep.zone, "example.test.") == 0, "the zone is the SOA owner the primary gave");
+	ok(strcmp(rep->zone, "example.test.") == 0, "the zone is the SOA owner the primary gave");
 	{
 		size_t before = 9;
 
 		ok(tlsa_update_owner_change(up, 0, &before) == TLSA_ZONE_SET_ADDED && before == 0,
 		   "the owner's set is reported added, with no records before");
 	}
-	st = tlsa_update_verify(up, NULL, 2000, seen, why, sizeof(why));
-	ok(st == TLSA_OK && seen[0].served && !seen[0].zone_signed,
+	st = tlsa_update_verify(up, NULL, 2000);
+	ok(st == TLSA_OK && tlsa_update_seen_at(up, 0)->served &&
+	       !tlsa_update_seen_at(up, 0)->zone_signed,
 	   "the set is then served as pushed");
 	tlsa_update_free(up);
 
 	up = update_of(&p, key, REC1, NULL);
-	st = tlsa_update_push(up, &rep, why, sizeof(why));
-	ok(st == TLSA_OK && rep.sent == 0 && rep.sets_unchanged == 1 && p.updates == 1,
+	st = tlsa_update_push(up, &rep);
+	ok(st == TLSA_OK && rep->sent == 0 && rep->sets_unchanged == 1 && p.updates == 1,
 	   "a second identical push sends nothing");
 	is_int(tlsa_update_owner_change(up, 0, NULL), TLSA_ZONE_SET_UNCHANGED,
 	       "and reports the set unchanged");
@@ -384,19 +382,19 @@ static void test_push(void)
 
 	up = update_of(&p, key, REC2, NULL);
 	p.meddle = 1;
-	st = tlsa_update_push(up, &rep, why, sizeof(why));
-	ok(st == TLSA_OK && rep.attempts == 1 && p.updates == 2 && rep.sent == 0,
+	st = tlsa_update_push(up, &rep);
+	ok(st == TLSA_OK && rep->attempts == 1 && p.updates == 2 && rep->sent == 0,
 	   "when another writer set the same records first, the failed prerequisite is "
 	   "followed by a read that finds nothing to do (%s)",
-	   why);
+	   tlsa_error_detail());
 	is_int(p.last_pre_class, LDNS_RR_CLASS_IN,
 	       "a replaced set's prerequisite is its old content");
 	tlsa_update_free(up);
 
 	up = update_of(&p, key, REC1, NULL);
 	p.meddle = 1; /* sets REC2 again before applying: the prerequisite (REC2) holds */
-	st = tlsa_update_push(up, &rep, why, sizeof(why));
-	ok(st == TLSA_OK && rep.sent == 1 && rep.sets_replaced == 1,
+	st = tlsa_update_push(up, &rep);
+	ok(st == TLSA_OK && rep->sent == 1 && rep->sets_replaced == 1,
 	   "a replacement is sent under the old set's prerequisite");
 	{
 		size_t before = 9;
@@ -408,28 +406,29 @@ static void test_push(void)
 	tlsa_update_free(up);
 
 	up = update_of(&p, wrong, REC2, NULL);
-	st = tlsa_update_push(up, &rep, why, sizeof(why));
-	ok(st == TLSA_ERR_UPDATE_RCODE && rep.rcode == 9 && rep.tsig_error == 16,
-	   "a wrong key is NOTAUTH with BADSIG (%s)", why);
-	ok(strstr(why, "NOTAUTH") && strstr(why, "BADSIG"), "the reason names both");
+	st = tlsa_update_push(up, &rep);
+	ok(st == TLSA_ERR_UPDATE_RCODE && rep->rcode == 9 && rep->tsig_error == 16,
+	   "a wrong key is NOTAUTH with BADSIG (%s)", tlsa_error_detail());
+	ok(strstr(tlsa_error_detail(), "NOTAUTH") && strstr(tlsa_error_detail(), "BADSIG"),
+	   "the reason names both");
 	tlsa_update_free(up);
 
 	up = update_of(&p, key, NULL, NULL);
-	tlsa_update_remove(up, OWNER, why, sizeof(why));
+	tlsa_update_remove(up, OWNER);
 	p.unsigned_answer = 1;
-	st = tlsa_update_push(up, &rep, why, sizeof(why));
+	st = tlsa_update_push(up, &rep);
 	is_int(st, TLSA_ERR_UPDATE_ANSWER, "an unsigned answer to a signed UPDATE is not trusted");
 	p.unsigned_answer = 0;
 	tlsa_update_free(up);
 
 	up = update_of(&p, key, NULL, NULL);
-	tlsa_update_remove(up, OWNER, why, sizeof(why));
-	st = tlsa_update_push(up, &rep, why, sizeof(why));
+	tlsa_update_remove(up, OWNER);
+	st = tlsa_update_push(up, &rep);
 	ok(st == TLSA_OK && ldns_rr_list_rr_count(p.set) == 0, "a removal deletes the set (%s)",
-	   why);
+	   tlsa_error_detail());
 	p.servfail = 1;
-	st = tlsa_update_verify(up, NULL, 300, seen, why, sizeof(why));
-	ok(st == TLSA_ERR_UPDATE_NOT_SERVED && !seen[0].served,
+	st = tlsa_update_verify(up, NULL, 300);
+	ok(st == TLSA_ERR_UPDATE_NOT_SERVED && !tlsa_update_seen_at(up, 0)->served,
 	   "a SERVFAIL is not taken for a removal served");
 	p.servfail = 0;
 	tlsa_update_free(up);
@@ -442,12 +441,13 @@ static void test_push(void)
 
 		for (i = 0; i < 2000; i++) {
 			snprintf(line, sizeof(line), OWNER " 300 IN TLSA 3 1 1 %064x", i + 100);
-			tlsa_update_add_record(up, line, why, sizeof(why));
+			tlsa_update_add_record(up, line);
 		}
 	}
-	st = tlsa_update_push(up, &rep, why, sizeof(why));
+	st = tlsa_update_push(up, &rep);
 	ok(st == TLSA_ERR_UPDATE_TOO_BIG && p.updates == sent_before,
-	   "an update larger than a DNS message is refused before it is sent (%s)", why);
+	   "an update larger than a DNS message is refused before it is sent (%s)",
+	   tlsa_error_detail());
 	tlsa_update_free(up);
 
 	p.stop = 1;
@@ -456,9 +456,9 @@ static void test_push(void)
 	close(p.udp);
 	/* Nobody listens now. */
 	up = update_of(&p, key, REC1, NULL);
-	st = tlsa_update_push(up, &rep, why, sizeof(why));
+	st = tlsa_update_push(up, &rep);
 	ok(st == TLSA_ERR_CONNECT || st == TLSA_ERR_TIMEOUT,
-	   "a server that is gone is a connection error (%s)", why);
+	   "a server that is gone is a connection error (%s)", tlsa_error_detail());
 	tlsa_update_free(up);
 	ldns_rr_list_deep_free(p.set);
 	tlsa_tsig_key_free(key);
