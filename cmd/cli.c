@@ -540,3 +540,60 @@ void cli_day(time_t t, char buf[11])
 	gmtime_r(&t, &tm);
 	strftime(buf, 11, "%Y-%m-%d", &tm);
 }
+
+int cli_read_records(const char *path, int removals_too, cli_record_add add, void *ctx,
+		     const char *(*hint)(tlsa_status st))
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	const char *shown = strcmp(path, "-") == 0 ? "(stdin)" : path;
+	char *line = NULL, *p;
+	size_t cap = 0, n;
+	ssize_t len;
+	unsigned long lineno = 0, count = 0;
+	tlsa_status st;
+	int rc = 0;
+
+	if (f == NULL) {
+		cli_error("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		n = (size_t)len;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (*p == '\0' || *p == ';' || *p == '#')
+			continue;
+		st = add(ctx, p);
+		if (st != TLSA_OK) {
+			const char *detail = tlsa_error_detail();
+
+			cli_error("%s: line %lu: %s%s%s%s", shown, lineno, tlsa_strerror(st),
+				  detail[0] ? ": " : "", detail, hint != NULL ? hint(st) : "");
+			rc = -1;
+			break;
+		}
+		count++;
+	}
+	if (rc == 0 && ferror(f)) {
+		cli_error("%s: %s", shown, strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0 && count == 0) {
+		const char *what =
+		    f == stdin ? " (standard input): did the command feeding it fail?" : "";
+
+		if (removals_too) {
+			cli_warn("no records in %s%s", path, what);
+		} else {
+			cli_error("no records in %s%s", path, what);
+			rc = -1;
+		}
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}

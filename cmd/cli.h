@@ -147,4 +147,16 @@ int cmd_zone(int argc, char **argv);
 /* `tlsa zone push` (cmd/zone-push.c); argv[0] is "push". */
 int cmd_zone_push(int argc, char **argv);
 
+/*
+ * Records as `tlsa create` prints them, from path ('-': stdin), one a
+ * line; blank and ';' or '#' comment lines are skipped.  Each goes to
+ * add(ctx, line); the first it refuses is an error naming the file and
+ * line, with the library's detail and hint(status) (hint may be NULL).
+ * A source with no records is an error (a pipeline whose first command
+ * failed), or only a warning when removals_too.  0 or -1 (said).
+ */
+typedef tlsa_status (*cli_record_add)(void *ctx, const char *line);
+int cli_read_records(const char *path, int removals_too, cli_record_add add, void *ctx,
+		     const char *(*hint)(tlsa_status st));
+
 #endif

@@ -98,61 +98,10 @@ static int out_of_memory(void)
 	return 1;
 }
 
-/* Add the records of path ('-': stdin), one a line; blank and ';' or '#'
- * comment lines skipped.  A source with no records is an error, or only
- * a warning beside --remove. */
-static int read_records(tlsa_update *up, const char *path, int removals_too)
+/* cli_read_records() adds each record to the update. */
+static tlsa_status add_to_update(void *up, const char *line)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	const char *shown = strcmp(path, "-") == 0 ? "(stdin)" : path;
-	char *line = NULL, *p, why[256];
-	size_t cap = 0, n;
-	ssize_t len;
-	unsigned long lineno = 0, count = 0;
-	tlsa_status st;
-	int rc = 0;
-
-	if (f == NULL) {
-		cli_error("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		n = (size_t)len;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		for (p = line; *p == ' ' || *p == '\t'; p++)
-			;
-		if (*p == '\0' || *p == ';' || *p == '#')
-			continue;
-		st = tlsa_update_add_record(up, p);
-		snprintf(why, sizeof(why), "%s", tlsa_error_detail());
-		if (st != TLSA_OK) {
-			cli_error("%s: line %lu: %s%s%s", shown, lineno, tlsa_strerror(st),
-				  why[0] ? ": " : "", why);
-			rc = -1;
-			break;
-		}
-		count++;
-	}
-	if (rc == 0 && ferror(f)) {
-		cli_error("%s: %s", shown, strerror(errno));
-		rc = -1;
-	}
-	if (rc == 0 && count == 0) {
-		if (removals_too) {
-			cli_warn("no records in %s", path);
-		} else {
-			cli_error("no records in %s%s", path,
-				  f == stdin ? " (standard input): did the command feeding it fail?"
-					     : "");
-			rc = -1;
-		}
-	}
-	free(line);
-	if (f != stdin)
-		fclose(f);
-	return rc;
+	return tlsa_update_add_record(up, line);
 }
 
 #define GO_ON (-1)
@@ -216,7 +165,7 @@ static int build(const struct push_opts *o, tlsa_update *up, tlsa_tsig_key **key
 	size_t i;
 
 	for (i = 0; i < o->nrecords; i++)
-		if (read_records(up, o->records[i], o->nremoves > 0) != 0)
+		if (cli_read_records(o->records[i], o->nremoves > 0, add_to_update, up, NULL) != 0)
 			return 1;
 	for (i = 0; i < o->nremoves; i++) {
 		st = tlsa_update_remove(up, o->removes[i]);

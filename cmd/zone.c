@@ -185,62 +185,10 @@ static void edit_error(tlsa_zone_edit *ed, tlsa_status st, const char *file)
 		  zone_hint(st));
 }
 
-/* Add the records of path ('-': stdin): one a line, blank and ';' or '#'
- * comment lines skipped.  A source with no records is an error (a
- * pipeline whose first command failed), or only a warning beside --remove
- * (removals_too). */
-static int read_records(tlsa_zone_edit *ed, const char *path, int removals_too)
+/* cli_read_records() adds each record to the edit. */
+static tlsa_status add_to_edit(void *ed, const char *line)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	const char *shown = strcmp(path, "-") == 0 ? "(stdin)" : path;
-	char *line = NULL, *p;
-	size_t cap = 0, n;
-	ssize_t len;
-	unsigned long lineno = 0, count = 0;
-	tlsa_status st;
-	int rc = 0;
-
-	if (f == NULL) {
-		cli_error("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		n = (size_t)len;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		for (p = line; *p == ' ' || *p == '\t'; p++)
-			;
-		if (*p == '\0' || *p == ';' || *p == '#')
-			continue;
-		st = tlsa_zone_edit_add_record(ed, p);
-		if (st != TLSA_OK) {
-			const char *detail = tlsa_error_detail();
-			cli_error("%s: line %lu: %s%s%s%s", shown, lineno, tlsa_strerror(st),
-				  detail[0] ? ": " : "", detail, zone_hint(st));
-			rc = -1;
-			break;
-		}
-		count++;
-	}
-	if (rc == 0 && ferror(f)) {
-		cli_error("%s: %s", shown, strerror(errno));
-		rc = -1;
-	}
-	if (rc == 0 && count == 0) {
-		const char *what =
-		    f == stdin ? " (standard input): did the command feeding it fail?" : "";
-		if (removals_too) {
-			cli_warn("no records in %s%s", path, what);
-		} else {
-			cli_error("no records in %s%s", path, what);
-			rc = -1;
-		}
-	}
-	free(line);
-	if (f != stdin)
-		fclose(f);
-	return rc;
+	return tlsa_zone_edit_add_record(ed, line);
 }
 
 /* ---- output ----------------------------------------------------------- */
@@ -674,7 +622,8 @@ static int new_edit(const struct zone_opts *o, tlsa_zone_edit **edp)
 				     d[0] != '\0' ? d : "cannot be set: out of memory");
 	}
 	for (i = 0; rc == GO_ON && i < o->nrecords; i++)
-		if (read_records(ed, o->records[i], o->nremoves > 0) != 0)
+		if (cli_read_records(o->records[i], o->nremoves > 0, add_to_edit, ed, zone_hint) !=
+		    0)
 			rc = 1;
 	for (i = 0; rc == GO_ON && i < o->nremoves; i++)
 		if (tlsa_zone_edit_remove(ed, o->removes[i]) != TLSA_OK)
