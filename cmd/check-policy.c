@@ -59,17 +59,16 @@ enum verdict verdict_worse(enum verdict a, enum verdict b)
 	return rank(a) >= rank(b) ? a : b;
 }
 
-int notes_add(struct notes *ns, enum verdict level, const char *fmt, ...)
+/* One note of level and class, its text as printf formats it. */
+static int notes_vadd(struct notes *ns, enum verdict level, enum fail_class cls, const char *fmt,
+		      va_list ap) __attribute__((format(printf, 4, 0)));
+static int notes_vadd(struct notes *ns, enum verdict level, enum fail_class cls, const char *fmt,
+		      va_list ap)
 {
 	struct note *nv;
-	va_list ap;
 	char *text;
-	int n;
 
-	va_start(ap, fmt);
-	n = vasprintf(&text, fmt, ap);
-	va_end(ap);
-	if (n < 0)
+	if (vasprintf(&text, fmt, ap) < 0)
 		return -1;
 	nv = realloc(ns->v, (ns->n + 1) * sizeof(*nv));
 	if (nv == NULL) {
@@ -78,28 +77,32 @@ int notes_add(struct notes *ns, enum verdict level, const char *fmt, ...)
 	}
 	ns->v = nv;
 	ns->v[ns->n].level = level;
-	ns->v[ns->n].cls = CLASS_NONE;
+	ns->v[ns->n].cls = cls;
 	ns->v[ns->n].text = text;
 	ns->n++;
 	return 0;
 }
 
+int notes_add(struct notes *ns, enum verdict level, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = notes_vadd(ns, level, CLASS_NONE, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
 int notes_add_class(struct notes *ns, enum verdict level, enum fail_class cls, const char *fmt, ...)
 {
 	va_list ap;
-	char *text;
-	int n;
+	int rc;
 
 	va_start(ap, fmt);
-	n = vasprintf(&text, fmt, ap);
+	rc = notes_vadd(ns, level, cls, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return -1;
-	n = notes_add(ns, level, "%s", text);
-	free(text);
-	if (n == 0)
-		ns->v[ns->n - 1].cls = cls;
-	return n;
+	return rc;
 }
 
 void notes_free(struct notes *ns)
