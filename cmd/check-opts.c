@@ -25,6 +25,7 @@ void check_opts_init(struct check_opts *o)
 	o->key_types = TLSA_KEY_FIRST | TLSA_KEY_ALL;
 	o->jobs = 1;
 	o->per_address = CHECK_PER_ADDRESS_DEFAULT;
+	o->dns_jobs = CHECK_LOOKUPS_DEFAULT;
 	o->fmt = check_format_default();
 }
 

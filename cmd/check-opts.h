@@ -40,6 +40,7 @@ struct check_opts {
 	const char *targets;		/* --targets FILE */
 	unsigned long jobs;		/* --jobs */
 	unsigned long per_address;	/* --per-address */
+	unsigned long dns_jobs;		/* --dns-jobs */
 	unsigned long shard_k, shard_n; /* --shard K/N; 0/0 without */
 	int fleet;			/* a fleet's check: problems are said in input order */
 	tlsa_verify_ctx *vctx;		/* a fleet's shared TLS context, or NULL */

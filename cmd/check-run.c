@@ -42,6 +42,7 @@ int check_run_target(struct check_opts *o, const char *host)
 	int rc = V_UNKNOWN;
 
 	check_share_per_address(o->per_address);
+	check_lookup_max(o->dns_jobs);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	target_init(&t, o, host, (unsigned)o->target.port, o->target.starttls);
 	check_target_conf(o, &t, &conf);
@@ -78,6 +79,7 @@ int check_run_group(struct check_opts *o, const char *name)
 
 	memset(&g, 0, sizeof(g));
 	check_share_per_address(o->per_address);
+	check_lookup_max(o->dns_jobs);
 	res = check_resolver_new(o, 1);
 	if (res == NULL || check_examine_group(o, res, name, &g, &conf) != 0)
 		goto out;
@@ -196,6 +198,7 @@ int check_run_fleet(struct check_opts *o)
 	int rc;
 
 	check_share_per_address(o->per_address);
+	check_lookup_max(o->dns_jobs);
 	fit_open_files(o);
 	fc.o = o;
 	fc.res = NULL;

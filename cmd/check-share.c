@@ -131,16 +131,23 @@ static void verify_limited(const char *address, unsigned port, const tlsa_verify
 	addr_release(s);
 }
 
-/* ---- at most CHECK_LOOKUPS_AT_ONCE lookups at once --------------------------- */
+/* ---- at most --dns-jobs lookups at once ------------------------------------ */
 
 static pthread_mutex_t lookup_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t lookup_free = PTHREAD_COND_INITIALIZER;
-static unsigned long lookups;
+static unsigned long lookups, lookups_max = CHECK_LOOKUPS_DEFAULT;
+
+void check_lookup_max(unsigned long n)
+{
+	pthread_mutex_lock(&lookup_mu);
+	lookups_max = n > 0 ? n : 1;
+	pthread_mutex_unlock(&lookup_mu);
+}
 
 void check_lookup_begin(void)
 {
 	pthread_mutex_lock(&lookup_mu);
-	while (lookups >= CHECK_LOOKUPS_AT_ONCE)
+	while (lookups >= lookups_max)
 		pthread_cond_wait(&lookup_free, &lookup_mu);
 	lookups++;
 	pthread_mutex_unlock(&lookup_mu);

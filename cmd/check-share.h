@@ -43,12 +43,13 @@ void check_share_hold(struct share_entry *e);
 void check_share_release(struct share_entry *e);
 
 /*
- * DNS lookups at once in the run (each a few queries in a row), whatever
- * --jobs is: thousands of queries in one burst overflow a resolver's
+ * DNS lookups at once in the run (each a few queries in a row; --dns-jobs),
+ * whatever --jobs is: thousands of queries in one burst overflow a resolver's
  * socket buffer, and the retransmissions that follow make it worse.
  * Wrap every lookup in check_lookup_begin() and check_lookup_end().
  */
-#define CHECK_LOOKUPS_AT_ONCE 256
+#define CHECK_LOOKUPS_DEFAULT 256 /* --dns-jobs */
+void check_lookup_max(unsigned long n);
 void check_lookup_begin(void);
 void check_lookup_end(void);
 

@@ -54,7 +54,8 @@ enum {
 	OPT_SHARD,
 	OPT_CHAIN,
 	OPT_AT,
-	OPT_PER_ADDRESS
+	OPT_PER_ADDRESS,
+	OPT_DNS_JOBS
 };
 
 static const struct option long_options[] = {
@@ -94,6 +95,7 @@ static const struct option long_options[] = {
     {"jobs", required_argument, NULL, 'j'},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"per-address", required_argument, NULL, OPT_PER_ADDRESS},
+    {"dns-jobs", required_argument, NULL, OPT_DNS_JOBS},
     {"format", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -180,6 +182,7 @@ static void help(void)
 	       "      --per-address N    at most N TLS sessions at once to one IP address\n"
 	       "                         (default 4); targets that share an address, port,\n"
 	       "                         protocol and TLSA records share one session\n"
+	       "      --dns-jobs N       at most N DNS lookups at once (default 256)\n"
 	       "      --shard K/N        check only the lines of FILE whose line number\n"
 	       "                         modulo N is K-1: N runs (machines) split one file\n\n"
 	       "Output:\n"
@@ -408,6 +411,10 @@ static int parse_options(struct check_opts *o, int argc, char **argv)
 			if (cli_parse_ulong(optarg, 1, 1024, &o->per_address) != 0)
 				rc =
 				    cli_usage_error("bad --per-address '%s' (want 1-1024)", optarg);
+			break;
+		case OPT_DNS_JOBS:
+			if (cli_parse_ulong(optarg, 1, 4096, &o->dns_jobs) != 0)
+				rc = cli_usage_error("bad --dns-jobs '%s' (want 1-4096)", optarg);
 			break;
 		case OPT_SHARD: rc = parse_shard(o, optarg); break;
 		case 'o':

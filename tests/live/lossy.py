@@ -23,7 +23,8 @@ anywhere, but the tests run it on loopback inside the lab's namespaces.
                         without traffic (default 10)
   --stats FILE          on exit (SIGTERM, SIGINT), and every second, write
                         "queries=N dropped_in=N answers=N dropped_out=N
-                        tcp=N" to FILE
+                        tcp=N max_in_flight=N" to FILE (max_in_flight: the
+                        most UDP queries passed on and not yet answered)
   --ready FILE          create FILE once listening (for scripts to wait on)
   --drop-qtype N        drop every query for RR type N (repeatable; 52 is
                         TLSA), over UDP and TCP (the connection is closed
@@ -83,10 +84,12 @@ def share(text):
 class Stats:
     def __init__(self):
         self.queries = self.dropped_in = self.answers = self.dropped_out = self.tcp = 0
+        self.max_in_flight = 0  # UDP queries passed on and not yet answered, at most
 
     def line(self):
-        return ("queries=%d dropped_in=%d answers=%d dropped_out=%d tcp=%d"
-                % (self.queries, self.dropped_in, self.answers, self.dropped_out, self.tcp))
+        return ("queries=%d dropped_in=%d answers=%d dropped_out=%d tcp=%d max_in_flight=%d"
+                % (self.queries, self.dropped_in, self.answers, self.dropped_out, self.tcp,
+                   self.max_in_flight))
 
 
 class Proxy:
@@ -96,6 +99,7 @@ class Proxy:
         self.rng = random.Random(args.seed)
         self.stats = Stats()
         self.clients = {}  # client address -> [upstream transport, last use]
+        self.pending = {}  # (client address, DNS ID) -> when passed on, until answered
         self.listener = None
 
     def delay(self):
@@ -116,6 +120,9 @@ class Proxy:
         if self.lost(self.a.loss_in):
             self.stats.dropped_in += 1
             return
+        if len(data) >= 2:
+            self.pending[(addr, data[:2])] = self.loop.time()
+            self.stats.max_in_flight = max(self.stats.max_in_flight, len(self.pending))
         entry = self.clients.get(addr)
         if entry is not None:
             entry[1] = self.loop.time()
@@ -155,11 +162,15 @@ class Proxy:
             self.send_back(reply, addr)
 
     def send_back(self, reply, addr):
+        self.pending.pop((addr, reply[:2]), None)
         if self.listener is not None:
             self.listener.sendto(reply, addr)
 
     def expire(self):
         now = self.loop.time()
+        for key, when in list(self.pending.items()):  # lost, or never answered
+            if now - when > 30:
+                del self.pending[key]
         for addr, (tr, last) in list(self.clients.items()):
             if now - last > self.a.idle_s:
                 tr.close()
