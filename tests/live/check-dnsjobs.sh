@@ -12,7 +12,6 @@ set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$top_srcdir/tests/live/lab.sh"
 lab_test_begin "$@"
-LOSSY=$top_srcdir/tests/live/lossy.py
 mixed=$LAB_FLEET_MIXED_FILE
 
 # The first 40 targets of the lab's mixed fleet and their verdicts.
@@ -20,25 +19,6 @@ grep -v '^#' "$mixed" | head -40 >"$T/targets"
 awk '{ print ($1 == "--mx") ? $2 : $1 }' "$T/targets" >"$T/names"
 head -40 "$LAB_FLEET_MIXED_VERDICTS" | paste -d ' ' "$T/names" - >"$T/want"
 
-proxy_pid=
-proxy() { # PORT ARGS...: lossy.py on 127.0.0.1:PORT in front of Unbound
-	local port=$1
-	shift
-	rm -f "$T/ready"
-	python3 "$LOSSY" --listen "127.0.0.1:$port" --upstream "$LAB_RESOLVER:53" \
-		--ready "$T/ready" --stats "$T/stats.$port" "$@" 2>>"$T/lossy.err" &
-	proxy_pid=$!
-	for _ in $(seq 100); do
-		[ -e "$T/ready" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-proxy_stop() {
-	kill "$proxy_pid" 2>/dev/null
-	wait "$proxy_pid" 2>/dev/null
-	proxy_pid=
-}
 stat_of() { # FIELD FILE
 	tr ' ' '\n' <"$2" | awk -F= -v f="$1" '$1 == f { print $2 }'
 }
@@ -56,11 +36,11 @@ for t in json.load(sys.stdin)["targets"]:
 
 for n in 1 8; do
 	port=$((5400 + n))
-	proxy "$port" --delay-ms 100
+	lab_lossy "$port" --delay-ms 100
 	ok $? "lossy.py listens on 127.0.0.1:$port, every answer 100 ms late"
 	run "$TLSA" check --resolver "127.0.0.1@$port" --timeout 10 -j 32 --dns-jobs "$n" \
 		--service-domain "$LAB_XMPP_DOMAIN" -o json --targets "$T/targets"
-	proxy_stop
+	lab_lossy_stop
 	printf '%s' "$out" | verdicts >"$T/got.$n" 2>/dev/null
 	diff "$T/want" "$T/got.$n" >"$T/diff.$n"
 	ok $? "--dns-jobs $n -j 32: every verdict is the lab's"

@@ -16,7 +16,6 @@ set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$top_srcdir/tests/live/lab.sh"
 lab_test_begin "$@"
-LOSSY=$top_srcdir/tests/live/lossy.py
 mixed=$LAB_FLEET_MIXED_FILE
 
 json_verdicts() {
@@ -31,26 +30,6 @@ grep -v '^#' "$mixed" | awk '{ print ($1 == "--mx") ? $2 : $1 }' >"$T/names"
 paste -d ' ' "$T/names" "$LAB_FLEET_MIXED_VERDICTS" >"$T/want"
 lines=$(wc -l <"$T/names")
 
-proxy_pid=
-# proxy PORT ARGS...: start lossy.py on 127.0.0.1:PORT in front of Unbound.
-proxy() {
-	local port=$1
-	shift
-	rm -f "$T/ready"
-	python3 "$LOSSY" --listen "127.0.0.1:$port" --upstream "$LAB_RESOLVER:53" \
-		--ready "$T/ready" --stats "$T/stats.$port" "$@" 2>>"$T/lossy.err" &
-	proxy_pid=$!
-	for _ in $(seq 100); do
-		[ -e "$T/ready" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-proxy_stop() {
-	kill "$proxy_pid" 2>/dev/null
-	wait "$proxy_pid" 2>/dev/null
-	proxy_pid=
-}
 # share FIELD TOTAL_FIELD FILE: FIELD / TOTAL_FIELD in per cent
 share() {
 	tr ' ' '\n' <"$3" | awk -F= -v a="$1" -v b="$2" '
@@ -64,13 +43,13 @@ share() {
 	>/dev/null 2>&1
 
 # ---- 10% loss each way -------------------------------------------------------
-proxy 5353 --loss-in 0.1 --loss-out 0.1 --seed 11
+lab_lossy 5353 --loss-in 0.1 --loss-out 0.1 --seed 11
 ok $? "lossy.py listens on 127.0.0.1:5353 (10% loss each way, seed 11)"
 start=$(date +%s)
 run "$TLSA" check --resolver 127.0.0.1@5353 --timeout 5 -j 16 \
 	--service-domain "$LAB_XMPP_DOMAIN" -o json --targets "$mixed"
 secs=$(($(date +%s) - start))
-proxy_stop
+lab_lossy_stop
 printf '%s' "$out" | json_verdicts >"$T/got" 2>/dev/null
 ok $? "the $lines targets through the lossy path give one JSON document (${secs} s)"
 diff "$T/want" "$T/got" >"$T/diff"
@@ -96,9 +75,9 @@ outp=$(tr ' ' '\n' <"$T/stats.5353" | awk -F= '$1 == "answers" { a = $2 } $1 == 
 ok $? "and about 10% of the answers ($outp%)"
 
 # ---- loss and a delay ------------------------------------------------------------
-proxy 5354 --loss-in 0.1 --loss-out 0.1 --delay-ms 30 --jitter-ms 20 --seed 12
+lab_lossy 5354 --loss-in 0.1 --loss-out 0.1 --delay-ms 30 --jitter-ms 20 --seed 12
 run "$TLSA" check --resolver 127.0.0.1@5354 --timeout 5 -j 16 -o json --targets "$LAB_FLEET_FILE"
-proxy_stop
+lab_lossy_stop
 printf '%s' "$out" | json_verdicts >"$T/got2" 2>/dev/null
 paste -d ' ' <(grep -v '^#' "$LAB_FLEET_FILE" | awk '{ print $1 }') "$LAB_FLEET_VERDICTS" >"$T/want2"
 diff "$T/want2" "$T/got2" >"$T/diff2"
@@ -107,11 +86,11 @@ grep '^[<>]' "$T/diff2" | head -4 | sed 's/^/#   /'
 
 # ---- a black hole ------------------------------------------------------------------
 first=$(grep -v '^#' "$LAB_FLEET_FILE" | head -1 | awk '{ print $1 }')
-proxy 5355 --loss-in 1 --seed 13
+lab_lossy 5355 --loss-in 1 --seed 13
 start=$(date +%s%N)
 run "$TLSA" check --resolver 127.0.0.1@5355 --timeout 1 -p 4443 "$first"
 ms=$((($(date +%s%N) - start) / 1000000))
-proxy_stop
+lab_lossy_stop
 is "$rc" 3 "every datagram lost: UNKNOWN, not CRITICAL"
 [ "$ms" -le 5000 ]
 ok $? "within --timeout per lookup (4 lookups of 1 s: ${ms} ms)"

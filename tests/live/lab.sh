@@ -327,6 +327,31 @@ _lab_cases() {
 		index(off, " " $4 " ") == 0'
 }
 
+# lab_lossy PORT ARGS...: tests/live/lossy.py on 127.0.0.1:PORT in front of
+# the lab's resolver, with ARGS (--loss-in, --delay-ms ...); its stats go to
+# $T/stats.PORT, its messages to $T/lossy.err.  Non-zero when it did not
+# start listening within 10 s.  lab_lossy_stop ends it (the stats file is
+# written then).
+lab_lossy() {
+	local port=$1
+	shift
+	rm -f "$T/lossy.ready"
+	python3 "$top_srcdir/tests/live/lossy.py" --listen "127.0.0.1:$port" \
+		--upstream "$LAB_RESOLVER:53" --ready "$T/lossy.ready" --stats "$T/stats.$port" \
+		"$@" 2>>"$T/lossy.err" &
+	_lab_lossy_pid=$!
+	for _ in $(seq 100); do
+		[ -e "$T/lossy.ready" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+lab_lossy_stop() {
+	kill "$_lab_lossy_pid" 2>/dev/null
+	wait "$_lab_lossy_pid" 2>/dev/null
+	_lab_lossy_pid=
+}
+
 # lab_tlsa_data SELECTOR MTYPE CERTNAME: the association data, in hex,
 # computed with the openssl CLI from the lab's certificate CERTNAME
 # (root, int or a name from lab_cert_table).  Results are kept beside the
