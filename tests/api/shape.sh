@@ -48,13 +48,20 @@ awk '
 		for (i = 1; i <= n; i++) {
 			if (p[i] ~ /\*\*/) { if (out == "") out = p[i]; continue }
 			if (out == "") continue
-			if (p[i] ~ /^ ?const / || p[i] !~ /\*/ && p[i] !~ /whysize/)
+			if (p[i] ~ /^ ?const / || p[i] !~ /\*/)
 				print name ":" p[i] " after " out
 		}
 	}' "$T/decls" >"$T/outfirst"
 [ ! -s "$T/outfirst" ]
 ok $? "every public call takes its out-parameters after its inputs"
 sed "s/^/#   /" "$T/outfirst"
+
+# A failure's detail comes one way, the thread's error record: no public
+# call takes a buffer for words of its own.
+grep -nE '[(,] ?char \*why|whysize|whylen' "$T/decls" >"$T/whybuf"
+[ ! -s "$T/whybuf" ]
+ok $? "no public call takes a why buffer: details come through tlsa_error_detail()"
+sed "s/^/#   /" "$T/whybuf"
 
 # Nothing in the ABI is sized by the headers a caller was built with:
 # text in a public struct is a pointer the object owns, never a char
